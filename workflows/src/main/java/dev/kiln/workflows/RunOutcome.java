@@ -1,0 +1,13 @@
+package dev.kiln.workflows;
+
+/** What a {@code RebuildWorkflow} ended with; the same thing the ledger recorded. */
+public record RunOutcome(Result result, String failureSummary) {
+
+  public static RunOutcome passed() {
+    return new RunOutcome(Result.PASSED, null);
+  }
+
+  public static RunOutcome failed(String failureSummary) {
+    return new RunOutcome(Result.FAILED, failureSummary);
+  }
+}

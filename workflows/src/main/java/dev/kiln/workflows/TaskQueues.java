@@ -1,0 +1,29 @@
+package dev.kiln.workflows;
+
+/**
+ * Task queue names. They live in code, not configuration, so that the api (which starts workflows)
+ * and the workers (which poll) can never drift apart.
+ */
+public final class TaskQueues {
+
+  /** Workflows and ledger activities (reports to the api). */
+  public static final String CONTROL = "kiln-control";
+
+  private static final String BUILD_PREFIX = "kiln-build-";
+  private static final String HOST_PREFIX = "kiln-host-";
+
+  private TaskQueues() {}
+
+  /** The shared queue every build worker of {@code arch} polls; fetch is scheduled here. */
+  public static String build(String arch) {
+    return BUILD_PREFIX + arch;
+  }
+
+  /**
+   * The queue of one worker process on one host. The per-process id keeps a restarted worker, whose
+   * workspaces may be gone, from taking tasks meant for its previous life.
+   */
+  public static String host(String host, String processId) {
+    return HOST_PREFIX + host + "-" + processId;
+  }
+}

@@ -1,0 +1,3 @@
+package dev.kiln.workflows.activities;
+
+public record CleanupRequest(long runId, String workspace) {}

@@ -1,0 +1,31 @@
+package dev.kiln.workflows.activities;
+
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/**
+ * Reports a run's progress to the api, which owns PostgreSQL. Runs on {@code kiln-control}. Every
+ * method is idempotent, so Temporal may retry it freely.
+ */
+@ActivityInterface
+public interface LedgerActivities {
+
+  @ActivityMethod
+  void phaseChanged(long runId, Phase phase);
+
+  @ActivityMethod
+  void resolved(RunResolved resolved);
+
+  @ActivityMethod
+  void gateChanged(long runId, GateUpdate update);
+
+  /**
+   * Records the terminal result. The first terminal write wins.
+   *
+   * @return {@code false} when the run already had a terminal result (this write was ignored)
+   */
+  @ActivityMethod
+  boolean finished(long runId, Result result, String failureSummary);
+}
