@@ -1,0 +1,88 @@
+package dev.kiln.api.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything the api reads from {@code kiln.*}. Defaults live here rather than in {@code
+ * application.yml}: the dev-stack launcher passes its settings as default properties, which rank
+ * below {@code application.yml}, so a value there would silently win over the launcher's.
+ *
+ * @param home where the api keeps artifacts; {@code ${user.home}/.kiln} when unset
+ * @param archs the architectures runs may ask for, normalised ({@code amd64} becomes {@code
+ *     x86_64})
+ */
+@ConfigurationProperties("kiln")
+public record KilnProperties(
+    Path home,
+    @DefaultValue Internal internal,
+    @DefaultValue Temporal temporal,
+    @DefaultValue Repos repos,
+    @DefaultValue({"x86_64", "aarch64"}) List<String> archs,
+    @DefaultValue Artifacts artifacts,
+    @DefaultValue Http http) {
+
+  public KilnProperties {
+    home = home == null ? Path.of(System.getProperty("user.home"), ".kiln") : home;
+    archs = archs.stream().map(Archs::normalise).distinct().toList();
+    if (internal.token() == null || internal.token().isBlank()) {
+      throw new IllegalArgumentException(
+          "kiln.internal.token is required: it is the shared secret workers send as"
+              + " 'Authorization: Bearer <token>' to /internal/**; set it (for example with the"
+              + " KILN_INTERNAL_TOKEN environment variable) to a long random string");
+    }
+    if (archs.isEmpty()) {
+      throw new IllegalArgumentException("kiln.archs must name at least one architecture");
+    }
+  }
+
+  /** The artifact store's root: {@code <home>/artifacts}. */
+  public Path artifactsRoot() {
+    return home.resolve("artifacts");
+  }
+
+  /**
+   * @param token the bearer token workers present on {@code /internal/**}; required
+   * @param maxLogBatchSize the largest log chunk batch a worker may post
+   */
+  public record Internal(String token, @DefaultValue("8MB") DataSize maxLogBatchSize) {}
+
+  /**
+   * @param address host:port of the Temporal frontend
+   * @param uiUrl base URL of the Temporal Web UI, for links in run views
+   * @param rpcTimeout deadline of one call to Temporal
+   * @param startTimeout how long {@code POST /rebuild} keeps retrying to start a workflow before it
+   *     gives up and answers 503
+   * @param healthTimeout deadline of the health check call
+   */
+  public record Temporal(
+      @DefaultValue("localhost:7233") String address,
+      @DefaultValue("default") String namespace,
+      @DefaultValue("http://localhost:8233") URI uiUrl,
+      @DefaultValue("10s") Duration rpcTimeout,
+      @DefaultValue("10s") Duration startTimeout,
+      @DefaultValue("2s") Duration healthTimeout) {
+
+    public String uiBase() {
+      String s = uiUrl.toString();
+      return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+  }
+
+  /**
+   * @param allowFile accept {@code file://} repository URLs; only for local development, where api
+   *     and workers share a disk
+   */
+  public record Repos(@DefaultValue("false") boolean allowFile) {}
+
+  /** @param maxSize the largest artifact a worker may upload */
+  public record Artifacts(@DefaultValue("1GB") DataSize maxSize) {}
+
+  /** @param maxBodySize the largest request body of the public API */
+  public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
+}

@@ -1,0 +1,35 @@
+package dev.kiln.api.web;
+
+/** Every path the api serves, in one place, so controllers, links and filters cannot drift. */
+public final class ApiPaths {
+
+  public static final String REBUILD = "/rebuild";
+  public static final String RUNS = "/runs";
+  public static final String RUN = "/runs/{id}";
+  public static final String RUN_LOGS = "/runs/{id}/logs";
+  public static final String RUN_ARTIFACTS = "/runs/{id}/artifacts";
+  public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
+
+  public static final String INTERNAL = "/internal";
+  public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
+  public static final String INTERNAL_PHASE = INTERNAL_RUN + "/phase";
+  public static final String INTERNAL_RESOLVED = INTERNAL_RUN + "/resolved";
+  public static final String INTERNAL_GATE = INTERNAL_RUN + "/gates/{name}";
+  public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
+  public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
+  public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
+
+  private ApiPaths() {}
+
+  public static String run(long id) {
+    return RUNS + "/" + id;
+  }
+
+  public static String runLogs(long id) {
+    return run(id) + "/logs";
+  }
+
+  public static String runArtifacts(long id) {
+    return run(id) + "/artifacts";
+  }
+}

@@ -1,0 +1,381 @@
+package dev.kiln.workflows.rebuild;
+
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.KilnSearchAttributes;
+import dev.kiln.workflows.LogSequences;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.RunOutcome;
+import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.activities.BuildActivities;
+import dev.kiln.workflows.activities.CleanupRequest;
+import dev.kiln.workflows.activities.CompileRequest;
+import dev.kiln.workflows.activities.FetchActivities;
+import dev.kiln.workflows.activities.FetchRequest;
+import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.activities.GateRequest;
+import dev.kiln.workflows.activities.GateResult;
+import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.GateUpdate;
+import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.activities.RunContext;
+import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.StageRequest;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * fetch → compile → stage → gates, with cleanup always. Fetch goes to the architecture's shared
+ * queue; whichever host takes it owns the workspace, so the rest goes to that host's own queue with
+ * a short schedule-to-start timeout: a host that died is noticed quickly, and the run starts over
+ * from fetch on another host.
+ */
+public class RebuildWorkflowImpl implements RebuildWorkflow {
+
+  private static final Logger log = Workflow.getLogger(RebuildWorkflowImpl.class);
+
+  /** Restarts from fetch after a lost host; past this the run fails rather than loop forever. */
+  static final int MAX_HOST_ATTEMPTS = 5;
+
+  /** How long a host queue may hold a task with nobody polling before the host counts as lost. */
+  static final Duration HOST_SCHEDULE_TO_START = Duration.ofSeconds(30);
+
+  /** A worker that dies mid-command stops heartbeating; this is how soon that is noticed. */
+  static final Duration HOST_HEARTBEAT = Duration.ofSeconds(15);
+
+  /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
+  private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
+
+  /** The api may be restarting: keep reporting until it answers. */
+  static final ActivityOptions LEDGER_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CONTROL)
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .build())
+          .build();
+
+  private static final RetryOptions FETCH_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(5)
+          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
+          .build();
+
+  /** A command is not idempotent (it may have pushed, written caches): never rerun it in place. */
+  private static final RetryOptions RUN_ONCE =
+      RetryOptions.newBuilder().setMaximumAttempts(1).build();
+
+  private static final RetryOptions HOST_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumAttempts(3)
+          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
+          .build();
+
+  private final LedgerActivities ledger =
+      Workflow.newActivityStub(LedgerActivities.class, LEDGER_OPTIONS);
+
+  private RebuildRequest request;
+  private Phase phase = Phase.QUEUED;
+  private String sha;
+  private String host;
+  private String gate;
+  private int attempt;
+  private int stepIndex;
+
+  @Override
+  public RunOutcome build(RebuildRequest request) {
+    this.request = request;
+    Workflow.setCurrentDetails("queued");
+    RunOutcome outcome;
+    try {
+      outcome = buildWithHostRestarts();
+    } catch (ActivityFailure | CanceledFailure e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      Workflow.newDetachedCancellationScope(
+              () -> finish(new RunOutcome(Result.CANCELLED, "cancelled")))
+          .run();
+      throw e instanceof CanceledFailure cancel ? cancel : new CanceledFailure("cancelled");
+    }
+    return finish(outcome);
+  }
+
+  @Override
+  public RunProgress progress() {
+    return new RunProgress(phase, sha, host, gate, attempt);
+  }
+
+  private RunOutcome buildWithHostRestarts() {
+    while (true) {
+      attempt++;
+      try {
+        return buildOnOneHost();
+      } catch (HostLostException lost) {
+        log.warn("run {}: host {} lost ({})", request.runId(), host, lost.getMessage());
+        if (attempt >= MAX_HOST_ATTEMPTS) {
+          return RunOutcome.failed(
+              "build host lost " + attempt + " times; last: " + host + ": " + lost.getMessage());
+        }
+      }
+    }
+  }
+
+  private RunOutcome buildOnOneHost() {
+    changePhase(Phase.FETCHING);
+    FetchResult fetched;
+    try {
+      fetched = fetchStub().fetch(fetchRequest());
+    } catch (ActivityFailure failure) {
+      return RunOutcome.failed(Failures.summary(failure));
+    }
+    recordResolved(fetched);
+    BuildActivities host = hostStub(fetched);
+    boolean hostLost = false;
+    try {
+      return compileStageAndGate(host, fetched);
+    } catch (HostLostException lost) {
+      hostLost = true;
+      throw lost;
+    } finally {
+      if (!hostLost) {
+        cleanUp(host, fetched);
+      }
+    }
+  }
+
+  private RunOutcome compileStageAndGate(BuildActivities host, FetchResult fetched) {
+    RunContext run = runContext(fetched);
+    PipelinePlan plan = fetched.plan();
+    try {
+      changePhase(Phase.COMPILING);
+      host.compile(new CompileRequest(run, fetched.workspace(), plan, nextLogBase()));
+      changePhase(Phase.STAGING);
+      host.stage(new StageRequest(run, fetched.workspace(), plan, nextLogBase()));
+    } catch (ActivityFailure failure) {
+      RunOutcome failed = asBuildFailure(failure);
+      markGates(plan, GateStatus.SKIPPED);
+      return failed;
+    }
+    changePhase(Phase.GATING);
+    return runGates(host, run, fetched);
+  }
+
+  private RunOutcome runGates(BuildActivities host, RunContext run, FetchResult fetched) {
+    GateOutcomes outcomes = new GateOutcomes();
+    for (GateSpec spec : fetched.plan().gates()) {
+      if (!outcomes.shouldRun(spec)) {
+        ledger.gateChanged(
+            run.runId(), new GateUpdate(spec.name(), GateStatus.BLOCKED, null, null));
+        continue;
+      }
+      gate = spec.name();
+      Workflow.setCurrentDetails(details());
+      ledger.gateChanged(run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null));
+      GateResult result;
+      try {
+        result =
+            host.gate(
+                new GateRequest(
+                    run, fetched.workspace(), spec, fetched.plan().env(), nextLogBase()));
+      } catch (ActivityFailure failure) {
+        RunOutcome failed = asBuildFailure(failure);
+        ledger.gateChanged(
+            run.runId(),
+            new GateUpdate(spec.name(), GateStatus.FAILED, failed.failureSummary(), null));
+        return failed;
+      }
+      GateStatus status = result.passed() ? GateStatus.PASSED : GateStatus.FAILED;
+      ledger.gateChanged(
+          run.runId(), new GateUpdate(spec.name(), status, result.summary(), result.tests()));
+      outcomes.record(spec, result);
+    }
+    gate = null;
+    String failure = outcomes.failureSummary();
+    return failure == null ? RunOutcome.passed() : RunOutcome.failed(Failures.truncate(failure));
+  }
+
+  /** A build failure becomes the run's result; a lost host restarts the run; cancel propagates. */
+  private RunOutcome asBuildFailure(ActivityFailure failure) {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw failure;
+    }
+    if (Failures.isHostLost(failure)) {
+      throw new HostLostException(Failures.summary(failure));
+    }
+    return RunOutcome.failed(Failures.summary(failure));
+  }
+
+  private void cleanUp(BuildActivities host, FetchResult fetched) {
+    // Detached: a cancelled run must still free its workspace.
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              try {
+                host.cleanup(new CleanupRequest(request.runId(), fetched.workspace()));
+              } catch (ActivityFailure failure) {
+                log.warn(
+                    "run {}: cleanup of {} failed: {}",
+                    request.runId(),
+                    fetched.workspace(),
+                    Failures.summary(failure));
+              }
+            })
+        .run();
+  }
+
+  private void recordResolved(FetchResult fetched) {
+    sha = fetched.sha();
+    host = fetched.host();
+    Workflow.upsertTypedSearchAttributes(KilnSearchAttributes.SHA.valueSet(sha));
+    ledger.resolved(
+        new RunResolved(
+            request.runId(),
+            sha,
+            fetched.branch(),
+            fetched.version(),
+            host,
+            fetched.plan().origin(),
+            fetched.plan().gates()));
+  }
+
+  private void markGates(PipelinePlan plan, GateStatus status) {
+    for (GateSpec spec : plan.gates()) {
+      ledger.gateChanged(request.runId(), new GateUpdate(spec.name(), status, null, null));
+    }
+  }
+
+  private RunOutcome finish(RunOutcome outcome) {
+    phase = Phase.DONE;
+    gate = null;
+    Workflow.upsertTypedSearchAttributes(
+        KilnSearchAttributes.PHASE.valueSet(Phase.DONE.wireName()),
+        KilnSearchAttributes.RESULT.valueSet(outcome.result().wireName()));
+    Workflow.setCurrentDetails(details() + ": " + outcome.result().wireName());
+    ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
+    return outcome;
+  }
+
+  private void changePhase(Phase next) {
+    phase = next;
+    Workflow.upsertTypedSearchAttributes(KilnSearchAttributes.PHASE.valueSet(next.wireName()));
+    Workflow.setCurrentDetails(details());
+    ledger.phaseChanged(request.runId(), next);
+  }
+
+  private String details() {
+    StringBuilder text = new StringBuilder("**").append(phase.wireName()).append("**");
+    if (gate != null) {
+      text.append(" gate `").append(gate).append('`');
+    }
+    if (host != null) {
+      text.append(" on `").append(host).append('`');
+    }
+    if (attempt > 1) {
+      text.append(" (attempt ").append(attempt).append(')');
+    }
+    return text.toString();
+  }
+
+  private long nextLogBase() {
+    return LogSequences.stepBase(stepIndex++);
+  }
+
+  private FetchRequest fetchRequest() {
+    return new FetchRequest(
+        request.runId(), request.repo(), request.ref(), request.arch(), nextLogBase());
+  }
+
+  private RunContext runContext(FetchResult fetched) {
+    return new RunContext(
+        request.runId(),
+        request.repo(),
+        fetched.sha(),
+        request.arch(),
+        request.target(),
+        request.args());
+  }
+
+  private FetchActivities fetchStub() {
+    return Workflow.newActivityStub(
+        FetchActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.build(request.arch()))
+            .setStartToCloseTimeout(Duration.ofHours(1))
+            .setHeartbeatTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(FETCH_RETRY)
+            .setSummary("fetch " + request.repo() + " " + displayRef())
+            .build());
+  }
+
+  private BuildActivities hostStub(FetchResult fetched) {
+    return Workflow.newActivityStub(
+        BuildActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(fetched.hostQueue())
+            .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
+            .setStartToCloseTimeout(hostActivityTimeout(fetched.plan()))
+            .setHeartbeatTimeout(HOST_HEARTBEAT)
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setRetryOptions(RUN_ONCE)
+            .setSummary("on " + fetched.host())
+            .build(),
+        Map.of(
+            "Stage",
+            hostOptions(fetched, HOST_RETRY),
+            "Cleanup",
+            hostOptions(fetched, HOST_RETRY)));
+  }
+
+  private ActivityOptions hostOptions(FetchResult fetched, RetryOptions retry) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(fetched.hostQueue())
+        .setScheduleToStartTimeout(HOST_SCHEDULE_TO_START)
+        .setStartToCloseTimeout(Duration.ofMinutes(30))
+        .setHeartbeatTimeout(HOST_HEARTBEAT)
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(retry)
+        .setSummary("on " + fetched.host())
+        .build();
+  }
+
+  /** The longest a host activity can legitimately take: all commands' timeouts plus margin. */
+  private static Duration hostActivityTimeout(PipelinePlan plan) {
+    long seconds = 0;
+    for (CommandStep step : plan.compile()) {
+      seconds += step.timeoutSeconds();
+    }
+    for (GateSpec spec : plan.gates()) {
+      seconds = Math.max(seconds, spec.timeoutSeconds());
+    }
+    return Duration.ofSeconds(seconds).plus(ACTIVITY_TIMEOUT_MARGIN);
+  }
+
+  private String displayRef() {
+    return request.ref() == null ? "(default branch)" : request.ref();
+  }
+
+  /** Thrown inside the workflow only: the host holding the workspace is gone. */
+  private static final class HostLostException extends RuntimeException {
+    HostLostException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

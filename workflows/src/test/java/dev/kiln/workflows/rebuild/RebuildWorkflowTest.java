@@ -1,0 +1,337 @@
+package dev.kiln.workflows.rebuild;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.KilnSearchAttributes;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.RunOutcome;
+import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.activities.BuildActivities;
+import dev.kiln.workflows.activities.FetchActivities;
+import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.activities.GateResult;
+import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.activities.StageResult;
+import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+class RebuildWorkflowTest {
+
+  static final String ARCH = "x86_64";
+  static final String HOST_A = TaskQueues.host("host-a", "p1");
+  static final String HOST_B = TaskQueues.host("host-b", "p2");
+
+  static final PipelinePlan PLAN =
+      new PipelinePlan(
+          "kiln.yaml",
+          List.of(new CommandStep("make", 600)),
+          List.of("*.tar.gz"),
+          List.of(
+              new GateSpec("unit", "make test", List.of(), 600, true),
+              new GateSpec("lint", "make lint", List.of(), 600, false),
+              new GateSpec("integration", "make it", List.of(), 600, true)),
+          Map.of());
+
+  TestWorkflowEnvironment env;
+  WorkflowClient client;
+  LedgerActivities ledger = mock(LedgerActivities.class, withSettings().withoutAnnotations());
+  FetchActivities fetch = mock(FetchActivities.class, withSettings().withoutAnnotations());
+  BuildActivities hostA = mock(BuildActivities.class, withSettings().withoutAnnotations());
+  BuildActivities hostB = mock(BuildActivities.class, withSettings().withoutAnnotations());
+
+  @BeforeEach
+  void startEnvironment() {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .registerSearchAttribute("KilnRepo", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                .registerSearchAttribute("KilnSha", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                .registerSearchAttribute("KilnPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                .registerSearchAttribute("KilnResult", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+                .build());
+    client = env.getWorkflowClient();
+    when(ledger.finished(anyLong(), any(), any())).thenReturn(true);
+    when(hostA.stage(any())).thenReturn(new StageResult(List.of()));
+    when(hostB.stage(any())).thenReturn(new StageResult(List.of()));
+    when(hostA.gate(any())).thenAnswer(call -> passed(call.getArgument(0)));
+    when(hostB.gate(any())).thenAnswer(call -> passed(call.getArgument(0)));
+  }
+
+  @AfterEach
+  void stopEnvironment() {
+    env.close();
+  }
+
+  @Test
+  void passingBuildReportsEveryPhaseRunsGatesInOrderAndCleansUp() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-passed");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    InOrder order = inOrder(ledger, hostA);
+    order.verify(ledger).phaseChanged(7, Phase.FETCHING);
+    order.verify(ledger).resolved(argThat(r -> r.sha().equals("abc123") && r.gates().size() == 3));
+    order.verify(ledger).phaseChanged(7, Phase.COMPILING);
+    order.verify(hostA).compile(any());
+    order.verify(ledger).phaseChanged(7, Phase.STAGING);
+    order.verify(hostA).stage(any());
+    order.verify(ledger).phaseChanged(7, Phase.GATING);
+    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
+    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("lint")));
+    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("integration")));
+    order.verify(hostA).cleanup(any());
+    order.verify(ledger).finished(7, Result.PASSED, null);
+  }
+
+  @Test
+  void everyStepWritesItsLogIntoItsOwnSequenceRange() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    run();
+
+    verify(fetch).fetch(argThat(r -> r.logSeqBase() == 1_000_000L));
+    verify(hostA).compile(argThat(r -> r.logSeqBase() == 2_000_000L));
+    verify(hostA).stage(argThat(r -> r.logSeqBase() == 3_000_000L));
+    verify(hostA).gate(argThat(r -> r.logSeqBase() == 4_000_000L));
+  }
+
+  @Test
+  void compileFailureFailsTheRunWithItsSummarySkipsGatesAndStillCleansUp() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    org.mockito.Mockito.doThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "src/main.c:3:5: error: expected ';' before '}' token",
+                FailureTypes.COMPILE_FAILED))
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-compile-failed");
+    assertThat(outcome.result()).isEqualTo(Result.FAILED);
+    assertThat(outcome.failureSummary())
+        .isEqualTo("src/main.c:3:5: error: expected ';' before '}' token");
+    verify(hostA, never()).stage(any());
+    verify(hostA, never()).gate(any());
+    verify(ledger, times(3)).gateChanged(eq(7L), argThat(u -> u.status() == GateStatus.SKIPPED));
+    verify(hostA).cleanup(any());
+    verify(ledger).finished(7, Result.FAILED, outcome.failureSummary());
+  }
+
+  @Test
+  void failedRequiredGateFailsTheRunAndBlocksTheGatesAfterIt() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    when(hostA.gate(argThat(g -> g != null && g.gate().name().equals("unit"))))
+        .thenReturn(
+            new GateResult(
+                "unit",
+                false,
+                "3 of 212 tests failed: FooTest.bar, FooTest.baz, BarTest.qux",
+                new TestCounts(212, 3, 0)));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-gate-failed");
+    assertThat(outcome)
+        .isEqualTo(
+            RunOutcome.failed(
+                "gate unit failed: 3 of 212 tests failed: FooTest.bar, FooTest.baz, BarTest.qux"));
+    verify(hostA, times(1)).gate(any());
+    verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(u -> u.name().equals("lint") && u.status() == GateStatus.BLOCKED));
+    verify(ledger)
+        .gateChanged(
+            eq(7L),
+            argThat(u -> u.name().equals("integration") && u.status() == GateStatus.BLOCKED));
+  }
+
+  @Test
+  void failedOptionalGateIsReportedButTheRunPasses() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    when(hostA.gate(argThat(g -> g != null && g.gate().name().equals("lint"))))
+        .thenReturn(new GateResult("lint", false, "2 warnings treated as errors", null));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostA, times(3)).gate(any());
+    verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(u -> u.name().equals("lint") && u.status() == GateStatus.FAILED));
+  }
+
+  @Test
+  void refThatDoesNotExistFailsTheRunWithoutTouchingAHost() {
+    when(fetch.fetch(any()))
+        .thenThrow(
+            ApplicationFailure.newNonRetryableFailure(
+                "ref not found: feature/x", FailureTypes.REF_NOT_FOUND));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.failed("ref not found: feature/x"));
+    verify(fetch, times(1)).fetch(any());
+    verify(hostA, never()).cleanup(any());
+    verify(ledger).finished(7, Result.FAILED, "ref not found: feature/x");
+  }
+
+  @Test
+  void lostHostRestartsTheRunFromFetchOnAnotherHost() {
+    // host-a's queue has no poller: its compile is never picked up, as when the host died.
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A), fetched(HOST_B));
+    startWorkers(false);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-host-lost");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(fetch, times(2)).fetch(any());
+    verify(hostB).compile(any());
+    verify(hostB).cleanup(any());
+    verify(ledger, times(2)).phaseChanged(7, Phase.FETCHING);
+  }
+
+  @Test
+  void cancellingDuringCompileWaitsForTheCommandThenCleansUpAndRecordsCancelled() throws Exception {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    CountDownLatch compiling = new CountDownLatch(1);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              compiling.countDown();
+              var context = io.temporal.activity.Activity.getExecutionContext();
+              while (true) {
+                context.heartbeat(null);
+                Thread.onSpinWait();
+                TimeUnit.MILLISECONDS.sleep(50);
+              }
+            })
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+    WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
+    stub.start(request());
+    assertThat(compiling.await(30, TimeUnit.SECONDS)).isTrue();
+
+    stub.cancel();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-cancelled");
+    verify(hostA).cleanup(any());
+    verify(ledger).finished(7, Result.CANCELLED, "cancelled");
+    verify(hostA, never()).stage(any());
+  }
+
+  @Test
+  void searchAttributesFollowTheRun() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+    RebuildWorkflow workflow = newWorkflow();
+
+    workflow.build(request());
+
+    var attributes =
+        client
+            .newUntypedWorkflowStub(RebuildWorkflow.workflowId(7))
+            .describe()
+            .getTypedSearchAttributes();
+    assertThat(attributes.get(KilnSearchAttributes.SHA)).isEqualTo("abc123");
+    assertThat(attributes.get(KilnSearchAttributes.PHASE)).isEqualTo("done");
+    assertThat(attributes.get(KilnSearchAttributes.RESULT)).isEqualTo("passed");
+    verify(ledger, atLeastOnce()).phaseChanged(eq(7L), any());
+    verify(ledger, never()).finished(anyLong(), eq(Result.FAILED), isNull());
+  }
+
+  private void startWorkers(boolean hostAAlive) {
+    Worker control = env.newWorker(TaskQueues.CONTROL);
+    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
+    control.registerActivitiesImplementations(ledger);
+    env.newWorker(TaskQueues.build(ARCH)).registerActivitiesImplementations(fetch);
+    if (hostAAlive) {
+      env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
+    }
+    env.newWorker(HOST_B).registerActivitiesImplementations(hostB);
+    env.start();
+  }
+
+  private RunOutcome run() {
+    return newWorkflow().build(request());
+  }
+
+  private RebuildWorkflow newWorkflow() {
+    return client.newWorkflowStub(
+        RebuildWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(RebuildWorkflow.workflowId(7))
+            .setTaskQueue(TaskQueues.CONTROL)
+            .setWorkflowExecutionTimeout(Duration.ofHours(2))
+            .build());
+  }
+
+  static RebuildRequest request() {
+    return new RebuildRequest(
+        7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of());
+  }
+
+  static FetchResult fetched(String hostQueue) {
+    String host = hostQueue.equals(HOST_A) ? "host-a" : "host-b";
+    return new FetchResult(hostQueue, host, "abc123", "main", "/work/7-1", "1.0.0", PLAN);
+  }
+
+  static GateResult passed(dev.kiln.workflows.activities.GateRequest request) {
+    if (request == null) {
+      return null;
+    }
+    return new GateResult(
+        request.gate().name(), true, "10 tests, 0 failed", new TestCounts(10, 0, 0));
+  }
+}
