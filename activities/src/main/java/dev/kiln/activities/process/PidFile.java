@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A bare pgid is not enough: after a reboot, or once the whole group has exited, the number can
  * belong to an unrelated group. So the file also holds the boot id and the group leader's start
- * time, and {@link #isStillRunning(Record)} only claims a group that provably is ours.
+ * time, and {@link #isStillRunning(GroupRecord)} only claims a group that provably is ours.
  */
 final class PidFile {
 
@@ -32,18 +33,18 @@ final class PidFile {
    * @param leaderStartTicks the leader's start time in clock ticks since boot, -1 if unknown
    * @param bootId the kernel boot id when the group started, empty if unknown
    */
-  record Record(long pgid, long leaderStartTicks, String bootId) {}
+  record GroupRecord(long pgid, long leaderStartTicks, String bootId) {}
 
   private PidFile() {}
 
   /** The record describing the running group {@code pgid}. */
-  static Record describe(long pgid) {
+  static GroupRecord describe(long pgid) {
     long start = ProcStat.read(pgid).map(ProcStat::startTicks).orElse(-1L);
-    return new Record(pgid, start, bootId());
+    return new GroupRecord(pgid, start, bootId());
   }
 
   /** Writes atomically, so a crash mid-write never leaves a half file that names a wrong group. */
-  static void write(Path file, Record record) throws IOException {
+  static void write(Path file, GroupRecord record) throws IOException {
     String text =
         "# process group of a running kiln command; a restarted worker kills it if still running\n"
             + "pgid="
@@ -61,12 +62,12 @@ final class PidFile {
   }
 
   /** The record in {@code file}; empty if there is no file or it cannot be understood. */
-  static Optional<Record> read(Path file) {
+  static Optional<GroupRecord> read(Path file) {
     Properties props = new Properties();
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       props.load(in);
       return Optional.of(
-          new Record(
+          new GroupRecord(
               Long.parseLong(props.getProperty("pgid", "").trim()),
               Long.parseLong(props.getProperty("start", "-1").trim()),
               props.getProperty("boot", "").trim()));
@@ -87,16 +88,37 @@ final class PidFile {
   }
 
   /**
+   * Kills the group recorded in {@code file} if it still runs and provably is the recorded one.
+   * Deletes the file unless the group survived SIGKILL, so that the next attempt can retry.
+   *
+   * @return whether a group was still running
+   */
+  static boolean killStaleGroup(Path file, Duration gracePeriod) {
+    Optional<GroupRecord> record = read(file);
+    boolean running = record.isPresent() && isStillRunning(record.get());
+    if (running) {
+      ProcessGroup stale = new ProcessGroup(record.get().pgid());
+      log.warn("killing {} left running by a previous worker (pid file {})", stale, file);
+      if (!stale.terminate(gracePeriod)) {
+        log.error("{} survived SIGKILL; keeping {} for the next attempt", stale, file);
+        return true;
+      }
+    }
+    delete(file);
+    return running;
+  }
+
+  /**
    * Whether the recorded group still has running members that are provably the ones recorded.
    *
    * <ul>
    *   <li>Another boot id: the machine restarted, nothing from before survives.
    *   <li>The leader pid exists: it must have the recorded start time, else the pid was reused.
-   *   <li>The leader is gone but members remain: Linux never hands out a number that is still
-   *       some process's pgid, so the members are the recorded group's orphans.
+   *   <li>The leader is gone but members remain: Linux never hands out a number that is still some
+   *       process's pgid, so the members are the recorded group's orphans.
    * </ul>
    */
-  static boolean isStillRunning(Record record) {
+  static boolean isStillRunning(GroupRecord record) {
     if (record.pgid() <= 1) {
       return false;
     }

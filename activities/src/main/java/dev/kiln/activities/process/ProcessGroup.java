@@ -36,8 +36,8 @@ final class ProcessGroup {
   }
 
   /**
-   * Whether any member of the group still runs. Zombies count as gone: they run no code, and
-   * killed grandchildren stay zombies until PID 1 gets round to reaping them.
+   * Whether any member of the group still runs. Zombies count as gone: they run no code, and killed
+   * grandchildren stay zombies until PID 1 gets round to reaping them.
    */
   boolean isAlive() {
     if (ProcStat.available()) {

@@ -1,0 +1,235 @@
+package dev.kiln.activities.build;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.fetch.Workspaces;
+import dev.kiln.activities.ledger.ApiRejectedException;
+import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.logs.StepLog;
+import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.activities.process.ProcessExit;
+import dev.kiln.activities.summary.CompileErrorExtractor;
+import dev.kiln.activities.summary.GateSummary;
+import dev.kiln.activities.summary.JUnitReports;
+import dev.kiln.activities.summary.Summaries;
+import dev.kiln.activities.summary.TestReport;
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.activities.BuildActivities;
+import dev.kiln.workflows.activities.CleanupRequest;
+import dev.kiln.workflows.activities.CompileRequest;
+import dev.kiln.workflows.activities.GateRequest;
+import dev.kiln.workflows.activities.GateResult;
+import dev.kiln.workflows.activities.StageRequest;
+import dev.kiln.workflows.activities.StageResult;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * compile, stage, gates and cleanup on the host that holds the workspace. A thin adapter: the work
+ * is in {@link CommandRunner}, {@link ArtifactStager} and the summary classes; this class turns
+ * their outcomes into Temporal results and failures, and heartbeats.
+ */
+public class BuildActivitiesImpl implements BuildActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(BuildActivitiesImpl.class);
+
+  /** The last chunks reach the api before the workflow moves on, so the log reads in order. */
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
+
+  private final BuildHost host;
+  private final StepLogs logs;
+  private final CommandRunner commands;
+  private final ArtifactStager stager;
+  private final Workspaces workspaces;
+
+  public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api) {
+    this.host = host;
+    this.logs = logs;
+    this.commands = new CommandRunner(host);
+    this.stager = new ArtifactStager(api);
+    this.workspaces = new Workspaces(host.home());
+  }
+
+  /** Kills process groups a crashed previous life of this worker left running. */
+  public static void killLeftoverProcessGroups(BuildHost host) {
+    int killed = CommandRunner.killLeftovers(host);
+    if (killed > 0) {
+      log.warn("killed {} process group(s) left behind by a previous worker", killed);
+    }
+  }
+
+  @Override
+  public void compile(CompileRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    long runId = request.run().runId();
+    MDC.put("run_id", String.valueOf(runId));
+    Path workspace = Path.of(request.workspace());
+    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+      stepLog.kiln("compile on " + host.name() + " (" + request.plan().origin() + ")");
+      for (CommandStep step : request.plan().compile()) {
+        Duration timeout = Duration.ofSeconds(step.timeoutSeconds());
+        CommandRunner.Outcome outcome =
+            runCancellable(
+                stepLog,
+                () ->
+                    commands.run(
+                        request.run(),
+                        workspace,
+                        step.run(),
+                        timeout,
+                        request.plan().env(),
+                        stepLog,
+                        "compile",
+                        heartbeat(context)));
+        failIfCompileFailed(outcome, timeout, workspace, stepLog);
+      }
+    } finally {
+      logs.awaitUploaded(runId, LOG_DRAIN);
+      MDC.remove("run_id");
+    }
+  }
+
+  @Override
+  public StageResult stage(StageRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    long runId = request.run().runId();
+    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+      return new StageResult(
+          stager.stage(
+              runId,
+              Path.of(request.workspace()),
+              request.plan().artifacts(),
+              stepLog,
+              heartbeat(context)));
+    } catch (ApiRejectedException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
+    } catch (IOException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
+    } finally {
+      logs.awaitUploaded(runId, LOG_DRAIN);
+    }
+  }
+
+  @Override
+  public GateResult gate(GateRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    long runId = request.run().runId();
+    GateSpec gate = request.gate();
+    Path workspace = Path.of(request.workspace());
+    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+      stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
+      Duration timeout = Duration.ofSeconds(gate.timeoutSeconds());
+      CommandRunner.Outcome outcome =
+          runCancellable(
+              stepLog,
+              () ->
+                  commands.run(
+                      request.run(),
+                      workspace,
+                      gate.run(),
+                      timeout,
+                      request.env(),
+                      stepLog,
+                      "gate:" + gate.name(),
+                      heartbeat(context)));
+      TestReport report = readReports(workspace, gate, stepLog);
+      GateResult result = judge(gate, outcome, report, timeout);
+      stepLog.kiln(
+          "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
+      return result;
+    } finally {
+      logs.awaitUploaded(runId, LOG_DRAIN);
+    }
+  }
+
+  @Override
+  public void cleanup(CleanupRequest request) {
+    try {
+      workspaces.remove(Path.of(request.workspace()));
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  private StepLog open(ActivityExecutionContext context, long runId, long stepBase) {
+    return logs.open(runId, stepBase, context.getInfo().getAttempt());
+  }
+
+  /** A cancelled run's heartbeat throws; the runner then kills the group and rethrows here. */
+  private static CommandRunner.Outcome runCancellable(
+      StepLog stepLog, Supplier<CommandRunner.Outcome> command) {
+    try {
+      return command.get();
+    } catch (ActivityCompletionException e) {
+      stepLog.kiln("cancelled: process group killed (" + e.getClass().getSimpleName() + ")");
+      throw e;
+    }
+  }
+
+  private static Runnable heartbeat(ActivityExecutionContext context) {
+    return () -> context.heartbeat(null);
+  }
+
+  private void failIfCompileFailed(
+      CommandRunner.Outcome outcome, Duration timeout, Path workspace, StepLog stepLog) {
+    ProcessExit exit = outcome.exit();
+    if (exit.succeeded()) {
+      return;
+    }
+    String summary;
+    String type;
+    if (exit.timedOut()) {
+      summary = "compile timed out after " + Durations.brief(timeout);
+      type = FailureTypes.TIMED_OUT;
+    } else {
+      summary = CompileErrorExtractor.summarize(outcome.errors().result());
+      type = FailureTypes.COMPILE_FAILED;
+    }
+    stepLog.kiln(summary + " (" + exit.describe() + ")");
+    throw ApplicationFailure.newNonRetryableFailure(Summaries.fit(summary), type);
+  }
+
+  private TestReport readReports(Path workspace, GateSpec gate, StepLog stepLog) {
+    try {
+      TestReport report =
+          JUnitReports.read(
+              workspace,
+              gate.reports().isEmpty() ? JUnitReports.conventionalGlobs() : gate.reports());
+      report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
+      return report;
+    } catch (IOException e) {
+      stepLog.kiln("could not read test reports: " + e.getMessage());
+      return TestReport.none();
+    }
+  }
+
+  private static GateResult judge(
+      GateSpec gate, CommandRunner.Outcome outcome, TestReport report, Duration timeout) {
+    var tests = report.found() ? report.counts() : null;
+    ProcessExit exit = outcome.exit();
+    if (exit.succeeded()) {
+      return new GateResult(gate.name(), true, GateSummary.passed(report), tests);
+    }
+    if (exit.timedOut()) {
+      return new GateResult(
+          gate.name(), false, "timed out after " + Durations.brief(timeout), tests);
+    }
+    return new GateResult(
+        gate.name(), false, GateSummary.failed(report, outcome.errors().result()), tests);
+  }
+}

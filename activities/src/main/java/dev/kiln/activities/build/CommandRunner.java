@@ -1,0 +1,103 @@
+package dev.kiln.activities.build;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.logs.StepLog;
+import dev.kiln.activities.process.BuildEnvironment;
+import dev.kiln.activities.process.OutputSink;
+import dev.kiln.activities.process.ProcessConfig;
+import dev.kiln.activities.process.ProcessExit;
+import dev.kiln.activities.process.ProcessRunner;
+import dev.kiln.activities.summary.FirstErrorCollector;
+import dev.kiln.workflows.activities.RunContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs one build command on this host: scrubbed environment, its own process group recorded in a
+ * pid file (so a restarted worker can kill what a crash left behind), output to the step's log and
+ * to the error collector, and {@code tick} (the heartbeat) while it runs.
+ */
+final class CommandRunner {
+
+  /** How often the activity heartbeats; Temporal throttles the actual sends. */
+  static final Duration TICK = Duration.ofSeconds(1);
+
+  private final BuildHost host;
+
+  CommandRunner(BuildHost host) {
+    this.host = host;
+  }
+
+  record Outcome(ProcessExit exit, FirstErrorCollector errors) {}
+
+  Outcome run(
+      RunContext run,
+      Path workspace,
+      String command,
+      Duration timeout,
+      Map<String, String> planEnv,
+      StepLog log,
+      String step,
+      Runnable tick) {
+    FirstErrorCollector errors = new FirstErrorCollector(workspace);
+    Map<String, String> env = BuildEnvironment.forRun(System.getenv(), run, host.cpus(), planEnv);
+    ProcessConfig config =
+        ProcessConfig.of(command, workspace, env, timeout)
+            .withGracePeriod(host.gracePeriod())
+            .withPidFile(pidFile(run.runId()));
+    StepLog.OutputTarget output = log.output(step);
+    OutputSink sink =
+        new OutputSink() {
+          @Override
+          public void write(byte[] buf, int off, int len) {
+            output.write(buf, off, len);
+            errors.acceptBytes(buf, off, len);
+          }
+
+          @Override
+          public void truncated(long keptBytes) {
+            log.kiln("log truncated at " + keptBytes + " bytes; the rest of this step is dropped");
+          }
+        };
+    log.command(command);
+    ProcessExit exit = new ProcessRunner(config, sink).run(tick, TICK);
+    return new Outcome(exit, errors);
+  }
+
+  /** Kills process groups recorded by a previous life of this worker that are still running. */
+  static int killLeftovers(BuildHost host) {
+    Path dir = pidDir(host);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int killed = 0;
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        if (ProcessRunner.killStaleGroup(file, host.gracePeriod())) {
+          killed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return killed;
+  }
+
+  private Path pidFile(long runId) {
+    Path dir = pidDir(host);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir.resolve("run-" + runId + ".pgid");
+  }
+
+  private static Path pidDir(BuildHost host) {
+    return host.home().resolve("work").resolve("pids");
+  }
+}

@@ -1,0 +1,122 @@
+package dev.kiln.activities.fetch;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.logs.StepLog;
+import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.activities.pipeline.PipelinePlanner;
+import dev.kiln.activities.pipeline.PlanException;
+import dev.kiln.activities.pipeline.PlannedBuild;
+import dev.kiln.workflows.activities.FetchActivities;
+import dev.kiln.workflows.activities.FetchRequest;
+import dev.kiln.workflows.activities.FetchResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Fetch on the architecture's shared queue: mirror, checkout, plan. Whichever host runs this owns
+ * the run from here on, so it answers with its own task queue.
+ */
+public class FetchActivitiesImpl implements FetchActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(FetchActivitiesImpl.class);
+
+  /**
+   * A clone can sit silent for a while (server-side packing); heartbeats come from a timer rather
+   * than from git's progress, so a slow server is not mistaken for a dead host.
+   */
+  private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
+
+  private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
+
+  private final BuildHost host;
+  private final StepLogs logs;
+  private final GitFetcher fetcher;
+  private final PipelinePlanner planner = new PipelinePlanner();
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "kiln-fetch-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  public FetchActivitiesImpl(BuildHost host, StepLogs logs) {
+    this.host = host;
+    this.logs = logs;
+    this.fetcher = new GitFetcher(host.home(), host.allowFileRepos());
+  }
+
+  @Override
+  public FetchResult fetch(FetchRequest request) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    MDC.put("run_id", String.valueOf(request.runId()));
+    ScheduledFuture<?> heartbeat = startHeartbeat(context);
+    try (StepLog stepLog =
+        logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
+      stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
+      GitFetcher.CheckedOut checkedOut =
+          fetcher.fetch(
+              request.repo(), request.ref(), request.runId(), line -> stepLog.line("fetch", line));
+      PlannedBuild planned = plan(checkedOut, stepLog);
+      return new FetchResult(
+          host.queue(),
+          host.name(),
+          checkedOut.sha(),
+          checkedOut.branch(),
+          checkedOut.workspace().toString(),
+          planned.version(),
+          planned.plan());
+    } catch (FetchException e) {
+      throw asFailure(e.getMessage(), e.failureType(), e.retryable());
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    } finally {
+      heartbeat.cancel(false);
+      logs.awaitUploaded(request.runId(), LOG_DRAIN);
+      MDC.remove("run_id");
+    }
+  }
+
+  /** Reads the plan; a workspace whose plan is invalid is removed at once, as nothing will run. */
+  private PlannedBuild plan(GitFetcher.CheckedOut checkedOut, StepLog stepLog) throws IOException {
+    try {
+      PlannedBuild planned = planner.plan(checkedOut.workspace());
+      stepLog.kiln("plan: " + planned.plan().origin());
+      return planned;
+    } catch (PlanException e) {
+      stepLog.kiln("plan: " + e.getMessage());
+      fetcher.remove(checkedOut.workspace());
+      throw asFailure(e.getMessage(), e.failureType(), false);
+    }
+  }
+
+  private ScheduledFuture<?> startHeartbeat(ActivityExecutionContext context) {
+    return heartbeats.scheduleAtFixedRate(
+        () -> {
+          try {
+            context.heartbeat(null);
+          } catch (RuntimeException e) {
+            log.debug("fetch heartbeat: {}", e.toString());
+          }
+        },
+        0,
+        HEARTBEAT_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static ApplicationFailure asFailure(String message, String type, boolean retryable) {
+    return retryable
+        ? ApplicationFailure.newFailure(message, type)
+        : ApplicationFailure.newNonRetryableFailure(message, type);
+  }
+}

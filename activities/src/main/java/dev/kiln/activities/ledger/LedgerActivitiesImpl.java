@@ -1,0 +1,78 @@
+package dev.kiln.activities.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.activities.GateUpdate;
+import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.plan.GateSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reports run progress to the api. Failures propagate so Temporal retries them: the api's endpoints
+ * are idempotent and the workflow keeps trying until the api is back.
+ */
+public class LedgerActivitiesImpl implements LedgerActivities {
+
+  private final KilnApiClient api;
+
+  public LedgerActivitiesImpl(KilnApiClient api) {
+    this.api = api;
+  }
+
+  @Override
+  public void phaseChanged(long runId, Phase phase) {
+    api.post(run(runId) + "/phase", Map.of("phase", phase.wireName()));
+  }
+
+  @Override
+  public void resolved(RunResolved resolved) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("sha", resolved.sha());
+    body.put("branch", resolved.branch());
+    body.put("version", resolved.version());
+    body.put("host", resolved.host());
+    body.put("plan_origin", resolved.planOrigin());
+    body.put("gates", gates(resolved.gates()));
+    api.post(run(resolved.runId()) + "/resolved", body);
+  }
+
+  @Override
+  public void gateChanged(long runId, GateUpdate update) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("status", update.status().wireName());
+    body.put("summary", update.summary());
+    body.put("tests", tests(update.tests()));
+    api.post(run(runId) + "/gates/" + update.name(), body);
+  }
+
+  @Override
+  public boolean finished(long runId, Result result, String failureSummary) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("result", result.wireName());
+    body.put("failure_summary", failureSummary);
+    JsonNode answer = api.post(run(runId) + "/finish", body);
+    return answer != null && answer.path("applied").asBoolean(false);
+  }
+
+  private static String run(long runId) {
+    return "runs/" + runId;
+  }
+
+  private static List<Map<String, Object>> gates(List<GateSpec> gates) {
+    return gates.stream()
+        .map(g -> Map.<String, Object>of("name", g.name(), "required", g.required()))
+        .toList();
+  }
+
+  private static Map<String, Object> tests(TestCounts counts) {
+    if (counts == null) {
+      return null;
+    }
+    return Map.of("total", counts.total(), "failed", counts.failed(), "skipped", counts.skipped());
+  }
+}

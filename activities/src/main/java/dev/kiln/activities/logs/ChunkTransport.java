@@ -1,0 +1,10 @@
+package dev.kiln.activities.logs;
+
+import java.util.List;
+
+/** Delivers chunks of one run to the api. Implementations may throw; the uploader retries. */
+@FunctionalInterface
+public interface ChunkTransport {
+
+  void send(long runId, List<LogChunk> chunks);
+}

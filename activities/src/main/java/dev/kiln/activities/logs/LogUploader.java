@@ -1,0 +1,168 @@
+package dev.kiln.activities.logs;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends log chunks to the api on a background thread, one per worker process. The queue is bounded
+ * by bytes: when the api is away longer than the buffer lasts, new chunks are refused (the caller
+ * counts and reports what was dropped) and the build goes on — a log must never stall a build.
+ * Chunks of a run are sent in order; a failed send is retried with backoff until {@link #close}.
+ */
+public class LogUploader implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LogUploader.class);
+  private static final int MAX_BATCH_BYTES = 1 << 20;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final ChunkTransport transport;
+  private final long capacityBytes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final List<LogChunk> queue = new ArrayList<>();
+  private final Thread sender;
+  private long queuedBytes;
+  private boolean sending;
+  private volatile boolean closed;
+
+  public LogUploader(ChunkTransport transport, long capacityBytes) {
+    this.transport = transport;
+    this.capacityBytes = capacityBytes;
+    this.sender = new Thread(this::sendLoop, "kiln-log-uploader");
+    sender.setDaemon(true);
+    sender.start();
+  }
+
+  /** Queues a chunk; {@code false} when the buffer is full (the chunk is dropped). */
+  public boolean offer(LogChunk chunk) {
+    lock.lock();
+    try {
+      if (closed || queuedBytes + chunk.data().length > capacityBytes) {
+        return false;
+      }
+      queue.add(chunk);
+      queuedBytes += chunk.data().length;
+      changed.signalAll();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until every chunk of {@code runId} queued so far was sent, or the timeout passes. */
+  public boolean awaitSent(long runId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (sending || queue.stream().anyMatch(c -> c.runId() == runId)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        changed.awaitNanos(left);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    sender.interrupt();
+  }
+
+  private void sendLoop() {
+    Duration backoff = Duration.ofMillis(100);
+    while (!closed) {
+      List<LogChunk> batch;
+      try {
+        batch = takeBatch();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        transport.send(batch.get(0).runId(), batch);
+        backoff = Duration.ofMillis(100);
+        complete(batch);
+      } catch (RuntimeException e) {
+        log.warn("log upload failed, retrying in {} ms: {}", backoff.toMillis(), e.getMessage());
+        requeue(batch);
+        if (!sleep(backoff)) {
+          return;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  /** The oldest run's chunks, up to a batch size, in queue order. */
+  private List<LogChunk> takeBatch() throws InterruptedException {
+    lock.lock();
+    try {
+      while (queue.isEmpty()) {
+        changed.await();
+      }
+      long runId = queue.get(0).runId();
+      List<LogChunk> batch = new ArrayList<>();
+      int bytes = 0;
+      for (var it = queue.iterator(); it.hasNext(); ) {
+        LogChunk chunk = it.next();
+        if (chunk.runId() != runId) {
+          continue;
+        }
+        if (!batch.isEmpty() && bytes + chunk.data().length > MAX_BATCH_BYTES) {
+          break;
+        }
+        batch.add(chunk);
+        bytes += chunk.data().length;
+        it.remove();
+      }
+      sending = true;
+      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void complete(List<LogChunk> batch) {
+    lock.lock();
+    try {
+      batch.forEach(c -> queuedBytes -= c.data().length);
+      sending = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void requeue(List<LogChunk> batch) {
+    lock.lock();
+    try {
+      queue.addAll(0, batch);
+      sending = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean sleep(Duration duration) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.kiln.activities.pipeline;
+
+import dev.kiln.activities.pipeline.YamlNode.Mapping;
+import dev.kiln.activities.pipeline.YamlNode.Scalar;
+import dev.kiln.activities.pipeline.YamlNode.Sequence;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code kiln.yaml} (DESIGN.md §6) into a {@link PipelinePlan}.
+ *
+ * <pre>
+ * compile:                      # list; an item is a command or {run, timeout}
+ *   - run: ./configure &amp;&amp; make
+ *     timeout: 20m              # default 60m
+ * stage:
+ *   artifacts: ["*.tar.gz"]     # workspace-relative globs
+ * gates:                        # list of {name, run, reports?, timeout?, required?}
+ *   - name: unit                # [A-Za-z0-9._-]+, unique
+ *     run: make test
+ *     reports: ["**&#47;TEST-*.xml"]
+ *     timeout: 10m              # default 30m
+ *     required: false           # default true
+ * env:                          # string to string; numbers and booleans kept as written
+ *   CFLAGS: -O2
+ * </pre>
+ *
+ * <p>The parser is strict: an unknown key, a value of the wrong type, or a typo is an error with
+ * file, line and path, never silently ignored, because a misspelled {@code requird: false} that is
+ * dropped turns into a run failing for reasons the user cannot see.
+ */
+public final class KilnYamlParser {
+
+  /** The file Kiln reads at the repository root. */
+  public static final String FILE_NAME = "kiln.yaml";
+
+  private static final List<String> TOP_KEYS = List.of("compile", "stage", "gates", "env");
+  private static final List<String> STEP_KEYS = List.of("run", "timeout");
+  private static final List<String> STAGE_KEYS = List.of("artifacts");
+  private static final List<String> GATE_KEYS =
+      List.of("name", "run", "reports", "timeout", "required");
+  private static final Pattern GATE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  // The runner sets KILN_RUN_ID, KILN_SHA, ...; a spec overriding them would lie to the build.
+  private static final String RESERVED_ENV_PREFIX = "KILN_";
+
+  private final SpecReader spec = new SpecReader(FILE_NAME);
+
+  /**
+   * @param yaml the file's content
+   * @throws InvalidSpecException with a message like {@code kiln.yaml:7: gates[1].timeout: "20
+   *     minutes" is not a duration (use 90s, 20m, 1h)}
+   */
+  public PipelinePlan parse(String yaml) throws InvalidSpecException {
+    YamlNode root = YamlTreeReader.read(FILE_NAME, yaml);
+    if (root == null) {
+      throw spec.error(1, "", "the file is empty; it needs compile or gates");
+    }
+    Mapping top = spec.mapping(root, "", "a mapping with compile, stage, gates or env");
+    spec.onlyKeys(top, "", TOP_KEYS);
+    List<CommandStep> compile = compile(top.get("compile"));
+    List<String> artifacts = artifacts(top.get("stage"));
+    List<GateSpec> gates = gates(top.get("gates"));
+    Map<String, String> env = env(top.get("env"));
+    if (compile.isEmpty() && gates.isEmpty()) {
+      throw spec.error(root.line(), "", "nothing to run: add compile or gates");
+    }
+    return new PipelinePlan(FILE_NAME, compile, artifacts, gates, env);
+  }
+
+  private List<CommandStep> compile(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return List.of();
+    }
+    Sequence steps = spec.sequence(node, "compile", "a list of commands (- make)");
+    List<CommandStep> compile = new ArrayList<>();
+    for (YamlNode item : steps.items()) {
+      compile.add(step(item, "compile[" + compile.size() + "]"));
+    }
+    return compile;
+  }
+
+  private CommandStep step(YamlNode item, String path) throws InvalidSpecException {
+    if (item instanceof Scalar) {
+      return new CommandStep(spec.nonEmptyString(item, path), PlanDefaults.COMPILE_TIMEOUT_SECONDS);
+    }
+    Mapping step = spec.mapping(item, path, "a command or a mapping with run and timeout");
+    spec.onlyKeys(step, path, STEP_KEYS);
+    String run = spec.nonEmptyString(spec.required(step, path, "run"), path + ".run");
+    long timeout =
+        spec.timeoutSeconds(
+            step.get("timeout"), path + ".timeout", PlanDefaults.COMPILE_TIMEOUT_SECONDS);
+    return new CommandStep(run, timeout);
+  }
+
+  private List<String> artifacts(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return List.of();
+    }
+    Mapping stage = spec.mapping(node, "stage", "a mapping with artifacts");
+    spec.onlyKeys(stage, "stage", STAGE_KEYS);
+    YamlNode artifacts = stage.get("artifacts");
+    return artifacts == null ? List.of() : spec.globs(artifacts, "stage.artifacts");
+  }
+
+  private List<GateSpec> gates(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return List.of();
+    }
+    Sequence items = spec.sequence(node, "gates", "a list of gates");
+    List<GateSpec> gates = new ArrayList<>();
+    Map<String, Integer> lineOfName = new HashMap<>();
+    for (YamlNode item : items.items()) {
+      String path = "gates[" + gates.size() + "]";
+      Mapping gate = spec.mapping(item, path, "a mapping with name and run");
+      spec.onlyKeys(gate, path, GATE_KEYS);
+      YamlNode nameNode = spec.required(gate, path, "name");
+      String name = gateName(nameNode, path + ".name");
+      Integer earlier = lineOfName.putIfAbsent(name, nameNode.line());
+      if (earlier != null) {
+        throw spec.error(
+            nameNode.line(),
+            path + ".name",
+            "duplicate gate name \"" + name + "\" (first at line " + earlier + ")");
+      }
+      gates.add(gate(gate, path, name));
+    }
+    return gates;
+  }
+
+  private GateSpec gate(Mapping gate, String path, String name) throws InvalidSpecException {
+    String run = spec.nonEmptyString(spec.required(gate, path, "run"), path + ".run");
+    YamlNode reports = gate.get("reports");
+    YamlNode required = gate.get("required");
+    return new GateSpec(
+        name,
+        run,
+        reports == null ? List.of() : spec.globs(reports, path + ".reports"),
+        spec.timeoutSeconds(
+            gate.get("timeout"), path + ".timeout", PlanDefaults.GATE_TIMEOUT_SECONDS),
+        required == null || spec.bool(required, path + ".required"));
+  }
+
+  /** Gate names appear in URLs, log step names and metrics labels, hence the narrow alphabet. */
+  private String gateName(YamlNode node, String path) throws InvalidSpecException {
+    String name = spec.string(node, path);
+    if (name.isEmpty()) {
+      throw spec.error(node.line(), path, "must not be empty");
+    }
+    if (!GATE_NAME.matcher(name).matches()) {
+      throw spec.error(
+          node.line(), path, "\"" + name + "\" may only contain letters, digits, '.', '_' and '-'");
+    }
+    return name;
+  }
+
+  private Map<String, String> env(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return Map.of();
+    }
+    Mapping mapping = spec.mapping(node, "env", "a mapping of names to values");
+    Map<String, String> env = new LinkedHashMap<>();
+    for (YamlNode.Entry entry : mapping.entries().values()) {
+      String path = "env." + entry.key();
+      checkEnvName(entry, path);
+      env.put(entry.key(), envValue(entry.value(), path));
+    }
+    return env;
+  }
+
+  private void checkEnvName(YamlNode.Entry entry, String path) throws InvalidSpecException {
+    if (!ENV_NAME.matcher(entry.key()).matches()) {
+      throw spec.error(
+          entry.keyLine(),
+          path,
+          "not a valid variable name (letters, digits and _, not starting with a digit)");
+    }
+    if (entry.key().startsWith(RESERVED_ENV_PREFIX)) {
+      throw spec.error(entry.keyLine(), path, "names starting with KILN_ are reserved for Kiln");
+    }
+  }
+
+  /** Numbers and booleans keep their spelling: {@code 1.10} must not become "1.1". */
+  private String envValue(YamlNode value, String path) throws InvalidSpecException {
+    if (value instanceof Scalar scalar && !scalar.isNull()) {
+      return scalar.text();
+    }
+    if (value instanceof Scalar) {
+      throw spec.error(value.line(), path, "has no value (write \"\" for an empty string)");
+    }
+    throw spec.error(
+        value.line(), path, "must be a string, number or true/false, got " + value.kind());
+  }
+}

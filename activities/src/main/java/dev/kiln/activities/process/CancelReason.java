@@ -1,0 +1,42 @@
+package dev.kiln.activities.process;
+
+/**
+ * Why the runner killed a command before it finished on its own.
+ *
+ * <p>These names end up in logs, failure summaries and workflow histories, so they are a contract
+ * with users: think hard before adding one, and never rename one. {@link #toString()} is the phrase
+ * a person reads in the build log ("killed: exceeded its timeout").
+ */
+public enum CancelReason {
+
+  /**
+   * The workflow asked the activity to stop: a user cancelled the run, or a newer run superseded
+   * it.
+   */
+  WORKFLOW_CANCELLED("cancelled by the workflow"),
+
+  /** The command ran past {@link ProcessConfig#timeout()}. */
+  TIMEOUT("exceeded its timeout"),
+
+  /** The worker process is stopping (deploy, host shutdown) and cannot wait for the command. */
+  WORKER_SHUTDOWN("the worker is shutting down"),
+
+  /**
+   * The progress callback given to {@link ProcessRunner#run(Runnable, java.time.Duration)} threw.
+   * In Kiln that callback heartbeats, so this means Temporal no longer wants the result (activity
+   * timed out, workflow gone). Callers that know better cancel with a more precise reason first;
+   * the first reason wins.
+   */
+  HEARTBEAT_FAILED("its progress heartbeat failed");
+
+  private final String description;
+
+  CancelReason(String description) {
+    this.description = description;
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

@@ -1,0 +1,349 @@
+package dev.kiln.activities.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one command in its own process group and makes sure that, when {@link #run} returns, no
+ * process of that group is left running.
+ *
+ * <ul>
+ *   <li>The command runs as {@code setsid bash -eo pipefail -c <command>} with exactly the
+ *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged.
+ *   <li>Output goes to an {@link OutputSink} from a pump thread, capped at {@link
+ *       ProcessConfig#maxOutputBytes()}.
+ *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
+ *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
+ *       CancelReason#TIMEOUT}.
+ *   <li>Processes the command leaves behind in its group (background jobs) are killed the same way
+ *       when the command exits, so they cannot hold the workspace or leak into the next build.
+ * </ul>
+ *
+ * <p>A runner runs one command once. Typical use from an activity:
+ *
+ * <pre>{@code
+ * ProcessRunner runner = new ProcessRunner(config, logSink);
+ * ProcessExit exit = runner.run(() -> ctx.heartbeat(progress()), Duration.ofSeconds(5));
+ * }</pre>
+ */
+public final class ProcessRunner {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
+
+  /** How often {@link #run()} wakes up to check the timeout when there is no tick to call. */
+  private static final Duration IDLE_TICK = Duration.ofSeconds(1);
+
+  /** setsid(2) runs within milliseconds of the fork; seconds mean something is badly wrong. */
+  private static final Duration GROUP_START_WAIT = Duration.ofSeconds(5);
+
+  private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
+
+  private final ProcessConfig config;
+  private final OutputSink sink;
+  private final AtomicBoolean ran = new AtomicBoolean();
+  private final AtomicBoolean killing = new AtomicBoolean();
+  private final CompletableFuture<Long> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> groupGone = new CompletableFuture<>();
+  private final CompletableFuture<ProcessExit> done = new CompletableFuture<>();
+
+  private final Object lock = new Object();
+  private CancelReason cancelReason; // guarded by lock
+  private ProcessGroup group; // guarded by lock
+  private boolean mainExited; // guarded by lock
+
+  /** A runner for {@code config} that sends the command's output to {@code sink}. */
+  public ProcessRunner(ProcessConfig config, OutputSink sink) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.sink = Objects.requireNonNull(sink, "sink");
+  }
+
+  /** Runs the command and blocks until it and its whole process group are gone. */
+  public ProcessExit run() {
+    return run(() -> {}, IDLE_TICK);
+  }
+
+  /**
+   * Runs the command and blocks until it and its whole process group are gone, calling {@code tick}
+   * every {@code tickInterval} meanwhile (the activity heartbeats from it).
+   *
+   * <p>If {@code tick} throws a {@link RuntimeException}, the group is killed ({@link
+   * CancelReason#HEARTBEAT_FAILED} unless already cancelled) and, once it is gone, the exception is
+   * rethrown. If the calling thread is interrupted, the group is killed with {@link
+   * CancelReason#WORKER_SHUTDOWN}, the kill is waited for, and the interrupt flag is restored.
+   *
+   * @return how the command ended; {@link ProcessExit#NOT_STARTED} if cancelled before starting
+   * @throws UncheckedIOException if the command cannot be started (missing workDir, no bash)
+   * @throws IllegalStateException if this runner already ran
+   */
+  public ProcessExit run(Runnable tick, Duration tickInterval) {
+    Objects.requireNonNull(tick, "tick");
+    TickingWait waiting =
+        new TickingWait(
+            tick,
+            tickInterval,
+            () -> cancel(CancelReason.TIMEOUT),
+            () -> cancel(CancelReason.WORKER_SHUTDOWN));
+    if (!ran.compareAndSet(false, true)) {
+      throw new IllegalStateException("a ProcessRunner runs one command once");
+    }
+    Process process = startOrFail();
+    if (process == null) {
+      return complete(
+          new ProcessExit(ProcessExit.NOT_STARTED, false, cancelReason().orElse(null), 0));
+    }
+    try {
+      return supervise(process, waiting);
+    } finally {
+      if (waiting.interrupted()) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private ProcessExit supervise(Process process, TickingWait waiting) {
+    OutputPump pump = new OutputPump(process.getInputStream(), sink, config.maxOutputBytes());
+    pump.start("kiln-output-" + process.pid());
+    try {
+      waiting.await(process.onExit(), config.timeout());
+      killLeftovers();
+      // No timeout here: the command is over, and the kill is bounded by the grace period.
+      waiting.await(groupGone, null);
+    } catch (RuntimeException tickFailure) {
+      cancel(CancelReason.HEARTBEAT_FAILED);
+      awaitUninterruptibly(groupGone);
+      finishOutput(pump);
+      done.completeExceptionally(tickFailure);
+      throw tickFailure;
+    }
+    finishOutput(pump);
+    CancelReason reason = cancelReason().orElse(null);
+    return complete(
+        new ProcessExit(
+            process.exitValue(), reason == CancelReason.TIMEOUT, reason, pump.totalBytes()));
+  }
+
+  /**
+   * Kills the command's process group: SIGTERM, up to {@link ProcessConfig#gracePeriod()} for it to
+   * exit, then SIGKILL. Returns at once; {@link #run} returns when the group is gone. Safe from any
+   * thread and idempotent: only the first reason is kept. Cancelling before {@link #run} means the
+   * command never starts; cancelling after the command exited changes nothing.
+   */
+  public void cancel(CancelReason reason) {
+    Objects.requireNonNull(reason, "reason");
+    ProcessGroup target;
+    synchronized (lock) {
+      if (cancelReason != null || mainExited) {
+        return;
+      }
+      cancelReason = reason;
+      target = group;
+    }
+    if (target == null) {
+      log.info("command cancelled before it started: {}", reason);
+      return;
+    }
+    log.info("killing {}: {}", target, reason);
+    startKill(target);
+  }
+
+  /** The reason of the first {@link #cancel}, if any. */
+  public Optional<CancelReason> cancelReason() {
+    synchronized (lock) {
+      return Optional.ofNullable(cancelReason);
+    }
+  }
+
+  /** Completes with the process group id once the command runs in its own group. */
+  public CompletableFuture<Long> started() {
+    return started.copy();
+  }
+
+  /** Completes with what {@link #run} returns, or exceptionally with what it throws. */
+  public CompletableFuture<ProcessExit> done() {
+    return done.copy();
+  }
+
+  /**
+   * Kills the process group recorded in {@code pidFile} by a worker that crashed or was killed
+   * while a command ran, waiting the default grace period. Call it when a worker starts, before it
+   * runs anything in that workspace.
+   *
+   * @return whether a group was still running (and has now been killed)
+   * @see #killStaleGroup(Path, Duration)
+   */
+  public static boolean killStaleGroup(Path pidFile) {
+    return killStaleGroup(pidFile, ProcessConfig.DEFAULT_GRACE_PERIOD);
+  }
+
+  /**
+   * Kills the process group recorded in {@code pidFile} if it still runs: SIGTERM, {@code
+   * gracePeriod}, SIGKILL. A group is only killed if it provably is the recorded one (same boot,
+   * same leader start time), so an old file can never kill an unrelated group that reused the
+   * number. The file is deleted unless the group survived.
+   *
+   * @return whether a group was still running (and has now been killed)
+   */
+  public static boolean killStaleGroup(Path pidFile, Duration gracePeriod) {
+    return PidFile.killStaleGroup(pidFile, gracePeriod);
+  }
+
+  private Process startOrFail() {
+    try {
+      return start();
+    } catch (IOException e) {
+      UncheckedIOException failure =
+          new UncheckedIOException("cannot start command in " + config.workDir(), e);
+      done.completeExceptionally(failure);
+      throw failure;
+    }
+  }
+
+  // Under the lock so that a concurrent cancel() either prevents the start or sees the group.
+  private Process start() throws IOException {
+    synchronized (lock) {
+      if (cancelReason != null) {
+        return null;
+      }
+      ProcessBuilder builder =
+          new ProcessBuilder("setsid", "bash", "-eo", "pipefail", "-c", config.command())
+              .directory(config.workDir().toFile())
+              .redirectErrorStream(true)
+              // A build that reads stdin must see EOF, not wait forever on a pipe nobody writes.
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().clear();
+      builder.environment().putAll(config.env());
+      Process process = builder.start();
+      group = new ProcessGroup(process.pid());
+      awaitOwnGroup(process);
+      writePidFile(group);
+      started.complete(group.pgid());
+      log.debug("started {} in {}", group, config.workDir());
+      return process;
+    }
+  }
+
+  /**
+   * A JVM child is not a group leader, so setsid execs in place and pid == pgid. But until it has
+   * called setsid(2) the child is still in the worker's group, and a kill sent then would miss it,
+   * so wait for the switch. (Without /proc there is no way to tell; go ahead.)
+   */
+  private static void awaitOwnGroup(Process process) {
+    long deadline = System.nanoTime() + GROUP_START_WAIT.toNanos();
+    while (ProcStat.available() && System.nanoTime() - deadline < 0) {
+      Optional<ProcStat> stat = ProcStat.read(process.pid());
+      if (stat.isEmpty() || stat.get().zombie() || stat.get().pgid() == process.pid()) {
+        return;
+      }
+      // Poll gently: on a busy host the child needs the CPU to get there.
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+    log.warn(
+        "process {} did not become a process group leader within {}",
+        process.pid(),
+        GROUP_START_WAIT);
+  }
+
+  private void writePidFile(ProcessGroup started) {
+    if (config.pidFile() == null) {
+      return;
+    }
+    try {
+      PidFile.write(config.pidFile(), PidFile.describe(started.pgid()));
+    } catch (IOException e) {
+      // Not fatal: the command runs fine; only a worker crash during it would leave it orphaned.
+      log.warn("cannot record {} in {}: {}", started, config.pidFile(), e.toString());
+    }
+  }
+
+  /** After the command exited: its group may still hold background jobs; kill them too. */
+  private void killLeftovers() {
+    ProcessGroup exited;
+    synchronized (lock) {
+      mainExited = true;
+      exited = group;
+    }
+    if (killing.get()) {
+      return;
+    }
+    if (exited.isAlive()) {
+      log.info("command exited but left processes running in {}; killing them", exited);
+      startKill(exited);
+    } else {
+      groupGone.complete(null);
+    }
+  }
+
+  // A separate thread, so that run() keeps ticking (heartbeating) through the grace period. It is
+  // not a daemon: a JVM that exits normally should still finish killing the group.
+  private void startKill(ProcessGroup target) {
+    if (!killing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                target.terminate(config.gracePeriod());
+              } catch (RuntimeException e) {
+                log.error("cannot kill {}", target, e);
+              } finally {
+                groupGone.complete(null);
+              }
+            },
+            "kiln-kill-" + target.pgid());
+    killer.start();
+  }
+
+  /**
+   * Stops reading output once the group is gone. Normally the pipe is closed by then; but a process
+   * that escaped the group (setsid, a daemonizing tool) may hold it open for hours, and waiting for
+   * it would hang the build after the command finished. As buildkite's waitDelay does, wait a
+   * bounded time for the last buffered bytes, then give up on the pipe.
+   */
+  private void finishOutput(OutputPump pump) {
+    if (!pump.close(config.outputWaitDelay())) {
+      log.warn(
+          "output of {} still open {} after the group exited: a process outside the group holds"
+              + " it; not waiting for it",
+          group,
+          config.outputWaitDelay());
+    }
+    if (config.pidFile() != null && !group.isAlive()) {
+      PidFile.delete(config.pidFile());
+    }
+  }
+
+  private ProcessExit complete(ProcessExit exit) {
+    done.complete(exit);
+    log.debug("command finished: {}", exit.describe());
+    return exit;
+  }
+
+  private static void awaitUninterruptibly(CompletableFuture<?> future) {
+    boolean wasInterrupted = false;
+    while (true) {
+      try {
+        future.get();
+        break;
+      } catch (InterruptedException e) {
+        wasInterrupted = true;
+      } catch (ExecutionException e) {
+        break;
+      }
+    }
+    if (wasInterrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.kiln.activities.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.logs.ApiChunkTransport;
+import dev.kiln.activities.logs.LogUploader;
+import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.activities.BuildActivities;
+import dev.kiln.workflows.activities.CleanupRequest;
+import dev.kiln.workflows.activities.CompileRequest;
+import dev.kiln.workflows.activities.GateRequest;
+import dev.kiln.workflows.activities.GateResult;
+import dev.kiln.workflows.activities.RunContext;
+import dev.kiln.workflows.activities.StageRequest;
+import dev.kiln.workflows.activities.StageResult;
+import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The build activities with real processes, real files and a real HTTP api on loopback. */
+class BuildActivitiesImplTest {
+
+  static final RunContext RUN =
+      new RunContext(5, "file:///r.git", "abc", "x86_64", null, List.of());
+
+  @TempDir Path home;
+  Path workspace;
+  FakeApi api;
+  StepLogs logs;
+  TestActivityEnvironment env;
+  BuildActivities activities;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    workspace = Files.createDirectories(home.resolve("work/runs/5-1"));
+    api = new FakeApi();
+    KilnApiClient client = new KilnApiClient(api.url(), "token");
+    logs = new StepLogs(new LogUploader(new ApiChunkTransport(client), 1 << 24), Clock.systemUTC());
+    BuildHost host =
+        new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2, true);
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client));
+    activities = env.newActivityStub(BuildActivities.class);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+    logs.close();
+    api.close();
+  }
+
+  @Test
+  void compileRunsEachCommandAndStreamsItsOutputToTheLog() {
+    activities.compile(
+        compile(new CommandStep("echo first && printf '\\033[32mgreen\\033[0m\\n'", 60)));
+
+    assertThat(api.log("compile")).isEqualTo("first\n\u001b[32mgreen\u001b[0m\n");
+    assertThat(api.log("kiln")).contains("$ echo first").contains("compile on host-a");
+    assertThat(api.chunks.firstKey()).isGreaterThanOrEqualTo(2_000_000L);
+  }
+
+  @Test
+  void compileErrorFailsNonRetryablyWithTheCompilersLine() throws Exception {
+    Files.writeString(workspace.resolve("main.c"), "int main(void) {\n  return x;\n}\n");
+
+    assertThatThrownBy(() -> activities.compile(compile(new CommandStep("cc -c main.c", 60))))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure -> {
+              ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.COMPILE_FAILED);
+              assertThat(cause.isNonRetryable()).isTrue();
+              assertThat(cause.getOriginalMessage()).contains("main.c:2").contains("error:");
+            });
+  }
+
+  @Test
+  void compileThatRunsPastItsTimeoutFailsSayingSo() {
+    assertThatThrownBy(() -> activities.compile(compile(new CommandStep("sleep 30", 1))))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure -> {
+              ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.TIMED_OUT);
+              assertThat(cause.getOriginalMessage()).isEqualTo("compile timed out after 1s");
+            });
+  }
+
+  @Test
+  void failingGateReturnsJUnitCountsAndTheFirstFailingTests() throws Exception {
+    Files.createDirectories(workspace.resolve("reports"));
+    String report =
+        """
+        <testsuite name="a.CalcTest" tests="2" failures="1" errors="0" skipped="0">
+          <testcase name="adds" classname="a.CalcTest"/>
+          <testcase name="divides" classname="a.CalcTest"><failure message="boom"/></testcase>
+        </testsuite>
+        """;
+    String command = "cat > reports/TEST-a.xml <<'X'\n" + report + "X\nexit 1";
+    GateSpec gate = new GateSpec("unit", command, List.of("reports/*.xml"), 60, true);
+
+    GateResult result =
+        activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(result.passed()).isFalse();
+    assertThat(result.tests()).isEqualTo(new TestCounts(2, 1, 0));
+    assertThat(result.summary()).contains("1 of 2 tests failed").contains("CalcTest.divides");
+    assertThat(api.log("gate:unit")).isNotNull();
+  }
+
+  @Test
+  void passingGateWithoutReportsSaysPassed() {
+    GateSpec gate = new GateSpec("lint", "true", List.of(), 60, false);
+
+    GateResult result =
+        activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(result.passed()).isTrue();
+    assertThat(result.tests()).isNull();
+  }
+
+  @Test
+  void stageUploadsEveryMatchingFileWithItsSha256() throws Exception {
+    Files.createDirectories(workspace.resolve("target"));
+    Files.writeString(workspace.resolve("target/app.jar"), "jar bytes");
+    Files.writeString(workspace.resolve("target/notes.txt"), "not staged");
+    PipelinePlan plan =
+        new PipelinePlan("test", List.of(), List.of("target/*.jar"), List.of(), Map.of());
+
+    StageResult result =
+        activities.stage(new StageRequest(RUN, workspace.toString(), plan, 3_000_000));
+
+    assertThat(result.artifacts()).hasSize(1);
+    assertThat(result.artifacts().get(0).path()).isEqualTo("target/app.jar");
+    assertThat(result.artifacts().get(0).size()).isEqualTo(9);
+    assertThat(new String(api.artifacts.get("target/app.jar"))).isEqualTo("jar bytes");
+    assertThat(api.artifactShas.get("target/app.jar"))
+        .isEqualTo(result.artifacts().get(0).sha256());
+  }
+
+  @Test
+  void cancellingACompileKillsItsProcessGroupBeforeTheActivityEnds() throws Exception {
+    Path marker = workspace.resolve("child.pid");
+    String command = "bash -c 'trap \"\" TERM; echo $$ > child.pid; sleep 300' & wait";
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () -> activities.compile(compile(new CommandStep(command, 600))));
+    await().until(() -> Files.exists(marker) && !Files.readString(marker).isBlank());
+    long child = Long.parseLong(Files.readString(marker).trim());
+
+    env.requestCancelActivity();
+
+    assertThatThrownBy(running::join).hasRootCauseInstanceOf(CanceledFailure.class);
+    assertThat(runningNotZombie(child)).as("SIGTERM-ignoring child still running").isFalse();
+    await().until(() -> api.log("kiln").contains("cancelled: process group killed"));
+  }
+
+  @Test
+  void cleanupRemovesTheWorkspaceAndIsIdempotent() throws Exception {
+    Files.writeString(workspace.resolve("file"), "x");
+
+    activities.cleanup(new CleanupRequest(5, workspace.toString()));
+    activities.cleanup(new CleanupRequest(5, workspace.toString()));
+
+    assertThat(workspace).doesNotExist();
+  }
+
+  /** A killed child stays a zombie until init reaps it; that is dead enough. */
+  private static boolean runningNotZombie(long pid) throws Exception {
+    Path stat = Path.of("/proc", String.valueOf(pid), "stat");
+    if (!Files.exists(stat)) {
+      return false;
+    }
+    String text = Files.readString(stat);
+    char state = text.charAt(text.lastIndexOf(')') + 2);
+    return state != 'Z' && state != 'X';
+  }
+
+  private CompileRequest compile(CommandStep step) {
+    PipelinePlan plan =
+        new PipelinePlan("test plan", List.of(step), List.of(), List.of(), Map.of());
+    return new CompileRequest(RUN, workspace.toString(), plan, 2_000_000);
+  }
+}

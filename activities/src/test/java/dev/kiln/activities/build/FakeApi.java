@@ -1,0 +1,71 @@
+package dev.kiln.activities.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The api's /internal endpoints on loopback, recording what workers send: real HTTP rather than a
+ * mocked client, so the wire format is what is tested.
+ */
+final class FakeApi implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final ConcurrentSkipListMap<Long, JsonNode> chunks = new ConcurrentSkipListMap<>();
+  final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
+  final Map<String, String> artifactShas = new ConcurrentHashMap<>();
+  private final HttpServer server;
+
+  FakeApi() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/internal/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          if (path.endsWith("/logs")) {
+            for (JsonNode chunk : JSON.readTree(body).path("chunks")) {
+              chunks.putIfAbsent(chunk.path("seq").asLong(), chunk);
+            }
+          } else if (path.endsWith("/artifacts")) {
+            String query = exchange.getRequestURI().getRawQuery();
+            String name =
+                URLDecoder.decode(query.substring("path=".length()), StandardCharsets.UTF_8);
+            artifacts.put(name, body);
+            artifactShas.put(name, exchange.getRequestHeaders().getFirst("X-Kiln-Sha256"));
+          }
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  URI url() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** The log as stored: chunks in seq order, optionally of one step. */
+  String log(String step) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    chunks.values().stream()
+        .filter(c -> step == null || step.equals(c.path("step").asText()))
+        .forEach(c -> out.writeBytes(Base64.getDecoder().decode(c.path("data").asText())));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.kiln.activities.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.logs.LogChunk;
+import dev.kiln.activities.logs.LogUploader;
+import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.activities.FetchActivities;
+import dev.kiln.workflows.activities.FetchRequest;
+import dev.kiln.workflows.activities.FetchResult;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FetchActivitiesImplTest {
+
+  @TempDir Path temp;
+  final List<LogChunk> log = new CopyOnWriteArrayList<>();
+  StepLogs logs;
+  TestActivityEnvironment env;
+  FetchActivities activities;
+  BuildHost host;
+
+  @BeforeEach
+  void setUp() {
+    logs =
+        new StepLogs(
+            new LogUploader((runId, chunks) -> log.addAll(chunks), 1 << 20), Clock.systemUTC());
+    host =
+        new BuildHost(
+            "host-a", "kiln-host-host-a-1", temp.resolve("home"), Duration.ofSeconds(1), 2, true);
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(new FetchActivitiesImpl(host, logs));
+    activities = env.newActivityStub(FetchActivities.class);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+    logs.close();
+  }
+
+  @Test
+  void fetchChecksOutTheRefOnThisHostAndReturnsItsQueueAndPlan() throws Exception {
+    String repo = repository("Makefile", "all:\n\techo ok\n\ntest:\n\techo tested\n");
+
+    FetchResult result = activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000));
+
+    assertThat(result.hostQueue()).isEqualTo("kiln-host-host-a-1");
+    assertThat(result.host()).isEqualTo("host-a");
+    assertThat(result.sha()).hasSize(40);
+    assertThat(result.branch()).isEqualTo("main");
+    assertThat(Path.of(result.workspace()).resolve("Makefile")).exists();
+    assertThat(result.plan().origin()).containsIgnoringCase("make");
+    await().until(() -> text().contains("plan: "));
+  }
+
+  @Test
+  void unknownRefFailsNonRetryablyWithRefNotFound() throws Exception {
+    String repo = repository("Makefile", "all:\n\ttrue\n");
+
+    assertThatThrownBy(
+            () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000)))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure -> {
+              ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.REF_NOT_FOUND);
+              assertThat(cause.isNonRetryable()).isTrue();
+              assertThat(cause.getOriginalMessage()).isEqualTo("ref not found: nope");
+            });
+  }
+
+  @Test
+  void invalidKilnYamlFailsWithFileAndLineAndLeavesNoWorkspace() throws Exception {
+    String repo = repository("kiln.yaml", "compile:\n  - runn: make\n");
+
+    assertThatThrownBy(() -> activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000)))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure -> {
+              ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.INVALID_SPEC);
+              assertThat(cause.getOriginalMessage()).startsWith("kiln.yaml:2");
+            });
+    try (var runs = Files.list(host.workspaces())) {
+      assertThat(runs.toList()).isEmpty();
+    }
+  }
+
+  private String repository(String file, String content) throws Exception {
+    Path dir = temp.resolve("origin-" + System.nanoTime());
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(dir.resolve(file), content);
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setMessage("init")
+          .setAuthor("t", "t@kiln.dev")
+          .setCommitter("t", "t@kiln.dev")
+          .call();
+    }
+    return dir.toUri().toString();
+  }
+
+  private String text() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    log.forEach(c -> out.writeBytes(c.data()));
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

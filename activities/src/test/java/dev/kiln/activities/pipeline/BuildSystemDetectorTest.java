@@ -1,0 +1,367 @@
+package dev.kiln.activities.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildSystemDetectorTest {
+
+  private static final String MVN = "-B --no-transfer-progress";
+  private static final List<String> SUREFIRE =
+      List.of("**/target/surefire-reports/TEST-*.xml", "**/target/failsafe-reports/TEST-*.xml");
+
+  @TempDir Path ws;
+
+  private final BuildSystemDetector detector = new BuildSystemDetector();
+
+  @Test
+  void buck2() throws Exception {
+    write(".buckconfig", "[cells]\nroot = .\n");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Buck2: .buckconfig found",
+                List.of(new CommandStep("buck2 build //...", 3600)),
+                List.of(),
+                List.of(new GateSpec("unit", "buck2 test //...", List.of(), 1800, true)),
+                Map.of()));
+  }
+
+  @Test
+  void mavenWithAnExecutableWrapper() throws Exception {
+    write("pom.xml", "<project><artifactId>app</artifactId></project>");
+    executable("mvnw");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Maven: pom.xml found, using ./mvnw",
+                List.of(new CommandStep("./mvnw " + MVN + " -DskipTests package", 3600)),
+                List.of("target/*.jar"),
+                List.of(new GateSpec("unit", "./mvnw " + MVN + " verify", SUREFIRE, 1800, true)),
+                Map.of()));
+  }
+
+  @Test
+  void mavenFallsBackToMvnWhenTheWrapperIsMissingOrNotExecutable() throws Exception {
+    write("pom.xml", "<project/>");
+    assertThat(detector.detect(ws).origin())
+        .isEqualTo("detected Maven: pom.xml found, no mvnw, using mvn");
+
+    write("mvnw", "#!/bin/sh\n");
+    Files.setPosixFilePermissions(ws.resolve("mvnw"), PosixFilePermissions.fromString("rw-r--r--"));
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo("detected Maven: pom.xml found, mvnw is not executable, using mvn");
+    assertThat(plan.compile())
+        .extracting(CommandStep::run)
+        .containsExactly("mvn " + MVN + " -DskipTests package");
+  }
+
+  @Test
+  void multiModuleMavenStagesEveryModulesJars() throws Exception {
+    write("pom.xml", "<project><modules><module>core</module></modules></project>");
+
+    assertThat(detector.detect(ws).artifacts()).containsExactly("**/target/*.jar");
+  }
+
+  @Test
+  void gradleKotlinDslWithWrapper() throws Exception {
+    write("build.gradle.kts", "plugins { java }\n");
+    executable("gradlew");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Gradle: build.gradle.kts found, using ./gradlew",
+                List.of(new CommandStep("./gradlew --no-daemon --console=plain assemble", 3600)),
+                List.of("build/libs/*.jar"),
+                List.of(
+                    new GateSpec(
+                        "unit",
+                        "./gradlew --no-daemon --console=plain check",
+                        List.of("**/build/test-results/**/*.xml"),
+                        1800,
+                        true)),
+                Map.of()));
+  }
+
+  @Test
+  void multiProjectGradleWithoutWrapper() throws Exception {
+    write("build.gradle", "");
+    write("settings.gradle", "include 'core'\n");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo("detected Gradle: build.gradle found, no gradlew, using gradle");
+    assertThat(plan.compile().get(0).run())
+        .isEqualTo("gradle --no-daemon --console=plain assemble");
+    assertThat(plan.artifacts()).containsExactly("**/build/libs/*.jar");
+  }
+
+  @Test
+  void cargoStagesEveryBinaryAndBuildsLockedWhenCargoLockExists() throws Exception {
+    write(
+        "Cargo.toml",
+        """
+        [package]
+        name = "kiln-cli"
+        version = "0.3.1"
+
+        [[bin]]
+        name = "kiln-admin"
+        path = "tools/admin.rs"
+        """);
+    write("Cargo.lock", "");
+    write("src/main.rs", "fn main() {}\n");
+    write("src/bin/migrate.rs", "fn main() {}\n");
+    write("src/bin/report/main.rs", "fn main() {}\n");
+    write("src/bin/README.md", "not a binary\n");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.compile())
+        .containsExactly(new CommandStep("cargo build --release --locked", 3600));
+    assertThat(plan.gates())
+        .containsExactly(
+            new GateSpec("unit", "cargo test --release --locked", List.of(), 1800, true));
+    assertThat(plan.artifacts())
+        .containsExactlyInAnyOrder(
+            "target/release/kiln-cli",
+            "target/release/kiln-admin",
+            "target/release/migrate",
+            "target/release/report");
+    assertThat(plan.origin())
+        .startsWith("detected Cargo: Cargo.toml found, staging kiln-cli, kiln-admin");
+  }
+
+  @Test
+  void aCargoLibraryHasNoArtifacts() throws Exception {
+    write("Cargo.toml", "[package]\nname = \"parser\"\nversion = \"1.0.0\"\n");
+    write("src/lib.rs", "");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin()).isEqualTo("detected Cargo: Cargo.toml found, no binaries to stage");
+    assertThat(plan.artifacts()).isEmpty();
+    assertThat(plan.compile()).containsExactly(new CommandStep("cargo build --release", 3600));
+  }
+
+  @Test
+  void goBuildsTestsAndVetsOptionally() throws Exception {
+    write("go.mod", "module example.com/app\n\ngo 1.22\n");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Go: go.mod found",
+                List.of(new CommandStep("go build ./...", 3600)),
+                List.of(),
+                List.of(
+                    new GateSpec("unit", "go test ./...", List.of(), 1800, true),
+                    new GateSpec("vet", "go vet ./...", List.of(), 1800, false)),
+                Map.of()));
+  }
+
+  @Test
+  void npmWithLockfileBuildAndTestScripts() throws Exception {
+    write("package.json", "{\"scripts\": {\"build\": \"tsc\", \"test\": \"jest\"}}");
+    write("package-lock.json", "{}");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected npm: package.json found, using npm ci",
+                List.of(new CommandStep("npm ci", 3600), new CommandStep("npm run build", 3600)),
+                List.of(),
+                List.of(new GateSpec("unit", "npm test", List.of(), 1800, true)),
+                Map.of("CI", "true")));
+  }
+
+  @Test
+  void npmWithoutLockfileOrScriptsOnlyInstalls() throws Exception {
+    write(
+        "package.json",
+        "{\"name\": \"x\", \"scripts\": {\"test\": \"echo \\\"Error: no test specified\\\" && exit 1\"}}");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo(
+            "detected npm: package.json found, no lockfile, using npm install, no build script,"
+                + " no test script");
+    assertThat(plan.compile()).containsExactly(new CommandStep("npm install", 3600));
+    assertThat(plan.gates()).isEmpty();
+  }
+
+  @Test
+  void aMalformedPackageJsonStillPlansAnInstall() throws Exception {
+    write("package.json", "{ not json");
+    write("npm-shrinkwrap.json", "{}");
+
+    assertThat(detector.detect(ws).compile()).containsExactly(new CommandStep("npm ci", 3600));
+  }
+
+  @Test
+  void autotoolsPrefersMakeCheck() throws Exception {
+    executable("configure");
+    write("Makefile.in", "all: all-am\n\ncheck: check-am\n\ntest: check\n");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Autotools: configure and Makefile.in found, gate make check",
+                List.of(new CommandStep("./configure && make -j\"$KILN_CPUS\"", 3600)),
+                List.of(),
+                List.of(new GateSpec("check", "make check", List.of(), 1800, true)),
+                Map.of()));
+  }
+
+  @Test
+  void autotoolsFallsBackToMakeTestThenToNoGate() throws Exception {
+    write("configure", "#!/bin/sh\n");
+    write("Makefile.in", "all:\n\tcc -o app app.c\ntest: all\n\t./app --self-test\n");
+
+    PipelinePlan withTest = detector.detect(ws);
+    write("Makefile.in", "all:\n\tcc -o app app.c\n# check: is only a comment\n");
+    PipelinePlan withNone = detector.detect(ws);
+
+    assertThat(withTest.compile().get(0).run())
+        .isEqualTo("sh ./configure && make -j\"$KILN_CPUS\"");
+    assertThat(withTest.gates())
+        .containsExactly(new GateSpec("test", "make test", List.of(), 1800, true));
+    assertThat(withNone.gates()).isEmpty();
+    assertThat(withNone.origin())
+        .isEqualTo("detected Autotools: configure and Makefile.in found, no check or test target");
+  }
+
+  @Test
+  void cmakeGatesOnCtestOnlyWhenTestingIsEnabled() throws Exception {
+    write("CMakeLists.txt", "project(z C)\nenable_testing()\nadd_test(NAME t COMMAND t)\n");
+    PipelinePlan testing = detector.detect(ws);
+    write("CMakeLists.txt", "project(z C)\nadd_library(z z.c)\n");
+    PipelinePlan notTesting = detector.detect(ws);
+
+    assertThat(testing)
+        .isEqualTo(
+            new PipelinePlan(
+                "detected CMake: CMakeLists.txt found, testing enabled, gate ctest",
+                List.of(
+                    new CommandStep(
+                        "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release"
+                            + " && cmake --build build -j\"$KILN_CPUS\"",
+                        3600)),
+                List.of(),
+                List.of(
+                    new GateSpec(
+                        "unit",
+                        "ctest --test-dir build --output-on-failure",
+                        List.of(),
+                        1800,
+                        true)),
+                Map.of()));
+    assertThat(notTesting.gates()).isEmpty();
+    assertThat(notTesting.origin())
+        .isEqualTo("detected CMake: CMakeLists.txt found, testing not enabled, no gate");
+    assertThat(CMakeRule.enablesTesting("include(CTest)")).isTrue();
+    assertThat(CMakeRule.enablesTesting("INCLUDE ( CTest )")).isTrue();
+  }
+
+  @Test
+  void plainMakefileGatesOnTestThenCheck() throws Exception {
+    write(
+        "Makefile",
+        "CFLAGS := -O2\nall: app\n\napp: app.o\n\ttest -f app.o\n.PHONY: check\ncheck:\n\t./run-checks\n");
+    PipelinePlan check = detector.detect(ws);
+    write("Makefile", "all test check:\n\ttrue\n");
+    PipelinePlan test = detector.detect(ws);
+
+    assertThat(check)
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Make: Makefile found, gate make check",
+                List.of(new CommandStep("make -j\"$KILN_CPUS\"", 3600)),
+                List.of(),
+                List.of(new GateSpec("check", "make check", List.of(), 1800, true)),
+                Map.of()));
+    assertThat(test.gates())
+        .containsExactly(new GateSpec("test", "make test", List.of(), 1800, true));
+  }
+
+  @Test
+  void aMakefileWithoutTestTargetsHasNoGate() throws Exception {
+    write("GNUmakefile", "all:\n\tcc app.c\n%.o: %.c\n\tcc -c $<\n");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo("detected Make: GNUmakefile found, no test or check target");
+    assertThat(plan.gates()).isEmpty();
+  }
+
+  @Test
+  void theFirstBuildSystemInDesignOrderWins() throws Exception {
+    write("Makefile", "test:\n");
+    write("CMakeLists.txt", "");
+    write("package.json", "{}");
+    write("go.mod", "module x\n");
+    write("pom.xml", "<project/>");
+    assertThat(detector.detect(ws).origin()).startsWith("detected Maven");
+
+    write(".buckconfig", "");
+    assertThat(detector.detect(ws).origin()).startsWith("detected Buck2");
+  }
+
+  @Test
+  void configureWithoutMakefileInIsNotAutotools() throws Exception {
+    executable("configure");
+    write("Makefile", "all:\n");
+
+    assertThat(detector.detect(ws).origin()).startsWith("detected Make: Makefile found");
+  }
+
+  @Test
+  void anUnknownProjectListsWhatWasLookedFor() throws Exception {
+    write("README.md", "hello\n");
+    Files.createDirectories(ws.resolve("pom.xml"));
+
+    assertThatThrownBy(() -> detector.detect(ws))
+        .isInstanceOfSatisfying(
+            NoPlanException.class,
+            e -> {
+              assertThat(e)
+                  .hasMessage(
+                      "no kiln.yaml and no known build system: looked for kiln.yaml, .buckconfig,"
+                          + " pom.xml, build.gradle(.kts), Cargo.toml, go.mod, package.json,"
+                          + " configure + Makefile.in, CMakeLists.txt, Makefile; add a kiln.yaml");
+              assertThat(e.lookedFor()).hasSize(10).startsWith("kiln.yaml", ".buckconfig");
+              assertThat(e.failureType()).isEqualTo(FailureTypes.NO_PLAN);
+            });
+  }
+
+  private void write(String name, String content) throws IOException {
+    Path file = ws.resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+
+  private void executable(String name) throws IOException {
+    write(name, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(ws.resolve(name), PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+}
