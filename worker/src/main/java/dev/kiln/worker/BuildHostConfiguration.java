@@ -1,0 +1,63 @@
+package dev.kiln.worker;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.logs.ApiChunkTransport;
+import dev.kiln.activities.logs.LogUploader;
+import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.workflows.TaskQueues;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class BuildHostConfiguration {
+
+  /** How much log output a worker holds while the api is unreachable before it drops some. */
+  private static final long LOG_BUFFER_BYTES = 64L * 1024 * 1024;
+
+  @Bean
+  KilnApiClient kilnApiClient(WorkerProperties properties) {
+    String token = properties.internal().token();
+    if (token == null || token.isBlank()) {
+      throw new IllegalStateException(
+          "kiln.internal.token is not set: a worker needs the api's worker token"
+              + " (the dev stack writes it to $KILN_HOME/worker.token)");
+    }
+    return new KilnApiClient(properties.api().url(), token);
+  }
+
+  @Bean(destroyMethod = "close")
+  StepLogs stepLogs(KilnApiClient api) {
+    return new StepLogs(
+        new LogUploader(new ApiChunkTransport(api), LOG_BUFFER_BYTES), Clock.systemUTC());
+  }
+
+  /**
+   * This process's identity as a build host. The queue carries a per-process id so that a restarted
+   * worker never takes tasks meant for workspaces its previous life held.
+   */
+  @Bean
+  BuildHost buildHost(WorkerProperties properties) {
+    String name = properties.worker().host().isBlank() ? hostname() : properties.worker().host();
+    String processId = UUID.randomUUID().toString().substring(0, 8);
+    return new BuildHost(
+        name,
+        TaskQueues.host(name, processId),
+        properties.home(),
+        properties.worker().gracePeriod(),
+        Runtime.getRuntime().availableProcessors(),
+        properties.repos().allowFile());
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.kiln.worker;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything a worker process needs. A build host holds no database credentials: only the api's URL
+ * and the worker token.
+ *
+ * @param home KILN_HOME: mirrors, workspaces; default {@code ~/.kiln}
+ * @param api where the api's {@code /internal} endpoints are, and the worker token
+ * @param temporal the Temporal frontend
+ * @param worker roles, architectures, slots, grace period, host name
+ * @param repos whether file:// repositories may be fetched (dev stack only)
+ */
+@ConfigurationProperties("kiln")
+public record WorkerProperties(
+    Path home,
+    @DefaultValue Api api,
+    @DefaultValue Temporal temporal,
+    @DefaultValue Worker worker,
+    @DefaultValue Repos repos,
+    @DefaultValue Internal internal) {
+
+  public WorkerProperties {
+    if (home == null || home.toString().isBlank()) {
+      home = Path.of(System.getProperty("user.home"), ".kiln");
+    }
+  }
+
+  public record Api(@DefaultValue("http://127.0.0.1:8080") URI url) {}
+
+  /** The shared secret the api checks on {@code /internal}. */
+  public record Internal(String token) {}
+
+  public record Temporal(
+      @DefaultValue("localhost:7233") String address, @DefaultValue("default") String namespace) {}
+
+  /**
+   * @param roles {@code control} (workflows, ledger) and/or {@code build} (fetch, compile, …)
+   * @param archs architectures this host builds for; empty means the machine's own
+   * @param slots builds at once; 0 means max(1, cores / 2)
+   * @param gracePeriod SIGTERM → SIGKILL delay when a build is cancelled
+   * @param host this host's name in task queues and the run view; empty means the hostname
+   */
+  public record Worker(
+      @DefaultValue({"control", "build"}) Set<String> roles,
+      @DefaultValue List<String> archs,
+      @DefaultValue("0") int slots,
+      @DefaultValue("10s") Duration gracePeriod,
+      @DefaultValue("") String host) {
+
+    public boolean runsControl() {
+      return roles.contains("control");
+    }
+
+    public boolean runsBuilds() {
+      return roles.contains("build");
+    }
+
+    public List<String> effectiveArchs() {
+      if (archs.isEmpty()) {
+        return List.of(Architectures.normalise(System.getProperty("os.arch")));
+      }
+      return archs.stream().map(Architectures::normalise).toList();
+    }
+
+    public int effectiveSlots() {
+      return slots > 0 ? slots : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+  }
+
+  public record Repos(@DefaultValue("false") boolean allowFile) {}
+}

@@ -1,0 +1,50 @@
+package dev.kiln.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class WorkerPropertiesTest {
+
+  @Test
+  void defaultsServeBothRolesOnTheMachinesOwnArchitecture() {
+    WorkerProperties properties = bind(Map.of("kiln.internal.token", "t"));
+
+    assertThat(properties.worker().runsControl()).isTrue();
+    assertThat(properties.worker().runsBuilds()).isTrue();
+    assertThat(properties.worker().effectiveArchs())
+        .containsExactly(Architectures.normalise(System.getProperty("os.arch")));
+    assertThat(properties.worker().effectiveSlots())
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    assertThat(properties.worker().gracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(properties.repos().allowFile()).isFalse();
+    assertThat(properties.temporal().address()).isEqualTo("localhost:7233");
+    assertThat(properties.home().toString()).isEqualTo(System.getProperty("user.home") + "/.kiln");
+  }
+
+  @Test
+  void aBuildOnlyWorkerForOtherArchitecturesIsConfigurable() {
+    WorkerProperties properties =
+        bind(
+            Map.of(
+                "kiln.worker.roles", "build",
+                "kiln.worker.archs", "arm64,amd64",
+                "kiln.worker.slots", "3",
+                "kiln.worker.grace-period", "2s"));
+
+    assertThat(properties.worker().runsControl()).isFalse();
+    assertThat(properties.worker().effectiveArchs()).isEqualTo(List.of("aarch64", "x86_64"));
+    assertThat(properties.worker().effectiveSlots()).isEqualTo(3);
+    assertThat(properties.worker().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  private static WorkerProperties bind(Map<String, String> values) {
+    return new Binder(new MapConfigurationPropertySource(values))
+        .bindOrCreate("kiln", WorkerProperties.class);
+  }
+}
