@@ -80,9 +80,13 @@ public record KilnProperties(
    */
   public record Repos(@DefaultValue("false") boolean allowFile) {}
 
-  /** @param maxSize the largest artifact a worker may upload */
+  /**
+   * @param maxSize the largest artifact a worker may upload
+   */
   public record Artifacts(@DefaultValue("1GB") DataSize maxSize) {}
 
-  /** @param maxBodySize the largest request body of the public API */
+  /**
+   * @param maxBodySize the largest request body of the public API
+   */
   public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
 }

@@ -3,9 +3,9 @@ package dev.kiln.api.web;
 import java.io.IOException;
 
 /**
- * Thrown from a request body stream that has read more than its limit. It is an {@link
- * IOException} so that it travels through message converters, which wrap it; the exception
- * handler finds it in the cause chain and answers 413.
+ * Thrown from a request body stream that has read more than its limit. It is an {@link IOException}
+ * so that it travels through message converters, which wrap it; the exception handler finds it in
+ * the cause chain and answers 413.
  */
 public class BodyTooLargeException extends IOException {
 
@@ -21,6 +21,6 @@ public class BodyTooLargeException extends IOException {
   }
 
   public String detail() {
-    return "request body is larger than the limit of " + BodyLimits.human(limit);
+    return "request body is larger than the limit of " + BodySizeLimitFilter.human(limit);
   }
 }

@@ -56,7 +56,10 @@ final class JsonErrors {
       return subject(path) + ": expected " + expected(mismatch.getTargetType());
     }
     if (jackson instanceof StreamReadException) {
-      return "malformed JSON" + at(jackson.getLocation()) + ": " + firstLine(jackson.getOriginalMessage());
+      return "malformed JSON"
+          + at(jackson.getLocation())
+          + ": "
+          + firstLine(jackson.getOriginalMessage());
     }
     return "request body could not be read: " + firstLine(jackson.getOriginalMessage());
   }

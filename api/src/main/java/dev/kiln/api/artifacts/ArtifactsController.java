@@ -1,0 +1,82 @@
+package dev.kiln.api.artifacts;
+
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.RunIds;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriUtils;
+
+@RestController
+class ArtifactsController {
+
+  static final String SHA256_HEADER = "X-Kiln-Sha256";
+
+  private final ArtifactService artifacts;
+
+  ArtifactsController(ArtifactService artifacts) {
+    this.artifacts = artifacts;
+  }
+
+  record ArtifactList(List<Item> artifacts) {}
+
+  /**
+   * @param url where to download it
+   */
+  record Item(String path, long size, String sha256, String url) {}
+
+  @GetMapping(ApiPaths.RUN_ARTIFACTS)
+  ArtifactList list(@PathVariable String id) {
+    long runId = RunIds.parse(id);
+    return new ArtifactList(
+        artifacts.list(runId).stream()
+            .map(
+                a ->
+                    new Item(
+                        a.path(),
+                        a.size(),
+                        a.sha256(),
+                        ApiPaths.runArtifacts(runId) + "/" + encodePath(a.path())))
+            .toList());
+  }
+
+  /**
+   * Sends the file with its sha256 as strong ETag (so {@code If-None-Match} gets a 304) and in
+   * {@code X-Kiln-Sha256}. Content-Length and Range requests are handled by Spring's resource
+   * support, from the file itself.
+   */
+  @GetMapping(ApiPaths.RUN_ARTIFACT)
+  ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String path)
+      throws IOException {
+    long runId = RunIds.parse(id);
+    // {*path} captures the leading slash
+    String relative = path.startsWith("/") ? path.substring(1) : path;
+    ArtifactService.Download download = artifacts.download(runId, relative);
+    StoredArtifact artifact = download.artifact();
+    String name = artifact.path().substring(artifact.path().lastIndexOf('/') + 1);
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_OCTET_STREAM)
+        .eTag("\"" + artifact.sha256() + "\"")
+        .header(SHA256_HEADER, artifact.sha256())
+        .header(
+            HttpHeaders.CONTENT_DISPOSITION,
+            ContentDisposition.attachment()
+                .filename(name, StandardCharsets.UTF_8)
+                .build()
+                .toString())
+        .body(new FileSystemResource(download.file()));
+  }
+
+  private static String encodePath(String path) {
+    return UriUtils.encodePath(path, StandardCharsets.UTF_8);
+  }
+}

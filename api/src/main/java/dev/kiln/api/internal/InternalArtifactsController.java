@@ -1,0 +1,48 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.artifacts.ArtifactService;
+import dev.kiln.api.artifacts.StoredArtifact;
+import dev.kiln.api.internal.InternalBodies.ArtifactAnswer;
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.RunIds;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class InternalArtifactsController {
+
+  private final ArtifactService artifacts;
+
+  InternalArtifactsController(ArtifactService artifacts) {
+    this.artifacts = artifacts;
+  }
+
+  /** The body is streamed to disk, never held in memory. */
+  @PutMapping(
+      path = ApiPaths.INTERNAL_ARTIFACTS,
+      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @ResponseStatus(HttpStatus.CREATED)
+  ArtifactAnswer upload(
+      @PathVariable String id,
+      @RequestParam String path,
+      @RequestHeader(name = "X-Kiln-Sha256", required = false) String sha256,
+      HttpServletRequest request)
+      throws IOException {
+    StoredArtifact stored =
+        artifacts.upload(
+            RunIds.parse(id),
+            path,
+            sha256,
+            request.getContentLengthLong(),
+            request.getInputStream());
+    return new ArtifactAnswer(stored.path(), stored.size(), stored.sha256());
+  }
+}

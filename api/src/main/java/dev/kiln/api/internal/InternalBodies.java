@@ -1,0 +1,53 @@
+package dev.kiln.api.internal;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * Request and response bodies of {@code /internal} (docs/internal-api.md). Unlike the public API,
+ * these ignore unknown fields: during a rolling upgrade a newer worker may send a field this api
+ * does not know yet, and rejecting it would stall every run that worker reports on.
+ */
+final class InternalBodies {
+
+  private InternalBodies() {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PhaseChange(String phase) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Resolved(
+      String sha,
+      String branch,
+      String version,
+      String host,
+      String planOrigin,
+      List<PlannedGate> gates) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PlannedGate(String name, Boolean required) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record GateChange(String status, String summary, Tests tests) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Tests(Integer total, Integer failed, Integer skipped) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Finish(String result, String failureSummary) {}
+
+  record FinishAnswer(boolean applied) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record LogBatch(List<Chunk> chunks) {}
+
+  /**
+   * @param data the raw bytes, base64 in JSON
+   * @param ts when the worker produced the chunk, RFC 3339
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Chunk(Long seq, String step, Long offset, OffsetDateTime ts, byte[] data) {}
+
+  record ArtifactAnswer(String path, long size, String sha256) {}
+}

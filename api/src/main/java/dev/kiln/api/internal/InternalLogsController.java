@@ -1,0 +1,66 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.internal.InternalBodies.Chunk;
+import dev.kiln.api.internal.InternalBodies.LogBatch;
+import dev.kiln.api.logs.LogChunk;
+import dev.kiln.api.logs.LogIngest;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.RunIds;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class InternalLogsController {
+
+  private final LogIngest ingest;
+
+  InternalLogsController(LogIngest ingest) {
+    this.ingest = ingest;
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void append(@PathVariable String id, @RequestBody LogBatch body) {
+    long runId = RunIds.parse(id);
+    if (body.chunks() == null) {
+      throw ApiException.badRequest("chunks is required");
+    }
+    List<LogChunk> chunks = new ArrayList<>(body.chunks().size());
+    for (int i = 0; i < body.chunks().size(); i++) {
+      chunks.add(chunk("chunks[" + i + "]", body.chunks().get(i)));
+    }
+    ingest.append(runId, chunks);
+  }
+
+  private static LogChunk chunk(String field, Chunk chunk) {
+    if (chunk == null) {
+      throw ApiException.badRequest(field + ": must not be null");
+    }
+    if (chunk.seq() == null) {
+      throw ApiException.badRequest(field + ".seq is required");
+    }
+    if (chunk.seq() < 0) {
+      throw ApiException.badRequest(field + ".seq: must not be negative, got " + chunk.seq());
+    }
+    if (chunk.offset() != null && chunk.offset() < 0) {
+      throw ApiException.badRequest(field + ".offset: must not be negative, got " + chunk.offset());
+    }
+    if (chunk.data() == null) {
+      throw ApiException.badRequest(field + ".data is required");
+    }
+    return new LogChunk(
+        chunk.seq(),
+        InternalInput.name(field + ".step", chunk.step()),
+        chunk.offset() == null ? 0 : chunk.offset(),
+        chunk.data(),
+        chunk.ts() == null ? null : chunk.ts().toInstant());
+  }
+}

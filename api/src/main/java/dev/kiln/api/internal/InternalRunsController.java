@@ -1,0 +1,101 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.internal.InternalBodies.Finish;
+import dev.kiln.api.internal.InternalBodies.FinishAnswer;
+import dev.kiln.api.internal.InternalBodies.GateChange;
+import dev.kiln.api.internal.InternalBodies.PhaseChange;
+import dev.kiln.api.internal.InternalBodies.PlannedGate;
+import dev.kiln.api.internal.InternalBodies.Resolved;
+import dev.kiln.api.runs.GateRunRepository;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.activities.TestCounts;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The run ledger half of docs/internal-api.md: phase, resolved, gates, finish. */
+@RestController
+class InternalRunsController {
+
+  private final LedgerService ledger;
+
+  InternalRunsController(LedgerService ledger) {
+    this.ledger = ledger;
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void phase(@PathVariable String id, @RequestBody PhaseChange body) {
+    ledger.phaseChanged(RunIds.parse(id), InternalInput.phase(body.phase()));
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_RESOLVED, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void resolved(@PathVariable String id, @RequestBody Resolved body) {
+    long runId = RunIds.parse(id);
+    ledger.resolved(
+        runId,
+        InternalInput.sha(body.sha()),
+        InternalInput.text(body.branch(), 255),
+        InternalInput.text(body.version(), 255),
+        InternalInput.text(body.host(), 255),
+        InternalInput.text(body.planOrigin(), 1000),
+        plannedGates(body.gates()));
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void gate(@PathVariable String id, @PathVariable String name, @RequestBody GateChange body) {
+    TestCounts tests =
+        body.tests() == null
+            ? null
+            : new TestCounts(
+                InternalInput.count("tests.total", body.tests().total()),
+                InternalInput.count("tests.failed", body.tests().failed()),
+                InternalInput.count("tests.skipped", body.tests().skipped()));
+    ledger.gateChanged(
+        RunIds.parse(id),
+        InternalInput.name("gate name", name),
+        InternalInput.gateStatus(body.status()),
+        InternalInput.text(body.summary(), InternalInput.MAX_SUMMARY),
+        tests);
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)
+  FinishAnswer finish(@PathVariable String id, @RequestBody Finish body) {
+    return new FinishAnswer(
+        ledger.finished(
+            RunIds.parse(id), InternalInput.terminalResult(body.result()), body.failureSummary()));
+  }
+
+  private static List<GateRunRepository.PlannedGate> plannedGates(List<PlannedGate> gates) {
+    if (gates == null) {
+      return List.of();
+    }
+    List<GateRunRepository.PlannedGate> planned = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < gates.size(); i++) {
+      PlannedGate gate = gates.get(i);
+      if (gate == null) {
+        throw ApiException.badRequest("gates[" + i + "]: must not be null");
+      }
+      String name = InternalInput.name("gates[" + i + "].name", gate.name());
+      if (!seen.add(name)) {
+        throw ApiException.badRequest("gates: gate \"" + name + "\" is listed twice");
+      }
+      planned.add(
+          new GateRunRepository.PlannedGate(name, gate.required() == null || gate.required()));
+    }
+    return planned;
+  }
+}

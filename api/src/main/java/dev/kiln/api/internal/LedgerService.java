@@ -1,0 +1,89 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.runs.GateRunRepository;
+import dev.kiln.api.runs.GateRunRepository.PlannedGate;
+import dev.kiln.api.runs.RunRecord;
+import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.TestCounts;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies what the workflow reports (through the worker's ledger activities) to the run ledger.
+ * Every operation is idempotent, and none changes a run that already has a terminal result except
+ * to close its gates.
+ */
+@Service
+public class LedgerService {
+
+  private static final Logger log = LoggerFactory.getLogger(LedgerService.class);
+
+  private final RunRepository runs;
+  private final GateRunRepository gates;
+
+  public LedgerService(RunRepository runs, GateRunRepository gates) {
+    this.runs = runs;
+    this.gates = gates;
+  }
+
+  /** Ignored once the run is terminal. */
+  public void phaseChanged(long runId, Phase phase) {
+    if (runs.updatePhase(runId, phase)) {
+      log.info("run {} is {}", runId, phase.wireName());
+    } else if (!runs.exists(runId)) {
+      throw ApiException.runNotFound(runId);
+    }
+  }
+
+  /**
+   * Records what fetch resolved and lists the plan's gates as pending, replacing earlier ones (a
+   * run restarted on another host resolves again). Ignored once the run is terminal, so a late
+   * retry cannot wipe the gate results of a finished run.
+   */
+  @Transactional
+  public void resolved(
+      long runId,
+      String sha,
+      String branch,
+      String version,
+      String host,
+      String planOrigin,
+      List<PlannedGate> plannedGates) {
+    if (runs.recordResolved(runId, sha, branch, version, host, planOrigin)) {
+      gates.replaceAll(runId, plannedGates);
+      log.info("run {} resolved to {} on {} with {} gates", runId, sha, host, plannedGates.size());
+    } else if (!runs.exists(runId)) {
+      throw ApiException.runNotFound(runId);
+    }
+  }
+
+  public void gateChanged(
+      long runId, String name, GateStatus status, String summary, TestCounts tests) {
+    RunRecord run = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+    if (!gates.update(runId, name, status, summary, tests, run.result().isTerminal())) {
+      throw ApiException.notFound("run " + runId + " has no gate \"" + name + "\"");
+    }
+  }
+
+  /**
+   * @return whether this was the first terminal write (later ones change nothing)
+   */
+  public boolean finished(long runId, Result result, String failureSummary) {
+    boolean applied = runs.finish(runId, result, failureSummary);
+    if (applied) {
+      log.info("run {} finished: {}", runId, result.wireName());
+    } else if (!runs.exists(runId)) {
+      throw ApiException.runNotFound(runId);
+    } else {
+      log.info("run {} already finished; ignored a later {}", runId, result.wireName());
+    }
+    return applied;
+  }
+}

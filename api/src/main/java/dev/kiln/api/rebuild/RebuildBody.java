@@ -1,0 +1,24 @@
+package dev.kiln.api.rebuild;
+
+import java.util.List;
+
+/**
+ * The body of {@code POST /rebuild}. Everything is optional here so that the validator, not
+ * Jackson, decides what is missing and says so in words.
+ *
+ * @param ref branch, tag, full or short sha; the default branch when absent
+ * @param arch defaults to the architecture of the machine the api runs on
+ * @param priority {@code low|normal|high|urgent}, default {@code normal}
+ * @param supersede whether a newer run in the same lane cancels this one; default true
+ * @param target free text passed to build commands as {@code KILN_TARGET}
+ * @param args passed to build commands as {@code KILN_ARGS}
+ */
+record RebuildBody(
+    String repo,
+    String ref,
+    String arch,
+    String mr,
+    String priority,
+    Boolean supersede,
+    String target,
+    List<String> args) {}

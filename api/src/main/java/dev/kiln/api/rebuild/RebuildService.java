@@ -1,0 +1,125 @@
+package dev.kiln.api.rebuild;
+
+import dev.kiln.api.runs.NewRun;
+import dev.kiln.api.runs.RunRecord;
+import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.temporal.RebuildStarter;
+import dev.kiln.api.temporal.TemporalLinks;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * Records a run, then starts its workflow. The row is committed first because the workflow's ledger
+ * activities report on it; there is deliberately no transaction around the Temporal call.
+ */
+@Service
+public class RebuildService {
+
+  private static final Logger log = LoggerFactory.getLogger(RebuildService.class);
+
+  /** Inserting loses to a concurrent request with the same key at most this often in a row. */
+  private static final int INSERT_ATTEMPTS = 3;
+
+  private final RunRepository runs;
+  private final RebuildStarter starter;
+  private final TemporalLinks links;
+
+  public RebuildService(RunRepository runs, RebuildStarter starter, TemporalLinks links) {
+    this.runs = runs;
+    this.starter = starter;
+    this.links = links;
+  }
+
+  /**
+   * @param accepted the answer
+   * @param replayed true when an earlier request with the same idempotency key made the run
+   */
+  public record Outcome(RebuildAccepted accepted, boolean replayed) {}
+
+  /**
+   * @param apiBaseUrl this api's base URL as the client reached it, for links in the Web UI
+   */
+  public Outcome rebuild(NewRun request, String apiBaseUrl) {
+    for (int attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
+      Optional<RunRecord> earlier = earlierRun(request);
+      if (earlier.isPresent()) {
+        return new Outcome(accepted(earlier.get().id(), earlier.get().lane()), true);
+      }
+      Optional<Long> id = runs.insert(request);
+      if (id.isPresent()) {
+        return new Outcome(start(id.get(), request, apiBaseUrl), false);
+      }
+      // another request with this key inserted between our lookup and our insert: read its run
+    }
+    throw new IllegalStateException(
+        "could not insert or find the run for Idempotency-Key " + request.idempotencyKey());
+  }
+
+  private Optional<RunRecord> earlierRun(NewRun request) {
+    if (request.idempotencyKey() == null) {
+      return Optional.empty();
+    }
+    Optional<RunRecord> earlier = runs.findByIdempotencyKey(request.idempotencyKey());
+    earlier.ifPresent(
+        run -> {
+          if (!request.sameRequestAs(run)) {
+            throw ApiException.unprocessable(
+                    "Idempotency-Key \""
+                        + request.idempotencyKey()
+                        + "\" was already used for a different request (run "
+                        + run.id()
+                        + ")")
+                .with("run_id", run.id());
+          }
+        });
+    return earlier;
+  }
+
+  private RebuildAccepted start(long runId, NewRun request, String apiBaseUrl) {
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(runId))) {
+      String workflowId = RebuildWorkflow.workflowId(runId);
+      runs.setWorkflowId(runId, workflowId);
+      RebuildRequest workflowRequest =
+          new RebuildRequest(
+              runId,
+              request.repo(),
+              request.ref(),
+              request.arch(),
+              request.mr(),
+              request.priority().wireName(),
+              request.target(),
+              request.args());
+      try {
+        String temporalRunId = starter.start(workflowRequest, apiBaseUrl + ApiPaths.run(runId));
+        runs.recordStarted(runId, temporalRunId);
+      } catch (RebuildStarter.StartFailedException e) {
+        log.error("run {} could not start: {}", runId, e.getMessage(), e.getCause());
+        runs.failToStart(runId, "could not start: " + e.getMessage());
+        throw new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "could not start run " + runId + ": " + e.getMessage())
+            .with("run_id", runId);
+      }
+      log.info("run {} queued in lane {} as {}", runId, request.lane(), workflowId);
+      return accepted(runId, request.lane());
+    }
+  }
+
+  private RebuildAccepted accepted(long runId, String lane) {
+    return new RebuildAccepted(
+        runId,
+        lane,
+        RebuildWorkflow.workflowId(runId),
+        ApiPaths.run(runId),
+        ApiPaths.runLogs(runId),
+        links.run(runId));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One row of {@code runs}, as stored.
+ *
+ * @param elapsedSeconds from queued until finished (or until now while building), by the database's
+ *     clock, which also stamped both ends
+ */
+public record RunRecord(
+    long id,
+    String repo,
+    String ref,
+    String branch,
+    String sha,
+    String arch,
+    String lane,
+    String mr,
+    String priority,
+    boolean supersede,
+    String version,
+    Phase phase,
+    Result result,
+    String failureSummary,
+    Long supersededBy,
+    String cancelledBy,
+    String workflowId,
+    String temporalRunId,
+    String host,
+    String planOrigin,
+    String idempotencyKey,
+    String target,
+    List<String> args,
+    Instant queuedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    long elapsedSeconds) {
+
+  public RunRecord {
+    args = args == null ? List.of() : List.copyOf(args);
+  }
+}

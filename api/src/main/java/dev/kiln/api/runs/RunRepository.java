@@ -1,0 +1,300 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code runs} table. Every write after the insert is guarded by {@code result = 'building'}:
+ * once a run has a terminal result, the ledger no longer changes it, whatever arrives late.
+ */
+@Repository
+public class RunRepository {
+
+  /** Failure summaries are capped so run views stay readable (DESIGN.md §5). */
+  public static final int FAILURE_SUMMARY_MAX = 600;
+
+  private static final String COLUMNS =
+      """
+      id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
+      failure_summary, superseded_by, cancelled_by, workflow_id, temporal_run_id, host,
+      plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at,
+      floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
+      """;
+
+  private static final RowMapper<RunRecord> MAPPER = RunRepository::map;
+
+  private final JdbcClient jdbc;
+
+  public RunRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Records a queued run.
+   *
+   * @return the new id, or empty when a run with the same idempotency key exists already (the
+   *     unique constraint decides, so two racing requests cannot both insert)
+   */
+  public Optional<Long> insert(NewRun run) {
+    return jdbc.sql(
+            """
+            INSERT INTO runs (repo, ref, arch, lane, mr, priority, supersede, target, args,
+                              idempotency_key)
+            VALUES (:repo, :ref, :arch, :lane, :mr, :priority, :supersede, :target, :args,
+                    :idempotencyKey)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+            """)
+        .param("repo", run.repo())
+        .param("ref", run.ref())
+        .param("arch", run.arch())
+        .param("lane", run.lane())
+        .param("mr", run.mr())
+        .param("priority", run.priority().wireName())
+        .param("supersede", run.supersede())
+        .param("target", run.target())
+        .param("args", run.args().toArray(String[]::new))
+        .param("idempotencyKey", run.idempotencyKey())
+        .query(Long.class)
+        .optional();
+  }
+
+  public void setWorkflowId(long id, String workflowId) {
+    jdbc.sql("UPDATE runs SET workflow_id = :workflowId WHERE id = :id")
+        .param("id", id)
+        .param("workflowId", workflowId)
+        .update();
+  }
+
+  public Optional<RunRecord> find(long id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE id = :id")
+        .param("id", id)
+        .query(MAPPER)
+        .optional();
+  }
+
+  public Optional<RunRecord> findByIdempotencyKey(String key) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE idempotency_key = :key")
+        .param("key", key)
+        .query(MAPPER)
+        .optional();
+  }
+
+  public boolean exists(long id) {
+    return jdbc.sql("SELECT EXISTS (SELECT 1 FROM runs WHERE id = :id)")
+        .param("id", id)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /** Newest first, at most {@code limit} runs. */
+  public List<RunRecord> list(RunFilter filter, int limit) {
+    List<String> where = new ArrayList<>();
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (filter.repo() != null) {
+      where.add("repo = :repo");
+      params.put("repo", filter.repo());
+    }
+    if (filter.branch() != null) {
+      where.add("coalesce(branch, ref) = :branch");
+      params.put("branch", filter.branch());
+    }
+    if (filter.mr() != null) {
+      where.add("mr = :mr");
+      params.put("mr", filter.mr());
+    }
+    if (filter.arch() != null) {
+      where.add("arch = :arch");
+      params.put("arch", filter.arch());
+    }
+    if (filter.result() != null) {
+      where.add("result = :result");
+      params.put("result", filter.result().wireName());
+    }
+    if (filter.since() != null) {
+      where.add("queued_at >= :since");
+      params.put("since", OffsetDateTime.ofInstant(filter.since(), java.time.ZoneOffset.UTC));
+    }
+    if (filter.before() != null) {
+      where.add("id < :before");
+      params.put("before", filter.before());
+    }
+    params.put("limit", limit);
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM runs"
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY id DESC LIMIT :limit";
+    return jdbc.sql(sql).params(params).query(MAPPER).list();
+  }
+
+  /** Temporal accepted the workflow; remember its run id for links and describe calls. */
+  public void recordStarted(long id, String temporalRunId) {
+    jdbc.sql("UPDATE runs SET temporal_run_id = :runId WHERE id = :id")
+        .param("id", id)
+        .param("runId", temporalRunId)
+        .update();
+  }
+
+  /**
+   * Ends a run whose workflow could not be started. The idempotency key is released: the client got
+   * a 503, and retrying with the same key must be able to start a build.
+   */
+  public boolean failToStart(long id, String failureSummary) {
+    return jdbc.sql(
+                """
+                UPDATE runs
+                   SET result = 'failed', phase = 'done', finished_at = now(),
+                       failure_summary = :summary, idempotency_key = NULL
+                 WHERE id = :id AND result = 'building'
+                """)
+            .param("id", id)
+            .param("summary", cap(failureSummary))
+            .update()
+        == 1;
+  }
+
+  /**
+   * Moves a building run to {@code phase}; the first phase after {@code queued} stamps {@code
+   * started_at}.
+   *
+   * @return false when the run is terminal (or missing), and nothing changed
+   */
+  public boolean updatePhase(long id, Phase phase) {
+    return jdbc.sql(
+                """
+                UPDATE runs
+                   SET phase = :phase,
+                       started_at = CASE WHEN :phase = 'queued' THEN started_at
+                                         ELSE coalesce(started_at, now()) END
+                 WHERE id = :id AND result = 'building'
+                """)
+            .param("id", id)
+            .param("phase", phase.wireName())
+            .update()
+        == 1;
+  }
+
+  /**
+   * @return false when the run is terminal (or missing), and nothing changed
+   */
+  public boolean recordResolved(
+      long id, String sha, String branch, String version, String host, String planOrigin) {
+    return jdbc.sql(
+                """
+                UPDATE runs
+                   SET sha = :sha, branch = :branch, version = :version, host = :host,
+                       plan_origin = :planOrigin
+                 WHERE id = :id AND result = 'building'
+                """)
+            .param("id", id)
+            .param("sha", sha)
+            .param("branch", branch)
+            .param("version", version)
+            .param("host", host)
+            .param("planOrigin", planOrigin)
+            .update()
+        == 1;
+  }
+
+  /**
+   * Records the terminal result. One statement, guarded by {@code result = 'building'}, so of two
+   * concurrent finishes exactly one applies: PostgreSQL re-checks the guard on the row the second
+   * one waited for.
+   *
+   * @return whether this write applied; false when the run already had a terminal result
+   */
+  public boolean finish(long id, Result result, String failureSummary) {
+    if (!result.isTerminal()) {
+      throw new IllegalArgumentException("not a terminal result: " + result);
+    }
+    return jdbc.sql(
+                """
+                UPDATE runs
+                   SET result = :result, phase = 'done', finished_at = now(),
+                       failure_summary = :summary
+                 WHERE id = :id AND result = 'building'
+                """)
+            .param("id", id)
+            .param("result", result.wireName())
+            .param("summary", cap(failureSummary))
+            .update()
+        == 1;
+  }
+
+  /** Cuts to {@value #FAILURE_SUMMARY_MAX} characters (code points, as PostgreSQL counts). */
+  public static String cap(String summary) {
+    if (summary == null) {
+      return null;
+    }
+    String clean = summary.replace('\0', '\uFFFD');
+    if (clean.codePointCount(0, clean.length()) <= FAILURE_SUMMARY_MAX) {
+      return clean;
+    }
+    int end = clean.offsetByCodePoints(0, FAILURE_SUMMARY_MAX - 1);
+    return clean.substring(0, end) + "…";
+  }
+
+  private static RunRecord map(ResultSet rs, int row) throws SQLException {
+    long supersededBy = rs.getLong("superseded_by");
+    Long superseded = rs.wasNull() ? null : supersededBy;
+    return new RunRecord(
+        rs.getLong("id"),
+        rs.getString("repo"),
+        rs.getString("ref"),
+        rs.getString("branch"),
+        rs.getString("sha"),
+        rs.getString("arch"),
+        rs.getString("lane"),
+        rs.getString("mr"),
+        rs.getString("priority"),
+        rs.getBoolean("supersede"),
+        rs.getString("version"),
+        Phase.fromWireName(rs.getString("phase")),
+        Result.fromWireName(rs.getString("result")),
+        rs.getString("failure_summary"),
+        superseded,
+        rs.getString("cancelled_by"),
+        rs.getString("workflow_id"),
+        rs.getString("temporal_run_id"),
+        rs.getString("host"),
+        rs.getString("plan_origin"),
+        rs.getString("idempotency_key"),
+        rs.getString("target"),
+        strings(rs.getArray("args")),
+        instant(rs, "queued_at"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"),
+        rs.getLong("elapsed_s"));
+  }
+
+  static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    if (array == null) {
+      return List.of();
+    }
+    try {
+      return List.of((String[]) array.getArray());
+    } finally {
+      array.free();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.workflows.activities.TestCounts;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field. */
+public record RunView(
+    long runId,
+    String repo,
+    String ref,
+    String branch,
+    String sha,
+    String arch,
+    String lane,
+    String mr,
+    String priority,
+    String version,
+    String phase,
+    String result,
+    Instant queuedAt,
+    Instant startedAt,
+    Instant finishedAt,
+    long elapsedS,
+    String failureSummary,
+    Long supersededBy,
+    String cancelledBy,
+    List<Gate> gates,
+    List<Artifact> artifacts,
+    Temporal temporal) {
+
+  /**
+   * @param tests {@code null} when the gate produced no JUnit reports
+   * @param logRef the gate's log: {@code /runs/{id}/logs?step=gate:<name>}
+   */
+  public record Gate(
+      String name,
+      String status,
+      boolean required,
+      String summary,
+      TestCounts tests,
+      String logRef) {}
+
+  public record Artifact(String path, long size, String sha256) {}
+
+  /**
+   * @param runId Temporal's run id of the workflow execution; {@code null} until it started
+   */
+  public record Temporal(String workflowId, String runId, String uiUrl) {}
+}

@@ -1,0 +1,144 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.api.artifacts.ArtifactRepository;
+import dev.kiln.api.temporal.TemporalLinks;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.QueryStrings;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Service;
+
+/** Assembles run views and pages of runs from the ledger. */
+@Service
+public class RunViews {
+
+  /** The step name a gate's log lines are written under (DESIGN.md §5: {@code gate:unit}). */
+  public static String gateStep(String gateName) {
+    return "gate:" + gateName;
+  }
+
+  private final RunRepository runs;
+  private final GateRunRepository gates;
+  private final ArtifactRepository artifacts;
+  private final TemporalLinks links;
+
+  public RunViews(
+      RunRepository runs,
+      GateRunRepository gates,
+      ArtifactRepository artifacts,
+      TemporalLinks links) {
+    this.runs = runs;
+    this.gates = gates;
+    this.artifacts = artifacts;
+    this.links = links;
+  }
+
+  public RunView view(long id) {
+    RunRecord run = runs.find(id).orElseThrow(() -> ApiException.runNotFound(id));
+    List<RunView.Gate> gateViews = gates.findByRun(id).stream().map(g -> gate(id, g)).toList();
+    List<RunView.Artifact> artifactViews =
+        artifacts.findByRun(id).stream()
+            .map(a -> new RunView.Artifact(a.path(), a.size(), a.sha256()))
+            .toList();
+    return new RunView(
+        run.id(),
+        run.repo(),
+        run.ref(),
+        run.branch(),
+        run.sha(),
+        run.arch(),
+        run.lane(),
+        run.mr(),
+        run.priority(),
+        run.version(),
+        run.phase().wireName(),
+        run.result().wireName(),
+        run.queuedAt(),
+        run.startedAt(),
+        run.finishedAt(),
+        run.elapsedSeconds(),
+        run.failureSummary(),
+        run.supersededBy(),
+        run.cancelledBy(),
+        gateViews,
+        artifactViews,
+        temporal(run));
+  }
+
+  /**
+   * One page of runs, newest first. The {@code next} link repeats the filters and continues before
+   * the last run of this page; it is null when this page is the last.
+   */
+  public RunPage page(RunFilter filter, int limit) {
+    // one extra row tells whether another page exists without a count query
+    List<RunRecord> rows = runs.list(filter, limit + 1);
+    boolean more = rows.size() > limit;
+    List<RunRecord> page = more ? rows.subList(0, limit) : rows;
+    String next = more ? nextLink(filter, limit, page.get(page.size() - 1).id()) : null;
+    return new RunPage(page.stream().map(this::summary).toList(), next);
+  }
+
+  private RunSummary summary(RunRecord run) {
+    return new RunSummary(
+        run.id(),
+        run.repo(),
+        run.ref(),
+        run.branch(),
+        run.sha(),
+        run.arch(),
+        run.lane(),
+        run.mr(),
+        run.priority(),
+        run.version(),
+        run.phase().wireName(),
+        run.result().wireName(),
+        run.queuedAt(),
+        run.startedAt(),
+        run.finishedAt(),
+        run.elapsedSeconds(),
+        run.failureSummary(),
+        run.supersededBy(),
+        run.cancelledBy(),
+        temporal(run));
+  }
+
+  private RunView.Temporal temporal(RunRecord run) {
+    String workflowId =
+        run.workflowId() == null ? RebuildWorkflow.workflowId(run.id()) : run.workflowId();
+    return new RunView.Temporal(workflowId, run.temporalRunId(), links.workflow(workflowId));
+  }
+
+  private static RunView.Gate gate(long runId, GateRunRecord gate) {
+    String logRef =
+        QueryStrings.link(ApiPaths.runLogs(runId), Map.of("step", gateStep(gate.name())));
+    return new RunView.Gate(
+        gate.name(),
+        gate.status().wireName(),
+        gate.required(),
+        gate.summary(),
+        gate.tests(),
+        logRef);
+  }
+
+  private static String nextLink(RunFilter filter, int limit, long lastId) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    putIfPresent(params, "repo", filter.repo());
+    putIfPresent(params, "branch", filter.branch());
+    putIfPresent(params, "mr", filter.mr());
+    putIfPresent(params, "arch", filter.arch());
+    putIfPresent(params, "result", filter.result() == null ? null : filter.result().wireName());
+    putIfPresent(params, "since", filter.since());
+    params.put("limit", limit);
+    params.put("before", lastId);
+    return QueryStrings.link(ApiPaths.RUNS, params);
+  }
+
+  private static void putIfPresent(Map<String, Object> params, String name, Object value) {
+    if (value != null) {
+      params.put(name, value);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.kiln.api.temporal;
+
+import dev.kiln.workflows.RebuildRequest;
+
+/** Starts the {@code RebuildWorkflow} of a recorded run. */
+public interface RebuildStarter {
+
+  /**
+   * Starts workflow {@code kiln-run-<runId>} on {@code kiln-control}. Starting a run that was
+   * started already is not an error: the existing execution is the answer.
+   *
+   * @param runUrl the run view's absolute URL, linked from the workflow's details in the Web UI
+   * @return Temporal's run id of the execution
+   * @throws StartFailedException when Temporal refused or could not be reached
+   */
+  String start(RebuildRequest request, String runUrl);
+
+  /** Why a workflow did not start; the message is one line, fit for a failure summary. */
+  class StartFailedException extends RuntimeException {
+
+    public StartFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

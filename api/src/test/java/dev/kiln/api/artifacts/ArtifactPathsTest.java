@@ -1,0 +1,51 @@
+package dev.kiln.api.artifacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.api.web.ApiException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ArtifactPathsTest {
+
+  @ParameterizedTest
+  @CsvSource({
+    "target/app.jar, target/app.jar",
+    "./target//app.jar, target/app.jar",
+    "libz.so.1.3, libz.so.1.3"
+  })
+  void normalisesRelativePaths(String path, String normalised) {
+    assertThat(ArtifactPaths.normalise(path)).isEqualTo(normalised);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "../secret",
+        "a/../../etc/passwd",
+        "/etc/passwd",
+        "C:/Windows/win.ini",
+        "a\\b",
+        "dir/",
+        ".",
+        "a\u0000b"
+      })
+  void refusesPathsThatCouldLeaveTheRunDirectory(String path) {
+    assertThatThrownBy(() -> ArtifactPaths.normalise(path))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.getStatusCode().value()).isEqualTo(400);
+              assertThat(e.getBody().getDetail()).startsWith("path");
+            });
+  }
+
+  @ParameterizedTest
+  @CsvSource({"../x, x86_64", "abc1234, ../..", "ABC/1234, x86_64"})
+  void refusesStorageKeysWhoseShaOrArchIsNotPlain(String sha, String arch) {
+    assertThatThrownBy(() -> ArtifactPaths.storageKey(sha, arch, "a.jar"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}

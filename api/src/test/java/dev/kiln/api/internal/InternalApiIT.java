@@ -1,0 +1,300 @@
+package dev.kiln.api.internal;
+
+import static dev.kiln.api.support.Runs.newRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.support.Http;
+import dev.kiln.api.support.KilnApp;
+import dev.kiln.api.support.TestProperties;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A worker's view of the api: everything docs/internal-api.md promises, over real HTTP, in the
+ * order a run reports it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class InternalApiIT {
+
+  private static final String AUTH = "Bearer " + TestProperties.TOKEN;
+  private static final String SHA = "9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
+
+  private static Path home;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws IOException {
+    home = Files.createTempDirectory("kiln-home");
+    KilnApp.register(registry, home);
+    // nothing here talks to Temporal
+    registry.add("kiln.temporal.address", () -> "localhost:1");
+  }
+
+  @LocalServerPort int port;
+  @Autowired RunRepository runs;
+  private Http http;
+
+  @BeforeEach
+  void client() {
+    http = new Http(port);
+  }
+
+  private long queuedRun() {
+    return runs.insert(newRun("https://example.com/app.git", "main", "x86_64")).orElseThrow();
+  }
+
+  private HttpResponse<String> post(String path, String json) {
+    return http.postJson(path, json, "Authorization", AUTH);
+  }
+
+  private HttpResponse<String> putArtifact(long runId, String path, byte[] data, String sha) {
+    return http.send(
+        http.request("/internal/runs/" + runId + "/artifacts?path=" + path)
+            .header("Authorization", AUTH)
+            .header("Content-Type", "application/octet-stream")
+            .header("X-Kiln-Sha256", sha)
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(data))
+            .build());
+  }
+
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  private static String chunk(long seq, String step, String text) {
+    return "{\"seq\": %d, \"step\": \"%s\", \"offset\": 0, \"ts\": \"2026-01-01T00:00:00Z\", \"data\": \"%s\"}"
+        .formatted(
+            seq, step, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void refusesEveryInternalEndpointWithoutTheToken() {
+    long id = queuedRun();
+    HttpResponse<String> noToken =
+        http.postJson("/internal/runs/" + id + "/phase", "{\"phase\": \"fetching\"}");
+    HttpResponse<String> wrongToken =
+        http.postJson(
+            "/internal/runs/" + id + "/logs", "{\"chunks\": []}", "Authorization", "Bearer nope");
+    HttpResponse<String> artifact =
+        http.send(
+            http.request("/internal/runs/" + id + "/artifacts?path=a")
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1}))
+                .build());
+
+    for (HttpResponse<String> response : new HttpResponse[] {noToken, wrongToken, artifact}) {
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .contains("application/problem+json");
+    }
+    assertThat(Http.json(http.get("/runs/" + id)).path("phase").asString()).isEqualTo("queued");
+  }
+
+  @Test
+  void noSpellingOfTheInternalPathGetsAroundTheToken() {
+    long id = queuedRun();
+    for (String path :
+        new String[] {
+          "/%69nternal/runs/" + id + "/phase",
+          "/internal;x=1/runs/" + id + "/phase",
+          "/internal/runs/" + id + ";x=1/phase",
+          "/internal/./runs/" + id + "/phase"
+        }) {
+      HttpResponse<String> response =
+          http.send(
+              http.request("/")
+                  .uri(java.net.URI.create("http://localhost:" + port + path))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"phase\": \"fetching\"}"))
+                  .build());
+      assertThat(response.statusCode()).as(path).isEqualTo(401);
+    }
+    assertThat(Http.json(http.get("/runs/" + id)).path("phase").asString()).isEqualTo("queued");
+  }
+
+  @Test
+  void answersAnUnknownRunWith404() {
+    HttpResponse<String> response =
+        post("/internal/runs/999999/phase", "{\"phase\": \"fetching\"}");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(Http.json(response).path("detail").asString())
+        .isEqualTo("run 999999 does not exist");
+  }
+
+  @Test
+  void recordsARunFromPhaseToFinishAsAWorkerReportsIt() throws Exception {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+
+    assertThat(post(run + "/phase", "{\"phase\": \"fetching\"}").statusCode()).isEqualTo(204);
+    JsonNode fetching = Http.json(http.get("/runs/" + id));
+    assertThat(fetching.path("phase").asString()).isEqualTo("fetching");
+    assertThat(fetching.path("started_at").isNull()).isFalse();
+
+    assertThat(
+            post(
+                    run + "/resolved",
+                    """
+                    {"sha": "%s", "branch": "main", "version": "1.4.0", "host": "builder-1",
+                     "plan_origin": "kiln.yaml",
+                     "gates": [{"name": "unit", "required": true}, {"name": "lint", "required": false}]}
+                    """
+                        .formatted(SHA))
+                .statusCode())
+        .isEqualTo(204);
+    post(run + "/phase", "{\"phase\": \"gating\"}");
+    post(run + "/gates/unit", "{\"status\": \"running\", \"summary\": null, \"tests\": null}");
+    post(
+        run + "/gates/unit",
+        "{\"status\": \"passed\", \"summary\": \"212 tests, 0 failed\","
+            + " \"tests\": {\"total\": 212, \"failed\": 0, \"skipped\": 3}}");
+    post(
+        run + "/gates/lint",
+        "{\"status\": \"failed\", \"summary\": \"2 warnings\", \"tests\": null}");
+
+    String batch =
+        "{\"chunks\": ["
+            + chunk(1_000_000, "fetch", "Fetching…\n")
+            + ", "
+            + chunk(3_000_000, "gate:unit", "212 tests\n")
+            + ", "
+            + chunk(2_000_000, "compile", "\u001b[1mmake\u001b[0m\n")
+            + "]}";
+    assertThat(post(run + "/logs", batch).statusCode()).isEqualTo(204);
+    assertThat(post(run + "/logs", batch).statusCode()).as("a retried batch").isEqualTo(204);
+
+    HttpResponse<String> log = http.get("/runs/" + id + "/logs");
+    assertThat(log.statusCode()).isEqualTo(200);
+    assertThat(log.headers().firstValue("Content-Type")).contains("text/plain;charset=UTF-8");
+    assertThat(log.body()).isEqualTo("Fetching…\n\u001b[1mmake\u001b[0m\n212 tests\n");
+    assertThat(log.headers().firstValue("X-Kiln-Log-Seq")).contains("3000000");
+    assertThat(http.get("/runs/" + id + "/logs?step=gate:unit").body()).isEqualTo("212 tests\n");
+    assertThat(http.get("/runs/" + id + "/logs?after=2000000").body()).isEqualTo("212 tests\n");
+
+    byte[] jar = "PK\u0003\u0004 not really a jar".getBytes(StandardCharsets.ISO_8859_1);
+    HttpResponse<String> uploaded = putArtifact(id, "target/app.jar", jar, sha256(jar));
+    assertThat(uploaded.statusCode()).isEqualTo(201);
+    assertThat(Http.json(uploaded).path("size").asLong()).isEqualTo(jar.length);
+    assertThat(home.resolve("artifacts/" + SHA + "/x86_64/target/app.jar")).hasBinaryContent(jar);
+
+    HttpResponse<byte[]> download =
+        http.sendForBytes(http.request("/runs/" + id + "/artifacts/target/app.jar").GET().build());
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo(jar);
+    assertThat(download.headers().firstValue("Content-Type")).contains("application/octet-stream");
+    assertThat(download.headers().firstValue("Content-Length"))
+        .contains(String.valueOf(jar.length));
+    assertThat(download.headers().firstValue("ETag")).contains("\"" + sha256(jar) + "\"");
+    assertThat(download.headers().firstValue("X-Kiln-Sha256")).contains(sha256(jar));
+    assertThat(
+            http.send(
+                    http.request("/runs/" + id + "/artifacts/target/app.jar")
+                        .header("If-None-Match", "\"" + sha256(jar) + "\"")
+                        .GET()
+                        .build())
+                .statusCode())
+        .isEqualTo(304);
+    JsonNode listed = Http.json(http.get("/runs/" + id + "/artifacts")).path("artifacts").get(0);
+    assertThat(listed.path("path").asString()).isEqualTo("target/app.jar");
+    assertThat(listed.path("url").asString())
+        .isEqualTo("/runs/" + id + "/artifacts/target/app.jar");
+
+    HttpResponse<String> first =
+        post(run + "/finish", "{\"result\": \"passed\", \"failure_summary\": null}");
+    HttpResponse<String> second =
+        post(run + "/finish", "{\"result\": \"failed\", \"failure_summary\": \"late\"}");
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(Http.json(first).path("applied").asBoolean()).isTrue();
+    assertThat(Http.json(second).path("applied").asBoolean()).isFalse();
+    assertThat(post(run + "/phase", "{\"phase\": \"compiling\"}").statusCode()).isEqualTo(204);
+
+    JsonNode view = Http.json(http.get("/runs/" + id));
+    assertThat(view.path("result").asString()).isEqualTo("passed");
+    assertThat(view.path("phase").asString()).isEqualTo("done");
+    assertThat(view.path("failure_summary").isNull()).isTrue();
+    assertThat(view.path("finished_at").isNull()).isFalse();
+    assertThat(view.path("sha").asString()).isEqualTo(SHA);
+    assertThat(view.path("version").asString()).isEqualTo("1.4.0");
+    assertThat(view.path("gates").get(0).path("status").asString()).isEqualTo("passed");
+    assertThat(view.path("gates").get(0).path("tests").path("total").asInt()).isEqualTo(212);
+    assertThat(view.path("gates").get(0).path("log_ref").asString())
+        .isEqualTo("/runs/" + id + "/logs?step=gate:unit");
+    assertThat(view.path("gates").get(1).path("required").asBoolean()).isFalse();
+    assertThat(view.path("gates").get(1).path("status").asString()).isEqualTo("failed");
+    assertThat(view.path("artifacts").get(0).path("sha256").asString()).isEqualTo(sha256(jar));
+  }
+
+  @Test
+  void refusesArtifactsWithABadShaOrAnEscapingPath() throws Exception {
+    long id = queuedRun();
+    post("/internal/runs/" + id + "/resolved", "{\"sha\": \"" + SHA + "\", \"gates\": []}");
+    byte[] data = "data".getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> mismatch = putArtifact(id, "a.bin", data, sha256("other".getBytes()));
+    assertThat(mismatch.statusCode()).isEqualTo(400);
+    assertThat(Http.json(mismatch).path("detail").asString()).startsWith("sha256 mismatch");
+
+    HttpResponse<String> escaping = putArtifact(id, "..%2F..%2Fetc%2Fpasswd", data, sha256(data));
+    assertThat(escaping.statusCode()).isEqualTo(400);
+    assertThat(Http.json(escaping).path("detail").asString())
+        .startsWith("path: must not contain \"..\"");
+
+    HttpResponse<String> absolute = putArtifact(id, "%2Fetc%2Fpasswd", data, sha256(data));
+    assertThat(absolute.statusCode()).isEqualTo(400);
+
+    assertThat(http.get("/runs/" + id + "/artifacts/a.bin").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void refusesAnArtifactBeforeTheRunIsResolved() throws Exception {
+    long id = queuedRun();
+    byte[] data = "x".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response = putArtifact(id, "a.bin", data, sha256(data));
+    assertThat(response.statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void acceptsLargeLogBatchesButCapsPublicBodiesAtOneMebibyte() {
+    long id = queuedRun();
+    String big = "x".repeat(2 * 1024 * 1024);
+    HttpResponse<String> logs =
+        post("/internal/runs/" + id + "/logs", "{\"chunks\": [" + chunk(1, "compile", big) + "]}");
+    assertThat(logs.statusCode()).isEqualTo(204);
+
+    // chunked, without Content-Length: counted as it is read
+    HttpResponse<String> rebuild =
+        http.send(
+            http.request("/rebuild")
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () ->
+                            new ByteArrayInputStream(
+                                ("{\"repo\": \"https://example.com/a.git\", \"target\": \""
+                                        + big
+                                        + "\"}")
+                                    .getBytes(StandardCharsets.UTF_8))))
+                .build());
+    assertThat(rebuild.statusCode()).isEqualTo(413);
+    assertThat(Http.json(rebuild).path("detail").asString())
+        .isEqualTo("request body is larger than the limit of 1 MiB");
+  }
+}

@@ -1,0 +1,185 @@
+package dev.kiln.api.internal;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.kiln.api.runs.GateRunRepository.PlannedGate;
+import dev.kiln.api.support.WebSliceConfig;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.TestCounts;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+@WebMvcTest(InternalRunsController.class)
+@Import(WebSliceConfig.class)
+@ActiveProfiles("test")
+class InternalRunsControllerTest {
+
+  private static final String TOKEN = "Bearer test-token";
+
+  @Autowired MockMvc mvc;
+  @MockitoBean LedgerService ledger;
+
+  private ResultActions postJson(String path, String json, String authorization) throws Exception {
+    var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return mvc.perform(request);
+  }
+
+  private static ResultActions problem(ResultActions result, int status, String detail)
+      throws Exception {
+    return result
+        .andExpect(status().is(status))
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(detail));
+  }
+
+  @Test
+  void refusesARequestWithoutTokenWith401() throws Exception {
+    problem(
+            postJson("/internal/runs/1/phase", "{\"phase\": \"fetching\"}", null),
+            401,
+            "missing bearer token: /internal needs 'Authorization: Bearer <kiln.internal.token>'")
+        .andExpect(header().string("WWW-Authenticate", "Bearer realm=\"kiln-internal\""));
+    verifyNoInteractions(ledger);
+  }
+
+  @Test
+  void refusesAWrongTokenWith401() throws Exception {
+    problem(
+        postJson("/internal/runs/1/phase", "{\"phase\": \"fetching\"}", "Bearer test-tokem"),
+        401,
+        "invalid bearer token");
+    verifyNoInteractions(ledger);
+  }
+
+  @Test
+  void recordsAPhaseWith204() throws Exception {
+    postJson("/internal/runs/1/phase", "{\"phase\": \"fetching\"}", TOKEN)
+        .andExpect(status().isNoContent());
+    verify(ledger).phaseChanged(1, Phase.FETCHING);
+  }
+
+  @Test
+  void refusesAnUnknownPhase() throws Exception {
+    problem(
+        postJson("/internal/runs/1/phase", "{\"phase\": \"baking\"}", TOKEN),
+        400,
+        "phase: \"baking\" is not one of queued, fetching, compiling, staging, gating, done");
+  }
+
+  @Test
+  void ignoresUnknownFieldsFromNewerWorkers() throws Exception {
+    postJson(
+            "/internal/runs/1/resolved",
+            """
+            {"sha": "9F1C2D3", "branch": "main", "version": "1.0", "host": "h1",
+             "plan_origin": "kiln.yaml", "future_field": 1,
+             "gates": [{"name": "unit", "required": true, "run": "make test"},
+                       {"name": "lint", "required": false}]}
+            """,
+            TOKEN)
+        .andExpect(status().isNoContent());
+    verify(ledger)
+        .resolved(
+            1,
+            "9f1c2d3",
+            "main",
+            "1.0",
+            "h1",
+            "kiln.yaml",
+            List.of(new PlannedGate("unit", true), new PlannedGate("lint", false)));
+  }
+
+  @Test
+  void refusesAGateListedTwice() throws Exception {
+    problem(
+        postJson(
+            "/internal/runs/1/resolved",
+            "{\"sha\": \"abcdef1\", \"gates\": [{\"name\": \"unit\"}, {\"name\": \"unit\"}]}",
+            TOKEN),
+        400,
+        "gates: gate \"unit\" is listed twice");
+  }
+
+  @Test
+  void recordsAGateResultWithTestCounts() throws Exception {
+    postJson(
+            "/internal/runs/1/gates/unit",
+            "{\"status\": \"failed\", \"summary\": \"1 of 3 failed\","
+                + " \"tests\": {\"total\": 3, \"failed\": 1, \"skipped\": 0}}",
+            TOKEN)
+        .andExpect(status().isNoContent());
+    verify(ledger)
+        .gateChanged(1, "unit", GateStatus.FAILED, "1 of 3 failed", new TestCounts(3, 1, 0));
+  }
+
+  @Test
+  void refusesNegativeTestCounts() throws Exception {
+    problem(
+        postJson(
+            "/internal/runs/1/gates/unit",
+            "{\"status\": \"passed\", \"tests\": {\"total\": -1}}",
+            TOKEN),
+        400,
+        "tests.total: must not be negative, got -1");
+  }
+
+  @Test
+  void answersFinishWithWhetherItApplied() throws Exception {
+    when(ledger.finished(1, Result.PASSED, null)).thenReturn(true);
+    when(ledger.finished(1, Result.FAILED, "boom")).thenReturn(false);
+
+    postJson("/internal/runs/1/finish", "{\"result\": \"passed\"}", TOKEN)
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.applied").value(true));
+    postJson(
+            "/internal/runs/1/finish",
+            "{\"result\": \"failed\", \"failure_summary\": \"boom\"}",
+            TOKEN)
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.applied").value(false));
+  }
+
+  @Test
+  void refusesBuildingAsAFinishResult() throws Exception {
+    problem(
+        postJson("/internal/runs/1/finish", "{\"result\": \"building\"}", TOKEN),
+        400,
+        "result: \"building\" is not one of passed, failed, cancelled, aborted");
+    verify(ledger, never()).finished(anyLong(), any(), isNull());
+  }
+
+  @Test
+  void answers404ForAnUnknownRun() throws Exception {
+    when(ledger.finished(eq(99L), any(), any())).thenThrow(ApiException.runNotFound(99));
+    problem(
+        postJson("/internal/runs/99/finish", "{\"result\": \"passed\"}", TOKEN),
+        404,
+        "run 99 does not exist");
+  }
+}

@@ -1,0 +1,138 @@
+package dev.kiln.api.logs;
+
+import static dev.kiln.api.support.Runs.newRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.support.TestPostgres;
+import dev.kiln.api.web.ApiException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class LogChunkRepositoryIT {
+
+  private static RunRepository runs;
+  private static LogChunkRepository chunks;
+  private static LogReader reader;
+  private static TransactionTemplate tx;
+
+  @BeforeAll
+  static void database() {
+    DataSource ds = TestPostgres.migratedDatabase();
+    JdbcClient jdbc = JdbcClient.create(ds);
+    runs = new RunRepository(jdbc);
+    chunks = new LogChunkRepository(jdbc, new NamedParameterJdbcTemplate(ds));
+    reader = new LogReader(runs, chunks);
+    tx = new TransactionTemplate(new JdbcTransactionManager(ds));
+  }
+
+  private static long run() {
+    return runs.insert(newRun("https://example.com/a.git", "main", "x86_64")).orElseThrow();
+  }
+
+  private static LogChunk chunk(long seq, String step, String text) {
+    return new LogChunk(
+        seq, step, 0, text.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  private static String read(long runId, LogFilter filter) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    reader.copy(reader.snapshot(runId, filter), out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aRetriedBatchIsStoredOnce() throws Exception {
+    long id = run();
+    List<LogChunk> batch =
+        List.of(chunk(1_000_000, "fetch", "a\n"), chunk(1_000_001, "fetch", "b\n"));
+
+    assertThat(chunks.insertAll(id, batch)).isEqualTo(2);
+    assertThat(chunks.insertAll(id, batch)).isZero();
+    assertThat(
+            chunks.insertAll(
+                id,
+                List.of(
+                    chunk(1_000_001, "fetch", "DIFFERENT\n"), chunk(1_000_002, "fetch", "c\n"))))
+        .isEqualTo(1);
+
+    assertThat(read(id, LogFilter.all())).isEqualTo("a\nb\nc\n");
+  }
+
+  @Test
+  void readsInSequenceOrderWhateverTheArrivalOrderAndGaps() throws Exception {
+    long id = run();
+    chunks.insertAll(id, List.of(chunk(3_000_000, "gate:unit", "third\n")));
+    chunks.insertAll(id, List.of(chunk(1_000_000, "fetch", "first\n")));
+    chunks.insertAll(id, List.of(chunk(2_010_000, "compile", "second\n")));
+
+    assertThat(read(id, LogFilter.all())).isEqualTo("first\nsecond\nthird\n");
+    assertThat(read(id, new LogFilter("gate:unit", -1))).isEqualTo("third\n");
+    assertThat(read(id, new LogFilter(null, 1_000_000))).isEqualTo("second\nthird\n");
+  }
+
+  @Test
+  void copiesLogsLongerThanOnePageAndKeepsRawBytes() throws Exception {
+    long id = run();
+    List<LogChunk> many = new ArrayList<>();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 0; i < LogReader.PAGE * 3 + 5; i++) {
+      many.add(chunk(1_000_000 + i, "compile", "line " + i + "\n"));
+      expected.append("line ").append(i).append('\n');
+    }
+    chunks.insertAll(id, many);
+    // a chunk may end in the middle of a UTF-8 sequence; the reader must not decode
+    byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+    chunks.insertAll(
+        id,
+        List.of(
+            new LogChunk(2_000_000, "compile", 0, new byte[] {euro[0]}, null),
+            new LogChunk(2_000_001, "compile", 1, new byte[] {euro[1], euro[2]}, null)));
+
+    assertThat(read(id, LogFilter.all())).isEqualTo(expected + "€");
+  }
+
+  @Test
+  void aSnapshotPinsTheChunksPresentWhenItWasTaken() throws Exception {
+    long id = run();
+    chunks.insertAll(id, List.of(chunk(1, "fetch", "before\n")));
+    LogReader.LogSnapshot snapshot = reader.snapshot(id, LogFilter.all());
+    chunks.insertAll(id, List.of(chunk(2, "fetch", "after\n")));
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    reader.copy(snapshot, out);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("before\n");
+    assertThat(snapshot.upToSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void notifiesWithinTheInsertTransaction() {
+    long id = run();
+    Integer inserted =
+        tx.execute(
+            status -> {
+              int n = chunks.insertAll(id, List.of(chunk(5, "fetch", "x")));
+              chunks.notifyAppended(id);
+              return n;
+            });
+    assertThat(inserted).isEqualTo(1);
+  }
+
+  @Test
+  void readingTheLogOfAnUnknownRunIs404() {
+    assertThatThrownBy(() -> reader.snapshot(999_999, LogFilter.all()))
+        .isInstanceOf(ApiException.class)
+        .hasMessageContaining("run 999999 does not exist");
+  }
+}

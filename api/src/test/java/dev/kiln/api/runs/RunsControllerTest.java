@@ -1,0 +1,171 @@
+package dev.kiln.api.runs;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.kiln.api.support.WebSliceConfig;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.activities.TestCounts;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+
+@WebMvcTest(RunsController.class)
+@Import(WebSliceConfig.class)
+@ActiveProfiles("test")
+class RunsControllerTest {
+
+  @Autowired MockMvc mvc;
+  @MockitoBean RunViews views;
+
+  private static ResultActions problem(ResultActions result, int status, String detail)
+      throws Exception {
+    return result
+        .andExpect(status().is(status))
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.detail").value(detail));
+  }
+
+  @Test
+  void servesTheRunViewInSnakeCaseWithRfc3339Times() throws Exception {
+    when(views.view(42))
+        .thenReturn(
+            new RunView(
+                42,
+                "https://example.com/app.git",
+                "main",
+                "main",
+                "9f1c",
+                "x86_64",
+                "https://example.com/app.git#main@x86_64",
+                "123",
+                "normal",
+                "1.4.0",
+                "gating",
+                "building",
+                Instant.parse("2026-01-02T03:04:05Z"),
+                Instant.parse("2026-01-02T03:04:06.5Z"),
+                null,
+                41,
+                null,
+                null,
+                null,
+                List.of(
+                    new RunView.Gate(
+                        "unit",
+                        "passed",
+                        true,
+                        "212 tests, 0 failed",
+                        new TestCounts(212, 0, 3),
+                        "/runs/42/logs?step=gate:unit")),
+                List.of(new RunView.Artifact("target/app.jar", 1234, "ab".repeat(32))),
+                new RunView.Temporal(
+                    "kiln-run-42",
+                    "run-uuid",
+                    "http://localhost:8233/namespaces/default/workflows/kiln-run-42")));
+
+    mvc.perform(get("/runs/42"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.run_id").value(42))
+        .andExpect(jsonPath("$.queued_at").value("2026-01-02T03:04:05Z"))
+        .andExpect(jsonPath("$.started_at").value("2026-01-02T03:04:06.500Z"))
+        .andExpect(jsonPath("$.finished_at").isEmpty())
+        .andExpect(jsonPath("$.elapsed_s").value(41))
+        .andExpect(jsonPath("$.failure_summary").isEmpty())
+        .andExpect(jsonPath("$.gates[0].tests.skipped").value(3))
+        .andExpect(jsonPath("$.gates[0].log_ref").value("/runs/42/logs?step=gate:unit"))
+        .andExpect(jsonPath("$.artifacts[0].sha256").value("ab".repeat(32)))
+        .andExpect(jsonPath("$.temporal.workflow_id").value("kiln-run-42"))
+        .andExpect(jsonPath("$.temporal.run_id").value("run-uuid"));
+  }
+
+  @Test
+  void answers404ForAnUnknownRun() throws Exception {
+    when(views.view(7)).thenThrow(ApiException.runNotFound(7));
+    problem(mvc.perform(get("/runs/7")), 404, "run 7 does not exist");
+  }
+
+  @Test
+  void answers400ForANonNumericId() throws Exception {
+    problem(mvc.perform(get("/runs/abc")), 400, "run id \"abc\" is not a positive integer");
+    problem(mvc.perform(get("/runs/0")), 400, "run id \"0\" is not a positive integer");
+  }
+
+  @Test
+  void passesFiltersAndPageSizeOn() throws Exception {
+    when(views.page(any(), anyInt())).thenReturn(new RunPage(List.of(), null));
+
+    mvc.perform(
+            get("/runs")
+                .param("repo", "https://example.com/app.git")
+                .param("branch", "main")
+                .param("arch", "amd64")
+                .param("result", "failed")
+                .param("since", "2026-01-01T00:00:00+02:00")
+                .param("limit", "10")
+                .param("before", "99"))
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.runs").isArray())
+        .andExpect(jsonPath("$.next").isEmpty());
+
+    verify(views)
+        .page(
+            eq(
+                new RunFilter(
+                    "https://example.com/app.git",
+                    "main",
+                    null,
+                    "x86_64",
+                    Result.FAILED,
+                    Instant.parse("2025-12-31T22:00:00Z"),
+                    99L)),
+            eq(10));
+  }
+
+  @Test
+  void refusesALimitOver200() throws Exception {
+    problem(
+        mvc.perform(get("/runs").param("limit", "201")),
+        400,
+        "limit: must be between 1 and 200, got 201");
+  }
+
+  @Test
+  void refusesANonNumericLimitOrCursor() throws Exception {
+    problem(
+        mvc.perform(get("/runs").param("limit", "ten")), 400, "limit: \"ten\" is not an integer");
+    problem(mvc.perform(get("/runs").param("before", "x")), 400, "before: \"x\" is not an integer");
+  }
+
+  @Test
+  void refusesAnUnknownResult() throws Exception {
+    problem(
+        mvc.perform(get("/runs").param("result", "green")),
+        400,
+        "result: \"green\" is not one of building, passed, failed, cancelled, aborted");
+  }
+
+  @Test
+  void refusesASinceThatIsNotRfc3339() throws Exception {
+    problem(
+        mvc.perform(get("/runs").param("since", "yesterday")),
+        400,
+        "since: \"yesterday\" is not an RFC 3339 timestamp such as 2025-01-31T08:00:00Z");
+  }
+}
