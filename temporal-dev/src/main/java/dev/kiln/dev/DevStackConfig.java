@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The dev stack's settings. Each one is read from, in this order: a command-line argument
- * {@code --name=value}, the system property {@code name}, the environment variable {@code ENV}. The
+ * The dev stack's settings. Each one is read from, in this order: a command-line argument {@code
+ * --name=value}, the system property {@code name}, the environment variable {@code ENV}. The
  * property names match the ones Spring uses, so {@code --server.port=9090} means the same thing
  * here as it does for the api.
  *
@@ -17,8 +17,11 @@ import java.util.Properties;
  * @param temporalAddress an existing Temporal server ({@code host:port}); when set, none is started
  * @param temporalUiUrl the Web UI of that existing server, when known
  * @param temporalPort gRPC port of the dev server; 0 picks a free one
- * @param temporalUiPort Web UI port of the dev server; 0 picks a free one
+ * @param temporalUiPort Web UI port of the dev server; 0 picks a free one; by default the gRPC port
+ *     + 1000 (8233)
  * @param serverPort the api's HTTP port; 0 picks a free one
+ * @param serverAddress the interface the api listens on; loopback by default, because a dev api
+ *     accepts {@code file://} repositories and runs their build commands for whoever can reach it
  * @param postgresPort the embedded PostgreSQL's port; 0 (the default) picks a free one
  * @param dataSource an existing PostgreSQL; when set, no embedded one is started
  * @param requireTemporalCli never fall back to the in-process test server
@@ -30,6 +33,7 @@ public record DevStackConfig(
     int temporalPort,
     int temporalUiPort,
     int serverPort,
+    String serverAddress,
     int postgresPort,
     Optional<DataSourceSettings> dataSource,
     boolean requireTemporalCli) {
@@ -37,11 +41,13 @@ public record DevStackConfig(
   static final Setting KILN_HOME = new Setting("kiln.home", "KILN_HOME");
   static final Setting TEMPORAL_ADDRESS =
       new Setting("kiln.temporal.address", "KILN_TEMPORAL_ADDRESS");
-  static final Setting TEMPORAL_UI_URL = new Setting("kiln.temporal.ui-url", "KILN_TEMPORAL_UI_URL");
+  static final Setting TEMPORAL_UI_URL =
+      new Setting("kiln.temporal.ui-url", "KILN_TEMPORAL_UI_URL");
   static final Setting TEMPORAL_PORT = new Setting("kiln.temporal.port", "KILN_TEMPORAL_PORT");
   static final Setting TEMPORAL_UI_PORT =
       new Setting("kiln.temporal.ui-port", "KILN_TEMPORAL_UI_PORT");
   static final Setting SERVER_PORT = new Setting("server.port", "SERVER_PORT");
+  static final Setting SERVER_ADDRESS = new Setting("server.address", "SERVER_ADDRESS");
   static final Setting POSTGRES_PORT = new Setting("kiln.postgres.port", "KILN_POSTGRES_PORT");
   static final Setting DATASOURCE_URL =
       new Setting("spring.datasource.url", "SPRING_DATASOURCE_URL");
@@ -53,7 +59,6 @@ public record DevStackConfig(
       new Setting("kiln.require-temporal-cli", "KILN_REQUIRE_TEMPORAL_CLI");
 
   static final int DEFAULT_TEMPORAL_PORT = 7233;
-  static final int DEFAULT_TEMPORAL_UI_PORT = 8233;
   static final int DEFAULT_SERVER_PORT = 8080;
 
   /** Connection settings of a PostgreSQL the user brings. */
@@ -84,18 +89,28 @@ public record DevStackConfig(
                         url,
                         source.get(DATASOURCE_USERNAME).orElse(null),
                         source.get(DATASOURCE_PASSWORD).orElse(null)));
+    int temporalPort = source.port(TEMPORAL_PORT, DEFAULT_TEMPORAL_PORT);
     // CI must prove the real server works, so a missing CLI fails there whatever else is set.
     boolean ci = isTrue(env.get("CI"));
     return new DevStackConfig(
-        source.get(KILN_HOME).map(home -> expandHome(home, systemProperties)).orElse(defaultHome(systemProperties)),
+        source
+            .get(KILN_HOME)
+            .map(home -> expandHome(home, systemProperties))
+            .orElse(defaultHome(systemProperties)),
         source.get(TEMPORAL_ADDRESS),
         source.get(TEMPORAL_UI_URL),
-        source.port(TEMPORAL_PORT, DEFAULT_TEMPORAL_PORT),
-        source.port(TEMPORAL_UI_PORT, DEFAULT_TEMPORAL_UI_PORT),
+        temporalPort,
+        source.port(TEMPORAL_UI_PORT, defaultUiPort(temporalPort)),
         source.port(SERVER_PORT, DEFAULT_SERVER_PORT),
+        source.get(SERVER_ADDRESS).orElse("127.0.0.1"),
         source.port(POSTGRES_PORT, 0),
         dataSource,
         ci || source.bool(REQUIRE_TEMPORAL_CLI, false));
+  }
+
+  /** The CLI's own rule, gRPC port + 1000, so moving the gRPC port moves the UI along with it. */
+  private static int defaultUiPort(int temporalPort) {
+    return temporalPort == 0 || temporalPort + 1000 > 65535 ? 0 : temporalPort + 1000;
   }
 
   private static Map<String, String> parseArgs(String[] args) {

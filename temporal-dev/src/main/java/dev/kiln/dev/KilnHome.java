@@ -67,8 +67,9 @@ final class KilnHome {
   }
 
   /**
-   * Takes the lock that keeps a second dev stack off this directory: two would share one SQLite file
-   * and one PostgreSQL data directory. The lock goes away with the process, even when it crashes.
+   * Takes the lock that keeps a second dev stack off this directory: two would share one SQLite
+   * file and one PostgreSQL data directory. The lock goes away with the process, even when it
+   * crashes.
    *
    * @throws IllegalStateException when another dev stack holds it
    */

@@ -37,7 +37,8 @@ record WorkerToken(String value) {
         // Created with the mode rather than chmod-ed afterwards: never readable by others, not
         // even for a moment.
         Files.createFile(
-            tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            tmp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
       Files.writeString(tmp, value, StandardCharsets.US_ASCII);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

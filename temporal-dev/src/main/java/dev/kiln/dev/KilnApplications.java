@@ -1,0 +1,148 @@
+package dev.kiln.dev;
+
+import dev.kiln.api.KilnApiApplication;
+import dev.kiln.dev.DevStackConfig.DataSourceSettings;
+import dev.kiln.worker.KilnWorkerApplication;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts the api and the worker as two Spring contexts in this JVM. Both modules' jars are on one
+ * classpath here, which a standalone api or worker never sees; the properties below undo what that
+ * would change.
+ */
+final class KilnApplications {
+
+  /** One console format for the launcher and both contexts. */
+  static final String LOGGING_CONFIG = "classpath:kiln-dev-logback.xml";
+
+  /**
+   * The api's jars bring JDBC and Flyway onto the classpath; the worker holds no database
+   * credentials (DESIGN §2) and must not try to configure a DataSource.
+   */
+  static final List<String> WORKER_EXCLUDED_AUTO_CONFIGURATION =
+      List.of(
+          "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration",
+          "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+          "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+          "org.springframework.boot.flyway.autoconfigure.FlywayEndpointAutoConfiguration");
+
+  /** What the two contexts are told about the rest of the stack. */
+  record Settings(
+      Path kilnHome,
+      String temporalAddress,
+      Optional<String> temporalUiUrl,
+      DataSourceSettings dataSource,
+      String serverAddress,
+      int serverPort,
+      WorkerToken token) {}
+
+  private KilnApplications() {}
+
+  static ConfigurableApplicationContext startApi(Settings settings) {
+    return run(KilnApiApplication.class, apiProperties(settings));
+  }
+
+  static ConfigurableApplicationContext startWorker(Settings settings, int apiPort) {
+    return run(KilnWorkerApplication.class, workerProperties(settings, apiPort));
+  }
+
+  /** The port the api really listens on, which differs from the setting when that was 0. */
+  static int port(ConfigurableApplicationContext api) {
+    Integer port = api.getEnvironment().getProperty("local.server.port", Integer.class);
+    if (port == null) {
+      throw new IllegalStateException("The api context started without a web server");
+    }
+    return port;
+  }
+
+  static Map<String, String> apiProperties(Settings settings) {
+    Map<String, String> p = common("kiln-api", KilnApiApplication.class, settings);
+    p.put("server.address", settings.serverAddress());
+    p.put("server.port", Integer.toString(settings.serverPort()));
+    p.put("spring.datasource.url", settings.dataSource().url());
+    if (settings.dataSource().username() != null) {
+      p.put("spring.datasource.username", settings.dataSource().username());
+    }
+    if (settings.dataSource().password() != null) {
+      p.put("spring.datasource.password", settings.dataSource().password());
+    }
+    settings.temporalUiUrl().ifPresent(url -> p.put("kiln.temporal.ui-url", url));
+    return p;
+  }
+
+  static Map<String, String> workerProperties(Settings settings, int apiPort) {
+    Map<String, String> p = common("kiln-worker", KilnWorkerApplication.class, settings);
+    // Tomcat is on this classpath because of the api.
+    p.put("spring.main.web-application-type", "none");
+    p.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATION));
+    p.put("kiln.api.url", "http://127.0.0.1:" + apiPort);
+    p.put("kiln.worker.roles", "control,build");
+    return p;
+  }
+
+  private static Map<String, String> common(String name, Class<?> app, Settings settings) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("spring.application.name", name);
+    // Both jars have an application.properties/yml at their root and the classpath would only
+    // ever show the first; point each context at its own module's files.
+    ownConfigLocation(app).ifPresent(location -> p.put("spring.config.location", location));
+    p.put("logging.config", LOGGING_CONFIG);
+    // The dev stack's single shutdown hook closes the contexts in order; Spring's own hooks would
+    // close them (and stop logging) concurrently.
+    p.put("logging.register-shutdown-hook", "false");
+    p.put("spring.main.banner-mode", "off");
+    p.put("spring.main.log-startup-info", "false");
+    p.put("kiln.home", settings.kilnHome().toString());
+    p.put("kiln.internal.token", settings.token().value());
+    p.put("kiln.temporal.address", settings.temporalAddress());
+    p.put("kiln.temporal.namespace", TemporalService.NAMESPACE);
+    // file:// repositories: fine on a developer's own machine, where api and worker share a disk;
+    // a shared api or build host must not read local paths.
+    p.put("kiln.repos.allow-file", "true");
+    return p;
+  }
+
+  /**
+   * The root of the jar or directory {@code app} was loaded from, as a Spring config location, such
+   * as {@code optional:jar:nested:/…/kiln-dev.jar/!BOOT-INF/lib/kiln-api.jar!/}.
+   */
+  static Optional<String> ownConfigLocation(Class<?> app) {
+    CodeSource source = app.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return Optional.empty();
+    }
+    URL url = source.getLocation();
+    String location = url.toString();
+    if (location.endsWith(".jar")) {
+      location = "jar:" + location + "!/";
+    } else if (!location.endsWith("/")) {
+      location = location + "/";
+    }
+    return Optional.of("optional:" + location);
+  }
+
+  private static ConfigurableApplicationContext run(Class<?> app, Map<String, String> properties) {
+    // As command-line arguments they outrank the module's own application.yml, which may well
+    // name another port or database for standalone use.
+    String[] args =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    return new SpringApplicationBuilder(app).registerShutdownHook(false).run(args);
+  }
+}

@@ -1,0 +1,202 @@
+package dev.kiln.dev;
+
+import dev.kiln.dev.DevStackConfig.DataSourceSettings;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code java -jar kiln-dev.jar}: starts Temporal, PostgreSQL, the api and a worker with both
+ * roles, in that order, and prints {@code Kiln is up}. One shutdown hook stops them in reverse
+ * order, so Ctrl-C leaves no process behind.
+ */
+public final class KilnDevStack {
+
+  private static final String LOGBACK_CONFIG = "logback.configurationFile";
+
+  // Not static: the logger must not exist before main() has pointed logback at its configuration.
+  private final Logger log = LoggerFactory.getLogger(KilnDevStack.class);
+
+  private final DevStackConfig config;
+  private final Map<String, String> env;
+  private final Path userHome;
+  private final Deque<Component> running = new ArrayDeque<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private boolean stopping;
+  private AutoCloseable homeLock;
+
+  /** Something started, and how to stop it. */
+  private record Component(String name, AutoCloseable stopper) {}
+
+  KilnDevStack(DevStackConfig config, Map<String, String> env, Path userHome) {
+    this.config = config;
+    this.env = env;
+    this.userHome = userHome;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    boolean ownLogging = System.getProperty(LOGBACK_CONFIG) == null;
+    if (ownLogging) {
+      System.setProperty(LOGBACK_CONFIG, "kiln-dev-logback.xml");
+    }
+    Logger log = LoggerFactory.getLogger(KilnDevStack.class);
+    if (ownLogging) {
+      // Spring configures logging per context through logging.config and warns about this one.
+      System.clearProperty(LOGBACK_CONFIG);
+    }
+    DevStackConfig config;
+    try {
+      config = DevStackConfig.load(args, System.getenv(), System.getProperties());
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KilnDevStack stack =
+        new KilnDevStack(config, System.getenv(), Path.of(System.getProperty("user.home")));
+    Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "kiln-dev-stop"));
+    try {
+      stack.start();
+    } catch (RuntimeException e) {
+      log.error("Kiln did not start: {}", describe(e));
+      log.debug("Startup failure", e);
+      System.exit(1);
+    }
+    stack.stopped.await();
+  }
+
+  void start() {
+    long began = System.nanoTime();
+    KilnHome home = KilnHome.prepare(config.kilnHome());
+    lockHome(home);
+    log.info("KILN_HOME is {}", home);
+    WorkerToken token = WorkerToken.generate(new SecureRandom());
+    token.writeTo(home.workerTokenFile());
+
+    TemporalService temporal = new TemporalProvisioner(config, home, env, userHome).provision();
+    started("Temporal", temporal);
+    temporal.onUnexpectedExit(KilnDevStack::exitInBackground);
+    temporal.awaitReady();
+    log.info("Temporal is ready: {}", temporal.description());
+
+    DataSourceSettings dataSource;
+    String postgres;
+    if (config.dataSource().isPresent()) {
+      dataSource = config.dataSource().get();
+      postgres = dataSource.url() + " (spring.datasource.url)";
+      log.info("Using PostgreSQL at {}; starting none", dataSource.url());
+    } else {
+      DevPostgres embedded =
+          DevPostgres.start(
+              home.postgresData(), config.postgresPort(), home.logs().resolve("postgres.log"));
+      started("PostgreSQL", embedded);
+      dataSource = embedded.dataSource();
+      postgres =
+          dataSource.url()
+              + " (user "
+              + dataSource.username()
+              + ", data in "
+              + home.postgresData()
+              + ")";
+      log.info("PostgreSQL is ready: {}", dataSource.url());
+    }
+
+    KilnApplications.Settings settings =
+        new KilnApplications.Settings(
+            home.root(),
+            temporal.address(),
+            temporal.uiUrl(),
+            dataSource,
+            config.serverAddress(),
+            config.serverPort(),
+            token);
+    log.info("Starting the api");
+    ConfigurableApplicationContext api = KilnApplications.startApi(settings);
+    started("the api", api);
+    int apiPort = KilnApplications.port(api);
+    log.info("The api listens on port {}", apiPort);
+    log.info("Starting a worker (roles control, build)");
+    started("the worker", KilnApplications.startWorker(settings, apiPort));
+
+    ReadyBanner.print(
+        new ReadyBanner.Facts(
+            "http://localhost:" + apiPort,
+            temporal,
+            postgres,
+            home.root(),
+            home.workerTokenFile(),
+            ReadyBanner.ExampleRepository.detect(Path.of(""))),
+        (System.nanoTime() - began) / 1_000_000);
+  }
+
+  private synchronized void lockHome(KilnHome home) {
+    if (stopping) {
+      throw new IllegalStateException("stopped before startup finished");
+    }
+    homeLock = home.lock();
+  }
+
+  /**
+   * Records a started component for {@link #stop}. A component that starts while the stack is
+   * already stopping (Ctrl-C during startup) is stopped right away.
+   */
+  private synchronized void started(String name, AutoCloseable stopper) {
+    if (stopping) {
+      close(new Component(name, stopper));
+      throw new IllegalStateException("stopped before startup finished");
+    }
+    running.push(new Component(name, stopper));
+  }
+
+  /** The shutdown hook: worker, api, PostgreSQL, Temporal — the reverse of the start order. */
+  synchronized void stop() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    if (!running.isEmpty()) {
+      log.info("Stopping Kiln");
+    }
+    while (!running.isEmpty()) {
+      close(running.pop());
+    }
+    if (homeLock != null) {
+      try {
+        homeLock.close();
+      } catch (Exception e) {
+        log.debug("Could not release the KILN_HOME lock: {}", e.toString());
+      }
+    }
+    log.info("Kiln stopped");
+    stopped.countDown();
+  }
+
+  private void close(Component component) {
+    log.info("Stopping {}", component.name());
+    try {
+      component.stopper().close();
+    } catch (Exception e) {
+      log.warn("Could not stop {} cleanly: {}", component.name(), describe(e));
+    }
+  }
+
+  /** Exits from outside the thread that noticed, since exiting runs the hook, which waits on it. */
+  private static void exitInBackground() {
+    new Thread(() -> System.exit(1), "kiln-dev-exit").start();
+  }
+
+  /** The message and its causes, one line; the stack trace only helps when the message does not. */
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder(e.getMessage() != null ? e.getMessage() : e.toString());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      text.append(" (caused by ").append(cause).append(')');
+    }
+    return text.toString();
+  }
+}

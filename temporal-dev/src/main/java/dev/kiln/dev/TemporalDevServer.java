@@ -1,0 +1,248 @@
+package dev.kiln.dev;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Temporal server, run as a child process by the CLI: {@code temporal server start-dev} with
+ * a SQLite file (runs survive a restart), the Web UI, Kiln's search attributes and the dynamic
+ * config Kiln relies on. Its output goes to a log file, not the console.
+ */
+final class TemporalDevServer implements TemporalService {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
+
+  /** Loopback only: the dev server has no authentication. */
+  static final String IP = "127.0.0.1";
+
+  /** A warm start takes under a second; a first start creates the SQLite schema. */
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The server flushes SQLite on SIGTERM; it took ~3 s here. */
+  private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+  /** Values are JSON. */
+  static final Map<String, String> DYNAMIC_CONFIG = dynamicConfig();
+
+  private static Map<String, String> dynamicConfig() {
+    Map<String, String> config = new LinkedHashMap<>();
+    // Priority keys (low..urgent, DESIGN §4) only order tasks with the priority-aware matcher,
+    // which server 1.29.1 leaves off.
+    config.put("matching.useNewMatcher", "true");
+    config.put("system.enableActivityEagerExecution", "true");
+    // Update-with-start (POST /rebuild) needs both. 1.29.1 enables them by default; saying so keeps
+    // an older CLI found on PATH from failing in a confusing way.
+    config.put("frontend.enableUpdateWorkflowExecution", "true");
+    config.put("frontend.enableExecuteMultiOperation", "true");
+    return Collections.unmodifiableMap(config);
+  }
+
+  /**
+   * @param cli the {@code temporal} executable
+   * @param dbFile the SQLite database
+   * @param port gRPC port
+   * @param uiPort Web UI port
+   * @param logFile where the server's output is appended
+   * @param pidFile where the server's pid is kept while it runs
+   */
+  record Options(Path cli, Path dbFile, int port, int uiPort, Path logFile, Path pidFile) {}
+
+  private final Options options;
+  private final Process process;
+  private final long logOffset;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile Runnable onUnexpectedExit = () -> {};
+
+  private TemporalDevServer(Options options, Process process, long logOffset) {
+    this.options = options;
+    this.process = process;
+    this.logOffset = logOffset;
+  }
+
+  /**
+   * Starts the server process; {@link #awaitReady} waits until it serves. Split in two so the
+   * caller can register the process for shutdown before waiting on it.
+   */
+  static TemporalDevServer launch(Options options) {
+    LeftoverProcess.endRecorded(options.pidFile(), "temporal", "Temporal dev server");
+    Ports.requireFree(IP, options.port(), "Temporal gRPC", DevStackConfig.TEMPORAL_PORT.env());
+    Ports.requireFree(
+        IP, options.uiPort(), "Temporal Web UI", DevStackConfig.TEMPORAL_UI_PORT.env());
+    try {
+      Files.createDirectories(options.logFile().getParent());
+      long logOffset = Files.exists(options.logFile()) ? Files.size(options.logFile()) : 0;
+      List<String> command = new ArrayList<>(ownSession());
+      command.addAll(command(options));
+      log.info(
+          "Starting Temporal dev server: {} (log: {})",
+          String.join(" ", command(options)),
+          options.logFile());
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(options.logFile().toFile()))
+              .start();
+      process.getOutputStream().close();
+      Files.writeString(options.pidFile(), Long.toString(process.pid()), StandardCharsets.US_ASCII);
+      return new TemporalDevServer(options, process, logOffset);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start " + options.cli(), e);
+    }
+  }
+
+  /** The CLI's arguments. */
+  static List<String> command(Options options) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                options.cli().toString(),
+                "server",
+                "start-dev",
+                "--db-filename",
+                options.dbFile().toString(),
+                "--ip",
+                IP,
+                "--port",
+                Integer.toString(options.port()),
+                "--ui-port",
+                Integer.toString(options.uiPort()),
+                "--color",
+                "never"));
+    command.addAll(SearchAttributeRegistration.cliFlags());
+    DYNAMIC_CONFIG.forEach(
+        (key, json) -> {
+          command.add("--dynamic-config-value");
+          command.add(key + "=" + json);
+        });
+    return command;
+  }
+
+  /**
+   * Ctrl-C sends SIGINT to the terminal's whole foreground process group. In a session of its own
+   * the server does not get it, so the shutdown hook can stop it last, after the worker and the api
+   * that still talk to it. A server left behind by a SIGKILL-ed JVM is ended at the next start
+   * ({@link LeftoverProcess}).
+   */
+  private static List<String> ownSession() {
+    return Arrays.stream(new String[] {"/usr/bin/setsid", "/bin/setsid"})
+        .map(Path::of)
+        .filter(Files::isExecutable)
+        .findFirst()
+        .map(p -> List.of(p.toString()))
+        .orElse(List.of());
+  }
+
+  @Override
+  public void awaitReady() {
+    TemporalProbe.awaitNamespace(
+        address(),
+        NAMESPACE,
+        STARTUP_TIMEOUT,
+        () -> {
+          if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(
+                "The Temporal dev server exited with code "
+                    + process.exitValue()
+                    + " while starting. Its output ("
+                    + options.logFile()
+                    + "):\n"
+                    + outputSinceLaunch());
+          }
+        });
+    SearchAttributeRegistration.ensure(address(), NAMESPACE);
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              if (!stopping.get()) {
+                log.error(
+                    "The Temporal dev server exited unexpectedly with code {}. Its output ({}):\n{}",
+                    process.exitValue(),
+                    options.logFile(),
+                    outputSinceLaunch());
+                onUnexpectedExit.run();
+              }
+            });
+  }
+
+  @Override
+  public void onUnexpectedExit(Runnable action) {
+    this.onUnexpectedExit = action;
+  }
+
+  @Override
+  public String address() {
+    return IP + ":" + options.port();
+  }
+
+  @Override
+  public Optional<String> uiUrl() {
+    return Optional.of("http://localhost:" + options.uiPort());
+  }
+
+  @Override
+  public String description() {
+    return "Temporal dev server on " + address() + ", runs kept in " + options.dbFile();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    if (process.isAlive()) {
+      log.debug("Stopping the Temporal dev server (pid {})", process.pid());
+      LeftoverProcess.end(process.toHandle());
+      try {
+        // Reaps the child, so no zombie is left either.
+        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+          log.warn("The Temporal dev server (pid {}) did not exit", process.pid());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      Files.deleteIfExists(options.pidFile());
+    } catch (IOException e) {
+      log.debug("Could not delete {}: {}", options.pidFile(), e.toString());
+    }
+  }
+
+  /** The last lines the server wrote since this launch, for error messages. */
+  private String outputSinceLaunch() {
+    try (RandomAccessFile file = new RandomAccessFile(options.logFile().toFile(), "r")) {
+      long start = Math.max(logOffset, file.length() - 8192);
+      byte[] bytes = new byte[(int) (file.length() - start)];
+      file.seek(start);
+      file.readFully(bytes);
+      List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+      return lines.subList(Math.max(0, lines.size() - 30), lines.size()).stream()
+          .map(line -> "  | " + line)
+          .collect(Collectors.joining("\n"));
+    } catch (IOException e) {
+      return "  (cannot read " + options.logFile() + ": " + e.getMessage() + ")";
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.kiln.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TemporalDevServerTest {
+
+  private final TemporalDevServer.Options options =
+      new TemporalDevServer.Options(
+          Path.of("/opt/temporal"),
+          Path.of("/home/dev/.kiln/temporal.db"),
+          17233,
+          18233,
+          Path.of("/home/dev/.kiln/logs/temporal.log"),
+          Path.of("/home/dev/.kiln/temporal.pid"));
+
+  @Test
+  void runsStartDevOnTheDatabaseFileOnLoopback() {
+    List<String> command = TemporalDevServer.command(options);
+
+    assertThat(command).startsWith("/opt/temporal", "server", "start-dev");
+    assertThat(command)
+        .containsSequence("--db-filename", "/home/dev/.kiln/temporal.db")
+        .containsSequence("--ip", "127.0.0.1")
+        .containsSequence("--port", "17233")
+        .containsSequence("--ui-port", "18233")
+        .doesNotContain("--headless");
+  }
+
+  @Test
+  void registersEveryKilnSearchAttribute() {
+    List<String> command = TemporalDevServer.command(options);
+
+    for (String attribute :
+        List.of(
+            "KilnRepo=Keyword",
+            "KilnBranch=Keyword",
+            "KilnSha=Keyword",
+            "KilnArch=Keyword",
+            "KilnMr=Keyword",
+            "KilnPhase=Keyword",
+            "KilnResult=Keyword",
+            "KilnRunId=Int")) {
+      assertThat(command).containsSequence("--search-attribute", attribute);
+    }
+  }
+
+  @Test
+  void turnsOnThePriorityMatcherAndEagerActivities() {
+    List<String> command = TemporalDevServer.command(options);
+
+    assertThat(command)
+        .containsSequence("--dynamic-config-value", "matching.useNewMatcher=true")
+        .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true")
+        .containsSequence("--dynamic-config-value", "frontend.enableExecuteMultiOperation=true");
+  }
+}

@@ -1,0 +1,285 @@
+package dev.kiln.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dev stack end to end, as separate processes: the dev jar starts a real Temporal dev server,
+ * embedded PostgreSQL, the api and a worker; the tests drive it over HTTP like curl and check what
+ * the Temporal server recorded. Every fixture is a real git repository built for real.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DevStackEndToEndIT {
+
+  static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+
+  @TempDir static Path temp;
+  static DevStackProcess stack;
+  static List<ProcessHandle> stackChildren;
+  static KilnHttp api;
+  static GitFixtures fixtures;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    stack = DevStackProcess.start(temp.resolve("kiln-home"));
+    stackChildren = stack.children();
+    api = new KilnHttp(stack.baseUrl());
+    fixtures = new GitFixtures(temp.resolve("repos"));
+  }
+
+  @AfterAll
+  static void stopStackWithoutOrphans() throws Exception {
+    if (stack == null) {
+      return;
+    }
+    stack.close();
+    assertThat(stack.survivors(stackChildren)).as("processes the dev stack left behind").isEmpty();
+  }
+
+  @Test
+  void mavenProjectPassesWithTestCountsItsVersionAndItsJarAsArtifact() throws Exception {
+    String repo = fixtures.repository("maven-passing", Map.of());
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo));
+
+    assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
+    assertThat(run.path("phase").asText()).isEqualTo("done");
+    assertThat(run.path("version").asText()).isEqualTo("1.2.3");
+    assertThat(run.path("sha").asText()).hasSize(40);
+    JsonNode unit = gate(run, "unit");
+    assertThat(unit.path("status").asText()).isEqualTo("passed");
+    assertThat(unit.path("tests").path("total").asInt()).isEqualTo(3);
+    assertThat(unit.path("tests").path("failed").asInt()).isZero();
+    JsonNode jar = artifact(run, "target/greeter-1.2.3.jar");
+    byte[] downloaded =
+        download("/runs/" + run.path("run_id").asLong() + "/artifacts/target/greeter-1.2.3.jar");
+    assertThat(downloaded.length).isEqualTo(jar.path("size").asInt());
+    assertThat(sha256(downloaded)).isEqualTo(jar.path("sha256").asText());
+  }
+
+  @Test
+  void cProjectWithAMakefileBuildsAndPassesItsTestTarget() throws Exception {
+    String repo = fixtures.repository("c-make", Map.of());
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo, "ref", "main"));
+
+    assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
+    assertThat(run.path("branch").asText()).isEqualTo("main");
+    String log = api.get("/runs/" + run.path("run_id").asLong() + "/logs").body();
+    assertThat(log).contains("Makefile").contains("$ make");
+  }
+
+  @Test
+  void compileErrorFailsTheRunWithTheCompilersErrorLine() throws Exception {
+    String broken = "#include <stdio.h>\n\nint main(void) {\n  printf(\"oops\")\n  return 0;\n}\n";
+    String repo = fixtures.repository("c-make", Map.of("hello.c", broken));
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo));
+
+    assertThat(run.path("result").asText()).isEqualTo("failed");
+    assertThat(run.path("failure_summary").asText())
+        .as(describe(run))
+        .contains("hello.c:4")
+        .contains("error:")
+        .doesNotContain("exit code");
+  }
+
+  @Test
+  void failingRequiredGateFailsTheRunWithJUnitCountsAndBlocksTheGatesAfterIt() throws Exception {
+    String repo = fixtures.repository("junit-gate", Map.of());
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo));
+
+    assertThat(run.path("result").asText()).isEqualTo("failed");
+    assertThat(run.path("failure_summary").asText())
+        .as(describe(run))
+        .contains("unit")
+        .contains("1 of 3 tests failed")
+        .contains("CalculatorTest.divides");
+    JsonNode unit = gate(run, "unit");
+    assertThat(unit.path("status").asText()).isEqualTo("failed");
+    assertThat(unit.path("tests").path("total").asInt()).isEqualTo(3);
+    assertThat(unit.path("tests").path("failed").asInt()).isEqualTo(1);
+    assertThat(gate(run, "lint").path("status").asText()).isEqualTo("blocked");
+  }
+
+  @Test
+  void refThatDoesNotExistFailsTheRunSayingSo() throws Exception {
+    String repo = fixtures.repository("c-make", Map.of());
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo, "ref", "feature/nope"));
+
+    assertThat(run.path("result").asText()).isEqualTo("failed");
+    assertThat(run.path("failure_summary").asText()).isEqualTo("ref not found: feature/nope");
+  }
+
+  @Test
+  void invalidKilnYamlFailsTheRunWithFileLineAndProblem() throws Exception {
+    String spec = "compile:\n  - run: make\ngates:\n  - name: unit\n    runn: make test\n";
+    String repo = fixtures.repository("c-make", Map.of("kiln.yaml", spec));
+
+    JsonNode run = rebuildAndWait(Map.of("repo", repo));
+
+    assertThat(run.path("result").asText()).isEqualTo("failed");
+    assertThat(run.path("failure_summary").asText())
+        .as(describe(run))
+        .startsWith("kiln.yaml:5")
+        .contains("runn");
+  }
+
+  @Test
+  void runIsFoundInTemporalByItsSearchAttributes() throws Exception {
+    String repo = fixtures.repository("c-make", Map.of());
+    JsonNode run = rebuildAndWait(Map.of("repo", repo));
+    long runId = run.path("run_id").asLong();
+    assertThat(run.path("temporal").path("ui_url").asText())
+        .isEqualTo(
+            "http://localhost:"
+                + stack.uiPort
+                + "/namespaces/default/workflows/"
+                + RebuildWorkflow.workflowId(runId));
+
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    try {
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      String query =
+          "KilnRepo=\"" + repo + "\" AND KilnRunId=" + runId + " AND KilnResult=\"passed\"";
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> client.listExecutions(query).count() == 1);
+    } finally {
+      service.shutdownNow();
+    }
+  }
+
+  @Nested
+  class BadInput {
+
+    @Test
+    void malformedJsonIsA400ProblemSayingSo() throws Exception {
+      assertProblem(api.post("/rebuild", "{\"repo\": "), 400);
+    }
+
+    @Test
+    void unknownFieldIsA400NamingTheField() throws Exception {
+      KilnHttp.Answer answer = api.post("/rebuild", "{\"repo\":\"https://x/y.git\",\"colour\":1}");
+      assertProblem(answer, 400);
+      assertThat(answer.json().path("detail").asText()).contains("colour");
+    }
+
+    @Test
+    void missingRepoIsA400() throws Exception {
+      KilnHttp.Answer answer = api.post("/rebuild", "{\"ref\":\"main\"}");
+      assertProblem(answer, 400);
+      assertThat(answer.json().path("detail").asText()).contains("repo");
+    }
+
+    @Test
+    void extTransportIsRefused() throws Exception {
+      KilnHttp.Answer answer = api.rebuild(Map.of("repo", "ext::sh -c touch% /tmp/pwned"));
+      assertThat(answer.status()).isBetween(400, 422);
+      assertThat(answer.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void nonNumericRunIdIsA400() throws Exception {
+      assertProblem(api.get("/runs/abc"), 400);
+    }
+
+    @Test
+    void unknownRunIsA404() throws Exception {
+      assertProblem(api.get("/runs/987654321"), 404);
+    }
+
+    @Test
+    void overLongBodyIsA413() throws Exception {
+      String huge = "{\"repo\":\"https://x/y.git\",\"target\":\"" + "a".repeat(1_100_000) + "\"}";
+      assertProblem(api.post("/rebuild", huge), 413);
+    }
+
+    private void assertProblem(KilnHttp.Answer answer, int status) {
+      assertThat(answer.status()).as(answer.body()).isEqualTo(status);
+      assertThat(answer.contentType()).startsWith("application/problem+json");
+      assertThat(answer.json().path("detail").asText()).isNotBlank();
+      assertThat(answer.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+
+  private static JsonNode rebuildAndWait(Map<String, Object> request) throws Exception {
+    KilnHttp.Answer accepted = api.rebuild(request);
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    long runId = accepted.json().path("run_id").asLong();
+    return api.awaitEnd(runId, BUILD_TIMEOUT);
+  }
+
+  private static JsonNode gate(JsonNode run, String name) {
+    for (JsonNode gate : run.path("gates")) {
+      if (name.equals(gate.path("name").asText())) {
+        return gate;
+      }
+    }
+    throw new AssertionError("no gate " + name + " in " + run);
+  }
+
+  private static JsonNode artifact(JsonNode run, String path) {
+    for (JsonNode artifact : run.path("artifacts")) {
+      if (path.equals(artifact.path("path").asText())) {
+        return artifact;
+      }
+    }
+    throw new AssertionError("no artifact " + path + " in " + run);
+  }
+
+  private static byte[] download(String path) throws Exception {
+    var response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.baseUrl() + path))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static String sha256(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  /** What to print when a run is not what the test expected: the run and its log. */
+  private static String describe(JsonNode run) {
+    try {
+      String log = api.get("/runs/" + run.path("run_id").asLong() + "/logs").body();
+      String tail = log.length() > 4000 ? log.substring(log.length() - 4000) : log;
+      return run.toPrettyString() + "\n--- log tail ---\n" + tail;
+    } catch (Exception e) {
+      return run.toPrettyString();
+    }
+  }
+
+  static boolean exists(Path path) {
+    return Files.exists(path);
+  }
+}

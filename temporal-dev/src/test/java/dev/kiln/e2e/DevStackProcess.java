@@ -1,0 +1,132 @@
+package dev.kiln.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole dev stack as a newcomer starts it: {@code java -jar temporal-dev/target/kiln-dev.jar},
+ * a separate process with its own KILN_HOME and free ports. In CI ({@code CI=true}) it must run on
+ * the real Temporal dev server: the stack refuses the in-process fallback there.
+ */
+final class DevStackProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
+
+  private final Process process;
+  private final Path console;
+  final Path home;
+  final int apiPort;
+  final int temporalPort;
+  final int uiPort;
+
+  private DevStackProcess(Process process, Path console, Path home, int api, int temporal, int ui) {
+    this.process = process;
+    this.console = console;
+    this.home = home;
+    this.apiPort = api;
+    this.temporalPort = temporal;
+    this.uiPort = ui;
+  }
+
+  static DevStackProcess start(Path home) throws IOException, InterruptedException {
+    Path jar = Path.of("target", "kiln-dev.jar").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run ./mvnw verify from the root");
+    }
+    int api = freePort();
+    int temporal = freePort();
+    int ui = freePort();
+    Path console = home.resolve("console.log");
+    Files.createDirectories(home);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.add("-jar");
+    command.add(jar.toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(console.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("KILN_HOME", home.toString());
+    env.put("SERVER_PORT", String.valueOf(api));
+    env.put("KILN_TEMPORAL_PORT", String.valueOf(temporal));
+    env.put("KILN_TEMPORAL_UI_PORT", String.valueOf(ui));
+    env.remove("KILN_TEMPORAL_ADDRESS");
+    env.remove("SPRING_DATASOURCE_URL");
+    if ("true".equals(System.getenv("CI"))) {
+      env.put("KILN_REQUIRE_TEMPORAL_CLI", "true");
+    }
+    DevStackProcess stack = new DevStackProcess(builder.start(), console, home, api, temporal, ui);
+    stack.awaitUp();
+    return stack;
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + apiPort;
+  }
+
+  String temporalAddress() {
+    return "127.0.0.1:" + temporalPort;
+  }
+
+  String console() {
+    try {
+      return Files.readString(console, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(console unreadable: " + e + ")";
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  private void awaitUp() throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (console().contains("Kiln is up")) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "dev stack exited with " + process.exitValue() + ":\n" + console());
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    close();
+    throw new IllegalStateException("dev stack not up within " + START_TIMEOUT + ":\n" + console());
+  }
+
+  /** Stops the stack the way Ctrl-C does (SIGTERM runs its shutdown hook). */
+  @Override
+  public void close() throws InterruptedException {
+    List<ProcessHandle> descendants = process.descendants().toList();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Processes the stack started that are still alive after {@link #close}. */
+  List<ProcessHandle> survivors(List<ProcessHandle> startedChildren) {
+    return startedChildren.stream().filter(ProcessHandle::isAlive).toList();
+  }
+
+  List<ProcessHandle> children() {
+    return process.descendants().toList();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.kiln.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+
+/** Real git repositories, made with JGit from the fixture trees under test resources. */
+final class GitFixtures {
+
+  private final Path root;
+
+  GitFixtures(Path root) {
+    this.root = root;
+  }
+
+  /**
+   * A repository whose single commit on {@code main} holds the files of {@code
+   * src/test/resources/fixtures/<name>} plus {@code overrides} (path → content).
+   */
+  String repository(String name, Map<String, String> overrides) throws Exception {
+    Path dir = root.resolve(name + "-" + System.nanoTime());
+    copyFixture(name, dir);
+    for (var file : overrides.entrySet()) {
+      Path target = dir.resolve(file.getKey());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.getValue());
+    }
+    commitAll(dir, "fixture " + name);
+    return dir.toUri().toString();
+  }
+
+  /** Adds the Maven wrapper of this project, so the fixture builds with ./mvnw like a real one. */
+  static void addMavenWrapper(Path dir) throws IOException {
+    Path projectRoot = Path.of("..").toAbsolutePath().normalize();
+    Files.copy(projectRoot.resolve("mvnw"), dir.resolve("mvnw"));
+    Files.setPosixFilePermissions(
+        dir.resolve("mvnw"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(dir.resolve(".mvn/wrapper"));
+    Files.copy(
+        projectRoot.resolve(".mvn/wrapper/maven-wrapper.properties"),
+        dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
+  }
+
+  private static void copyFixture(String name, Path dir) throws IOException {
+    Path source;
+    try {
+      source = Path.of(GitFixtures.class.getResource("/fixtures/" + name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    try (var files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          try (InputStream in = Files.newInputStream(file)) {
+            Files.copy(in, target);
+          }
+          if (file.getFileName().toString().endsWith(".sh")) {
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+          }
+        }
+      }
+    }
+    if (Files.exists(dir.resolve("pom.xml"))) {
+      addMavenWrapper(dir);
+    }
+  }
+
+  private static void commitAll(Path dir, String message) {
+    try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      PersonIdent author = new PersonIdent("Kiln Test", "test@kiln.dev");
+      git.commit().setMessage(message).setAuthor(author).setCommitter(author).call();
+    } catch (GitAPIException e) {
+      throw new UncheckedIOException(new IOException(e));
+    }
+  }
+}

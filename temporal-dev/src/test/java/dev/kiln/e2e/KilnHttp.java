@@ -1,0 +1,78 @@
+package dev.kiln.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The api as curl sees it. */
+final class KilnHttp {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  KilnHttp(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  record Answer(int status, String contentType, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + body, e);
+      }
+    }
+  }
+
+  Answer rebuild(Map<String, Object> body) throws Exception {
+    return post("/rebuild", JSON.writeValueAsString(body));
+  }
+
+  Answer post(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  Answer get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
+  }
+
+  /** Polls the run view, as a headless poller would, until the run has a terminal result. */
+  JsonNode awaitEnd(long runId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode run = null;
+    while (System.nanoTime() < deadline) {
+      run = get("/runs/" + runId).json();
+      if (!"building".equals(run.path("result").asText())) {
+        return run;
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+    throw new AssertionError("run " + runId + " did not end within " + timeout + ": " + run);
+  }
+
+  private Answer send(HttpRequest request) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(request, (name, value) -> true)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Answer(
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(""),
+        response.body());
+  }
+}
