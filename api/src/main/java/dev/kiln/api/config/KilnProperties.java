@@ -9,9 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Everything the api reads from {@code kiln.*}. Defaults live here rather than in {@code
- * application.yml}: the dev-stack launcher passes its settings as default properties, which rank
- * below {@code application.yml}, so a value there would silently win over the launcher's.
+ * Everything the api reads from {@code kiln.*}. Defaults live here, in one place, rather than split
+ * between this class and {@code application.yml}.
  *
  * @param home where the api keeps artifacts; {@code ${user.home}/.kiln} when unset
  * @param archs the architectures runs may ask for, normalised ({@code amd64} becomes {@code
