@@ -18,6 +18,7 @@ import dev.kiln.workflows.activities.CleanupRequest;
 import dev.kiln.workflows.activities.CompileRequest;
 import dev.kiln.workflows.activities.GateRequest;
 import dev.kiln.workflows.activities.GateResult;
+import dev.kiln.workflows.activities.RunContext;
 import dev.kiln.workflows.activities.StageRequest;
 import dev.kiln.workflows.activities.StageResult;
 import dev.kiln.workflows.plan.CommandStep;
@@ -29,7 +30,6 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -79,18 +79,12 @@ public class BuildActivitiesImpl implements BuildActivities {
       for (CommandStep step : request.plan().compile()) {
         Duration timeout = Duration.ofSeconds(step.timeoutSeconds());
         CommandRunner.Outcome outcome =
-            runCancellable(
+            run(
+                context,
                 stepLog,
-                () ->
-                    commands.run(
-                        request.run(),
-                        workspace,
-                        step.run(),
-                        timeout,
-                        request.plan().env(),
-                        stepLog,
-                        "compile",
-                        heartbeat(context)));
+                request.run(),
+                workspace,
+                new CommandRunner.Command("compile", step.run(), timeout, request.plan().env()));
         failIfCompileFailed(outcome, timeout, workspace, stepLog);
       }
     } finally {
@@ -135,18 +129,12 @@ public class BuildActivitiesImpl implements BuildActivities {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
       Duration timeout = Duration.ofSeconds(gate.timeoutSeconds());
       CommandRunner.Outcome outcome =
-          runCancellable(
+          run(
+              context,
               stepLog,
-              () ->
-                  commands.run(
-                      request.run(),
-                      workspace,
-                      gate.run(),
-                      timeout,
-                      request.env(),
-                      stepLog,
-                      "gate:" + gate.name(),
-                      heartbeat(context)));
+              request.run(),
+              workspace,
+              new CommandRunner.Command("gate:" + gate.name(), gate.run(), timeout, request.env()));
       TestReport report = readReports(workspace, gate, stepLog);
       GateResult result = judge(gate, outcome, report, timeout);
       stepLog.kiln(
@@ -171,10 +159,14 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   /** A cancelled run's heartbeat throws; the runner then kills the group and rethrows here. */
-  private static CommandRunner.Outcome runCancellable(
-      StepLog stepLog, Supplier<CommandRunner.Outcome> command) {
+  private CommandRunner.Outcome run(
+      ActivityExecutionContext context,
+      StepLog stepLog,
+      RunContext run,
+      Path workspace,
+      CommandRunner.Command command) {
     try {
-      return command.get();
+      return commands.run(run, workspace, command, stepLog, heartbeat(context));
     } catch (ActivityCompletionException e) {
       stepLog.kiln("cancelled: process group killed (" + e.getClass().getSimpleName() + ")");
       throw e;

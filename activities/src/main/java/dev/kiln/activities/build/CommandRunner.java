@@ -32,24 +32,24 @@ final class CommandRunner {
     this.host = host;
   }
 
+  /**
+   * @param step the log step its output goes to ({@code compile}, {@code gate:unit})
+   * @param script run with {@code bash -eo pipefail -c}
+   * @param env the plan's extra environment
+   */
+  record Command(String step, String script, Duration timeout, Map<String, String> env) {}
+
   record Outcome(ProcessExit exit, FirstErrorCollector errors) {}
 
-  Outcome run(
-      RunContext run,
-      Path workspace,
-      String command,
-      Duration timeout,
-      Map<String, String> planEnv,
-      StepLog log,
-      String step,
-      Runnable tick) {
+  Outcome run(RunContext run, Path workspace, Command command, StepLog log, Runnable tick) {
     FirstErrorCollector errors = new FirstErrorCollector(workspace);
-    Map<String, String> env = BuildEnvironment.forRun(System.getenv(), run, host.cpus(), planEnv);
+    Map<String, String> env =
+        BuildEnvironment.forRun(System.getenv(), run, host.cpus(), command.env());
     ProcessConfig config =
-        ProcessConfig.of(command, workspace, env, timeout)
+        ProcessConfig.of(command.script(), workspace, env, command.timeout())
             .withGracePeriod(host.gracePeriod())
             .withPidFile(pidFile(run.runId()));
-    StepLog.OutputTarget output = log.output(step);
+    StepLog.OutputTarget output = log.output(command.step());
     OutputSink sink =
         new OutputSink() {
           @Override
@@ -63,7 +63,7 @@ final class CommandRunner {
             log.kiln("log truncated at " + keptBytes + " bytes; the rest of this step is dropped");
           }
         };
-    log.command(command);
+    log.command(command.script());
     ProcessExit exit = new ProcessRunner(config, sink).run(tick, TICK);
     return new Outcome(exit, errors);
   }
