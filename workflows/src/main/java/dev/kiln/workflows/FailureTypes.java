@@ -31,6 +31,18 @@ public final class FailureTypes {
   /** Staging artifacts failed (an upload the api rejected, a glob matching nothing required). */
   public static final String STAGE_FAILED = "KilnStageFailed";
 
+  /** A lane was asked to take a run of another repository, branch or architecture. */
+  public static final String WRONG_LANE = "KilnWrongLane";
+
+  /** A lane was asked to take a run it already took (a retried submit after continue-as-new). */
+  public static final String DUPLICATE_RUN = "KilnDuplicateRun";
+
+  /**
+   * The build host stopped mid-step (its worker shut down): the run must restart on another host,
+   * like a host that died.
+   */
+  public static final String HOST_LOST = "KilnHostLost";
+
   private FailureTypes() {}
 
   /** Types that are the build's fault: retrying them cannot help. */

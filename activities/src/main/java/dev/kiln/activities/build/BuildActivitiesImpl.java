@@ -1,5 +1,6 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.ledger.ApiRejectedException;
@@ -26,6 +27,7 @@ import dev.kiln.workflows.plan.GateSpec;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -97,7 +99,8 @@ public class BuildActivitiesImpl implements BuildActivities {
   public StageResult stage(StageRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
-    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+    try (StepLog stepLog = open(context, runId, request.logSeqBase());
+        BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
       return new StageResult(
           stager.stage(
               runId,
@@ -147,7 +150,8 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   @Override
   public void cleanup(CleanupRequest request) {
-    try {
+    try (BackgroundHeartbeat heartbeat =
+        BackgroundHeartbeat.start(Activity.getExecutionContext())) {
       workspaces.remove(Path.of(request.workspace()));
     } catch (IOException e) {
       throw Activity.wrap(e);
@@ -167,6 +171,11 @@ public class BuildActivitiesImpl implements BuildActivities {
       CommandRunner.Command command) {
     try {
       return commands.run(run, workspace, command, stepLog, heartbeat(context));
+    } catch (ActivityWorkerShutdownException e) {
+      stepLog.kiln("worker on " + host.name() + " is shutting down: process group killed");
+      throw ApplicationFailure.newFailure(
+          "worker on " + host.name() + " shut down during " + command.step(),
+          FailureTypes.HOST_LOST);
     } catch (ActivityCompletionException e) {
       stepLog.kiln("cancelled: process group killed (" + e.getClass().getSimpleName() + ")");
       throw e;

@@ -9,9 +9,6 @@ import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.process.ProcessRunner;
 import dev.kiln.activities.summary.FirstErrorCollector;
 import dev.kiln.workflows.activities.RunContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -68,36 +65,14 @@ final class CommandRunner {
     return new Outcome(exit, errors);
   }
 
-  /** Kills process groups recorded by a previous life of this worker that are still running. */
+  /**
+   * Kills process groups recorded by workers of this host that died; see {@link PidDirectories}.
+   */
   static int killLeftovers(BuildHost host) {
-    Path dir = pidDir(host);
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    int killed = 0;
-    try (var files = Files.list(dir)) {
-      for (Path file : files.toList()) {
-        if (ProcessRunner.killStaleGroup(file, host.gracePeriod())) {
-          killed++;
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return killed;
+    return PidDirectories.reapDeadOwners(host);
   }
 
   private Path pidFile(long runId) {
-    Path dir = pidDir(host);
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return dir.resolve("run-" + runId + ".pgid");
-  }
-
-  private static Path pidDir(BuildHost host) {
-    return host.home().resolve("work").resolve("pids");
+    return PidDirectories.own(host).resolve("run-" + runId + ".pgid");
   }
 }

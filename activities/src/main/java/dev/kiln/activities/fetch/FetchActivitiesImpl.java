@@ -1,5 +1,6 @@
 package dev.kiln.activities.fetch;
 
+import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
@@ -14,12 +15,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -28,27 +23,12 @@ import org.slf4j.MDC;
  */
 public class FetchActivitiesImpl implements FetchActivities {
 
-  private static final Logger log = LoggerFactory.getLogger(FetchActivitiesImpl.class);
-
-  /**
-   * A clone can sit silent for a while (server-side packing); heartbeats come from a timer rather
-   * than from git's progress, so a slow server is not mistaken for a dead host.
-   */
-  private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
-
   private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
 
   private final BuildHost host;
   private final StepLogs logs;
   private final GitFetcher fetcher;
   private final PipelinePlanner planner = new PipelinePlanner();
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "kiln-fetch-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   public FetchActivitiesImpl(BuildHost host, StepLogs logs) {
     this.host = host;
@@ -60,13 +40,20 @@ public class FetchActivitiesImpl implements FetchActivities {
   public FetchResult fetch(FetchRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     MDC.put("run_id", String.valueOf(request.runId()));
-    ScheduledFuture<?> heartbeat = startHeartbeat(context);
+    // A clone can sit silent for a while (server-side packing): heartbeat from a timer.
+    BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context);
     try (StepLog stepLog =
         logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
       GitFetcher.CheckedOut checkedOut =
           fetcher.fetch(
               request.repo(), request.ref(), request.runId(), line -> stepLog.line("fetch", line));
+      if (heartbeat.cancelRequested()) {
+        // The workflow has moved on without this result: nobody would clean the workspace.
+        stepLog.kiln("fetch cancelled: removing the workspace");
+        fetcher.remove(checkedOut.workspace());
+        throw ApplicationFailure.newNonRetryableFailure("fetch cancelled", "KilnFetchCancelled");
+      }
       PlannedBuild planned = plan(checkedOut, stepLog);
       return new FetchResult(
           host.queue(),
@@ -81,7 +68,7 @@ public class FetchActivitiesImpl implements FetchActivities {
     } catch (IOException e) {
       throw Activity.wrap(e);
     } finally {
-      heartbeat.cancel(false);
+      heartbeat.close();
       logs.awaitUploaded(request.runId(), LOG_DRAIN);
       MDC.remove("run_id");
     }
@@ -98,20 +85,6 @@ public class FetchActivitiesImpl implements FetchActivities {
       fetcher.remove(checkedOut.workspace());
       throw asFailure(e.getMessage(), e.failureType(), false);
     }
-  }
-
-  private ScheduledFuture<?> startHeartbeat(ActivityExecutionContext context) {
-    return heartbeats.scheduleAtFixedRate(
-        () -> {
-          try {
-            context.heartbeat(null);
-          } catch (RuntimeException e) {
-            log.debug("fetch heartbeat: {}", e.toString());
-          }
-        },
-        0,
-        HEARTBEAT_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
   }
 
   private static ApplicationFailure asFailure(String message, String type, boolean retryable) {

@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.activities.ledger.ApiRejectedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public class LogUploader implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LogUploader.class);
   private static final int MAX_BATCH_BYTES = 1 << 20;
+  private static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final ChunkTransport transport;
@@ -80,7 +82,7 @@ public class LogUploader implements AutoCloseable {
   }
 
   private void sendLoop() {
-    Duration backoff = Duration.ofMillis(100);
+    Duration backoff = INITIAL_BACKOFF;
     while (!closed) {
       List<LogChunk> batch;
       try {
@@ -90,9 +92,19 @@ public class LogUploader implements AutoCloseable {
       }
       try {
         transport.send(batch.get(0).runId(), batch);
-        backoff = Duration.ofMillis(100);
+        backoff = INITIAL_BACKOFF;
         complete(batch);
       } catch (RuntimeException e) {
+        if (isRefusedForGood(e)) {
+          // Retrying a request the api refuses would stall every run's log behind this one.
+          log.error(
+              "log upload of run {} refused, dropping {} chunks: {}",
+              batch.get(0).runId(),
+              batch.size(),
+              e.getMessage());
+          complete(batch);
+          continue;
+        }
         log.warn("log upload failed, retrying in {} ms: {}", backoff.toMillis(), e.getMessage());
         requeue(batch);
         if (!sleep(backoff)) {
@@ -104,6 +116,10 @@ public class LogUploader implements AutoCloseable {
                 : backoff.multipliedBy(2);
       }
     }
+  }
+
+  private static boolean isRefusedForGood(RuntimeException e) {
+    return e instanceof ApiRejectedException rejected && !rejected.isRetryable();
   }
 
   /** The oldest run's chunks, up to a batch size, in queue order. */

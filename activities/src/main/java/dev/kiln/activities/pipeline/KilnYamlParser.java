@@ -47,6 +47,10 @@ public final class KilnYamlParser {
   private static final List<String> GATE_KEYS =
       List.of("name", "run", "reports", "timeout", "required");
   private static final Pattern GATE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+  /** The api stores gate names and log steps ({@code gate:<name>}) in bounded columns. */
+  static final int MAX_GATE_NAME = 100;
+
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   // The runner sets KILN_RUN_ID, KILN_SHA, ...; a spec overriding them would lie to the build.
   private static final String RESERVED_ENV_PREFIX = "KILN_";
@@ -153,6 +157,10 @@ public final class KilnYamlParser {
     String name = spec.string(node, path);
     if (name.isEmpty()) {
       throw spec.error(node.line(), path, "must not be empty");
+    }
+    if (name.length() > MAX_GATE_NAME) {
+      throw spec.error(
+          node.line(), path, "is " + name.length() + " characters; at most " + MAX_GATE_NAME);
     }
     if (!GATE_NAME.matcher(name).matches()) {
       throw spec.error(

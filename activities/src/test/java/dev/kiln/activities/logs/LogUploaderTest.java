@@ -61,6 +61,27 @@ class LogUploaderTest {
     }
   }
 
+  @Test
+  void aBatchTheApiRefusesForGoodIsDroppedSoOtherRunsLogsKeepFlowing() throws Exception {
+    List<Long> delivered = new CopyOnWriteArrayList<>();
+    try (LogUploader uploader =
+        new LogUploader(
+            (runId, chunks) -> {
+              if (runId == 1) {
+                throw new dev.kiln.activities.ledger.ApiRejectedException("400 bad step", 400);
+              }
+              chunks.forEach(c -> delivered.add(c.runId()));
+            },
+            1 << 20)) {
+      uploader.offer(chunk(1, 0, "refused"));
+      uploader.offer(chunk(2, 0, "fine"));
+
+      assertThat(uploader.awaitSent(2, Duration.ofSeconds(5))).isTrue();
+      assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
+    }
+    assertThat(delivered).containsExactly(2L);
+  }
+
   static LogChunk chunk(long runId, long seq, String text) {
     return new LogChunk(
         runId, seq, "compile", 0, Instant.now(), text.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,64 @@
+package dev.kiln.activities;
+
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.ActivityCompletionException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Heartbeats from a timer while an activity does work that has no natural progress points (a clone
+ * during server-side packing, hashing and uploading a large artifact, deleting a large workspace),
+ * so a slow step is not mistaken for a dead host. Remembers whether a heartbeat answered that the
+ * activity was cancelled, for the activity to act on when it can.
+ */
+public final class BackgroundHeartbeat implements AutoCloseable {
+
+  public static final Duration EVERY = Duration.ofSeconds(3);
+
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "kiln-background-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  private final ScheduledFuture<?> task;
+  private volatile boolean cancelRequested;
+
+  private BackgroundHeartbeat(ActivityExecutionContext context, Duration every) {
+    this.task =
+        TIMER.scheduleAtFixedRate(() -> beat(context), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public static BackgroundHeartbeat start(ActivityExecutionContext context) {
+    return new BackgroundHeartbeat(context, EVERY);
+  }
+
+  /** Whether Temporal answered a heartbeat with "cancelled" (or "no longer exists"). */
+  public boolean cancelRequested() {
+    return cancelRequested;
+  }
+
+  @Override
+  public void close() {
+    task.cancel(false);
+  }
+
+  private void beat(ActivityExecutionContext context) {
+    try {
+      context.heartbeat(null);
+    } catch (ActivityCanceledException e) {
+      cancelRequested = true;
+    } catch (ActivityCompletionException e) {
+      // Not found, worker shutting down, paused, reset: the result will not be used either.
+      cancelRequested = true;
+    } catch (RuntimeException e) {
+      // A failed send is retried at the next beat; Temporal's timeout decides if it matters.
+    }
+  }
+}
