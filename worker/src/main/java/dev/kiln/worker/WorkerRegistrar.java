@@ -7,6 +7,7 @@ import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -76,7 +77,7 @@ class WorkerRegistrar implements SmartLifecycle {
 
   private void registerControl() {
     Worker control = factory.newWorker(TaskQueues.CONTROL);
-    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
+    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class, LaneWorkflowImpl.class);
     control.registerActivitiesImplementations(new LedgerActivitiesImpl(api));
     log.info("worker role control: polling {}", TaskQueues.CONTROL);
   }

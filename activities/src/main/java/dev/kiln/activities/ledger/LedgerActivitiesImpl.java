@@ -3,6 +3,7 @@ package dev.kiln.activities.ledger;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
+import dev.kiln.workflows.RunOutcome;
 import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
@@ -56,6 +57,26 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     body.put("result", result.wireName());
     body.put("failure_summary", failureSummary);
     JsonNode answer = api.post(run(runId) + "/finish", body);
+    return answer != null && answer.path("applied").asBoolean(false);
+  }
+
+  @Override
+  public boolean superseded(long runId, long byRunId) {
+    RunOutcome outcome = RunOutcome.superseded(byRunId);
+    Map<String, Object> body = new HashMap<>();
+    body.put("superseded_by", byRunId);
+    body.put("failure_summary", outcome.failureSummary());
+    JsonNode answer;
+    try {
+      answer = api.post(run(runId) + "/supersede", body);
+    } catch (ApiRejectedException e) {
+      if (e.status() != 404 && e.status() != 405) {
+        throw e;
+      }
+      // An api that predates /supersede: record the result and summary, lose only superseded_by.
+      // (An unknown run is a 404 too; /finish then answers 404 again and that propagates.)
+      return finished(runId, outcome.result(), outcome.failureSummary());
+    }
     return answer != null && answer.path("applied").asBoolean(false);
   }
 

@@ -28,4 +28,15 @@ public interface LedgerActivities {
    */
   @ActivityMethod
   boolean finished(long runId, Result result, String failureSummary);
+
+  /**
+   * Records that a newer run of the same lane took this run's place: result {@code aborted},
+   * failure summary {@code superseded by run <byRunId>} and {@code superseded_by}, in one terminal
+   * write (the first terminal write wins, as for {@link #finished}). Used both for a build that was
+   * cancelled part way and for a queued run that never started.
+   *
+   * @return {@code false} when the run already had a terminal result (this write was ignored)
+   */
+  @ActivityMethod
+  boolean superseded(long runId, long byRunId);
 }

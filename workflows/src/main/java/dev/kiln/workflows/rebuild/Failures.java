@@ -16,10 +16,14 @@ final class Failures {
   private Failures() {}
 
   /**
-   * A host activity that was never picked up (schedule-to-start) or whose worker stopped
-   * heartbeating: the host, and with it the workspace, is gone.
+   * A host activity that was never picked up (schedule-to-start), whose worker stopped
+   * heartbeating, or whose worker said it is shutting down: the host, and with it the workspace, is
+   * gone.
    */
   static boolean isHostLost(ActivityFailure failure) {
+    if (failure.getCause() instanceof ApplicationFailure app) {
+      return FailureTypes.HOST_LOST.equals(app.getType());
+    }
     if (failure.getCause() instanceof TimeoutFailure timeout) {
       TimeoutType type = timeout.getTimeoutType();
       return type == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START

@@ -3,6 +3,7 @@ package dev.kiln.workflows.rebuild;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.RunOutcome;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -23,4 +24,12 @@ public interface RebuildWorkflow {
   /** Where the run is now; also shown in the Web UI's Queries tab. */
   @QueryMethod
   RunProgress progress();
+
+  /**
+   * Sent by the lane just before it cancels this run for a newer one: the cancellation that follows
+   * then ends the run {@code aborted}, "superseded by run N", instead of {@code cancelled}. Alone,
+   * it changes nothing; a run that completes anyway keeps its own result.
+   */
+  @SignalMethod
+  void supersededBy(long runId);
 }

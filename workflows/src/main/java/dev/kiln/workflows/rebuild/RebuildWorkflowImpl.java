@@ -58,8 +58,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
 
-  /** The api may be restarting: keep reporting until it answers. */
-  static final ActivityOptions LEDGER_OPTIONS =
+  /** The api may be restarting: keep reporting until it answers. Shared with the lane. */
+  public static final ActivityOptions LEDGER_OPTIONS =
       ActivityOptions.newBuilder()
           .setTaskQueue(TaskQueues.CONTROL)
           .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -99,6 +99,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   private String gate;
   private int attempt;
   private int stepIndex;
+  private Long supersededBy;
 
   @Override
   public RunOutcome build(RebuildRequest request) {
@@ -111,17 +112,33 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       if (!CancellationScope.current().isCancelRequested()) {
         throw e;
       }
-      Workflow.newDetachedCancellationScope(
-              () -> finish(new RunOutcome(Result.CANCELLED, "cancelled")))
-          .run();
-      throw e instanceof CanceledFailure cancel ? cancel : new CanceledFailure("cancelled");
+      // The lane signals supersededBy before it cancels; histories without that signal take the
+      // original path unchanged.
+      RunOutcome ending =
+          supersededBy == null
+              ? new RunOutcome(Result.CANCELLED, "cancelled")
+              : RunOutcome.superseded(supersededBy);
+      Workflow.newDetachedCancellationScope(() -> finish(ending)).run();
+      throw e instanceof CanceledFailure cancel
+          ? cancel
+          : new CanceledFailure(ending.failureSummary());
     }
-    return finish(outcome);
+    // Detached: a cancel arriving now must not stop the terminal write, or the run would stay
+    // "building" in the ledger forever.
+    Workflow.newDetachedCancellationScope(() -> finish(outcome)).run();
+    return outcome;
   }
 
   @Override
   public RunProgress progress() {
     return new RunProgress(phase, sha, host, gate, attempt);
+  }
+
+  @Override
+  public void supersededBy(long runId) {
+    if (supersededBy == null || runId > supersededBy) {
+      supersededBy = runId;
+    }
   }
 
   private RunOutcome buildWithHostRestarts() {
@@ -145,12 +162,16 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     try {
       fetched = fetchStub().fetch(fetchRequest());
     } catch (ActivityFailure failure) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw failure;
+      }
       return RunOutcome.failed(Failures.summary(failure));
     }
-    recordResolved(fetched);
     BuildActivities host = hostStub(fetched);
     boolean hostLost = false;
     try {
+      // Inside the try: a cancel while this is reported must still clean the workspace.
+      recordResolved(fetched);
       return compileStageAndGate(host, fetched);
     } catch (HostLostException lost) {
       hostLost = true;
@@ -201,6 +222,10 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         ledger.gateChanged(
             run.runId(),
             new GateUpdate(spec.name(), GateStatus.FAILED, failed.failureSummary(), null));
+        if (!spec.required()) {
+          continue;
+        }
+        markGatesAfter(fetched.plan(), spec, GateStatus.BLOCKED);
         return failed;
       }
       GateStatus status = result.passed() ? GateStatus.PASSED : GateStatus.FAILED;
@@ -256,6 +281,16 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
             fetched.plan().gates()));
   }
 
+  private void markGatesAfter(PipelinePlan plan, GateSpec failed, GateStatus status) {
+    boolean after = false;
+    for (GateSpec spec : plan.gates()) {
+      if (after) {
+        ledger.gateChanged(request.runId(), new GateUpdate(spec.name(), status, null, null));
+      }
+      after |= spec == failed;
+    }
+  }
+
   private void markGates(PipelinePlan plan, GateStatus status) {
     for (GateSpec spec : plan.gates()) {
       ledger.gateChanged(request.runId(), new GateUpdate(spec.name(), status, null, null));
@@ -269,7 +304,11 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         KilnSearchAttributes.PHASE.valueSet(Phase.DONE.wireName()),
         KilnSearchAttributes.RESULT.valueSet(outcome.result().wireName()));
     Workflow.setCurrentDetails(details() + ": " + outcome.result().wireName());
-    ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
+    if (outcome.result() == Result.ABORTED && supersededBy != null) {
+      ledger.superseded(request.runId(), supersededBy);
+    } else {
+      ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
+    }
     return outcome;
   }
 

@@ -272,6 +272,63 @@ class RebuildWorkflowTest {
   }
 
   @Test
+  void cancellingWhileFetchingRecordsCancelledInsteadOfLeavingTheRunBuilding() throws Exception {
+    CountDownLatch fetching = new CountDownLatch(1);
+    when(fetch.fetch(any()))
+        .thenAnswer(
+            call -> {
+              fetching.countDown();
+              var context = io.temporal.activity.Activity.getExecutionContext();
+              while (true) {
+                context.heartbeat(null);
+                TimeUnit.MILLISECONDS.sleep(50);
+              }
+            });
+    startWorkers(true);
+    WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
+    stub.start(request());
+    assertThat(fetching.await(30, TimeUnit.SECONDS)).isTrue();
+
+    stub.cancel();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class);
+    verify(ledger).finished(7, Result.CANCELLED, "cancelled");
+    verify(ledger, never()).finished(7, Result.FAILED, "");
+    verify(hostA, never()).cleanup(any());
+  }
+
+  @Test
+  void aFailedOptionalGateActivityDoesNotFailTheRun() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    when(hostA.gate(argThat(g -> g != null && g.gate().name().equals("lint"))))
+        .thenThrow(new IllegalStateException("lint tool crashed"));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostA, times(3)).gate(any());
+  }
+
+  @Test
+  void aWorkerShuttingDownMidCompileRestartsTheRunOnAnotherHost() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A), fetched(HOST_B));
+    org.mockito.Mockito.doThrow(
+            ApplicationFailure.newFailure(
+                "worker on host-a shut down during compile", FailureTypes.HOST_LOST))
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostB).compile(any());
+    verify(hostA, never()).cleanup(any());
+  }
+
+  @Test
   void searchAttributesFollowTheRun() {
     when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
     startWorkers(true);

@@ -1,0 +1,55 @@
+package dev.kiln.workflows.lane;
+
+import dev.kiln.workflows.RebuildRequest;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * One lane (repository + branch + architecture): runs its builds one at a time as child {@code
+ * RebuildWorkflow}s, a newer request superseding the build in progress. Workflow id {@code
+ * kiln-lane/<lane>}, task queue {@code kiln-control}. The api feeds it with update-with-start
+ * ({@code WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}), so starting the lane and handing it a request
+ * is one atomic step, with no race between two pushes to the same branch.
+ */
+@WorkflowInterface
+public interface LaneWorkflow {
+
+  String WORKFLOW_ID_PREFIX = "kiln-lane/";
+
+  /** The update name of {@link #submit}, for untyped stubs. */
+  String SUBMIT = "submit";
+
+  static String workflowId(String lane) {
+    return WORKFLOW_ID_PREFIX + lane;
+  }
+
+  /**
+   * Runs builds until the lane has been idle for {@link LaneWorkflowImpl#IDLE_TIMEOUT}, then
+   * completes; the next submit starts a fresh run of the lane.
+   */
+  @WorkflowMethod
+  void run(LaneInput input);
+
+  /**
+   * Queues a run in this lane. Returns as soon as the lane has taken it, not when it is built: the
+   * build itself is the child workflow {@code kiln-run-<runId>}.
+   */
+  @UpdateMethod(name = SUBMIT)
+  LaneAdmission submit(RebuildRequest request);
+
+  /**
+   * Rejects, before anything is written to history, a request for another repository, branch or
+   * architecture ({@code KilnWrongLane}) and a run id this lane already took ({@code
+   * KilnDuplicateRun}). SDK 1.38 hands the client the message but not the type: the caller sees a
+   * {@code WorkflowUpdateException} whose cause's message says which.
+   */
+  @UpdateValidatorMethod(updateName = SUBMIT)
+  void validateSubmit(RebuildRequest request);
+
+  /** What the lane is doing; also shown in the Web UI's Queries tab. */
+  @QueryMethod
+  LaneStatus status();
+}

@@ -1,0 +1,410 @@
+package dev.kiln.workflows.lane;
+
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.KilnSearchAttributes;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.Result;
+import dev.kiln.workflows.RunOutcome;
+import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.common.Priority;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowCancellationType;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+
+/**
+ * Builds a lane's runs one at a time, newest first. A request newer than the build in progress
+ * supersedes it: the lane tells the child it was superseded, cancels it and waits until the child
+ * has stopped its commands and cleaned its workspace before the next build starts, so two builds of
+ * one lane never share a host's time. Requests that pile up meanwhile are coalesced: only the
+ * newest runs, the others end aborted without ever fetching.
+ *
+ * <p>Everything the lane knows lives in this run's memory; {@link #continueAsNew} hands it over.
+ */
+public class LaneWorkflowImpl implements LaneWorkflow {
+
+  private static final Logger log = Workflow.getLogger(LaneWorkflowImpl.class);
+
+  /**
+   * How long a lane with nothing to do stays open. A lane that completes costs nothing to bring
+   * back (the next update-with-start starts a new run under the same id), so this only needs to
+   * cover a burst of pushes; keeping idle lanes any longer would leave one open workflow per branch
+   * ever built in the Web UI's running list. What a fresh run forgets is which old run ids it took,
+   * and a request older than the last build: the ledger's first-terminal-write-wins rule keeps both
+   * harmless.
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+  private static final int SUMMARY_MAX_BYTES = 200;
+
+  /** Run ids remembered to reject a duplicate submit; older ones are long finished. */
+  static final int ADMITTED_MEMORY = 100;
+
+  private final LedgerActivities ledger =
+      Workflow.newActivityStub(LedgerActivities.class, RebuildWorkflowImpl.LEDGER_OPTIONS);
+
+  private final LaneInput input;
+  private final List<RebuildRequest> pending = new ArrayList<>();
+  private final ArrayDeque<Long> admitted = new ArrayDeque<>();
+  private long lastStarted;
+  private int buildsThisRun;
+  private RebuildRequest building;
+  private Promise<RunOutcome> buildingOutcome;
+
+  /** Runs before any update handler, so the validator always knows which lane this is. */
+  @WorkflowInit
+  public LaneWorkflowImpl(LaneInput input) {
+    this.input = input;
+    this.pending.addAll(input.pending());
+    this.admitted.addAll(input.admittedRunIds());
+    this.lastStarted = input.lastStartedRunId();
+  }
+
+  @Override
+  public void run(LaneInput input) {
+    Workflow.setCurrentDetails(details());
+    try {
+      while (true) {
+        if (pending.isEmpty() && !awaitRequests()) {
+          log.info("lane {}: idle for {}, completing", input.lane(), IDLE_TIMEOUT);
+          return;
+        }
+        if (shouldContinueAsNew()) {
+          continueAsNew();
+        }
+        RebuildRequest next = takeNewest();
+        if (next != null) {
+          build(next);
+        }
+      }
+    } catch (ActivityFailure | CanceledFailure e) {
+      if (!CancellationScope.current().isCancelRequested()) {
+        throw e;
+      }
+      Workflow.newDetachedCancellationScope(this::cancelEverything).run();
+      throw e instanceof CanceledFailure cancel ? cancel : new CanceledFailure("lane cancelled");
+    }
+  }
+
+  @Override
+  public void validateSubmit(RebuildRequest request) {
+    if (request == null) {
+      throw ApplicationFailure.newNonRetryableFailure("no request", FailureTypes.WRONG_LANE);
+    }
+    if (!Objects.equals(request.repo(), input.repo())
+        || !Objects.equals(request.ref(), input.ref())
+        || !Objects.equals(request.arch(), input.arch())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run "
+              + request.runId()
+              + " ("
+              + request.repo()
+              + "@"
+              + request.ref()
+              + " "
+              + request.arch()
+              + ") does not belong in lane "
+              + input.lane(),
+          FailureTypes.WRONG_LANE);
+    }
+    if (isAdmitted(request.runId())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "lane " + input.lane() + " already took run " + request.runId(),
+          FailureTypes.DUPLICATE_RUN);
+    }
+  }
+
+  @Override
+  public LaneAdmission submit(RebuildRequest request) {
+    pending.add(request);
+    admitted.addLast(request.runId());
+    while (admitted.size() > ADMITTED_MEMORY) {
+      admitted.removeFirst();
+    }
+    Workflow.setCurrentDetails(details());
+    return new LaneAdmission(
+        request.runId(),
+        input.lane(),
+        RebuildWorkflow.workflowId(request.runId()),
+        building == null ? null : building.runId());
+  }
+
+  @Override
+  public LaneStatus status() {
+    return new LaneStatus(
+        input.lane(),
+        building == null ? null : building.runId(),
+        pending.stream().map(RebuildRequest::runId).toList(),
+        buildsThisRun);
+  }
+
+  /** Whether a request came before the lane went idle for too long. */
+  private boolean awaitRequests() {
+    if (Workflow.await(IDLE_TIMEOUT, () -> !pending.isEmpty())) {
+      return true;
+    }
+    // A submit accepted in this very task must not be lost with the run.
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    return !pending.isEmpty();
+  }
+
+  private boolean shouldContinueAsNew() {
+    return buildsThisRun >= input.maxBuildsPerRun()
+        || Workflow.getInfo().isContinueAsNewSuggested();
+  }
+
+  /** Only ever between builds: closing this run would cancel a running child (REQUEST_CANCEL). */
+  private void continueAsNew() {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    log.info(
+        "lane {}: continuing as new after {} builds, {} pending",
+        input.lane(),
+        buildsThisRun,
+        pending.size());
+    Workflow.continueAsNew(
+        new LaneInput(
+            input.lane(),
+            input.repo(),
+            input.ref(),
+            input.arch(),
+            pending,
+            List.copyOf(admitted),
+            lastStarted,
+            input.maxBuildsPerRun()));
+  }
+
+  /**
+   * Takes the newest pending request to build and ends every other one as superseded. A request
+   * older than the last build started (a slow api call overtaken by a later push) never runs: it
+   * would build an older commit after a newer one.
+   */
+  private RebuildRequest takeNewest() {
+    // One at a time: a request may arrive while the ledger is written, and it may be the newest.
+    while (true) {
+      RebuildRequest newest = null;
+      for (RebuildRequest request : pending) {
+        if (request.runId() > lastStarted && (newest == null || request.runId() > newest.runId())) {
+          newest = request;
+        }
+      }
+      RebuildRequest skipped = null;
+      for (RebuildRequest request : pending) {
+        if (request != newest) {
+          skipped = request;
+          break;
+        }
+      }
+      if (skipped == null) {
+        pending.remove(newest);
+        return newest;
+      }
+      long by = newest == null ? lastStarted : newest.runId();
+      log.info(
+          "lane {}: run {} coalesced, superseded by run {}", input.lane(), skipped.runId(), by);
+      ledger.superseded(skipped.runId(), by);
+      pending.remove(skipped);
+    }
+  }
+
+  private void build(RebuildRequest request) {
+    building = request;
+    lastStarted = request.runId();
+    buildsThisRun++;
+    Workflow.setCurrentDetails(details());
+    RebuildWorkflow child =
+        Workflow.newChildWorkflowStub(RebuildWorkflow.class, childOptions(request));
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> buildingOutcome = Async.function(child::build, request));
+    scope.run();
+    try {
+      Workflow.await(() -> buildingOutcome.isCompleted() || newestPendingAfter(request) != null);
+      if (!buildingOutcome.isCompleted()) {
+        supersede(child, scope, request, newestPendingAfter(request).runId());
+      }
+      // WAIT_CANCELLATION_COMPLETED: a superseded child completes this only once it has killed its
+      // commands, cleaned its workspace and recorded itself aborted.
+      RunOutcome outcome = buildingOutcome.get();
+      log.info("lane {}: run {} {}", input.lane(), request.runId(), outcome.result().wireName());
+    } catch (ChildWorkflowFailure failure) {
+      recordIfLeftBuilding(request, failure);
+    } catch (CanceledFailure cancelled) {
+      if (CancellationScope.current().isCancelRequested()) {
+        throw cancelled; // the lane itself: cancelEverything waits for this child
+      }
+      log.info("lane {}: run {} cancelled before it started", input.lane(), request.runId());
+    }
+    building = null;
+    buildingOutcome = null;
+    Workflow.setCurrentDetails(details());
+  }
+
+  /**
+   * The signal goes first and is confirmed delivered before the cancel is requested, so the child's
+   * history has it before the cancellation: Temporal does not order two commands to another
+   * workflow by themselves.
+   */
+  private void supersede(
+      RebuildWorkflow child, CancellationScope scope, RebuildRequest request, long by) {
+    log.info("lane {}: run {} superseded by run {}", input.lane(), request.runId(), by);
+    try {
+      Workflow.getWorkflowExecution(child).get();
+      child.supersededBy(by);
+    } catch (RuntimeException e) {
+      // The child never started, or finished between the decision and the signal: nothing to tell.
+      log.info("lane {}: could not tell run {}: {}", input.lane(), request.runId(), e.toString());
+    }
+    scope.cancel("superseded by run " + by);
+  }
+
+  /** A child that was terminated or timed out never wrote its result; a cancelled one did. */
+  private void recordIfLeftBuilding(RebuildRequest request, ChildWorkflowFailure failure) {
+    Throwable cause = failure.getCause();
+    log.info("lane {}: run {} ended: {}", input.lane(), request.runId(), String.valueOf(cause));
+    String summary = null;
+    if (cause instanceof TerminatedFailure) {
+      summary = "the run's workflow was terminated";
+    } else if (cause instanceof TimeoutFailure) {
+      summary = "the run's workflow timed out";
+    }
+    if (summary != null) {
+      ledger.finished(request.runId(), Result.FAILED, summary);
+    }
+  }
+
+  /** The lane itself was cancelled (by an operator): its runs end cancelled, none left building. */
+  private void cancelEverything() {
+    if (buildingOutcome != null) {
+      // The child's scope is cancelled with the lane's; it records its own result.
+      Workflow.await(buildingOutcome::isCompleted);
+    }
+    for (RebuildRequest request : pending) {
+      ledger.finished(request.runId(), Result.CANCELLED, "lane cancelled");
+    }
+    pending.clear();
+  }
+
+  private RebuildRequest newestPendingAfter(RebuildRequest running) {
+    RebuildRequest newest = null;
+    for (RebuildRequest request : pending) {
+      if (request.runId() > running.runId()
+          && (newest == null || request.runId() > newest.runId())) {
+        newest = request;
+      }
+    }
+    return newest;
+  }
+
+  private boolean isAdmitted(long runId) {
+    if (admitted.contains(runId) || (building != null && building.runId() == runId)) {
+      return true;
+    }
+    return pending.stream().anyMatch(r -> r.runId() == runId);
+  }
+
+  private ChildWorkflowOptions childOptions(RebuildRequest request) {
+    return ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(RebuildWorkflow.workflowId(request.runId()))
+        .setTaskQueue(TaskQueues.CONTROL)
+        .setCancellationType(ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL)
+        // a run id is never reused: a second start of the same run must not build it again
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .setTypedSearchAttributes(searchAttributes(request))
+        .setStaticSummary(summary(request))
+        .setPriority(Priority.newBuilder().setPriorityKey(priorityKey(request.priority())).build())
+        .build();
+  }
+
+  /** What the api used to set when it started runs itself; the run upserts sha, phase, result. */
+  static SearchAttributes searchAttributes(RebuildRequest request) {
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(KilnSearchAttributes.REPO, request.repo())
+            .set(KilnSearchAttributes.BRANCH, request.ref() == null ? "" : request.ref())
+            .set(KilnSearchAttributes.ARCH, request.arch())
+            .set(KilnSearchAttributes.PHASE, Phase.QUEUED.wireName())
+            .set(KilnSearchAttributes.RESULT, Result.BUILDING.wireName())
+            .set(KilnSearchAttributes.RUN_ID, request.runId());
+    if (request.mr() != null) {
+      attributes.set(KilnSearchAttributes.MR, request.mr());
+    }
+    return attributes.build();
+  }
+
+  /**
+   * {@code run N: repo@ref arch}. Temporal caps a static summary at 200 bytes: a long repository
+   * URL is cut from the left, so that ref and arch, which tell a repository's runs apart, stay
+   * visible.
+   */
+  static String summary(RebuildRequest request) {
+    String head = "run " + request.runId() + ": ";
+    String tail = "@" + (request.ref() == null ? "HEAD" : request.ref()) + " " + request.arch();
+    String full = head + request.repo() + tail;
+    if (utf8Length(full) <= SUMMARY_MAX_BYTES) {
+      return full;
+    }
+    int budget = SUMMARY_MAX_BYTES - utf8Length(head) - utf8Length(tail) - utf8Length("…");
+    String repo = request.repo();
+    int start = repo.length();
+    while (start > 0 && utf8Length(repo.substring(start - 1)) <= budget) {
+      start--;
+    }
+    String cut = head + "…" + repo.substring(start) + tail;
+    // a ref so long that it alone breaks the limit: the summary is only a label
+    return utf8Length(cut) <= SUMMARY_MAX_BYTES ? cut : "run " + request.runId();
+  }
+
+  /** DESIGN.md §4: {@code low|normal|high|urgent} are Temporal priority keys 4..1. */
+  static int priorityKey(String priority) {
+    if (priority == null) {
+      return 3;
+    }
+    return switch (priority) {
+      case "urgent" -> 1;
+      case "high" -> 2;
+      case "low" -> 4;
+      default -> 3;
+    };
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  private String details() {
+    StringBuilder text = new StringBuilder("lane `").append(input.lane()).append('`');
+    if (building != null) {
+      text.append(": building run ").append(building.runId());
+    } else {
+      text.append(": idle");
+    }
+    if (!pending.isEmpty()) {
+      text.append(", ").append(pending.size()).append(" waiting");
+    }
+    return text.toString();
+  }
+}
