@@ -24,7 +24,8 @@ public record KilnProperties(
     @DefaultValue Repos repos,
     @DefaultValue({"x86_64", "aarch64"}) List<String> archs,
     @DefaultValue Artifacts artifacts,
-    @DefaultValue Http http) {
+    @DefaultValue Http http,
+    @DefaultValue Logs logs) {
 
   public KilnProperties {
     home = home == null ? Path.of(System.getProperty("user.home"), ".kiln") : home;
@@ -88,4 +89,24 @@ public record KilnProperties(
    * @param maxBodySize the largest request body of the public API
    */
   public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
+
+  /**
+   * @param maxBytesPerRun log bytes stored per run; later chunks are dropped and one {@code kiln}
+   *     line says so (DESIGN.md §6)
+   * @param heartbeat how often a log stream (SSE) sends a comment, so proxies keep an idle stream
+   *     open and a vanished client is noticed; each heartbeat also re-reads the database, which
+   *     covers a notification lost while the LISTEN connection reconnected
+   */
+  public record Logs(
+      @DefaultValue("64MB") DataSize maxBytesPerRun, @DefaultValue("15s") Duration heartbeat) {
+
+    public Logs {
+      if (maxBytesPerRun.toBytes() < 1) {
+        throw new IllegalArgumentException("kiln.logs.max-bytes-per-run must be positive");
+      }
+      if (heartbeat.isNegative() || heartbeat.isZero()) {
+        throw new IllegalArgumentException("kiln.logs.heartbeat must be positive");
+      }
+    }
+  }
 }

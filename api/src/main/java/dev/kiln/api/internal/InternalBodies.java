@@ -39,6 +39,8 @@ final class InternalBodies {
 
   record FinishAnswer(boolean applied) {}
 
+  record Supersede(Long supersededBy, String failureSummary) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   record LogBatch(List<Chunk> chunks) {}
 

@@ -6,6 +6,7 @@ import dev.kiln.api.internal.InternalBodies.GateChange;
 import dev.kiln.api.internal.InternalBodies.PhaseChange;
 import dev.kiln.api.internal.InternalBodies.PlannedGate;
 import dev.kiln.api.internal.InternalBodies.Resolved;
+import dev.kiln.api.internal.InternalBodies.Supersede;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
@@ -76,6 +77,15 @@ class InternalRunsController {
     return new FinishAnswer(
         ledger.finished(
             RunIds.parse(id), InternalInput.terminalResult(body.result()), body.failureSummary()));
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_SUPERSEDE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  FinishAnswer supersede(@PathVariable String id, @RequestBody Supersede body) {
+    long runId = RunIds.parse(id);
+    if (body.supersededBy() == null || body.supersededBy() <= 0 || body.supersededBy() == runId) {
+      throw ApiException.badRequest("superseded_by: must be the id of another run");
+    }
+    return new FinishAnswer(ledger.superseded(runId, body.supersededBy()));
   }
 
   private static List<GateRunRepository.PlannedGate> plannedGates(List<PlannedGate> gates) {

@@ -76,8 +76,21 @@ public class LedgerService {
    * @return whether this was the first terminal write (later ones change nothing)
    */
   public boolean finished(long runId, Result result, String failureSummary) {
-    boolean applied = runs.finish(runId, result, failureSummary);
+    return recordEnd(runId, result, runs.finish(runId, result, failureSummary, null));
+  }
+
+  /** The run ended aborted because run {@code byRunId} of its lane replaced it. */
+  public boolean superseded(long runId, long byRunId) {
+    return recordEnd(
+        runId,
+        Result.ABORTED,
+        runs.finish(runId, Result.ABORTED, "superseded by run " + byRunId, byRunId));
+  }
+
+  private boolean recordEnd(long runId, Result result, boolean applied) {
     if (applied) {
+      // Gates the run never reached (or left running when cancelled) must not look pending.
+      gates.closeUnfinished(runId);
       log.info("run {} finished: {}", runId, result.wireName());
     } else if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);

@@ -5,8 +5,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -115,6 +118,108 @@ public class LogChunkRepository {
         .param("limit", limit)
         .query(LogChunkRepository::map)
         .list();
+  }
+
+  /**
+   * The run's log counters ({@code runs.log_*}), with the run row locked until the transaction
+   * ends, so concurrent batches of one run are counted one after the other.
+   *
+   * @return empty when the run does not exist
+   */
+  public Optional<LogBudget> lockBudget(long runId) {
+    return jdbc.sql(
+            """
+            SELECT log_bytes, log_bytes_dropped, log_truncated_seq, log_dropped_seq
+              FROM runs WHERE id = :runId
+               FOR UPDATE
+            """)
+        .param("runId", runId)
+        .query(
+            (rs, row) ->
+                new LogBudget(
+                    rs.getLong("log_bytes"),
+                    rs.getLong("log_bytes_dropped"),
+                    rs.getObject("log_truncated_seq", Long.class),
+                    rs.getObject("log_dropped_seq", Long.class)))
+        .optional();
+  }
+
+  public void saveBudget(long runId, LogBudget budget) {
+    jdbc.sql(
+            """
+            UPDATE runs
+               SET log_bytes = :bytes, log_bytes_dropped = :dropped,
+                   log_truncated_seq = :truncatedSeq, log_dropped_seq = :droppedSeq
+             WHERE id = :runId
+            """)
+        .param("runId", runId)
+        .param("bytes", budget.storedBytes())
+        .param("dropped", budget.droppedBytes())
+        .param("truncatedSeq", budget.truncatedSeq(), Types.BIGINT)
+        .param("droppedSeq", budget.droppedSeq(), Types.BIGINT)
+        .update();
+  }
+
+  /** Bytes of the run's log refused by the cap; 0 for an unknown run. */
+  public long droppedBytes(long runId) {
+    return jdbc.sql("SELECT log_bytes_dropped FROM runs WHERE id = :runId")
+        .param("runId", runId)
+        .query(Long.class)
+        .optional()
+        .orElse(0L);
+  }
+
+  /** Which of {@code seqs} the run has stored already. */
+  public Set<Long> existingSeqs(long runId, Collection<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.sql("SELECT seq FROM run_log_chunks WHERE run_id = :runId AND seq = ANY(:seqs)")
+            .param("runId", runId)
+            .param("seqs", seqs.toArray(Long[]::new))
+            .query(Long.class)
+            .list());
+  }
+
+  /** Rewrites a stored chunk; only the api's own truncation line is ever rewritten. */
+  public void replaceData(long runId, long seq, byte[] data) {
+    jdbc.sql("UPDATE run_log_chunks SET data = :data WHERE run_id = :runId AND seq = :seq")
+        .param("runId", runId)
+        .param("seq", seq)
+        .param("data", data, Types.BINARY)
+        .update();
+  }
+
+  /** The bytes of the step's last chunk before {@code beforeSeq}, if it has one. */
+  public Optional<byte[]> previousData(long runId, String step, long beforeSeq) {
+    return jdbc.sql(
+            """
+            SELECT data FROM run_log_chunks
+             WHERE run_id = :runId AND step = :step AND seq < :before
+             ORDER BY seq DESC
+             LIMIT 1
+            """)
+        .param("runId", runId)
+        .param("step", step)
+        .param("before", beforeSeq)
+        .query((rs, row) -> rs.getBytes("data"))
+        .optional();
+  }
+
+  /**
+   * A run's log counters.
+   *
+   * @param storedBytes bytes of worker output stored (the truncation line is not counted)
+   * @param droppedBytes bytes refused once the cap was reached
+   * @param truncatedSeq seq of the truncation line, or {@code null} while under the cap
+   * @param droppedSeq the highest seq counted in {@code droppedBytes}, or {@code null}
+   */
+  public record LogBudget(long storedBytes, long droppedBytes, Long truncatedSeq, Long droppedSeq) {
+
+    public boolean truncated() {
+      return truncatedSeq != null;
+    }
   }
 
   private static LogChunk map(ResultSet rs, int row) throws SQLException {

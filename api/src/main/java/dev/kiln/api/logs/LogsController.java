@@ -8,14 +8,16 @@ import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * {@code GET /runs/{id}/logs} as plain text. The mapping declares no {@code produces}: DESIGN.md
- * says every request that does not ask for {@code text/event-stream} gets the plain log, and the
- * SSE variant will be a second method with {@code produces = text/event-stream}, which Spring
- * prefers for clients that accept it.
+ * {@code GET /runs/{id}/logs}, as plain text or as a live stream (SSE). The plain mapping declares
+ * no {@code produces}: DESIGN.md says every request that does not ask for {@code text/event-stream}
+ * gets the plain log; the stream is the method with {@code produces = text/event-stream}, which
+ * Spring picks only for clients that name it in {@code Accept}.
  */
 @RestController
 class LogsController {
@@ -24,9 +26,11 @@ class LogsController {
   static final String LAST_SEQ_HEADER = "X-Kiln-Log-Seq";
 
   private final LogReader reader;
+  private final LogStreams streams;
 
-  LogsController(LogReader reader) {
+  LogsController(LogReader reader, LogStreams streams) {
     this.reader = reader;
+    this.streams = streams;
   }
 
   @GetMapping(ApiPaths.RUN_LOGS)
@@ -37,15 +41,60 @@ class LogsController {
       HttpServletResponse response)
       throws IOException {
     long runId = RunIds.parse(id);
-    if (after != null && after < -1) {
-      throw ApiException.badRequest("after: must be a sequence number (0 or more), got " + after);
-    }
-    LogFilter filter =
-        new LogFilter(step == null || step.isEmpty() ? null : step, after == null ? -1 : after);
+    checkAfter("after", after);
+    LogFilter filter = new LogFilter(step(step), after == null ? -1 : after);
     LogReader.LogSnapshot snapshot = reader.snapshot(runId, filter);
     response.setContentType(MediaType.TEXT_PLAIN_VALUE);
     response.setCharacterEncoding("UTF-8");
     response.setHeader(LAST_SEQ_HEADER, Long.toString(snapshot.upToSeq()));
     reader.copy(snapshot, response.getOutputStream());
+  }
+
+  /**
+   * Replays the log, follows it live and ends with an {@code end} event once the run has a result.
+   * Where it starts: after {@code Last-Event-ID} (what a reconnecting EventSource sends), else
+   * after {@code ?after=}, else at the beginning, or at the live edge with {@code
+   * from_beginning=false}.
+   */
+  @GetMapping(path = ApiPaths.RUN_LOGS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter stream(
+      @PathVariable String id,
+      @RequestParam(required = false) String step,
+      @RequestParam(required = false) Long after,
+      @RequestParam(name = "from_beginning", required = false) Boolean fromBeginning,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      HttpServletResponse response) {
+    long runId = RunIds.parse(id);
+    checkAfter("after", after);
+    Long start = after;
+    if (lastEventId != null && !lastEventId.isBlank()) {
+      try {
+        start = Long.parseLong(lastEventId.trim());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest(
+            "Last-Event-ID: must be the id of a log event (a sequence number), got \""
+                + lastEventId
+                + "\"");
+      }
+      checkAfter("Last-Event-ID", start);
+    }
+    if (start == null && !Boolean.FALSE.equals(fromBeginning)) {
+      start = -1L;
+    }
+    SseEmitter emitter = streams.open(runId, step(step), start);
+    response.setHeader("Cache-Control", "no-cache");
+    // nginx buffers proxied responses unless told otherwise, which would hold events back
+    response.setHeader("X-Accel-Buffering", "no");
+    return emitter;
+  }
+
+  private static void checkAfter(String name, Long after) {
+    if (after != null && after < -1) {
+      throw ApiException.badRequest(name + ": must be a sequence number (0 or more), got " + after);
+    }
+  }
+
+  private static String step(String step) {
+    return step == null || step.isEmpty() ? null : step;
   }
 }

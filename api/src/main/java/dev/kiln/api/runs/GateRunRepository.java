@@ -90,6 +90,22 @@ public class GateRunRepository {
     return updated == 1 || exists(runId, name);
   }
 
+  /**
+   * When a run ends: gates it never reached become {@code skipped}, and a gate it was running
+   * (cancelled, superseded, host lost for good) becomes {@code skipped} with its finish time.
+   */
+  public void closeUnfinished(long runId) {
+    jdbc.sql(
+            """
+            UPDATE gate_runs
+               SET status = 'skipped',
+                   finished_at = CASE WHEN status = 'running' THEN now() ELSE finished_at END
+             WHERE run_id = :runId AND status IN ('pending', 'running')
+            """)
+        .param("runId", runId)
+        .update();
+  }
+
   public List<GateRunRecord> findByRun(long runId) {
     return jdbc.sql("SELECT * FROM gate_runs WHERE run_id = :runId ORDER BY ordinal")
         .param("runId", runId)

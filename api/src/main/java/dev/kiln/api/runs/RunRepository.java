@@ -26,6 +26,12 @@ public class RunRepository {
   /** Failure summaries are capped so run views stay readable (DESIGN.md §5). */
   public static final int FAILURE_SUMMARY_MAX = 600;
 
+  /**
+   * The channel a phase change or terminal write notifies, with the run id as payload, for log
+   * followers (SSE) in any api replica. Log chunks use {@code LogChunkRepository.CHANNEL}.
+   */
+  public static final String STATE_CHANNEL = "kiln_run_state";
+
   private static final String COLUMNS =
       """
       id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
@@ -142,6 +148,19 @@ public class RunRepository {
     return jdbc.sql(sql).params(params).query(MAPPER).list();
   }
 
+  /** The newest run of every lane, newest first (runs_lane_id_idx serves the DISTINCT ON). */
+  public List<RunRecord> latestPerLane() {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + """
+                 FROM (SELECT DISTINCT ON (lane) * FROM runs ORDER BY lane, id DESC) latest
+                ORDER BY id DESC
+                """)
+        .query(MAPPER)
+        .list();
+  }
+
   /** Temporal accepted the workflow; remember its run id for links and describe calls. */
   public void recordStarted(long id, String temporalRunId) {
     jdbc.sql("UPDATE runs SET temporal_run_id = :runId WHERE id = :id")
@@ -155,17 +174,19 @@ public class RunRepository {
    * a 503, and retrying with the same key must be able to start a build.
    */
   public boolean failToStart(long id, String failureSummary) {
-    return jdbc.sql(
-                """
+    return notifyIf(
+        id,
+        jdbc.sql(
+                    """
                 UPDATE runs
                    SET result = 'failed', phase = 'done', finished_at = now(),
                        failure_summary = :summary, idempotency_key = NULL
                  WHERE id = :id AND result = 'building'
                 """)
-            .param("id", id)
-            .param("summary", cap(failureSummary))
-            .update()
-        == 1;
+                .param("id", id)
+                .param("summary", cap(failureSummary))
+                .update()
+            == 1);
   }
 
   /**
@@ -175,18 +196,20 @@ public class RunRepository {
    * @return false when the run is terminal (or missing), and nothing changed
    */
   public boolean updatePhase(long id, Phase phase) {
-    return jdbc.sql(
-                """
+    return notifyIf(
+        id,
+        jdbc.sql(
+                    """
                 UPDATE runs
                    SET phase = :phase,
                        started_at = CASE WHEN :phase = 'queued' THEN started_at
                                          ELSE coalesce(started_at, now()) END
                  WHERE id = :id AND result = 'building'
                 """)
-            .param("id", id)
-            .param("phase", phase.wireName())
-            .update()
-        == 1;
+                .param("id", id)
+                .param("phase", phase.wireName())
+                .update()
+            == 1);
   }
 
   /**
@@ -219,21 +242,50 @@ public class RunRepository {
    * @return whether this write applied; false when the run already had a terminal result
    */
   public boolean finish(long id, Result result, String failureSummary) {
+    return finish(id, result, failureSummary, null);
+  }
+
+  /**
+   * As {@link #finish(long, Result, String)}, also recording the run that replaced this one.
+   *
+   * @param supersededBy the newer run of the lane, or {@code null}
+   */
+  public boolean finish(long id, Result result, String failureSummary, Long supersededBy) {
     if (!result.isTerminal()) {
       throw new IllegalArgumentException("not a terminal result: " + result);
     }
-    return jdbc.sql(
-                """
+    return notifyIf(
+        id,
+        jdbc.sql(
+                    """
                 UPDATE runs
                    SET result = :result, phase = 'done', finished_at = now(),
-                       failure_summary = :summary
+                       failure_summary = :summary,
+                       superseded_by = coalesce(:supersededBy, superseded_by)
                  WHERE id = :id AND result = 'building'
                 """)
-            .param("id", id)
-            .param("result", result.wireName())
-            .param("summary", cap(failureSummary))
-            .update()
-        == 1;
+                .param("id", id)
+                .param("supersededBy", supersededBy, java.sql.Types.BIGINT)
+                .param("result", result.wireName())
+                .param("summary", cap(failureSummary))
+                .update()
+            == 1);
+  }
+
+  /**
+   * Tells log followers that the run's phase or result changed. Sent after the update committed (or
+   * with it, inside a transaction); if the api dies in between, followers still see the change at
+   * their next heartbeat, which re-reads the run.
+   */
+  private boolean notifyIf(long id, boolean changed) {
+    if (changed) {
+      jdbc.sql("SELECT pg_notify(:channel, :payload)")
+          .param("channel", STATE_CHANNEL)
+          .param("payload", Long.toString(id))
+          .query(Object.class)
+          .optional();
+    }
+    return changed;
   }
 
   /** Cuts to {@value #FAILURE_SUMMARY_MAX} characters (code points, as PostgreSQL counts). */

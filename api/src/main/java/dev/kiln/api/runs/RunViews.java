@@ -81,6 +81,37 @@ public class RunViews {
     return new RunPage(page.stream().map(this::summary).toList(), next);
   }
 
+  /** {@code GET /state}: the newest run of every lane, newest first. */
+  public List<LaneState> state() {
+    return runs.latestPerLane().stream()
+        .map(
+            run ->
+                new LaneState(
+                    run.lane(),
+                    run.id(),
+                    run.sha(),
+                    run.phase().wireName(),
+                    run.result().wireName(),
+                    run.elapsedSeconds(),
+                    run.failureSummary()))
+        .toList();
+  }
+
+  /**
+   * {@code GET /mr-task/{mr}}: the merge request's newest {@code limit} runs, newest first.
+   *
+   * @throws ApiException 404 when it has none
+   */
+  public MrRuns mrRuns(String mr, int limit) {
+    List<RunRecord> rows = runs.list(new RunFilter(null, null, mr, null, null, null, null), limit);
+    if (rows.isEmpty()) {
+      // the message member is what clients of the MR endpoint read (issue 4)
+      throw ApiException.notFound("no runs for merge request " + mr)
+          .with("message", "No builds found for the given MR");
+    }
+    return new MrRuns(mr, rows.stream().map(this::summary).toList());
+  }
+
   private RunSummary summary(RunRecord run) {
     return new RunSummary(
         run.id(),

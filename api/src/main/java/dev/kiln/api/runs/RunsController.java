@@ -5,12 +5,15 @@ import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.Result;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,6 +34,14 @@ class RunsController {
   @GetMapping(ApiPaths.RUN)
   RunView run(@PathVariable String id) {
     return views.view(RunIds.parse(id));
+  }
+
+  /** The same run for a browser: a page that follows the live log (see {@link RunHtml}). */
+  @GetMapping(path = ApiPaths.RUN, produces = MediaType.TEXT_HTML_VALUE)
+  ResponseEntity<String> page(@PathVariable String id) {
+    return ResponseEntity.ok()
+        .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
+        .body(RunHtml.render(views.view(RunIds.parse(id))));
   }
 
   @GetMapping(ApiPaths.RUNS)

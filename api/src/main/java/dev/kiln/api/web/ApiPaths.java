@@ -9,6 +9,8 @@ public final class ApiPaths {
   public static final String RUN_LOGS = "/runs/{id}/logs";
   public static final String RUN_ARTIFACTS = "/runs/{id}/artifacts";
   public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
+  public static final String STATE = "/state";
+  public static final String MR_TASK = "/mr-task/{mr}";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -16,6 +18,7 @@ public final class ApiPaths {
   public static final String INTERNAL_RESOLVED = INTERNAL_RUN + "/resolved";
   public static final String INTERNAL_GATE = INTERNAL_RUN + "/gates/{name}";
   public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
+  public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
   public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
 

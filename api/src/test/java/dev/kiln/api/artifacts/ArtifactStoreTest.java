@@ -35,7 +35,8 @@ class ArtifactStoreTest {
             p.repos(),
             p.archs(),
             new KilnProperties.Artifacts(maxSize),
-            p.http()));
+            p.http(),
+            p.logs()));
   }
 
   @Test

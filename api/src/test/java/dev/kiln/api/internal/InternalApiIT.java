@@ -264,6 +264,47 @@ class InternalApiIT {
   }
 
   @Test
+  void supersedeEndsTheRunAbortedNamingTheNewerRunAndClosesItsGates() throws Exception {
+    long older = queuedRun();
+    long newer = queuedRun();
+    String run = "/internal/runs/" + older;
+    post(
+        run + "/resolved",
+        """
+        {"sha": "%s", "branch": "main", "version": null, "host": "builder-1",
+         "plan_origin": "kiln.yaml",
+         "gates": [{"name": "unit", "required": true}, {"name": "lint", "required": false}]}
+        """
+            .formatted(SHA));
+    post(run + "/gates/unit", "{\"status\": \"running\", \"summary\": null, \"tests\": null}");
+
+    HttpResponse<String> first =
+        post(
+            run + "/supersede",
+            "{\"superseded_by\": %d, \"failure_summary\": \"x\"}".formatted(newer));
+    HttpResponse<String> again =
+        post(run + "/supersede", "{\"superseded_by\": %d}".formatted(newer));
+
+    assertThat(Http.json(first).path("applied").asBoolean()).isTrue();
+    assertThat(Http.json(again).path("applied").asBoolean()).isFalse();
+    JsonNode view = Http.json(http.get("/runs/" + older));
+    assertThat(view.path("result").asString()).isEqualTo("aborted");
+    assertThat(view.path("superseded_by").asLong()).isEqualTo(newer);
+    assertThat(view.path("failure_summary").asString()).isEqualTo("superseded by run " + newer);
+    assertThat(view.path("gates").findValuesAsString("status")).containsOnly("skipped");
+  }
+
+  @Test
+  void supersedeByItselfOrByNothingIsA400() {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+
+    assertThat(post(run + "/supersede", "{\"superseded_by\": %d}".formatted(id)).statusCode())
+        .isEqualTo(400);
+    assertThat(post(run + "/supersede", "{}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void refusesAnArtifactBeforeTheRunIsResolved() throws Exception {
     long id = queuedRun();
     byte[] data = "x".getBytes(StandardCharsets.UTF_8);

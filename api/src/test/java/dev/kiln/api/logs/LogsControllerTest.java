@@ -30,6 +30,7 @@ class LogsControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean LogReader reader;
+  @MockitoBean LogStreams streams;
 
   @Test
   void servesTheLogAsUtf8PlainTextWithTheLastSequenceNumber() throws Exception {

@@ -78,6 +78,10 @@ class RebuildWorkflowStartIT {
     public RunProgress progress() {
       return null;
     }
+
+    // no @Override: the signal is being added to RebuildWorkflow (lane supersede); this compiles
+    // against the interface with and without it
+    public void supersededBy(long runId) {}
   }
 
   @DynamicPropertySource

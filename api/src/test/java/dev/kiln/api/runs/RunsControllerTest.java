@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
@@ -167,5 +168,70 @@ class RunsControllerTest {
         mvc.perform(get("/runs").param("since", "yesterday")),
         400,
         "since: \"yesterday\" is not an RFC 3339 timestamp such as 2025-01-31T08:00:00Z");
+  }
+
+  private static RunView failedRun() {
+    return new RunView(
+        7,
+        "https://example.com/app.git",
+        "main",
+        "main",
+        "9f1c",
+        "x86_64",
+        "https://example.com/app.git#main@x86_64",
+        null,
+        "normal",
+        null,
+        "done",
+        "failed",
+        Instant.parse("2026-01-02T03:04:05Z"),
+        Instant.parse("2026-01-02T03:04:06Z"),
+        Instant.parse("2026-01-02T03:05:06Z"),
+        61,
+        "unit: <Foo> & 'bar' failed",
+        null,
+        null,
+        List.of(
+            new RunView.Gate(
+                "unit", "failed", true, "2 failed", null, "/runs/7/logs?step=gate:unit")),
+        List.of(),
+        new RunView.Temporal(
+            "kiln-run-7", null, "http://localhost:8233/namespaces/default/workflows/kiln-run-7"));
+  }
+
+  @Test
+  void rendersASelfContainedHtmlPageForBrowsersWithTheLiveLog() throws Exception {
+    when(views.view(7)).thenReturn(failedRun());
+
+    String html =
+        mvc.perform(get("/runs/7").header("Accept", "text/html,*/*;q=0.8"))
+            .andExpect(status().isOk())
+            .andExpect(content().contentType("text/html;charset=UTF-8"))
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+
+    assertThat(html)
+        .startsWith("<!DOCTYPE html>")
+        .contains(
+            "<div class=\"failure\" id=\"failure\">unit: &lt;Foo&gt; &amp; &#39;bar&#39; failed</div>")
+        .contains("href=\"http://localhost:8233/namespaces/default/workflows/kiln-run-7\"")
+        .contains("new EventSource('/runs/7/logs')")
+        .contains("<td class=\"s-failed\">failed</td>")
+        .doesNotContain("<script src")
+        .doesNotContain("<link");
+  }
+
+  @Test
+  void anyOtherAcceptStillGetsJson() throws Exception {
+    when(views.view(7)).thenReturn(failedRun());
+
+    mvc.perform(get("/runs/7").accept(MediaType.ALL))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+        .andExpect(jsonPath("$.result").value("failed"));
+    mvc.perform(get("/runs/7"))
+        .andExpect(status().isOk())
+        .andExpect(content().contentType(MediaType.APPLICATION_JSON));
   }
 }

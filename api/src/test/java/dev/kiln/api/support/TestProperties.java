@@ -28,6 +28,7 @@ public final class TestProperties {
         new KilnProperties.Repos(false),
         List.of("x86_64", "aarch64"),
         new KilnProperties.Artifacts(DataSize.ofGigabytes(1)),
-        new KilnProperties.Http(DataSize.ofMegabytes(1)));
+        new KilnProperties.Http(DataSize.ofMegabytes(1)),
+        new KilnProperties.Logs(DataSize.ofMegabytes(64), Duration.ofSeconds(15)));
   }
 }

@@ -1,0 +1,125 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.api.web.ApiPaths;
+
+/**
+ * {@code GET /runs/{id}} for a browser: one self-contained page (no external assets, so it works
+ * behind any proxy and offline) with the run view, the failure summary on top, a link to the
+ * Temporal Web UI and the live log through EventSource, ANSI colours rendered.
+ */
+final class RunHtml {
+
+  private RunHtml() {}
+
+  static String render(RunView run) {
+    StringBuilder gates = new StringBuilder();
+    for (RunView.Gate g : run.gates()) {
+      gates
+          .append("<tr><td>")
+          .append(esc(g.name()))
+          .append("</td><td class=\"s-")
+          .append(esc(g.status()))
+          .append("\">")
+          .append(esc(g.status()))
+          .append("</td><td>")
+          .append(g.required() ? "required" : "optional")
+          .append("</td><td>")
+          .append(esc(g.summary()))
+          .append("</td></tr>");
+    }
+    String title = run.repo() + " " + (run.ref() == null ? "HEAD" : run.ref()) + " " + run.arch();
+    return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8">
+        <title>Kiln run %1$d: %2$s</title>
+        <style>
+        body{font:14px system-ui,sans-serif;margin:1em;background:#fafafa;color:#222}
+        .failure{background:#fde8e8;border:1px solid #e0a0a0;padding:.6em;white-space:pre-wrap}
+        .failure:empty{display:none}
+        table{border-collapse:collapse}td,th{padding:.15em .8em .15em 0;text-align:left}
+        .s-passed{color:#16782b}.s-failed{color:#b3261e}.s-running{color:#8a6d00}
+        #log{background:#111;color:#ddd;font:12px ui-monospace,monospace;white-space:pre-wrap;
+        padding:.6em;height:60vh;overflow:auto}
+        .b{font-weight:bold}.f30{color:#666}.f31{color:#e55}.f32{color:#5c5}.f33{color:#dd5}
+        .f34{color:#69f}.f35{color:#d6d}.f36{color:#5dd}.f37{color:#eee}
+        </style></head><body>
+        <h1>Run %1$d</h1>
+        <div class="failure" id="failure">%3$s</div>
+        <p><b id="result">%4$s</b> · phase <b id="phase">%5$s</b> · %2$s · sha %6$s ·
+        <a href="%7$s">Temporal Web UI</a> · <a href="%8$s">raw log</a></p>
+        <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
+        <pre id="log"></pre>
+        <script>
+        (function () {
+          var log = document.getElementById('log');
+          function span(text, cls) {
+            var s = document.createElement('span');
+            if (cls) s.className = cls;
+            s.textContent = text;
+            return s;
+          }
+          var cls = '';
+          // ANSI SGR (ESC [ ... m): bold and the 8 foreground colours; other escapes are removed
+          function append(text) {
+            var stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+            var re = /\\x1b\\[([0-9;]*)([A-Za-z])/g, last = 0, m;
+            while ((m = re.exec(text)) !== null) {
+              if (m.index > last) log.appendChild(span(text.slice(last, m.index), cls));
+              last = re.lastIndex;
+              if (m[2] !== 'm') continue;
+              (m[1] || '0').split(';').forEach(function (code) {
+                var n = parseInt(code || '0', 10);
+                if (n === 0) cls = '';
+                else if (n === 1) cls = (cls.replace(/\\bb\\b/, '') + ' b').trim();
+                else if (n >= 30 && n <= 37) cls = (cls.replace(/f3\\d/, '') + ' f' + n).trim();
+                else if (n === 39) cls = cls.replace(/f3\\d/, '').trim();
+              });
+            }
+            if (last < text.length) log.appendChild(span(text.slice(last), cls));
+            if (stick) log.scrollTop = log.scrollHeight; // follow unless the reader scrolled up
+          }
+          var es = new EventSource('%8$s');
+          es.addEventListener('log', function (e) { append(JSON.parse(e.data).text); });
+          es.addEventListener('phase', function (e) {
+            document.getElementById('phase').textContent = JSON.parse(e.data).phase;
+          });
+          es.addEventListener('end', function (e) {
+            var end = JSON.parse(e.data);
+            document.getElementById('result').textContent = end.result;
+            document.getElementById('failure').textContent = end.failure_summary || '';
+            es.close(); // otherwise EventSource reconnects and replays
+          });
+        })();
+        </script></body></html>
+        """
+        .formatted(
+            run.runId(),
+            esc(title),
+            esc(run.failureSummary()),
+            esc(run.result()),
+            esc(run.phase()),
+            esc(run.sha() == null ? "(not resolved yet)" : run.sha()),
+            esc(run.temporal().uiUrl()),
+            esc(ApiPaths.runLogs(run.runId())),
+            gates);
+  }
+
+  /** Escapes for HTML text and attribute values. */
+  static String esc(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}
