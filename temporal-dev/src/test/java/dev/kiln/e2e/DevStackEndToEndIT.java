@@ -123,6 +123,30 @@ class DevStackEndToEndIT {
   }
 
   @Test
+  void aNewerRebuildOfTheLaneSupersedesTheRunningOneWhichEndsAbortedNamingIt() throws Exception {
+    String repo = fixtures.repository("slow-then-fast", Map.of());
+    long older = api.rebuild(Map.of("repo", repo, "ref", "main")).json().path("run_id").asLong();
+    org.awaitility.Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> api.get("/runs/" + older + "/logs").body().contains("$ if [ -f slow ]"));
+    GitFixtures.commitDeletion(repo, "slow");
+
+    JsonNode newer = rebuildAndWait(Map.of("repo", repo, "ref", "main"));
+    JsonNode superseded = api.awaitEnd(older, BUILD_TIMEOUT);
+
+    long newerId = newer.path("run_id").asLong();
+    assertThat(newer.path("result").asText()).as(describe(newer)).isEqualTo("passed");
+    assertThat(superseded.path("result").asText()).as(describe(superseded)).isEqualTo("aborted");
+    assertThat(superseded.path("superseded_by").asLong()).isEqualTo(newerId);
+    assertThat(superseded.path("failure_summary").asText())
+        .isEqualTo("superseded by run " + newerId);
+    assertThat(api.get("/runs/" + older + "/logs").body()).contains("process group killed");
+    assertThat(superseded.path("finished_at").asText())
+        .as("the older run ended before the newer one finished")
+        .isLessThanOrEqualTo(newer.path("finished_at").asText());
+  }
+
+  @Test
   void refThatDoesNotExistFailsTheRunSayingSo() throws Exception {
     String repo = fixtures.repository("c-make", Map.of());
 

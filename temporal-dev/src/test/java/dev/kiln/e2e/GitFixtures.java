@@ -36,6 +36,22 @@ final class GitFixtures {
     return dir.toUri().toString();
   }
 
+  /** A new commit on {@code main} of a repository made by {@link #repository}, deleting files. */
+  static void commitDeletion(String repositoryUri, String... paths) throws Exception {
+    Path dir = Path.of(java.net.URI.create(repositoryUri));
+    try (Git git = Git.open(dir.toFile())) {
+      for (String path : paths) {
+        git.rm().addFilepattern(path).call();
+      }
+      PersonIdent author = new PersonIdent("Kiln Test", "test@kiln.dev");
+      git.commit()
+          .setMessage("delete " + String.join(", ", paths))
+          .setAuthor(author)
+          .setCommitter(author)
+          .call();
+    }
+  }
+
   /** Adds the Maven wrapper of this project, so the fixture builds with ./mvnw like a real one. */
   static void addMavenWrapper(Path dir) throws IOException {
     Path projectRoot = Path.of("..").toAbsolutePath().normalize();

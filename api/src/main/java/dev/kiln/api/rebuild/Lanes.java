@@ -11,6 +11,17 @@ final class Lanes {
 
   private Lanes() {}
 
+  private static final java.util.regex.Pattern SHA =
+      java.util.regex.Pattern.compile("[0-9a-f]{7,40}");
+
+  /**
+   * Whether {@code ref} names a commit rather than a branch. A branch spelled like a sha (rare) is
+   * taken for a commit and gets a lane of its own: nothing is lost but supersede.
+   */
+  static boolean isBareSha(String ref) {
+    return ref != null && SHA.matcher(ref).matches();
+  }
+
   static String of(String repo, String ref, String arch) {
     return repo + "#" + (ref == null ? DEFAULT_BRANCH : ref) + "@" + arch;
   }

@@ -98,7 +98,8 @@ public class RebuildService {
               request.target(),
               request.args());
       try {
-        String temporalRunId = starter.start(workflowRequest, apiBaseUrl + ApiPaths.run(runId));
+        String temporalRunId =
+            starter.start(workflowRequest, laneOf(request), apiBaseUrl + ApiPaths.run(runId));
         runs.recordStarted(runId, temporalRunId);
       } catch (RebuildStarter.StartFailedException e) {
         log.error("run {} could not start: {}", runId, e.getMessage(), e.getCause());
@@ -111,6 +112,14 @@ public class RebuildService {
       log.info("run {} queued in lane {} as {}", runId, request.lane(), workflowId);
       return accepted(runId, request.lane());
     }
+  }
+
+  /**
+   * The lane that runs this build, or {@code null} for a run that must not supersede or be
+   * superseded: {@code supersede: false}, or a bare commit (no branch to follow).
+   */
+  private static String laneOf(NewRun request) {
+    return request.supersede() && !Lanes.isBareSha(request.ref()) ? request.lane() : null;
   }
 
   private RebuildAccepted accepted(long runId, String lane) {

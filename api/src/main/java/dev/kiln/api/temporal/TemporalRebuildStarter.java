@@ -7,14 +7,22 @@ import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.lane.LaneAdmission;
+import dev.kiln.workflows.lane.LaneInput;
+import dev.kiln.workflows.lane.LaneWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
 import org.springframework.stereotype.Component;
@@ -35,7 +43,58 @@ class TemporalRebuildStarter implements RebuildStarter {
   }
 
   @Override
-  public String start(RebuildRequest request, String runUrl) {
+  public String start(RebuildRequest request, String lane, String runUrl) {
+    return lane == null ? startAlone(request, runUrl) : submitToLane(request, lane);
+  }
+
+  /**
+   * Update-with-start: atomically starts the lane or attaches to the running one, and returns once
+   * the lane has taken the run. The update id is the run id, so a retried call gets the first
+   * answer instead of a second build.
+   */
+  private String submitToLane(RebuildRequest request, String lane) {
+    LaneWorkflow workflow =
+        client.newWorkflowStub(
+            LaneWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(LaneWorkflow.workflowId(lane))
+                .setTaskQueue(TaskQueues.CONTROL)
+                // Left unset, the server would answer "already started" for every push after
+                // the first one; a lane that closed when idle must start again, so no reuse rule.
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .setStaticSummary("lane " + WorkflowTexts.laneSummary(lane))
+                .build());
+    try {
+      WorkflowClient.executeUpdateWithStart(
+          workflow::submit,
+          request,
+          UpdateOptions.<LaneAdmission>newBuilder()
+              .setUpdateId(Long.toString(request.runId()))
+              .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+              .build(),
+          new WithStartWorkflowOperation<>(workflow::run, LaneInput.of(lane, request)));
+      return null;
+    } catch (WorkflowUpdateException e) {
+      if (String.valueOf(e.getCause() == null ? null : e.getCause().getMessage())
+          .contains("already took run " + request.runId())) {
+        return null;
+      }
+      throw new StartFailedException(
+          "lane " + lane + " refused run " + request.runId() + ": " + TemporalErrors.describe(e),
+          e);
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new StartFailedException(
+          "Temporal at "
+              + address
+              + " refused or is unreachable ("
+              + TemporalErrors.describe(e)
+              + ")",
+          e);
+    }
+  }
+
+  private String startAlone(RebuildRequest request, String runUrl) {
     RebuildWorkflow workflow =
         client.newWorkflowStub(RebuildWorkflow.class, options(request, runUrl));
     try {

@@ -15,6 +15,11 @@ final class WorkflowTexts {
    * {@code repo@ref arch}, one line. A long repository URL is shortened from the left, so that ref
    * and arch, which tell runs of one repository apart, stay visible.
    */
+  /** The lane workflow's one-line summary, within the Web UI's size limit. */
+  static String laneSummary(String lane) {
+    return truncateBytes(lane, SUMMARY_MAX_BYTES - bytes("lane "));
+  }
+
   static String summary(RebuildRequest request) {
     String tail = "@" + (request.ref() == null ? "HEAD" : request.ref()) + " " + request.arch();
     String full = request.repo() + tail;

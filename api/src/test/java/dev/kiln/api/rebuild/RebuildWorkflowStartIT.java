@@ -12,6 +12,8 @@ import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.lane.LaneWorkflow;
+import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import dev.kiln.workflows.rebuild.RunProgress;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -90,7 +92,7 @@ class RebuildWorkflowStartIT {
     temporal
         .workers()
         .newWorker(TaskQueues.CONTROL)
-        .registerWorkflowImplementationTypes(EchoRebuildWorkflow.class);
+        .registerWorkflowImplementationTypes(EchoRebuildWorkflow.class, LaneWorkflowImpl.class);
     temporal.workers().start();
     KilnApp.register(registry, Files.createTempDirectory("kiln-home"));
     registry.add("kiln.temporal.address", temporal::address);
@@ -118,6 +120,7 @@ class RebuildWorkflowStartIT {
             "/rebuild",
             """
             {"repo": "%s", "ref": "main", "arch": "x86_64", "mr": "17", "priority": "high",
+             "supersede": false,
              "target": "all", "args": ["-j4", "V=1"]}
             """
                 .formatted(REPO));
@@ -179,6 +182,34 @@ class RebuildWorkflowStartIT {
     assertThat(view.path("result").asString())
         .as("the stand-in reports nothing")
         .isEqualTo("building");
+  }
+
+  @Test
+  void aRunThatMaySupersedeIsHandedToItsLaneWhichStartsItAsKilnRun() {
+    HttpResponse<String> response =
+        http.postJson(
+            "/rebuild", "{\"repo\": \"" + REPO + "\", \"ref\": \"develop\", \"mr\": \"9\"}");
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode body = Http.json(response);
+    long runId = body.path("run_id").asLong();
+    String lane = REPO + "#develop@x86_64";
+    assertThat(body.path("lane").asString()).isEqualTo(lane);
+    assertThat(
+            temporal
+                .client()
+                .newUntypedWorkflowStub(LaneWorkflow.workflowId(lane))
+                .describe()
+                .getWorkflowType())
+        .isEqualTo("LaneWorkflow");
+    String workflowId = RebuildWorkflow.workflowId(runId);
+    RunOutcome outcome =
+        temporal.client().newUntypedWorkflowStub(workflowId).getResult(RunOutcome.class);
+    assertThat(outcome.failureSummary()).startsWith(runId + "|" + REPO + "|develop|x86_64|9|");
+    var attributes =
+        temporal.client().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(KilnSearchAttributes.RUN_ID)).isEqualTo(runId);
+    assertThat(attributes.get(KilnSearchAttributes.REPO)).isEqualTo(REPO);
   }
 
   @Test
