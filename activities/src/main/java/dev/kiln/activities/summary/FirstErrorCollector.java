@@ -48,12 +48,23 @@ public final class FirstErrorCollector {
 
   /** Feeds raw output; lines are split on {@code \n} and decoded as UTF-8. */
   public void acceptBytes(byte[] buf, int off, int len) {
-    for (int i = off; i < off + len; i++) {
+    // Whole runs between newlines at a time: this sees every byte a build prints.
+    int end = off + len;
+    int start = off;
+    for (int i = off; i < end; i++) {
       if (buf[i] == '\n') {
+        appendToLine(buf, start, i - start);
         flushPartialLine();
-      } else if (partialLine.size() < MAX_LINE_LENGTH * 4) {
-        partialLine.write(buf[i]);
+        start = i + 1;
       }
+    }
+    appendToLine(buf, start, end - start);
+  }
+
+  private void appendToLine(byte[] buf, int off, int len) {
+    int room = MAX_LINE_LENGTH * 4 - partialLine.size();
+    if (len > 0 && room > 0) {
+      partialLine.write(buf, off, Math.min(len, room));
     }
   }
 
@@ -68,7 +79,8 @@ public final class FirstErrorCollector {
       remember(line.strip());
     }
     // Nothing beats a settled compiler error: spare the patterns for the rest of a huge log.
-    if (pending != null || best == null || best.kind != Kind.COMPILER) {
+    if ((pending != null || best == null || best.kind != Kind.COMPILER)
+        && ErrorPatterns.mightMatch(line)) {
       ErrorPatterns.match(line).ifPresent(this::consider);
     }
   }

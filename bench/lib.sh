@@ -1,0 +1,43 @@
+# Shared by the benchmark scripts: a dev stack in a scratch KILN_HOME on free loopback ports.
+# After `start_stack`, $api is the api's base URL and $work a scratch directory; both are cleaned
+# up when the script exits.
+jar=temporal-dev/target/kiln-dev.jar
+[ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests install" >&2; exit 1; }
+work=$(mktemp -d)
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# make_repo <dir> <kiln.yaml content>: a one-commit git repository on main.
+make_repo() {
+  mkdir -p "$1"
+  printf '%s\n' "$2" > "$1/kiln.yaml"
+  git -C "$1" init -q -b main
+  git -C "$1" add kiln.yaml
+  git -C "$1" -c user.name=bench -c user.email=bench@kiln.dev commit -qm bench
+}
+
+start_stack() {
+  local api_port temporal_port ui_port
+  api_port=$(free_port); temporal_port=$(free_port); ui_port=$(free_port)
+  KILN_HOME="$work/home" SERVER_PORT=$api_port KILN_TEMPORAL_PORT=$temporal_port \
+    KILN_TEMPORAL_UI_PORT=$ui_port java -jar "$jar" >"$work/stack.log" 2>&1 &
+  stack=$!
+  trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 240); do
+    grep -q "Kiln is up" "$work/stack.log" && break
+    kill -0 $stack 2>/dev/null || { cat "$work/stack.log"; exit 1; }
+    sleep 0.5
+  done
+  grep -q "Kiln is up" "$work/stack.log" || { echo "stack not up"; tail -50 "$work/stack.log"; exit 1; }
+  api="http://127.0.0.1:$api_port"
+}
+
+# wait_run <run id>: until the run has a terminal result; prints the run view.
+wait_run() {
+  local view
+  for _ in $(seq 1200); do
+    view=$(curl -s "$api/runs/$1")
+    case "$view" in *'"result":"building"'*) sleep 0.5 ;; *) echo "$view"; return ;; esac
+  done
+  echo "run $1 did not end" >&2; exit 1
+}

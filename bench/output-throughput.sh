@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Output throughput (issue 4): a command that writes 200 MB as fast as it can, timed inside a
+# Kiln build (output streamed to the log, capped per run) and directly with output to /dev/null.
+# Prints both wall times and their ratio (target ≤ 1.10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+
+# `yes` dies of SIGPIPE when head has enough, which pipefail (Kiln runs bash -eo pipefail) would
+# report as a failure: hence the `|| true`, in both measurements alike.
+writer='{ yes "kiln throughput line 0123456789 abcdefghijklmnopqrstuvwxyz" | head -c 200000000; } || true'
+make_repo "$work/repo" "compile:
+  - run: s=\$(date +%s%N); $writer; e=\$(date +%s%N); echo \$(( (e - s) / 1000000 )) > elapsed_ms
+gates:
+  # The run's log is capped at 64 MiB, so the figure travels in an optional gate's summary.
+  - name: report
+    run: echo \"ELAPSED_MS \$(cat elapsed_ms)\"; exit 1
+    required: false"
+start_stack
+
+base_ms=()
+for _ in 1 2 3; do
+  s=$(date +%s%N); bash -c "$writer" > /dev/null; e=$(date +%s%N)
+  base_ms+=($(( (e - s) / 1000000 )))
+done
+kiln_ms=()
+for _ in 1 2 3; do
+  id=$(curl -s -X POST "$api/rebuild" -H 'Content-Type: application/json' \
+    -d "{\"repo\":\"file://$work/repo\",\"supersede\":false}" | sed -nE 's/.*"run_id":([0-9]+).*/\1/p')
+  view=$(wait_run "$id")
+  ms=$(echo "$view" | sed -nE 's/.*ELAPSED_MS ([0-9]+).*/\1/p')
+  [ -n "$ms" ] || { echo "run $id reported no figure: $view" >&2; exit 1; }
+  kiln_ms+=("$ms")
+done
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+b=$(median "${base_ms[@]}"); k=$(median "${kiln_ms[@]}")
+echo "200 MB of output: /dev/null ${base_ms[*]} ms (median $b), under Kiln ${kiln_ms[*]} ms (median $k), ratio $(python3 -c "print(round($k/$b, 3))")"
