@@ -147,6 +147,38 @@ class DevStackEndToEndIT {
   }
 
   @Test
+  void cancellingARunDuringItsCompileKillsTheProcessGroupAndEndsItCancelledWithinTheGrace()
+      throws Exception {
+    String repo = fixtures.repository("slow-then-fast", Map.of());
+    long runId = api.rebuild(Map.of("repo", repo, "ref", "main")).json().path("run_id").asLong();
+    org.awaitility.Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> api.get("/runs/" + runId + "/logs").body().contains("$ if [ -f slow ]"));
+
+    long requested = System.nanoTime();
+    KilnHttp.Answer accepted =
+        api.put("/build-jobs/" + runId + "/cancel", "{\"reason\": \"e2e: not this one\"}");
+
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    assertThat(accepted.json().path("result").asText()).isEqualTo("building");
+    assertThat(accepted.json().path("phase").asText()).isEqualTo("compiling");
+    assertThat(accepted.json().path("cancelled_by").asText()).isEqualTo("e2e: not this one");
+    assertThat(api.put("/build-jobs/" + runId + "/cancel", "{}").status()).isEqualTo(202);
+    // the compile ignores SIGTERM: it ends at SIGKILL after the 10 s grace
+    JsonNode cancelled = api.awaitEnd(runId, Duration.ofSeconds(30));
+    Duration took = Duration.ofNanos(System.nanoTime() - requested);
+
+    assertThat(cancelled.path("result").asText()).as(describe(cancelled)).isEqualTo("cancelled");
+    assertThat(cancelled.path("cancelled_by").asText()).isEqualTo("e2e: not this one");
+    assertThat(cancelled.path("superseded_by").isNull()).isTrue();
+    assertThat(took).isLessThan(Duration.ofSeconds(25));
+    assertThat(api.get("/runs/" + runId + "/logs").body()).contains("process group killed");
+    KilnHttp.Answer late = api.put("/build-jobs/" + runId + "/cancel", "{}");
+    assertThat(late.status()).isEqualTo(409);
+    assertThat(late.json().path("result").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
   void refThatDoesNotExistFailsTheRunSayingSo() throws Exception {
     String repo = fixtures.repository("c-make", Map.of());
 

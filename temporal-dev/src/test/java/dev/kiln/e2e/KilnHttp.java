@@ -45,6 +45,14 @@ final class KilnHttp {
             .build());
   }
 
+  Answer put(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
   Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
   }

@@ -119,7 +119,15 @@ public class RebuildService {
    * superseded: {@code supersede: false}, or a bare commit (no branch to follow).
    */
   private static String laneOf(NewRun request) {
-    return request.supersede() && !Lanes.isBareSha(request.ref()) ? request.lane() : null;
+    return buildsInLane(request.supersede(), request.ref()) ? request.lane() : null;
+  }
+
+  /**
+   * Whether a run with these settings was handed to its lane workflow (and is cancelled through
+   * it), rather than started directly as {@code kiln-run-<id>}.
+   */
+  public static boolean buildsInLane(boolean supersede, String ref) {
+    return supersede && !Lanes.isBareSha(ref);
   }
 
   private RebuildAccepted accepted(long runId, String lane) {

@@ -261,7 +261,9 @@ public class RunRepository {
                 UPDATE runs
                    SET result = :result, phase = 'done', finished_at = now(),
                        failure_summary = :summary,
-                       superseded_by = coalesce(:supersededBy, superseded_by)
+                       superseded_by = coalesce(:supersededBy, superseded_by),
+                       -- a cancel request that lost to another ending is not the run's story
+                       cancelled_by = CASE WHEN :result = 'cancelled' THEN cancelled_by END
                  WHERE id = :id AND result = 'building'
                 """)
                 .param("id", id)
@@ -270,6 +272,25 @@ public class RunRepository {
                 .param("summary", cap(failureSummary))
                 .update()
             == 1);
+  }
+
+  /**
+   * Records who asked to cancel a building run ({@code PUT /build-jobs/{id}/cancel}). The first
+   * request's value stays; the run keeps phase and result until its workflow writes {@code
+   * cancelled}.
+   *
+   * @return false when the run is terminal (or missing), and nothing changed
+   */
+  public boolean requestCancel(long id, String cancelledBy) {
+    return jdbc.sql(
+                """
+                UPDATE runs SET cancelled_by = coalesce(cancelled_by, :by)
+                 WHERE id = :id AND result = 'building'
+                """)
+            .param("id", id)
+            .param("by", cancelledBy)
+            .update()
+        == 1;
   }
 
   /**

@@ -11,6 +11,7 @@ public final class ApiPaths {
   public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
   public static final String STATE = "/state";
   public static final String MR_TASK = "/mr-task/{mr}";
+  public static final String BUILD_JOB_CANCEL = "/build-jobs/{id}/cancel";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -30,6 +31,10 @@ public final class ApiPaths {
 
   public static String runLogs(long id) {
     return run(id) + "/logs";
+  }
+
+  public static String buildJobCancel(long id) {
+    return "/build-jobs/" + id + "/cancel";
   }
 
   public static String runArtifacts(long id) {

@@ -68,6 +68,29 @@ class RunRepositoryIT {
   }
 
   @Test
+  void aCancelRequestKeepsPhaseAndResultRecordsTheFirstRequesterAndSurvivesOnlyACancelledEnd() {
+    long cancelled = queued();
+    runs.updatePhase(cancelled, Phase.COMPILING);
+
+    assertThat(runs.requestCancel(cancelled, "first")).isTrue();
+    assertThat(runs.requestCancel(cancelled, "second")).isTrue();
+    RunRecord stopping = runs.find(cancelled).orElseThrow();
+    assertThat(stopping.cancelledBy()).isEqualTo("first");
+    assertThat(stopping.phase()).isEqualTo(Phase.COMPILING);
+    assertThat(stopping.result()).isEqualTo(Result.BUILDING);
+    assertThat(runs.finish(cancelled, Result.CANCELLED, "cancelled")).isTrue();
+    assertThat(runs.find(cancelled).orElseThrow().cancelledBy()).isEqualTo("first");
+    assertThat(runs.requestCancel(cancelled, "late")).as("terminal: nothing changes").isFalse();
+    assertThat(runs.find(cancelled).orElseThrow().cancelledBy()).isEqualTo("first");
+
+    long passedAnyway = queued();
+    runs.requestCancel(passedAnyway, "too late");
+    runs.finish(passedAnyway, Result.PASSED, null);
+    assertThat(runs.find(passedAnyway).orElseThrow().cancelledBy()).isNull();
+    assertThat(runs.requestCancel(999_999, "nobody")).isFalse();
+  }
+
+  @Test
   void checkConstraintsRefuseUnknownPhasesAndResults() {
     long id = queued();
     assertThatThrownBy(

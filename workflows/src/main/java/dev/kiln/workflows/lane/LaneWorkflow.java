@@ -2,6 +2,7 @@ package dev.kiln.workflows.lane;
 
 import dev.kiln.workflows.RebuildRequest;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -48,6 +49,16 @@ public interface LaneWorkflow {
    */
   @UpdateValidatorMethod(updateName = SUBMIT)
   void validateSubmit(RebuildRequest request);
+
+  /**
+   * Cancels one of this lane's runs ({@code PUT /build-jobs/{id}/cancel}). A run still waiting ends
+   * {@code cancelled} without ever fetching; the running one is cancelled like a superseded run but
+   * without {@code supersededBy}, so it stops its commands, cleans up and records itself {@code
+   * cancelled}; the lane then goes on with the next request. A run id the lane does not hold (never
+   * taken, already finished) is ignored.
+   */
+  @SignalMethod
+  void cancelRun(long runId);
 
   /** What the lane is doing; also shown in the Web UI's Queries tab. */
   @QueryMethod

@@ -31,8 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -60,6 +63,9 @@ public class LaneWorkflowImpl implements LaneWorkflow {
 
   private static final int SUMMARY_MAX_BYTES = 200;
 
+  /** What a run cancelled on request records, the same as a {@code RebuildWorkflow} cancelled. */
+  static final String CANCELLED_SUMMARY = "cancelled";
+
   /** Run ids remembered to reject a duplicate submit; older ones are long finished. */
   static final int ADMITTED_MEMORY = 100;
 
@@ -69,9 +75,17 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   private final LaneInput input;
   private final List<RebuildRequest> pending = new ArrayList<>();
   private final ArrayDeque<Long> admitted = new ArrayDeque<>();
+
+  /**
+   * Runs of this lane (pending or building) whose cancellation was asked for. The signal handler
+   * only notes them: the ledger writes and the child's cancellation happen on the main thread.
+   */
+  private final Set<Long> cancelRequests = new LinkedHashSet<>();
+
   private long lastStarted;
   private int buildsThisRun;
   private RebuildRequest building;
+  private boolean childStarted;
   private Promise<RunOutcome> buildingOutcome;
 
   /** Runs before any update handler, so the validator always knows which lane this is. */
@@ -88,6 +102,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
     Workflow.setCurrentDetails(details());
     try {
       while (true) {
+        recordCancelledPending();
         if (pending.isEmpty() && !awaitRequests()) {
           log.info("lane {}: idle for {}, completing", input.lane(), IDLE_TIMEOUT);
           return;
@@ -153,6 +168,18 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   }
 
   @Override
+  public void cancelRun(long runId) {
+    boolean held =
+        (building != null && building.runId() == runId)
+            || pending.stream().anyMatch(r -> r.runId() == runId);
+    if (!held) {
+      log.info("lane {}: cancel of run {} ignored, not in this lane", input.lane(), runId);
+      return;
+    }
+    cancelRequests.add(runId);
+  }
+
+  @Override
   public LaneStatus status() {
     return new LaneStatus(
         input.lane(),
@@ -179,6 +206,12 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   /** Only ever between builds: closing this run would cancel a running child (REQUEST_CANCEL). */
   private void continueAsNew() {
     Workflow.await(Workflow::isEveryHandlerFinished);
+    // A cancel that came for a waiting run must not be lost with this run: record it first. The
+    // ledger write lets more signals in, hence the loop.
+    while (hasCancelledPending()) {
+      recordCancelledPending();
+      Workflow.await(Workflow::isEveryHandlerFinished);
+    }
     log.info(
         "lane {}: continuing as new after {} builds, {} pending",
         input.lane(),
@@ -204,6 +237,8 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   private RebuildRequest takeNewest() {
     // One at a time: a request may arrive while the ledger is written, and it may be the newest.
     while (true) {
+      // a cancel may arrive while a coalesced run is written: it wins over building or coalescing
+      recordCancelledPending();
       RebuildRequest newest = null;
       for (RebuildRequest request : pending) {
         if (request.runId() > lastStarted && (newest == null || request.runId() > newest.runId())) {
@@ -231,6 +266,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
 
   private void build(RebuildRequest request) {
     building = request;
+    childStarted = false;
     lastStarted = request.runId();
     buildsThisRun++;
     Workflow.setCurrentDetails(details());
@@ -241,9 +277,17 @@ public class LaneWorkflowImpl implements LaneWorkflow {
             () -> buildingOutcome = Async.function(child::build, request));
     scope.run();
     try {
-      Workflow.await(() -> buildingOutcome.isCompleted() || newestPendingAfter(request) != null);
+      Workflow.await(
+          () ->
+              buildingOutcome.isCompleted()
+                  || newestPendingAfter(request) != null
+                  || cancelRequests.contains(request.runId()));
       if (!buildingOutcome.isCompleted()) {
-        supersede(child, scope, request, newestPendingAfter(request).runId());
+        if (cancelRequests.contains(request.runId())) {
+          cancelOnRequest(child, scope, request);
+        } else {
+          supersede(child, scope, request, newestPendingAfter(request).runId());
+        }
       }
       // WAIT_CANCELLATION_COMPLETED: a superseded child completes this only once it has killed its
       // commands, cleaned its workspace and recorded itself aborted.
@@ -256,7 +300,12 @@ public class LaneWorkflowImpl implements LaneWorkflow {
         throw cancelled; // the lane itself: cancelEverything waits for this child
       }
       log.info("lane {}: run {} cancelled before it started", input.lane(), request.runId());
+      if (cancelRequests.contains(request.runId()) && !childStarted) {
+        // no child ever ran to record it
+        ledger.finished(request.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
+      }
     }
+    cancelRequests.remove(request.runId());
     building = null;
     buildingOutcome = null;
     Workflow.setCurrentDetails(details());
@@ -278,6 +327,50 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       log.info("lane {}: could not tell run {}: {}", input.lane(), request.runId(), e.toString());
     }
     scope.cancel("superseded by run " + by);
+  }
+
+  /**
+   * {@code PUT /build-jobs/{id}/cancel} of the running build: the child's scope is cancelled with
+   * no {@code supersededBy} signal, so the child takes its own cancel path (kill the process group,
+   * clean up, record {@code cancelled}). Waits for the child to have started first: a child whose
+   * start is cancelled never records anything, so the lane has to.
+   */
+  private void cancelOnRequest(
+      RebuildWorkflow child, CancellationScope scope, RebuildRequest request) {
+    log.info("lane {}: run {} cancelled on request", input.lane(), request.runId());
+    try {
+      Workflow.getWorkflowExecution(child).get();
+      childStarted = true;
+    } catch (RuntimeException e) {
+      log.info("lane {}: run {} did not start: {}", input.lane(), request.runId(), e.toString());
+    }
+    scope.cancel(CANCELLED_SUMMARY);
+  }
+
+  /** Ends every waiting run whose cancellation was asked for, without running it. */
+  private void recordCancelledPending() {
+    while (hasCancelledPending()) {
+      RebuildRequest cancelled = null;
+      for (Iterator<RebuildRequest> it = pending.iterator(); it.hasNext(); ) {
+        RebuildRequest request = it.next();
+        if (cancelRequests.contains(request.runId())) {
+          cancelled = request;
+          it.remove();
+          break;
+        }
+      }
+      cancelRequests.remove(cancelled.runId());
+      log.info("lane {}: run {} cancelled before it started", input.lane(), cancelled.runId());
+      Workflow.setCurrentDetails(details());
+      ledger.finished(cancelled.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
+    }
+  }
+
+  private boolean hasCancelledPending() {
+    if (cancelRequests.isEmpty()) {
+      return false;
+    }
+    return pending.stream().anyMatch(r -> cancelRequests.contains(r.runId()));
   }
 
   /** A child that was terminated or timed out never wrote its result; a cancelled one did. */

@@ -317,6 +317,77 @@ class LaneWorkflowTest {
   }
 
   @Test
+  void cancellingAQueuedRunRecordsItCancelledWithoutEverFetchingItAndTheLaneBuildsTheNextOne()
+      throws Exception {
+    compileUntilCancelled.add(1L);
+    cancelAcknowledged = new CountDownLatch(1);
+    startWorkers();
+    submit(1);
+    awaitLatch(started(1));
+    submit(2);
+    awaitLatch(cancelled(1));
+    // run 1 is still stopping its commands: 2 and 3 wait behind it
+    submit(3);
+    assertThat(laneStatus().pending()).containsExactly(2L, 3L);
+
+    lane().cancelRun(3);
+    lane().cancelRun(3);
+    lane().cancelRun(99); // not this lane's: ignored
+    cancelAcknowledged.countDown();
+
+    awaitTerminal(1, 2, 3);
+    assertThat(terminal)
+        .containsOnly(
+            Map.entry(1L, "aborted: superseded by run 2"),
+            Map.entry(2L, "passed"),
+            Map.entry(3L, "cancelled: cancelled"));
+    verify(ledger).finished(3, Result.CANCELLED, "cancelled");
+    verify(ledger, never()).finished(eq(99L), any(), any());
+    verify(fetch, never()).fetch(argThat(r -> r != null && r.runId() == 3));
+    assertThat(events).containsSubsequence("cleanup:1", "fetch:2", "compile:2", "cleanup:2");
+    client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+  }
+
+  @Test
+  void cancellingTheRunningBuildEndsItCancelledAfterCleanupThenTheNextRequestBuilds()
+      throws Exception {
+    compileUntilCancelled.add(1L);
+    cancelAcknowledged = new CountDownLatch(1);
+    startWorkers();
+    submit(1);
+    awaitLatch(started(1));
+
+    lane().cancelRun(1);
+    awaitLatch(cancelled(1));
+    // a second cancel while run 1 stops changes nothing; a request meanwhile waits its turn
+    lane().cancelRun(1);
+    assertThat(submit(2).building()).isEqualTo(1L);
+    cancelAcknowledged.countDown();
+
+    awaitTerminal(1, 2);
+    assertThat(terminal)
+        .containsOnly(Map.entry(1L, "cancelled: cancelled"), Map.entry(2L, "passed"));
+    verify(ledger).finished(1, Result.CANCELLED, "cancelled");
+    verify(ledger, never()).superseded(eq(1L), anyLong());
+    assertThat(events)
+        .containsSubsequence(
+            "compile:1",
+            "compile-cancelled:1",
+            "cleanup:1",
+            "finished:1",
+            "fetch:2",
+            "compile:2",
+            "cleanup:2");
+    verify(hostA, never()).stage(argThat(r -> r != null && r.run().runId() == 1));
+    var run1 = client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(1)).describe();
+    assertThat(run1.getStatus())
+        .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED);
+    assertThat(run1.getTypedSearchAttributes().get(KilnSearchAttributes.RESULT))
+        .isEqualTo("cancelled");
+    client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+  }
+
+  @Test
   void twentySubmitsIntoOneLaneEndWithOnePassedAndNoneLeftBuilding() throws Exception {
     // Run 1 is in its compile when the other 19 arrive at once, and stays in its cancellation
     // until all 19 are admitted. Cancelling a child in the instant its activity completes trips a
@@ -475,6 +546,10 @@ class LaneWorkflowTest {
             .build(),
         new WithStartWorkflowOperation<>(
             lane::run, LaneInput.of(LANE, request).withMaxBuildsPerRun(maxBuildsPerRun)));
+  }
+
+  private LaneWorkflow lane() {
+    return client.newWorkflowStub(LaneWorkflow.class, LaneWorkflow.workflowId(LANE));
   }
 
   private LaneStatus laneStatus() {
