@@ -188,6 +188,27 @@ class DevStackEndToEndIT {
     assertThat(run.path("failure_summary").asText()).isEqualTo("ref not found: feature/nope");
   }
 
+  /** The stack's worker serves only this machine's architecture; {@code kiln.archs} has both. */
+  @Test
+  void aRunForAnArchitectureNoWorkerServesFailsSayingSo() throws Exception {
+    String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "x86_64" : "aarch64";
+    String repo = fixtures.repository("c-make", Map.of());
+
+    KilnHttp.Answer accepted = api.rebuild(Map.of("repo", repo, "arch", arch));
+
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    assertThat(accepted.json().path("warning").asText())
+        .isEqualTo(
+            "no worker polls kiln-build-"
+                + arch
+                + " right now; the run fails if none comes within "
+                + DevStackProcess.NO_WORKER_TIMEOUT);
+    JsonNode run = api.awaitEnd(accepted.json().path("run_id").asLong(), BUILD_TIMEOUT);
+    assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("failed");
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo("no worker for arch " + arch + " within " + DevStackProcess.NO_WORKER_TIMEOUT);
+  }
+
   @Test
   void invalidKilnYamlFailsTheRunWithFileLineAndProblem() throws Exception {
     String spec = "compile:\n  - run: make\ngates:\n  - name: unit\n    runn: make test\n";

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class DevStackProcess implements AutoCloseable {
 
+  /** {@code kiln.dispatch.no-worker-timeout} of the stack, as the api writes it in its texts. */
+  static final String NO_WORKER_TIMEOUT = "20s";
+
   private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
 
   private final Process process;
@@ -58,6 +61,8 @@ final class DevStackProcess implements AutoCloseable {
     env.put("SERVER_PORT", String.valueOf(api));
     env.put("KILN_TEMPORAL_PORT", String.valueOf(temporal));
     env.put("KILN_TEMPORAL_UI_PORT", String.valueOf(ui));
+    // short, so the run for an architecture nobody serves fails within the test's patience
+    env.put("KILN_DISPATCH_NO_WORKER_TIMEOUT", NO_WORKER_TIMEOUT);
     env.remove("KILN_TEMPORAL_ADDRESS");
     env.remove("SPRING_DATASOURCE_URL");
     if ("true".equals(System.getenv("CI"))) {

@@ -10,6 +10,9 @@ import java.util.List;
  * @param priority {@code low|normal|high|urgent}
  * @param target free text passed to commands as {@code KILN_TARGET}
  * @param args passed to commands as {@code KILN_ARGS} (space separated)
+ * @param noWorkerTimeoutSeconds how long the fetch may wait on {@code kiln-build-<arch>} for a
+ *     worker to pick it up before the run fails with "no worker for arch …"; {@code 0} means no
+ *     limit (histories recorded before this field existed read it as 0)
  */
 public record RebuildRequest(
     long runId,
@@ -19,9 +22,13 @@ public record RebuildRequest(
     String mr,
     String priority,
     String target,
-    List<String> args) {
+    List<String> args,
+    long noWorkerTimeoutSeconds) {
 
   public RebuildRequest {
     args = args == null ? List.of() : List.copyOf(args);
+    if (noWorkerTimeoutSeconds < 0) {
+      throw new IllegalArgumentException("noWorkerTimeoutSeconds must not be negative");
+    }
   }
 }

@@ -25,7 +25,8 @@ public record KilnProperties(
     @DefaultValue({"x86_64", "aarch64"}) List<String> archs,
     @DefaultValue Artifacts artifacts,
     @DefaultValue Http http,
-    @DefaultValue Logs logs) {
+    @DefaultValue Logs logs,
+    @DefaultValue Dispatch dispatch) {
 
   public KilnProperties {
     home = home == null ? Path.of(System.getProperty("user.home"), ".kiln") : home;
@@ -89,6 +90,26 @@ public record KilnProperties(
    * @param maxBodySize the largest request body of the public API
    */
   public record Http(@DefaultValue("1MB") DataSize maxBodySize) {}
+
+  /**
+   * @param noWorkerTimeout how long a run waits for a worker of its architecture to pick up its
+   *     first step before it fails with "no worker for arch … within …"; {@code 0} waits forever
+   * @param pollerCheckTimeout deadline of the best-effort check whether any worker polls the
+   *     architecture's queue, whose answer {@code POST /rebuild} reports as {@code warning}
+   */
+  public record Dispatch(
+      @DefaultValue("5m") Duration noWorkerTimeout,
+      @DefaultValue("2s") Duration pollerCheckTimeout) {
+
+    public Dispatch {
+      if (noWorkerTimeout.isNegative()) {
+        throw new IllegalArgumentException("kiln.dispatch.no-worker-timeout must not be negative");
+      }
+      if (pollerCheckTimeout.isNegative() || pollerCheckTimeout.isZero()) {
+        throw new IllegalArgumentException("kiln.dispatch.poller-check-timeout must be positive");
+      }
+    }
+  }
 
   /**
    * @param maxBytesPerRun log bytes stored per run; later chunks are dropped and one {@code kiln}

@@ -1,14 +1,19 @@
 package dev.kiln.api.rebuild;
 
+import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.temporal.BuildQueues;
 import dev.kiln.api.temporal.RebuildStarter;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.rebuild.Durations;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +36,20 @@ public class RebuildService {
   private final RunRepository runs;
   private final RebuildStarter starter;
   private final TemporalLinks links;
+  private final BuildQueues buildQueues;
+  private final Duration noWorkerTimeout;
 
-  public RebuildService(RunRepository runs, RebuildStarter starter, TemporalLinks links) {
+  public RebuildService(
+      RunRepository runs,
+      RebuildStarter starter,
+      TemporalLinks links,
+      BuildQueues buildQueues,
+      KilnProperties properties) {
     this.runs = runs;
     this.starter = starter;
     this.links = links;
+    this.buildQueues = buildQueues;
+    this.noWorkerTimeout = properties.dispatch().noWorkerTimeout();
   }
 
   /**
@@ -51,7 +65,7 @@ public class RebuildService {
     for (int attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
       Optional<RunRecord> earlier = earlierRun(request);
       if (earlier.isPresent()) {
-        return new Outcome(accepted(earlier.get().id(), earlier.get().lane()), true);
+        return new Outcome(accepted(earlier.get().id(), earlier.get().lane(), null), true);
       }
       Optional<Long> id = runs.insert(request);
       if (id.isPresent()) {
@@ -96,7 +110,8 @@ public class RebuildService {
               request.mr(),
               request.priority().wireName(),
               request.target(),
-              request.args());
+              request.args(),
+              noWorkerTimeout.toSeconds());
       try {
         String temporalRunId =
             starter.start(workflowRequest, laneOf(request), apiBaseUrl + ApiPaths.run(runId));
@@ -110,7 +125,12 @@ public class RebuildService {
             .with("run_id", runId);
       }
       log.info("run {} queued in lane {} as {}", runId, request.lane(), workflowId);
-      return accepted(runId, request.lane());
+      String warning =
+          warning(request.arch(), buildQueues.hasPollers(request.arch()), noWorkerTimeout);
+      if (warning != null) {
+        log.warn("run {}: {}", runId, warning);
+      }
+      return accepted(runId, request.lane(), warning);
     }
   }
 
@@ -130,13 +150,28 @@ public class RebuildService {
     return supersede && !Lanes.isBareSha(ref);
   }
 
-  private RebuildAccepted accepted(long runId, String lane) {
+  /**
+   * The {@code warning} of the 202 body: set only when Temporal said that nobody polls the
+   * architecture's build queue; an unknown answer is no warning.
+   */
+  static String warning(String arch, Optional<Boolean> hasPollers, Duration noWorkerTimeout) {
+    if (hasPollers.isEmpty() || hasPollers.get()) {
+      return null;
+    }
+    String text = "no worker polls " + TaskQueues.build(arch) + " right now; ";
+    return noWorkerTimeout.isZero()
+        ? text + "the run waits until one comes"
+        : text + "the run fails if none comes within " + Durations.format(noWorkerTimeout);
+  }
+
+  private RebuildAccepted accepted(long runId, String lane, String warning) {
     return new RebuildAccepted(
         runId,
         lane,
         RebuildWorkflow.workflowId(runId),
         ApiPaths.run(runId),
         ApiPaths.runLogs(runId),
-        links.run(runId));
+        links.run(runId),
+        warning);
   }
 }

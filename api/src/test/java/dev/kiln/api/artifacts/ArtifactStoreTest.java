@@ -36,7 +36,8 @@ class ArtifactStoreTest {
             p.archs(),
             new KilnProperties.Artifacts(maxSize),
             p.http(),
-            p.logs()));
+            p.logs(),
+            p.dispatch()));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.kiln.api.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -50,7 +51,32 @@ class KilnPropertiesTest {
               assertThat(p.archs()).containsExactly("x86_64", "aarch64");
               assertThat(p.artifacts().maxSize().toBytes()).isEqualTo(1L << 30);
               assertThat(p.http().maxBodySize().toBytes()).isEqualTo(1L << 20);
+              assertThat(p.dispatch().noWorkerTimeout()).isEqualTo(Duration.ofMinutes(5));
+              assertThat(p.dispatch().pollerCheckTimeout()).isEqualTo(Duration.ofSeconds(2));
             });
+  }
+
+  @Test
+  void bindsTheNoWorkerTimeout() {
+    runner
+        .withPropertyValues("kiln.internal.token=secret", "kiln.dispatch.no-worker-timeout=20s")
+        .run(
+            context ->
+                assertThat(context.getBean(KilnProperties.class).dispatch().noWorkerTimeout())
+                    .isEqualTo(Duration.ofSeconds(20)));
+  }
+
+  @Test
+  void refusesANegativeNoWorkerTimeout() {
+    runner
+        .withPropertyValues("kiln.internal.token=secret", "kiln.dispatch.no-worker-timeout=-1s")
+        .run(
+            context ->
+                assertThat(context)
+                    .hasFailed()
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("kiln.dispatch.no-worker-timeout"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kiln.api.rebuild;
 
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -49,7 +50,41 @@ class RebuildControllerTest {
         "kiln-run-" + id,
         "/runs/" + id,
         "/runs/" + id + "/logs",
-        "http://localhost:8233/namespaces/default/workflows/kiln-run-" + id);
+        "http://localhost:8233/namespaces/default/workflows/kiln-run-" + id,
+        null);
+  }
+
+  @Test
+  void saysInTheBodyWhenNoWorkerServesTheArchitecture() throws Exception {
+    RebuildAccepted base = accepted(43);
+    String warning =
+        "no worker polls kiln-build-aarch64 right now; the run fails if none comes within 5m";
+    when(service.rebuild(any(NewRun.class), anyString()))
+        .thenReturn(
+            new RebuildService.Outcome(
+                new RebuildAccepted(
+                    base.runId(),
+                    base.lane(),
+                    base.workflowId(),
+                    base.statusUrl(),
+                    base.logsUrl(),
+                    base.uiUrl(),
+                    warning),
+                false));
+
+    postRebuild("{\"repo\": \"" + ZLIB + "\", \"arch\": \"aarch64\"}")
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.warning").value(warning));
+  }
+
+  @Test
+  void theWarningIsNullWhenAllIsWell() throws Exception {
+    when(service.rebuild(any(NewRun.class), anyString()))
+        .thenReturn(new RebuildService.Outcome(accepted(44), false));
+
+    postRebuild("{\"repo\": \"" + ZLIB + "\"}")
+        .andExpect(status().isAccepted())
+        .andExpect(jsonPath("$.warning").value(nullValue()));
   }
 
   private static ResultActions problem(ResultActions result, int status, String detail)

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class TemporalRebuildStarterTest {
 
   private static RebuildRequest request(String repo, String ref, String mr, String priority) {
-    return new RebuildRequest(42, repo, ref, "x86_64", mr, priority, null, List.of());
+    return new RebuildRequest(42, repo, ref, "x86_64", mr, priority, null, List.of(), 300);
   }
 
   @Test

@@ -32,6 +32,20 @@ final class Failures {
     return false;
   }
 
+  /**
+   * A fetch that no worker of the architecture's shared queue picked up in time: nobody serves that
+   * architecture. Looks through the whole cause chain, in case the timeout arrives wrapped.
+   */
+  static boolean isScheduleToStartTimeout(ActivityFailure failure) {
+    for (Throwable cause = failure.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof TimeoutFailure timeout
+          && timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the failure is the build's fault (bad ref, compile error, …), not the machine's. */
   static boolean isBuildFailure(ActivityFailure failure) {
     return failure.getCause() instanceof ApplicationFailure app

@@ -165,6 +165,13 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       if (CancellationScope.current().isCancelRequested()) {
         throw failure;
       }
+      if (request.noWorkerTimeoutSeconds() > 0 && Failures.isScheduleToStartTimeout(failure)) {
+        return RunOutcome.failed(
+            "no worker for arch "
+                + request.arch()
+                + " within "
+                + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds())));
+      }
       return RunOutcome.failed(Failures.summary(failure));
     }
     BuildActivities host = hostStub(fetched);
@@ -353,15 +360,19 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private FetchActivities fetchStub() {
-    return Workflow.newActivityStub(
-        FetchActivities.class,
+    ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.build(request.arch()))
             .setStartToCloseTimeout(Duration.ofHours(1))
             .setHeartbeatTimeout(Duration.ofMinutes(1))
             .setRetryOptions(FETCH_RETRY)
-            .setSummary("fetch " + request.repo() + " " + displayRef())
-            .build());
+            .setSummary("fetch " + request.repo() + " " + displayRef());
+    // Only when asked for: histories recorded without the limit must replay with the same options.
+    // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
+    if (request.noWorkerTimeoutSeconds() > 0) {
+      options.setScheduleToStartTimeout(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
+    }
+    return Workflow.newActivityStub(FetchActivities.class, options.build());
   }
 
   private BuildActivities hostStub(FetchResult fetched) {

@@ -234,7 +234,7 @@ class LaneWorkflowTest {
                 assertThat(f.getOriginalMessage())
                     .isEqualTo("lane " + LANE + " already took run 1"));
     RebuildRequest otherArch =
-        new RebuildRequest(3, REPO, "main", "aarch64", null, "normal", null, List.of());
+        new RebuildRequest(3, REPO, "main", "aarch64", null, "normal", null, List.of(), 0);
     assertThatThrownBy(() -> submit(otherArch, "3"))
         .isInstanceOf(WorkflowUpdateException.class)
         .cause()
@@ -583,7 +583,7 @@ class LaneWorkflowTest {
   }
 
   static RebuildRequest request(long runId) {
-    return new RebuildRequest(runId, REPO, "main", ARCH, null, "normal", null, List.of());
+    return new RebuildRequest(runId, REPO, "main", ARCH, null, "normal", null, List.of(), 0);
   }
 
   static GateResult passed(GateRequest request) {

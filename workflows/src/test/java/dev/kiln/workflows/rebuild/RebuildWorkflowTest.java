@@ -348,6 +348,54 @@ class RebuildWorkflowTest {
     verify(ledger, never()).finished(anyLong(), eq(Result.FAILED), isNull());
   }
 
+  /**
+   * The test server does not skip time over a schedule-to-start timeout (the lost-host case waits
+   * its 30 s for real), so this uses a short limit; {@link DurationsTest} covers "5m".
+   */
+  @Test
+  void aRunForAnArchitectureNoWorkerServesFailsAfterTheNoWorkerTimeout() {
+    startWorkers(true);
+    RebuildRequest riscv =
+        new RebuildRequest(
+            7,
+            "https://example.com/repo.git",
+            "main",
+            "riscv64",
+            null,
+            "normal",
+            null,
+            List.of(),
+            2);
+
+    RunOutcome outcome = newWorkflow().build(riscv);
+
+    assertThat(outcome).isEqualTo(RunOutcome.failed("no worker for arch riscv64 within 2s"));
+    verify(ledger).finished(7, Result.FAILED, "no worker for arch riscv64 within 2s");
+    verify(fetch, never()).fetch(any());
+    verify(ledger, never()).resolved(any());
+  }
+
+  @Test
+  void aFetchThatAWorkerTakesIsNotLimitedByTheNoWorkerTimeout() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+    RebuildRequest limited =
+        new RebuildRequest(
+            7,
+            "https://example.com/repo.git",
+            "main",
+            ARCH,
+            null,
+            "normal",
+            null,
+            List.of(),
+            Duration.ofMinutes(5).toSeconds());
+
+    RunOutcome outcome = newWorkflow().build(limited);
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+  }
+
   private void startWorkers(boolean hostAAlive) {
     Worker control = env.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
@@ -376,7 +424,7 @@ class RebuildWorkflowTest {
 
   static RebuildRequest request() {
     return new RebuildRequest(
-        7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of());
+        7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of(), 0);
   }
 
   static FetchResult fetched(String hostQueue) {

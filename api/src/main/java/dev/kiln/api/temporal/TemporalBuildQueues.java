@@ -1,0 +1,56 @@
+package dev.kiln.api.temporal;
+
+import dev.kiln.api.config.KilnProperties;
+import dev.kiln.workflows.TaskQueues;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Asks Temporal's {@code DescribeTaskQueue} for the activity pollers of an architecture's queue.
+ */
+@Component
+class TemporalBuildQueues implements BuildQueues {
+
+  private static final Logger log = LoggerFactory.getLogger(TemporalBuildQueues.class);
+
+  private final WorkflowServiceStubs stubs;
+  private final String namespace;
+  private final Duration timeout;
+
+  TemporalBuildQueues(WorkflowServiceStubs stubs, KilnProperties properties) {
+    this.stubs = stubs;
+    this.namespace = properties.temporal().namespace();
+    this.timeout = properties.dispatch().pollerCheckTimeout();
+  }
+
+  @Override
+  public Optional<Boolean> hasPollers(String arch) {
+    String queue = TaskQueues.build(arch);
+    try {
+      int pollers =
+          stubs
+              .blockingStub()
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .describeTaskQueue(
+                  DescribeTaskQueueRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setTaskQueue(TaskQueue.newBuilder().setName(queue).build())
+                      .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
+                      .build())
+              .getPollersCount();
+      return Optional.of(pollers > 0);
+    } catch (RuntimeException e) {
+      // a warning we cannot give is no reason to refuse the run
+      log.debug("could not describe task queue {}: {}", queue, e.toString());
+      return Optional.empty();
+    }
+  }
+}
