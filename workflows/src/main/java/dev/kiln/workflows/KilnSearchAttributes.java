@@ -1,6 +1,7 @@
 package dev.kiln.workflows;
 
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import java.util.List;
 
 /**
@@ -26,4 +27,23 @@ public final class KilnSearchAttributes {
       List.of(REPO, BRANCH, SHA, ARCH, MR, PHASE, RESULT, RUN_ID);
 
   private KilnSearchAttributes() {}
+
+  /**
+   * What is known of a run before it starts; the run itself upserts sha, phase and result as it
+   * moves.
+   */
+  public static SearchAttributes forQueuedRun(RebuildRequest request) {
+    SearchAttributes.Builder attributes =
+        SearchAttributes.newBuilder()
+            .set(REPO, request.repo())
+            .set(BRANCH, request.ref() == null ? "" : request.ref())
+            .set(ARCH, request.arch())
+            .set(PHASE, Phase.QUEUED.wireName())
+            .set(RESULT, Result.BUILDING.wireName())
+            .set(RUN_ID, request.runId());
+    if (request.mr() != null) {
+      attributes.set(MR, request.mr());
+    }
+    return attributes.build();
+  }
 }

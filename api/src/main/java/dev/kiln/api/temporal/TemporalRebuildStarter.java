@@ -3,9 +3,7 @@ package dev.kiln.api.temporal;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.runs.RunPriority;
 import dev.kiln.workflows.KilnSearchAttributes;
-import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.RebuildRequest;
-import dev.kiln.workflows.Result;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.lane.LaneAdmission;
 import dev.kiln.workflows.lane.LaneInput;
@@ -133,22 +131,7 @@ class TemporalRebuildStarter implements RebuildStarter {
         .build();
   }
 
-  /**
-   * Only what is known before the run starts; the workflow upserts {@code KilnSha} and moves phase
-   * and result as it goes.
-   */
   static SearchAttributes searchAttributes(RebuildRequest request) {
-    SearchAttributes.Builder attributes =
-        SearchAttributes.newBuilder()
-            .set(KilnSearchAttributes.REPO, request.repo())
-            .set(KilnSearchAttributes.BRANCH, request.ref() == null ? "" : request.ref())
-            .set(KilnSearchAttributes.ARCH, request.arch())
-            .set(KilnSearchAttributes.PHASE, Phase.QUEUED.wireName())
-            .set(KilnSearchAttributes.RESULT, Result.BUILDING.wireName())
-            .set(KilnSearchAttributes.RUN_ID, request.runId());
-    if (request.mr() != null) {
-      attributes.set(KilnSearchAttributes.MR, request.mr());
-    }
-    return attributes.build();
+    return KilnSearchAttributes.forQueuedRun(request);
   }
 }

@@ -2,7 +2,6 @@ package dev.kiln.workflows.lane;
 
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.KilnSearchAttributes;
-import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
@@ -432,20 +431,8 @@ public class LaneWorkflowImpl implements LaneWorkflow {
         .build();
   }
 
-  /** What the api used to set when it started runs itself; the run upserts sha, phase, result. */
   static SearchAttributes searchAttributes(RebuildRequest request) {
-    SearchAttributes.Builder attributes =
-        SearchAttributes.newBuilder()
-            .set(KilnSearchAttributes.REPO, request.repo())
-            .set(KilnSearchAttributes.BRANCH, request.ref() == null ? "" : request.ref())
-            .set(KilnSearchAttributes.ARCH, request.arch())
-            .set(KilnSearchAttributes.PHASE, Phase.QUEUED.wireName())
-            .set(KilnSearchAttributes.RESULT, Result.BUILDING.wireName())
-            .set(KilnSearchAttributes.RUN_ID, request.runId());
-    if (request.mr() != null) {
-      attributes.set(KilnSearchAttributes.MR, request.mr());
-    }
-    return attributes.build();
+    return KilnSearchAttributes.forQueuedRun(request);
   }
 
   /**
