@@ -8,6 +8,11 @@ final class TemporalErrors {
 
   private TemporalErrors() {}
 
+  /** "Temporal at host:port refused or is unreachable (UNAVAILABLE: …)". */
+  static String unreachable(String address, Throwable e) {
+    return "Temporal at " + address + " refused or is unreachable (" + describe(e) + ")";
+  }
+
   static String describe(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StatusRuntimeException grpc) {

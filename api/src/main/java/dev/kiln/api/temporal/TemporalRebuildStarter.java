@@ -82,13 +82,7 @@ class TemporalRebuildStarter implements RebuildStarter {
           "lane " + lane + " refused run " + request.runId() + ": " + TemporalErrors.describe(e),
           e);
     } catch (WorkflowException | StatusRuntimeException e) {
-      throw new StartFailedException(
-          "Temporal at "
-              + address
-              + " refused or is unreachable ("
-              + TemporalErrors.describe(e)
-              + ")",
-          e);
+      throw new StartFailedException(TemporalErrors.unreachable(address, e), e);
     }
   }
 
@@ -102,13 +96,7 @@ class TemporalRebuildStarter implements RebuildStarter {
       // a retried start whose first attempt got through
       return e.getExecution().getRunId();
     } catch (WorkflowException | StatusRuntimeException e) {
-      throw new StartFailedException(
-          "Temporal at "
-              + address
-              + " refused or is unreachable ("
-              + TemporalErrors.describe(e)
-              + ")",
-          e);
+      throw new StartFailedException(TemporalErrors.unreachable(address, e), e);
     }
   }
 

@@ -50,13 +50,7 @@ class TemporalRunCanceller implements RunCanceller {
         return Delivery.NO_WORKFLOW;
       }
     } catch (WorkflowException | StatusRuntimeException e) {
-      throw new CancelFailedException(
-          "Temporal at "
-              + address
-              + " refused or is unreachable ("
-              + TemporalErrors.describe(e)
-              + ")",
-          e);
+      throw new CancelFailedException(TemporalErrors.unreachable(address, e), e);
     }
   }
 }
