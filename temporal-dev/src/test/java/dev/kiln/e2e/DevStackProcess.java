@@ -40,6 +40,15 @@ final class DevStackProcess implements AutoCloseable {
   }
 
   static DevStackProcess start(Path home) throws IOException, InterruptedException {
+    return start(home, Map.of());
+  }
+
+  /**
+   * Starts a stack whose environment also has {@code extraEnv}, such as {@code KILN_WORKER_SLOTS}
+   * or {@code KILN_ARCHS}: Spring reads them in the api and the worker as {@code kiln.*} settings.
+   */
+  static DevStackProcess start(Path home, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
     Path jar = Path.of("target", "kiln-dev.jar").toAbsolutePath();
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw verify from the root");
@@ -68,6 +77,7 @@ final class DevStackProcess implements AutoCloseable {
     if ("true".equals(System.getenv("CI"))) {
       env.put("KILN_REQUIRE_TEMPORAL_CLI", "true");
     }
+    env.putAll(extraEnv);
     DevStackProcess stack = new DevStackProcess(builder.start(), console, home, api, temporal, ui);
     stack.awaitUp();
     return stack;
