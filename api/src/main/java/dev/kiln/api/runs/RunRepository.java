@@ -23,6 +23,12 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class RunRepository {
 
+  /**
+   * {@code cancelled_by} of a run cancelled without {@code PUT /build-jobs/{id}/cancel}: a cancel
+   * request made in Temporal itself, from its Web UI or CLI.
+   */
+  public static final String CANCELLED_IN_TEMPORAL = "temporal";
+
   /** Failure summaries are capped so run views stay readable (DESIGN.md §5). */
   public static final int FAILURE_SUMMARY_MAX = 600;
 
@@ -262,14 +268,17 @@ public class RunRepository {
                    SET result = :result, phase = 'done', finished_at = now(),
                        failure_summary = :summary,
                        superseded_by = coalesce(:supersededBy, superseded_by),
-                       -- a cancel request that lost to another ending is not the run's story
-                       cancelled_by = CASE WHEN :result = 'cancelled' THEN cancelled_by END
+                       -- a cancel request that lost to another ending is not the run's story;
+                       -- a cancel nobody asked the api for came from Temporal (Web UI, CLI)
+                       cancelled_by = CASE WHEN :result = 'cancelled'
+                                           THEN coalesce(cancelled_by, :temporal) END
                  WHERE id = :id AND result = 'building'
                 """)
                 .param("id", id)
                 .param("supersededBy", supersededBy, java.sql.Types.BIGINT)
                 .param("result", result.wireName())
                 .param("summary", cap(failureSummary))
+                .param("temporal", CANCELLED_IN_TEMPORAL)
                 .update()
             == 1);
   }

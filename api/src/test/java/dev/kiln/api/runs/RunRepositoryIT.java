@@ -91,6 +91,16 @@ class RunRepositoryIT {
   }
 
   @Test
+  void aRunCancelledWithoutAnApiRequestWasCancelledInTemporal() {
+    long id = queued();
+
+    runs.finish(id, Result.CANCELLED, "cancelled");
+
+    assertThat(runs.find(id).orElseThrow().cancelledBy())
+        .isEqualTo(RunRepository.CANCELLED_IN_TEMPORAL);
+  }
+
+  @Test
   void checkConstraintsRefuseUnknownPhasesAndResults() {
     long id = queued();
     assertThatThrownBy(
