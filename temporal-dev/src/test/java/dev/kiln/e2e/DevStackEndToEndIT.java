@@ -32,6 +32,9 @@ class DevStackEndToEndIT {
 
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
 
+  /** {@code kiln.worker.grace-period} of the stack: its default. */
+  static final Duration GRACE_PERIOD = Duration.ofSeconds(10);
+
   @TempDir static Path temp;
   static DevStackProcess stack;
   static List<ProcessHandle> stackChildren;
@@ -179,6 +182,108 @@ class DevStackEndToEndIT {
   }
 
   @Test
+  void cancelKillsAChildThatIgnoresSigtermAndItsGrandchildWithinGracePlusTwoSeconds()
+      throws Exception {
+    Path pids = Files.createDirectories(temp.resolve("pids-" + System.nanoTime()));
+    // bash ignores SIGTERM and so does its background sleep (an ignored signal stays ignored
+    // across fork and exec): only SIGKILL to the whole group ends them.
+    String compile =
+        "trap '' TERM; sleep 600 & echo $! > "
+            + pids.resolve("grandchild")
+            + "; echo $$ > "
+            + pids.resolve("child")
+            + "; echo started; wait";
+    String repo =
+        fixtures.repository(
+            "c-make", Map.of("kiln.yaml", "compile:\n  - run: \"" + compile + "\"\n"));
+    long runId =
+        api.rebuild(Map.of("repo", repo, "supersede", false)).json().path("run_id").asLong();
+    org.awaitility.Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> exists(pids.resolve("child")) && exists(pids.resolve("grandchild")));
+    ProcessHandle child = process(pids.resolve("child"));
+    ProcessHandle grandchild = process(pids.resolve("grandchild"));
+
+    long requested = System.nanoTime();
+    assertThat(api.put("/build-jobs/" + runId + "/cancel", "{}").status()).isEqualTo(202);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !child.isAlive() && !grandchild.isAlive());
+    Duration killed = Duration.ofNanos(System.nanoTime() - requested);
+    JsonNode run = api.awaitEnd(runId, Duration.ofSeconds(30));
+
+    assertThat(killed).isLessThanOrEqualTo(GRACE_PERIOD.plusSeconds(2));
+    assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("cancelled");
+    assertThat(workspaces(runId)).as("workspaces of run " + runId).isEmpty();
+    assertThat(api.get("/runs/" + runId + "/logs").body()).contains("started");
+  }
+
+  @Test
+  void cancellingTheRunFromTemporalAsTheWebUiDoesEndsItCancelledAndTheLaneBuildsOn()
+      throws Exception {
+    String repo = fixtures.repository("slow-then-fast", Map.of("slow", "yes"));
+    long runId = api.rebuild(Map.of("repo", repo, "ref", "main")).json().path("run_id").asLong();
+    org.awaitility.Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> api.get("/runs/" + runId + "/logs").body().contains("$ if [ -f slow ]"));
+
+    withTemporal(
+        client -> client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(runId)).cancel());
+    JsonNode cancelled = api.awaitEnd(runId, Duration.ofSeconds(40));
+
+    assertThat(cancelled.path("result").asText()).as(describe(cancelled)).isEqualTo("cancelled");
+    assertThat(cancelled.path("cancelled_by").asText()).isEqualTo("temporal");
+    assertThat(workspaces(runId)).isEmpty();
+    assertThat(api.get("/runs/" + runId + "/logs").body()).contains("process group killed");
+    GitFixtures.commitDeletion(repo, "slow");
+    JsonNode next = rebuildAndWait(Map.of("repo", repo, "ref", "main"));
+    assertThat(next.path("result").asText()).as(describe(next)).isEqualTo("passed");
+  }
+
+  @Test
+  void concurrentRebuildsWithOneIdempotencyKeyGiveOneRunAndOneBuild() throws Exception {
+    String repo = fixtures.repository("c-make", Map.of());
+    Map<String, Object> body = Map.of("repo", repo, "supersede", false);
+    String key = "e2e-" + System.nanoTime();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(5);
+    List<KilnHttp.Answer> answers;
+    try {
+      var calls =
+          java.util.stream.IntStream.range(0, 5)
+              .mapToObj(
+                  i ->
+                      (java.util.concurrent.Callable<KilnHttp.Answer>) () -> api.rebuild(body, key))
+              .toList();
+      answers = new java.util.ArrayList<>();
+      for (var future : pool.invokeAll(calls)) {
+        answers.add(future.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long runId = answers.get(0).json().path("run_id").asLong();
+    JsonNode run = api.awaitEnd(runId, BUILD_TIMEOUT);
+    KilnHttp.Answer later = api.rebuild(body, key);
+
+    // the request that created the run is 202; the repeats are 200 with the same run
+    assertThat(answers.stream().map(KilnHttp.Answer::status).sorted().toList())
+        .as(answers.toString())
+        .containsExactly(200, 200, 200, 200, 202);
+    assertThat(answers)
+        .allSatisfy(a -> assertThat(a.json().path("run_id").asLong()).isEqualTo(runId));
+    assertThat(later.status()).isEqualTo(200);
+    assertThat(later.json().path("run_id").asLong()).isEqualTo(runId);
+    assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
+    JsonNode listed =
+        api.get(
+                "/runs?repo="
+                    + java.net.URLEncoder.encode(repo, java.nio.charset.StandardCharsets.UTF_8))
+            .json();
+    assertThat(listed.path("runs").size()).as(listed.toString()).isEqualTo(1);
+  }
+
+  @Test
   void refThatDoesNotExistFailsTheRunSayingSo() throws Exception {
     String repo = fixtures.repository("c-make", Map.of());
 
@@ -235,21 +340,13 @@ class DevStackEndToEndIT {
                 + "/namespaces/default/workflows/"
                 + RebuildWorkflow.workflowId(runId));
 
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
-    try {
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      String query =
-          "KilnRepo=\"" + repo + "\" AND KilnRunId=" + runId + " AND KilnResult=\"passed\"";
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> client.listExecutions(query).count() == 1);
-    } finally {
-      service.shutdownNow();
-    }
+    String query =
+        "KilnRepo=\"" + repo + "\" AND KilnRunId=" + runId + " AND KilnResult=\"passed\"";
+    withTemporal(
+        client ->
+            org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> client.listExecutions(query).count() == 1));
   }
 
   @Nested
@@ -353,6 +450,41 @@ class DevStackEndToEndIT {
       return run.toPrettyString() + "\n--- log tail ---\n" + tail;
     } catch (Exception e) {
       return run.toPrettyString();
+    }
+  }
+
+  /** The process whose pid a build command wrote to {@code pidFile}. */
+  private static ProcessHandle process(Path pidFile) throws Exception {
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("pid " + pid + " is gone"));
+  }
+
+  /** The run's workspaces on the stack's build host: one per attempt, removed by cleanup. */
+  private static List<Path> workspaces(long runId) throws Exception {
+    Path runs = stack.home.resolve("work").resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return List.of();
+    }
+    try (var entries = Files.list(runs)) {
+      return entries.filter(p -> p.getFileName().toString().startsWith(runId + "-")).toList();
+    }
+  }
+
+  private interface TemporalAction {
+    void run(WorkflowClient client) throws Exception;
+  }
+
+  /** Talks to the stack's Temporal the way an operator's Web UI or CLI does. */
+  private static void withTemporal(TemporalAction action) throws Exception {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
+    try {
+      action.run(
+          WorkflowClient.newInstance(
+              service, WorkflowClientOptions.newBuilder().setNamespace("default").build()));
+    } finally {
+      service.shutdownNow();
     }
   }
 

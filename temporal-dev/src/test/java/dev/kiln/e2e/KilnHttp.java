@@ -37,6 +37,16 @@ final class KilnHttp {
     return post("/rebuild", JSON.writeValueAsString(body));
   }
 
+  /** {@code POST /rebuild} with an {@code Idempotency-Key} header. */
+  Answer rebuild(Map<String, Object> body, String idempotencyKey) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + "/rebuild"))
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", idempotencyKey)
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build());
+  }
+
   Answer post(String path, String body) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + path))
