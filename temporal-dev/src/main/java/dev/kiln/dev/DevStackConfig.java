@@ -113,7 +113,7 @@ public record DevStackConfig(
     return temporalPort == 0 || temporalPort + 1000 > 65535 ? 0 : temporalPort + 1000;
   }
 
-  private static Map<String, String> parseArgs(String[] args) {
+  static Map<String, String> parseArgs(String[] args) {
     Map<String, String> parsed = new HashMap<>();
     for (String arg : args) {
       int eq = arg.indexOf('=');
@@ -130,7 +130,7 @@ public record DevStackConfig(
     return Path.of(systemProperties.getProperty("user.home"), ".kiln");
   }
 
-  private static Path expandHome(String path, Properties systemProperties) {
+  static Path expandHome(String path, Properties systemProperties) {
     if (path.equals("~") || path.startsWith("~/")) {
       return Path.of(systemProperties.getProperty("user.home") + path.substring(1));
     }
@@ -141,7 +141,8 @@ public record DevStackConfig(
     return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
   }
 
-  private record Source(Map<String, String> args, Map<String, String> env, Properties sys) {
+  /** Where a setting's value comes from: argument, then system property, then environment. */
+  record Source(Map<String, String> args, Map<String, String> env, Properties sys) {
 
     Optional<String> get(Setting setting) {
       String value = args.get(setting.property());
@@ -185,7 +186,7 @@ public record DevStackConfig(
       };
     }
 
-    private String describe(Setting setting) {
+    String describe(Setting setting) {
       if (args.containsKey(setting.property())) {
         return "--" + setting.property();
       }

@@ -61,6 +61,14 @@ final class KilnApplications {
     return run(KilnWorkerApplication.class, workerProperties(settings, apiPort));
   }
 
+  /** A process of its own ({@code kiln-dev.jar worker|api}), closed by Spring's shutdown hook. */
+  static ConfigurableApplicationContext startJoining(JoinConfig config) {
+    return switch (config.mode()) {
+      case WORKER -> runStandalone(KilnWorkerApplication.class, joiningWorkerProperties(config));
+      case API -> runStandalone(KilnApiApplication.class, joiningApiProperties(config));
+    };
+  }
+
   /** The port the api really listens on, which differs from the setting when that was 0. */
   static int port(ConfigurableApplicationContext api) {
     Integer port = api.getEnvironment().getProperty("local.server.port", Integer.class);
@@ -71,31 +79,89 @@ final class KilnApplications {
   }
 
   static Map<String, String> apiProperties(Settings settings) {
-    Map<String, String> p = common("kiln-api", KilnApiApplication.class, settings);
+    Map<String, String> p =
+        common(
+            "kiln-api",
+            KilnApiApplication.class,
+            settings.kilnHome(),
+            settings.token(),
+            settings.temporalAddress());
     p.put("server.address", settings.serverAddress());
     p.put("server.port", Integer.toString(settings.serverPort()));
-    p.put("spring.datasource.url", settings.dataSource().url());
-    if (settings.dataSource().username() != null) {
-      p.put("spring.datasource.username", settings.dataSource().username());
-    }
-    if (settings.dataSource().password() != null) {
-      p.put("spring.datasource.password", settings.dataSource().password());
-    }
+    putDataSource(p, settings.dataSource());
     settings.temporalUiUrl().ifPresent(url -> p.put("kiln.temporal.ui-url", url));
     return p;
   }
 
   static Map<String, String> workerProperties(Settings settings, int apiPort) {
-    Map<String, String> p = common("kiln-worker", KilnWorkerApplication.class, settings);
-    // Tomcat is on this classpath because of the api.
-    p.put("spring.main.web-application-type", "none");
-    p.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATION));
-    p.put("kiln.api.url", "http://127.0.0.1:" + apiPort);
+    Map<String, String> p =
+        worker(
+            settings.kilnHome(),
+            settings.token(),
+            settings.temporalAddress(),
+            "http://127.0.0.1:" + apiPort);
     p.put("kiln.worker.roles", "control,build");
     return p;
   }
 
-  private static Map<String, String> common(String name, Class<?> app, Settings settings) {
+  /**
+   * {@code kiln-dev.jar worker}: a build worker only. The stack's own worker runs the workflows; a
+   * second control role would add nothing but another poller.
+   */
+  static Map<String, String> joiningWorkerProperties(JoinConfig config) {
+    Map<String, String> p =
+        worker(
+            config.kilnHome(),
+            config.token(),
+            config.temporalAddress(),
+            config.apiUrl().orElseThrow().toString());
+    p.put("kiln.worker.roles", "build");
+    // a standalone process: Spring's hook closes the context (and with it the pollers) on SIGTERM
+    p.remove("logging.register-shutdown-hook");
+    p.putAll(config.extraProperties());
+    return p;
+  }
+
+  /** {@code kiln-dev.jar api}: an api against the stack's Temporal and PostgreSQL. */
+  static Map<String, String> joiningApiProperties(JoinConfig config) {
+    Map<String, String> p =
+        common(
+            "kiln-api",
+            KilnApiApplication.class,
+            config.kilnHome(),
+            config.token(),
+            config.temporalAddress());
+    p.put("server.address", config.serverAddress());
+    p.put("server.port", Integer.toString(config.serverPort()));
+    putDataSource(p, config.dataSource().orElseThrow());
+    p.remove("logging.register-shutdown-hook");
+    p.putAll(config.extraProperties());
+    return p;
+  }
+
+  private static void putDataSource(Map<String, String> p, DataSourceSettings dataSource) {
+    p.put("spring.datasource.url", dataSource.url());
+    if (dataSource.username() != null) {
+      p.put("spring.datasource.username", dataSource.username());
+    }
+    if (dataSource.password() != null) {
+      p.put("spring.datasource.password", dataSource.password());
+    }
+  }
+
+  private static Map<String, String> worker(
+      Path home, WorkerToken token, String temporalAddress, String apiUrl) {
+    Map<String, String> p =
+        common("kiln-worker", KilnWorkerApplication.class, home, token, temporalAddress);
+    // Tomcat is on this classpath because of the api.
+    p.put("spring.main.web-application-type", "none");
+    p.put("spring.autoconfigure.exclude", String.join(",", WORKER_EXCLUDED_AUTO_CONFIGURATION));
+    p.put("kiln.api.url", apiUrl);
+    return p;
+  }
+
+  private static Map<String, String> common(
+      String name, Class<?> app, Path home, WorkerToken token, String temporalAddress) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("spring.application.name", name);
     // Both jars have an application.properties/yml at their root and the classpath would only
@@ -107,9 +173,9 @@ final class KilnApplications {
     p.put("logging.register-shutdown-hook", "false");
     p.put("spring.main.banner-mode", "off");
     p.put("spring.main.log-startup-info", "false");
-    p.put("kiln.home", settings.kilnHome().toString());
-    p.put("kiln.internal.token", settings.token().value());
-    p.put("kiln.temporal.address", settings.temporalAddress());
+    p.put("kiln.home", home.toString());
+    p.put("kiln.internal.token", token.value());
+    p.put("kiln.temporal.address", temporalAddress);
     p.put("kiln.temporal.namespace", TemporalService.NAMESPACE);
     // file:// repositories: fine on a developer's own machine, where api and worker share a disk;
     // a shared api or build host must not read local paths.
@@ -137,12 +203,21 @@ final class KilnApplications {
   }
 
   private static ConfigurableApplicationContext run(Class<?> app, Map<String, String> properties) {
-    // As command-line arguments they outrank the module's own application.yml, which may well
-    // name another port or database for standalone use.
-    String[] args =
-        properties.entrySet().stream()
-            .map(e -> "--" + e.getKey() + "=" + e.getValue())
-            .toArray(String[]::new);
-    return new SpringApplicationBuilder(app).registerShutdownHook(false).run(args);
+    return new SpringApplicationBuilder(app).registerShutdownHook(false).run(asArgs(properties));
+  }
+
+  private static ConfigurableApplicationContext runStandalone(
+      Class<?> app, Map<String, String> properties) {
+    return new SpringApplicationBuilder(app).run(asArgs(properties));
+  }
+
+  /**
+   * As command-line arguments they outrank the module's own application.yml, which may well name
+   * another port or database for standalone use.
+   */
+  private static String[] asArgs(Map<String, String> properties) {
+    return properties.entrySet().stream()
+        .map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
   }
 }

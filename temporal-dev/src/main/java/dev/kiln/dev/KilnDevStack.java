@@ -4,8 +4,10 @@ import dev.kiln.dev.DevStackConfig.DataSourceSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,10 @@ public final class KilnDevStack {
       // Spring configures logging per context through logging.config and warns about this one.
       System.clearProperty(LOGBACK_CONFIG);
     }
+    if (args.length > 0 && !args[0].startsWith("--")) {
+      runJoining(log, args);
+      return;
+    }
     DevStackConfig config;
     try {
       config = DevStackConfig.load(args, System.getenv(), System.getProperties());
@@ -69,6 +75,56 @@ public final class KilnDevStack {
       System.exit(1);
     }
     stack.stopped.await();
+  }
+
+  /**
+   * {@code kiln-dev.jar worker|api [--name=value…]}: one more process for a stack that runs
+   * already. It lives until SIGTERM, which Spring's own shutdown hook turns into a clean stop.
+   */
+  private static void runJoining(Logger log, String[] args) {
+    Optional<JoinConfig.Mode> mode = JoinConfig.Mode.parse(args[0]);
+    if (mode.isEmpty()) {
+      log.error(
+          "Unknown mode '{}': run kiln-dev.jar with no mode (the whole stack), or with worker or"
+              + " api to add one process to a running stack",
+          args[0]);
+      System.exit(2);
+      return;
+    }
+    JoinConfig config;
+    try {
+      config =
+          JoinConfig.load(
+              mode.get(),
+              Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.getProperties());
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      KilnHome home = KilnHome.prepare(config.kilnHome());
+      if (config.mode() == JoinConfig.Mode.WORKER) {
+        // Held until the JVM ends: another worker or a dev stack on the same directory would mix
+        // workspaces and kill each other's process groups at start.
+        try {
+          home.lock();
+        } catch (IllegalStateException e) {
+          log.error("{}", e.getMessage());
+          System.exit(2);
+          return;
+        }
+      }
+      log.info("Starting a Kiln {} (KILN_HOME {})", config.mode(), home);
+      KilnApplications.startJoining(config);
+      log.info("The Kiln {} is running", config.mode());
+    } catch (RuntimeException e) {
+      log.error("The Kiln {} did not start: {}", config.mode(), describe(e));
+      log.debug("Startup failure", e);
+      System.exit(1);
+    }
   }
 
   void start() {
@@ -123,6 +179,10 @@ public final class KilnDevStack {
     log.info("The api listens on port {}", apiPort);
     log.info("Starting a worker (roles control, build)");
     started("the worker", KilnApplications.startWorker(settings, apiPort));
+    DevStackEnv.write(
+        home.devStackEnvFile(),
+        DevStackEnv.variables(
+            "http://127.0.0.1:" + apiPort, temporal.address(), dataSource, home.workerTokenFile()));
 
     ReadyBanner.print(
         new ReadyBanner.Facts(

@@ -66,6 +66,11 @@ final class KilnHome {
     return root.resolve("worker.token");
   }
 
+  /** How another process joins this stack: see {@link DevStackEnv}. */
+  Path devStackEnvFile() {
+    return root.resolve(DevStackEnv.FILE_NAME);
+  }
+
   /**
    * Takes the lock that keeps a second dev stack off this directory: two would share one SQLite
    * file and one PostgreSQL data directory. The lock goes away with the process, even when it
@@ -87,7 +92,7 @@ final class KilnHome {
       if (lock == null) {
         channel.close();
         throw new IllegalStateException(
-            "Another Kiln dev stack is running with KILN_HOME="
+            "Another Kiln dev stack or worker is running with KILN_HOME="
                 + root
                 + ". Stop it, or give this one its own KILN_HOME.");
       }

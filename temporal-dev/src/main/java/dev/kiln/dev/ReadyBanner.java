@@ -89,6 +89,10 @@ final class ReadyBanner {
     lines.add("  PostgreSQL:      " + facts.postgres());
     lines.add("  KILN_HOME:       " + facts.kilnHome());
     lines.add("  Worker token:    " + facts.workerTokenFile() + " (for an extra worker)");
+    lines.add(
+        "  Join the stack:  "
+            + facts.kilnHome().resolve(DevStackEnv.FILE_NAME)
+            + " (kiln-dev.jar worker | api, see docs/operations.md)");
     lines.add("");
     lines.add("  Rebuild a repository:");
     lines.add("    " + curl(facts.apiUrl(), facts.example()));

@@ -1,13 +1,6 @@
 package dev.kiln.dev;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -30,21 +23,7 @@ record WorkerToken(String value) {
    * ~/.kiln/worker.token)} lets an extra worker join. No trailing newline: readers need not trim.
    */
   void writeTo(Path file) {
-    try {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.deleteIfExists(tmp);
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        // Created with the mode rather than chmod-ed afterwards: never readable by others, not
-        // even for a moment.
-        Files.createFile(
-            tmp,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      Files.writeString(tmp, value, StandardCharsets.US_ASCII);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the worker token to " + file, e);
-    }
+    OwnerOnlyFile.write(file, value);
   }
 
   @Override

@@ -61,6 +61,30 @@ class KilnApplicationsTest {
   }
 
   @Test
+  void joiningWorkerBuildsOnlyAndLetsArgumentsOverride() {
+    JoinConfig config =
+        JoinConfig.load(
+            JoinConfig.Mode.WORKER,
+            new String[] {"--kiln.worker.archs=ppc64le"},
+            Map.of(
+                "KILN_HOME", "/srv/host-a",
+                "KILN_TEMPORAL_ADDRESS", "127.0.0.1:7233",
+                "KILN_API_URL", "http://127.0.0.1:43210",
+                "KILN_INTERNAL_TOKEN", "t0ken"),
+            new java.util.Properties());
+
+    Map<String, String> worker = KilnApplications.joiningWorkerProperties(config);
+
+    assertThat(worker)
+        .containsEntry("kiln.worker.roles", "build")
+        .containsEntry("kiln.worker.archs", "ppc64le")
+        .containsEntry("kiln.home", "/srv/host-a")
+        .containsEntry("kiln.api.url", "http://127.0.0.1:43210")
+        .containsEntry("kiln.internal.token", "t0ken")
+        .doesNotContainKeys("spring.datasource.url", "logging.register-shutdown-hook");
+  }
+
+  @Test
   void excludedAutoConfigurationsExistInThisSpringBoot() {
     // Spring Boot rejects excluding a class that is present but no auto-configuration, and a
     // renamed class would silently stop being excluded: pin the names to the jars we ship.

@@ -29,7 +29,7 @@ class KilnHomeTest {
     AutoCloseable first = home.lock();
     assertThatThrownBy(home::lock)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("Another Kiln dev stack is running with KILN_HOME=" + tmp);
+        .hasMessageContaining("Another Kiln dev stack or worker is running with KILN_HOME=" + tmp);
 
     first.close();
     home.lock().close();
