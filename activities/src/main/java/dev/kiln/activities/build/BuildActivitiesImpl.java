@@ -45,8 +45,14 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   private static final Logger log = LoggerFactory.getLogger(BuildActivitiesImpl.class);
 
-  /** The last chunks reach the api before the workflow moves on, so the log reads in order. */
-  private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
+  /**
+   * The last chunks reach the api before the workflow moves on, so the log reads in order and is
+   * whole when the run ends: a follower's stream ends with the run. Long enough for an api to
+   * restart; the activity heartbeats meanwhile, so the wait never makes this host look lost.
+   */
+  private static final Duration LOG_DRAIN = Duration.ofMinutes(2);
+
+  private static final Duration LOG_DRAIN_SLICE = Duration.ofSeconds(1);
 
   private final BuildHost host;
   private final StepLogs logs;
@@ -90,7 +96,7 @@ public class BuildActivitiesImpl implements BuildActivities {
         failIfCompileFailed(outcome, timeout, workspace, stepLog);
       }
     } finally {
-      logs.awaitUploaded(runId, LOG_DRAIN);
+      drainLog(context, runId);
       MDC.remove("run_id");
     }
   }
@@ -118,7 +124,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
     } finally {
-      logs.awaitUploaded(runId, LOG_DRAIN);
+      drainLog(context, runId);
     }
   }
 
@@ -144,7 +150,7 @@ public class BuildActivitiesImpl implements BuildActivities {
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
       return result;
     } finally {
-      logs.awaitUploaded(runId, LOG_DRAIN);
+      drainLog(context, runId);
     }
   }
 
@@ -179,6 +185,20 @@ public class BuildActivitiesImpl implements BuildActivities {
     } catch (ActivityCompletionException e) {
       stepLog.kiln("cancelled: process group killed (" + e.getClass().getSimpleName() + ")");
       throw e;
+    }
+  }
+
+  /** Waits up to {@link #LOG_DRAIN} for the run's chunks to reach the api, heartbeating. */
+  private void drainLog(ActivityExecutionContext context, long runId) {
+    long deadline = System.nanoTime() + LOG_DRAIN.toNanos();
+    while (!logs.awaitUploaded(runId, LOG_DRAIN_SLICE)
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
+      try {
+        context.heartbeat(null);
+      } catch (RuntimeException cancelledOrTimedOut) {
+        // The activity ends anyway; its log still deserves the rest of the wait.
+      }
     }
   }
 

@@ -45,12 +45,17 @@ public class StepLogs implements AutoCloseable {
         clock);
   }
 
-  /** Waits (bounded) until the run's chunks are with the api, so its log is whole at the end. */
-  public void awaitUploaded(long runId, Duration timeout) {
+  /**
+   * Waits (bounded) until the run's chunks are with the api, so its log is whole at the end.
+   *
+   * @return whether they are; false when the timeout passed first or the thread was interrupted
+   */
+  public boolean awaitUploaded(long runId, Duration timeout) {
     try {
-      uploader.awaitSent(runId, timeout);
+      return uploader.awaitSent(runId, timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 
