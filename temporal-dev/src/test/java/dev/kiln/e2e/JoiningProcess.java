@@ -1,0 +1,120 @@
+package dev.kiln.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar kiln-dev.jar worker|api}: one more build worker or api joining a running dev
+ * stack, as docs/operations.md tells a developer to start one, with the stack's {@code
+ * dev-stack.env} in its environment. A separate process, so a test can SIGKILL it.
+ */
+final class JoiningProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Process process;
+  private final Path console;
+
+  private JoiningProcess(Process process, Path console) {
+    this.process = process;
+    this.console = console;
+  }
+
+  /**
+   * Starts {@code mode} ({@code worker} or {@code api}) and waits until it says it runs.
+   *
+   * @param stack the stack it joins
+   * @param home its own KILN_HOME, which also holds its console output
+   * @param settings further environment, such as {@code SERVER_PORT} or {@code KILN_WORKER_ARCHS}
+   */
+  static JoiningProcess start(
+      DevStackProcess stack, String mode, Path home, Map<String, String> settings)
+      throws IOException, InterruptedException {
+    Files.createDirectories(home);
+    Path console = home.resolve(mode + "-console.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-jar",
+                    Path.of("target", "kiln-dev.jar").toAbsolutePath().toString(),
+                    mode))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+    Map<String, String> env = builder.environment();
+    env.putAll(stackEnvironment(stack));
+    env.put("KILN_HOME", home.toString());
+    env.putAll(settings);
+    int offset = Files.exists(console) ? Files.readString(console).length() : 0;
+    JoiningProcess joined = new JoiningProcess(builder.start(), console);
+    joined.awaitRunning(mode, offset);
+    return joined;
+  }
+
+  /** The variables of the stack's {@code $KILN_HOME/dev-stack.env}, unquoted. */
+  static Map<String, String> stackEnvironment(DevStackProcess stack) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(stack.home.resolve("dev-stack.env"))) {
+      int equals = line.indexOf('=');
+      if (equals > 0) {
+        String quoted = line.substring(equals + 1);
+        String value =
+            quoted.startsWith("'") && quoted.endsWith("'")
+                ? quoted.substring(1, quoted.length() - 1).replace("'\\''", "'")
+                : quoted;
+        env.put(line.substring(0, equals), value);
+      }
+    }
+    return env;
+  }
+
+  String console() {
+    try {
+      return Files.readString(console, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(console unreadable: " + e + ")";
+    }
+  }
+
+  /** SIGKILL: the process dies without any of its shutdown code, as when a host loses power. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the ready line written after {@code offset}: a restart appends to the console. */
+  private void awaitRunning(String mode, int offset) throws InterruptedException {
+    String ready = "The Kiln " + mode + " is running";
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (console().indexOf(ready, offset) >= 0) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "kiln-dev.jar " + mode + " exited with " + process.exitValue() + ":\n" + console());
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    close();
+    throw new IllegalStateException(
+        "kiln-dev.jar " + mode + " not running within " + START_TIMEOUT + ":\n" + console());
+  }
+
+  /** Stops it the way Ctrl-C does. */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
