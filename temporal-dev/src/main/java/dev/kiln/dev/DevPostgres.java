@@ -68,7 +68,13 @@ final class DevPostgres implements AutoCloseable {
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
       DevPostgres dev = new DevPostgres(postgres, dataDirectory);
-      dev.createDatabaseIfMissing();
+      try {
+        dev.createDatabaseIfMissing();
+      } catch (RuntimeException e) {
+        // Not yet handed to the stack, whose shutdown hook would stop it: stop it here.
+        dev.close();
+        throw e;
+      }
       return dev;
     } catch (IOException e) {
       throw new UncheckedIOException(
