@@ -1,5 +1,6 @@
 package dev.kiln.worker;
 
+import dev.kiln.activities.capacity.LoadLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,12 @@ public record WorkerProperties(
   /**
    * @param roles {@code control} (workflows, ledger) and/or {@code build} (fetch, compile, …)
    * @param archs architectures this host builds for; empty means the machine's own
-   * @param slots builds at once; 0 means max(1, cores / 2)
+   * @param slots builds at once, from fetch to cleanup, shared by all archs; 0 means max(1, cores /
+   *     2)
+   * @param maxCpu no new build while the machine's CPU use is at or above this fraction
+   * @param maxMemory no new build while the machine's memory use is at or above this fraction
+   * @param slotLeaseIdle a build slot whose run had no host activity for this long, and no cleanup
+   *     (a run terminated from the UI), is freed
    * @param gracePeriod SIGTERM → SIGKILL delay when a build is cancelled
    * @param host this host's name in task queues and the run view; empty means the hostname
    */
@@ -52,6 +58,9 @@ public record WorkerProperties(
       @DefaultValue({"control", "build"}) Set<String> roles,
       @DefaultValue List<String> archs,
       @DefaultValue("0") int slots,
+      @DefaultValue("0.85") double maxCpu,
+      @DefaultValue("0.85") double maxMemory,
+      @DefaultValue("10m") Duration slotLeaseIdle,
       @DefaultValue("10s") Duration gracePeriod,
       @DefaultValue("") String host) {
 
@@ -72,6 +81,10 @@ public record WorkerProperties(
 
     public int effectiveSlots() {
       return slots > 0 ? slots : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    public LoadLimits loadLimits() {
+      return new LoadLimits(maxCpu, maxMemory);
     }
   }
 

@@ -2,7 +2,9 @@ package dev.kiln.worker;
 
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.build.BuildActivitiesImpl;
+import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
+import dev.kiln.activities.ledger.ApiFetchStarts;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
@@ -12,6 +14,8 @@ import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.worker.tuning.CompositeTuner;
+import io.temporal.worker.tuning.FixedSizeSlotSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +34,15 @@ class WorkerRegistrar implements SmartLifecycle {
    */
   private static final int HOST_QUEUE_HEADROOM = 4;
 
+  /** The SDK's default for slot kinds a fetch worker never uses. */
+  private static final int DEFAULT_SLOTS = 200;
+
   private final WorkerFactory factory;
   private final WorkerProperties properties;
   private final KilnApiClient api;
   private final StepLogs logs;
   private final BuildHost host;
+  private BuildCapacity capacity;
   private volatile boolean running;
 
   WorkerRegistrar(
@@ -67,6 +75,9 @@ class WorkerRegistrar implements SmartLifecycle {
     // Running commands get the grace period to stop (their activities kill their groups).
     factory.shutdown();
     factory.awaitTermination(properties.worker().gracePeriod().toSeconds() + 5, TimeUnit.SECONDS);
+    if (capacity != null) {
+      capacity.close();
+    }
     running = false;
   }
 
@@ -83,23 +94,49 @@ class WorkerRegistrar implements SmartLifecycle {
   }
 
   private void registerBuild() {
-    int slots = properties.worker().effectiveSlots();
+    WorkerProperties.Worker config = properties.worker();
+    int slots = config.effectiveSlots();
     BuildActivitiesImpl.killLeftoverProcessGroups(host);
-    for (String arch : properties.worker().effectiveArchs()) {
+    capacity =
+        new BuildCapacity(
+            host,
+            config.effectiveArchs(),
+            slots,
+            config.loadLimits(),
+            config.slotLeaseIdle(),
+            MachineLoad.ofThisMachine(),
+            api);
+    // One supplier for every arch: the archs share this host's slots.
+    BuildSlotSupplier fetchSlots = new BuildSlotSupplier(capacity.slots());
+    for (String arch : config.effectiveArchs()) {
       Worker fetch =
           factory.newWorker(
               TaskQueues.build(arch),
-              WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(slots).build());
-      fetch.registerActivitiesImplementations(new FetchActivitiesImpl(host, logs));
-      log.info("worker role build: polling {} with {} slots", TaskQueues.build(arch), slots);
+              WorkerOptions.newBuilder().setWorkerTuner(fetchTuner(fetchSlots)).build());
+      fetch.registerActivitiesImplementations(
+          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api)));
+      log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
+    // Never throttled by the build slots: these belong to builds that hold one, and a task left
+    // waiting here 30 s makes the workflow think the host is lost (schedule-to-start).
     Worker own =
         factory.newWorker(
             host.queue(),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(slots * 2 + HOST_QUEUE_HEADROOM)
                 .build());
-    own.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, api));
+    own.registerActivitiesImplementations(
+        new BuildActivitiesImpl(host, logs, api, capacity.slots()));
+    capacity.start();
     log.info("build host {}: polling {}", host.name(), host.queue());
+  }
+
+  /** Fetch workers run activities only; the other slot kinds keep the SDK's default sizes. */
+  private static CompositeTuner fetchTuner(BuildSlotSupplier fetchSlots) {
+    return new CompositeTuner(
+        new FixedSizeSlotSupplier<>(DEFAULT_SLOTS),
+        fetchSlots,
+        new FixedSizeSlotSupplier<>(DEFAULT_SLOTS),
+        new FixedSizeSlotSupplier<>(DEFAULT_SLOTS));
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.activities.capacity.LoadLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ class WorkerPropertiesTest {
     assertThat(properties.worker().effectiveSlots())
         .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(properties.worker().gracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(properties.worker().loadLimits()).isEqualTo(new LoadLimits(0.85, 0.85));
+    assertThat(properties.worker().slotLeaseIdle()).isEqualTo(Duration.ofMinutes(10));
     assertThat(properties.repos().allowFile()).isFalse();
     assertThat(properties.temporal().address()).isEqualTo("localhost:7233");
     assertThat(properties.home().toString()).isEqualTo(System.getProperty("user.home") + "/.kiln");
@@ -35,11 +38,14 @@ class WorkerPropertiesTest {
                 "kiln.worker.roles", "build",
                 "kiln.worker.archs", "arm64,amd64",
                 "kiln.worker.slots", "3",
+                "kiln.worker.max-cpu", "0.9",
+                "kiln.worker.max-memory", "0.7",
                 "kiln.worker.grace-period", "2s"));
 
     assertThat(properties.worker().runsControl()).isFalse();
     assertThat(properties.worker().effectiveArchs()).isEqualTo(List.of("aarch64", "x86_64"));
     assertThat(properties.worker().effectiveSlots()).isEqualTo(3);
+    assertThat(properties.worker().loadLimits()).isEqualTo(new LoadLimits(0.9, 0.7));
     assertThat(properties.worker().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
   }
 

@@ -2,6 +2,7 @@ package dev.kiln.activities.build;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.ledger.ApiRejectedException;
 import dev.kiln.activities.ledger.KilnApiClient;
@@ -39,7 +40,8 @@ import org.slf4j.MDC;
 /**
  * compile, stage, gates and cleanup on the host that holds the workspace. A thin adapter: the work
  * is in {@link CommandRunner}, {@link ArtifactStager} and the summary classes; this class turns
- * their outcomes into Temporal results and failures, and heartbeats.
+ * their outcomes into Temporal results and failures, and heartbeats. Each activity keeps its run's
+ * build slot alive while it runs; cleanup frees the slot ({@link BuildSlots}).
  */
 public class BuildActivitiesImpl implements BuildActivities {
 
@@ -59,10 +61,12 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final CommandRunner commands;
   private final ArtifactStager stager;
   private final Workspaces workspaces;
+  private final BuildSlots slots;
 
-  public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api) {
+  public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots) {
     this.host = host;
     this.logs = logs;
+    this.slots = slots;
     this.commands = new CommandRunner(host);
     this.stager = new ArtifactStager(api);
     this.workspaces = new Workspaces(host.home());
@@ -82,6 +86,8 @@ public class BuildActivitiesImpl implements BuildActivities {
     long runId = request.run().runId();
     MDC.put("run_id", String.valueOf(runId));
     Path workspace = Path.of(request.workspace());
+    String runKey = runKey(context);
+    slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("compile on " + host.name() + " (" + request.plan().origin() + ")");
       for (CommandStep step : request.plan().compile()) {
@@ -96,6 +102,7 @@ public class BuildActivitiesImpl implements BuildActivities {
         failIfCompileFailed(outcome, timeout, workspace, stepLog);
       }
     } finally {
+      slots.exit(runKey);
       drainLog(context, runId);
       MDC.remove("run_id");
     }
@@ -105,6 +112,8 @@ public class BuildActivitiesImpl implements BuildActivities {
   public StageResult stage(StageRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
+    String runKey = runKey(context);
+    slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase());
         BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
       return new StageResult(
@@ -124,6 +133,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
     } finally {
+      slots.exit(runKey);
       drainLog(context, runId);
     }
   }
@@ -134,6 +144,8 @@ public class BuildActivitiesImpl implements BuildActivities {
     long runId = request.run().runId();
     GateSpec gate = request.gate();
     Path workspace = Path.of(request.workspace());
+    String runKey = runKey(context);
+    slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
       Duration timeout = Duration.ofSeconds(gate.timeoutSeconds());
@@ -150,18 +162,27 @@ public class BuildActivitiesImpl implements BuildActivities {
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
       return result;
     } finally {
+      slots.exit(runKey);
       drainLog(context, runId);
     }
   }
 
   @Override
   public void cleanup(CleanupRequest request) {
-    try (BackgroundHeartbeat heartbeat =
-        BackgroundHeartbeat.start(Activity.getExecutionContext())) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    try (BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
       workspaces.remove(Path.of(request.workspace()));
     } catch (IOException e) {
       throw Activity.wrap(e);
+    } finally {
+      // Even when removal failed: a retry still finds the workspace, and the slot is not held.
+      slots.finish(runKey(context));
     }
+  }
+
+  /** The key of the run's build slot: fetch took it under the same workflow id. */
+  private static String runKey(ActivityExecutionContext context) {
+    return context.getInfo().getWorkflowId();
   }
 
   private StepLog open(ActivityExecutionContext context, long runId, long stepBase) {

@@ -2,6 +2,7 @@ package dev.kiln.activities.fetch;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.pipeline.PipelinePlanner;
@@ -19,7 +20,8 @@ import org.slf4j.MDC;
 
 /**
  * Fetch on the architecture's shared queue: mirror, checkout, plan. Whichever host runs this owns
- * the run from here on, so it answers with its own task queue.
+ * the run from here on, so it answers with its own task queue, and the build slot the poll reserved
+ * becomes the run's until its cleanup ({@link BuildSlots#keep}).
  */
 public class FetchActivitiesImpl implements FetchActivities {
 
@@ -28,11 +30,15 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final BuildHost host;
   private final StepLogs logs;
   private final GitFetcher fetcher;
+  private final BuildSlots slots;
+  private final FetchStarts starts;
   private final PipelinePlanner planner = new PipelinePlanner();
 
-  public FetchActivitiesImpl(BuildHost host, StepLogs logs) {
+  public FetchActivitiesImpl(BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts) {
     this.host = host;
     this.logs = logs;
+    this.slots = slots;
+    this.starts = starts;
     this.fetcher = new GitFetcher(host.home(), host.allowFileRepos());
   }
 
@@ -40,6 +46,7 @@ public class FetchActivitiesImpl implements FetchActivities {
   public FetchResult fetch(FetchRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     MDC.put("run_id", String.valueOf(request.runId()));
+    starts.fetchStarted(request.runId());
     // A clone can sit silent for a while (server-side packing): heartbeat from a timer.
     BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context);
     try (StepLog stepLog =
@@ -55,6 +62,8 @@ public class FetchActivitiesImpl implements FetchActivities {
         throw ApplicationFailure.newNonRetryableFailure("fetch cancelled", "KilnFetchCancelled");
       }
       PlannedBuild planned = plan(checkedOut, stepLog);
+      // The workflow's runs are keyed by workflow id: host activities and cleanup see the same one.
+      slots.keep(context.getInfo().getWorkflowId());
       return new FetchResult(
           host.queue(),
           host.name(),

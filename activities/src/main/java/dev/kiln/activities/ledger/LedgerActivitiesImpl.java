@@ -25,9 +25,16 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     this.api = api;
   }
 
+  /**
+   * The workflow reports {@code fetching} when it schedules the fetch, but the run then waits in
+   * Temporal's queue until a worker has a free build slot: the ledger says {@code queued} until the
+   * host that starts the fetch reports {@code fetching} itself ({@code ApiFetchStarts}). A run
+   * restarted after a lost host is queued again.
+   */
   @Override
   public void phaseChanged(long runId, Phase phase) {
-    api.post(run(runId) + "/phase", Map.of("phase", phase.wireName()));
+    Phase reported = phase == Phase.FETCHING ? Phase.QUEUED : phase;
+    api.post(run(runId) + "/phase", Map.of("phase", reported.wireName()));
   }
 
   @Override

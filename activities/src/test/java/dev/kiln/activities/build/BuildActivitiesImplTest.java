@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
@@ -50,6 +51,7 @@ class BuildActivitiesImplTest {
   StepLogs logs;
   TestActivityEnvironment env;
   BuildActivities activities;
+  BuildSlots slots;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -60,7 +62,8 @@ class BuildActivitiesImplTest {
     BuildHost host =
         new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2, true);
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client));
+    slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
+    env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client, slots));
     activities = env.newActivityStub(BuildActivities.class);
   }
 
@@ -175,6 +178,18 @@ class BuildActivitiesImplTest {
     assertThatThrownBy(running::join).hasRootCauseInstanceOf(CanceledFailure.class);
     assertThat(runningNotZombie(child)).as("SIGTERM-ignoring child still running").isFalse();
     await().until(() -> api.log("kiln").contains("cancelled: process group killed"));
+  }
+
+  @Test
+  void cleanupFreesTheBuildSlotTheRunsFetchKept() {
+    // TestActivityEnvironment runs every activity under this workflow id
+    slots.markUsed(slots.reserve().join(), "test-workflow-id");
+    slots.keep("test-workflow-id");
+    assertThat(slots.free()).isZero();
+
+    activities.cleanup(new CleanupRequest(5, workspace.toString()));
+
+    assertThat(slots.free()).isEqualTo(1);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.logs.LogChunk;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
@@ -36,6 +37,8 @@ class FetchActivitiesImplTest {
   TestActivityEnvironment env;
   FetchActivities activities;
   BuildHost host;
+  BuildSlots slots;
+  final List<Long> fetchStarts = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() {
@@ -46,7 +49,9 @@ class FetchActivitiesImplTest {
         new BuildHost(
             "host-a", "kiln-host-host-a-1", temp.resolve("home"), Duration.ofSeconds(1), 2, true);
     env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new FetchActivitiesImpl(host, logs));
+    slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
+    env.registerActivitiesImplementations(
+        new FetchActivitiesImpl(host, logs, slots, fetchStarts::add));
     activities = env.newActivityStub(FetchActivities.class);
   }
 
@@ -69,6 +74,34 @@ class FetchActivitiesImplTest {
     assertThat(Path.of(result.workspace()).resolve("Makefile")).exists();
     assertThat(result.plan().origin()).containsIgnoringCase("make");
     await().until(() -> text().contains("plan: "));
+  }
+
+  @Test
+  void aSuccessfulFetchReportsItsStartAndKeepsTheSlotItsPollReserved() throws Exception {
+    String repo = repository("Makefile", "all:\n\techo ok\n");
+    // what the worker's slot supplier does when the poll brings this run's fetch
+    slots.markUsed(slots.reserve().join(), "test-workflow-id");
+
+    activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000));
+
+    assertThat(fetchStarts).containsExactly(9L);
+    slots.expireAndGrant();
+    assertThat(slots.busy()).isEqualTo(1);
+    assertThat(slots.reserve()).as("the slot stays the run's until cleanup").isNotDone();
+  }
+
+  @Test
+  void aFailedFetchKeepsNoSlot() throws Exception {
+    String repo = repository("Makefile", "all:\n\ttrue\n");
+    BuildSlots.Reservation reservation = slots.reserve().join();
+    slots.markUsed(reservation, "test-workflow-id");
+
+    assertThatThrownBy(
+        () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000)));
+    // the SDK gives the poll's permit back once the activity is done
+    slots.release(reservation);
+
+    assertThat(slots.free()).isEqualTo(1);
   }
 
   @Test

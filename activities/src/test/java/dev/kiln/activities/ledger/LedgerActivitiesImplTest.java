@@ -64,6 +64,13 @@ class LedgerActivitiesImplTest {
   }
 
   @Test
+  void theWorkflowsFetchingIsReportedAsQueuedUntilAHostStartsTheFetch() {
+    ledger.phaseChanged(42, Phase.FETCHING);
+
+    assertThat(received.get("/internal/runs/42/phase")).isEqualTo("{\"phase\":\"queued\"}");
+  }
+
+  @Test
   void phaseChangeIsPostedWithTheWorkerToken() {
     ledger.phaseChanged(42, Phase.COMPILING);
 

@@ -51,5 +51,19 @@ final class InternalBodies {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Chunk(Long seq, String step, Long offset, OffsetDateTime ts, byte[] data) {}
 
+  /**
+   * @param busy builds holding one of the host's slots
+   * @param cpu fraction of the machine's CPU in use
+   * @param memory fraction of the machine's memory in use
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record HostStatus(
+      List<String> archs,
+      Integer slots,
+      Integer busy,
+      Double cpu,
+      Double memory,
+      Boolean pausedForResources) {}
+
   record ArtifactAnswer(String path, long size, String sha256) {}
 }

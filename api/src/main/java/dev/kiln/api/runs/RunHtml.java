@@ -36,6 +36,7 @@ final class RunHtml {
         body{font:14px system-ui,sans-serif;margin:1em;background:#fafafa;color:#222}
         .failure{background:#fde8e8;border:1px solid #e0a0a0;padding:.6em;white-space:pre-wrap}
         .failure:empty{display:none}
+        .waiting{color:#8a6d00}.waiting:empty{display:none}
         table{border-collapse:collapse}td,th{padding:.15em .8em .15em 0;text-align:left}
         .s-passed{color:#16782b}.s-failed{color:#b3261e}.s-running{color:#8a6d00}
         #log{background:#111;color:#ddd;font:12px ui-monospace,monospace;white-space:pre-wrap;
@@ -47,6 +48,7 @@ final class RunHtml {
         <div class="failure" id="failure">%3$s</div>
         <p><b id="result">%4$s</b> · phase <b id="phase">%5$s</b> · %2$s · sha %6$s ·
         <a href="%7$s">Temporal Web UI</a> · <a href="%8$s">raw log</a></p>
+        <p class="waiting" id="waiting">%10$s</p>
         <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
         <pre id="log"></pre>
         <script>
@@ -81,7 +83,9 @@ final class RunHtml {
           var es = new EventSource('%8$s');
           es.addEventListener('log', function (e) { append(JSON.parse(e.data).text); });
           es.addEventListener('phase', function (e) {
-            document.getElementById('phase').textContent = JSON.parse(e.data).phase;
+            var phase = JSON.parse(e.data).phase;
+            document.getElementById('phase').textContent = phase;
+            if (phase !== 'queued') document.getElementById('waiting').textContent = '';
           });
           es.addEventListener('end', function (e) {
             var end = JSON.parse(e.data);
@@ -101,7 +105,8 @@ final class RunHtml {
             esc(run.sha() == null ? "(not resolved yet)" : run.sha()),
             esc(run.temporal().uiUrl()),
             esc(ApiPaths.runLogs(run.runId())),
-            gates);
+            gates,
+            esc(run.waitingReason()));
   }
 
   /** Escapes for HTML text and attribute values. */

@@ -4,7 +4,11 @@ import dev.kiln.workflows.activities.TestCounts;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field. */
+/**
+ * {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field, plus {@code
+ * waiting_reason}: why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no
+ * worker polls kiln-build-riscv64"); null unless the run is queued.
+ */
 public record RunView(
     long runId,
     String repo,
@@ -25,6 +29,7 @@ public record RunView(
     String failureSummary,
     Long supersededBy,
     String cancelledBy,
+    String waitingReason,
     List<Gate> gates,
     List<Artifact> artifacts,
     Temporal temporal) {

@@ -1,10 +1,13 @@
 package dev.kiln.api.runs;
 
 import dev.kiln.api.artifacts.ArtifactRepository;
+import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.QueryStrings;
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +27,19 @@ public class RunViews {
   private final GateRunRepository gates;
   private final ArtifactRepository artifacts;
   private final TemporalLinks links;
+  private final QueueService queue;
 
   public RunViews(
       RunRepository runs,
       GateRunRepository gates,
       ArtifactRepository artifacts,
-      TemporalLinks links) {
+      TemporalLinks links,
+      QueueService queue) {
     this.runs = runs;
     this.gates = gates;
     this.artifacts = artifacts;
     this.links = links;
+    this.queue = queue;
   }
 
   public RunView view(long id) {
@@ -63,6 +69,7 @@ public class RunViews {
         run.failureSummary(),
         run.supersededBy(),
         run.cancelledBy(),
+        waitingReason(run),
         gateViews,
         artifactViews,
         temporal(run));
@@ -110,6 +117,13 @@ public class RunViews {
           .with("message", "No builds found for the given MR");
     }
     return new MrRuns(mr, rows.stream().map(this::summary).toList());
+  }
+
+  private String waitingReason(RunRecord run) {
+    if (run.phase() != Phase.QUEUED || run.result() != Result.BUILDING) {
+      return null;
+    }
+    return queue.waitingReason(run.id(), run.arch());
   }
 
   private RunSummary summary(RunRecord run) {

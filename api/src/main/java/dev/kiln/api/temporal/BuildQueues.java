@@ -6,8 +6,14 @@ import java.util.Optional;
 public interface BuildQueues {
 
   /**
-   * Whether any worker polls {@code kiln-build-<arch>} right now. Best effort and quick: empty when
-   * Temporal did not answer in time or could not say; never throws.
+   * How many workers poll {@code kiln-build-<arch>} (Temporal counts those seen in the last few
+   * minutes). Best effort and quick: empty when Temporal did not answer in time or could not say;
+   * never throws.
    */
-  Optional<Boolean> hasPollers(String arch);
+  Optional<Integer> pollerCount(String arch);
+
+  /** Whether any worker polls {@code kiln-build-<arch>} right now; empty when unknown. */
+  default Optional<Boolean> hasPollers(String arch) {
+    return pollerCount(arch).map(count -> count > 0);
+  }
 }

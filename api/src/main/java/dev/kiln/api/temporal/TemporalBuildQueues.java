@@ -32,7 +32,7 @@ class TemporalBuildQueues implements BuildQueues {
   }
 
   @Override
-  public Optional<Boolean> hasPollers(String arch) {
+  public Optional<Integer> pollerCount(String arch) {
     String queue = TaskQueues.build(arch);
     try {
       int pollers =
@@ -46,7 +46,7 @@ class TemporalBuildQueues implements BuildQueues {
                       .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)
                       .build())
               .getPollersCount();
-      return Optional.of(pollers > 0);
+      return Optional.of(pollers);
     } catch (RuntimeException e) {
       // a warning we cannot give is no reason to refuse the run
       log.debug("could not describe task queue {}: {}", queue, e.toString());

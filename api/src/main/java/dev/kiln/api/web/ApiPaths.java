@@ -12,6 +12,7 @@ public final class ApiPaths {
   public static final String STATE = "/state";
   public static final String MR_TASK = "/mr-task/{mr}";
   public static final String BUILD_JOB_CANCEL = "/build-jobs/{id}/cancel";
+  public static final String QUEUE_STATUS = "/build-jobs/queue/status";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -22,6 +23,7 @@ public final class ApiPaths {
   public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
   public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
+  public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";
 
   private ApiPaths() {}
 

@@ -254,6 +254,7 @@ class CancelControllerTest {
         null,
         null,
         cancelledBy,
+        null,
         List.of(),
         List.of(),
         new RunView.Temporal("kiln-run-" + id, null, null));

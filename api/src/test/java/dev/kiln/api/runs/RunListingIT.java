@@ -4,6 +4,9 @@ import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.artifacts.ArtifactRepository;
+import dev.kiln.api.queue.BuildHostRepository;
+import dev.kiln.api.queue.QueueRepository;
+import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.api.support.TestProperties;
 import dev.kiln.api.temporal.TemporalLinks;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,6 +34,15 @@ class RunListingIT {
   private static JdbcClient jdbc;
   private static final List<Long> ids = new ArrayList<>();
 
+  /** Temporal is not asked here: nobody knows who polls. */
+  private static QueueService queue(JdbcClient jdbc) {
+    return new QueueService(
+        new QueueRepository(jdbc),
+        new BuildHostRepository(jdbc),
+        arch -> Optional.empty(),
+        TestProperties.kiln(Path.of("/tmp")));
+  }
+
   @BeforeAll
   static void ledger() {
     jdbc = JdbcClient.create(TestPostgres.migratedDatabase());
@@ -39,7 +52,8 @@ class RunListingIT {
             runs,
             new GateRunRepository(jdbc),
             new ArtifactRepository(jdbc),
-            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))));
+            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
+            queue(jdbc));
     ids.add(runs.insert(newRun(APP, "main", "x86_64")).orElseThrow()); // 0
     ids.add(runs.insert(newRun(APP, "main", "aarch64")).orElseThrow()); // 1
     ids.add(runs.insert(newRun(APP, "feature/x", "x86_64", "17", null)).orElseThrow()); // 2
@@ -135,7 +149,8 @@ class RunListingIT {
             ownRuns,
             new GateRunRepository(own),
             new ArtifactRepository(own),
-            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))));
+            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
+            queue(own));
     String odd = "git+ssh://h/a&b=c.git";
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();

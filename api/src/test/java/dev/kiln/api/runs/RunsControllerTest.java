@@ -67,6 +67,7 @@ class RunsControllerTest {
                 null,
                 null,
                 null,
+                null,
                 List.of(
                     new RunView.Gate(
                         "unit",
@@ -189,6 +190,7 @@ class RunsControllerTest {
         Instant.parse("2026-01-02T03:05:06Z"),
         61,
         "unit: <Foo> & 'bar' failed",
+        null,
         null,
         null,
         List.of(

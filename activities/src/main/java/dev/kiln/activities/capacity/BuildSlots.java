@@ -1,0 +1,223 @@
+package dev.kiln.activities.capacity;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The build slots of one worker process, shared by every architecture it serves: a build holds one
+ * from the moment its fetch starts until its cleanup ends.
+ *
+ * <p>A poller first takes a {@link Reservation} (only while a slot is free and the machine's load
+ * admits more work), so a worker with no free slot does not poll and the tasks stay in Temporal's
+ * queue, in priority order. When the fetch succeeds the reservation becomes the run's
+ * <em>lease</em>; a poll that brought nothing, or a failed fetch, gives it back.
+ *
+ * <p>A lease ends with the run's cleanup. Against leases whose cleanup never comes (a workflow
+ * terminated from the UI, a run that moved to another host) a lease also ends when no host activity
+ * of its run has been running for {@code leaseIdle}: between two host activities a run only reports
+ * to the ledger, which takes seconds.
+ */
+public final class BuildSlots {
+
+  private static final Logger log = LoggerFactory.getLogger(BuildSlots.class);
+
+  private final int size;
+  private final Duration leaseIdle;
+  private final Clock clock;
+  private final BooleanSupplier loadAdmits;
+  private final Queue<CompletableFuture<Reservation>> waiting = new ArrayDeque<>();
+  private final List<Reservation> reservations = new ArrayList<>();
+  private final Map<String, Lease> leases = new HashMap<>();
+
+  /**
+   * @param loadAdmits whether the machine may take another build now (CPU and memory limits)
+   */
+  public BuildSlots(int size, Duration leaseIdle, Clock clock, BooleanSupplier loadAdmits) {
+    if (size < 1) {
+      throw new IllegalArgumentException("a worker needs at least one build slot, got " + size);
+    }
+    this.size = size;
+    this.leaseIdle = leaseIdle;
+    this.clock = clock;
+    this.loadAdmits = loadAdmits;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** A reservation for the next poll: completes once a slot is free and the load admits a build. */
+  public CompletableFuture<Reservation> reserve() {
+    CompletableFuture<Reservation> waiter = new CompletableFuture<>();
+    synchronized (this) {
+      waiting.add(waiter);
+    }
+    grantWaiting();
+    return waiter;
+  }
+
+  /** Gives back a reservation that will not be used (an aborted poll, a failed fetch). */
+  public void release(Reservation reservation) {
+    synchronized (this) {
+      if (!reservations.remove(reservation)) {
+        return;
+      }
+    }
+    grantWaiting();
+  }
+
+  /** The poll brought a fetch for {@code runKey}: the reservation now counts as a busy slot. */
+  public synchronized void markUsed(Reservation reservation, String runKey) {
+    reservation.runKey = runKey;
+  }
+
+  /**
+   * The fetch of {@code runKey} succeeded: its reservation becomes the run's lease, held until
+   * {@link #finish}. A run fetched again on this host (after its host was thought lost) keeps one.
+   */
+  public synchronized void keep(String runKey) {
+    for (Iterator<Reservation> it = reservations.iterator(); it.hasNext(); ) {
+      Reservation reservation = it.next();
+      if (runKey.equals(reservation.runKey)) {
+        it.remove();
+        leases.put(runKey, new Lease(clock.instant()));
+        return;
+      }
+    }
+  }
+
+  /** A host activity of the run starts; the lease cannot expire while one runs. */
+  public synchronized void enter(String runKey) {
+    Lease lease = leases.get(runKey);
+    if (lease != null) {
+      lease.running++;
+    }
+  }
+
+  /** A host activity of the run ends; the lease's idle time counts from now. */
+  public synchronized void exit(String runKey) {
+    Lease lease = leases.get(runKey);
+    if (lease != null) {
+      lease.running = Math.max(0, lease.running - 1);
+      lease.lastActive = clock.instant();
+    }
+  }
+
+  /** The run's cleanup ran: its slot is free. */
+  public void finish(String runKey) {
+    synchronized (this) {
+      if (leases.remove(runKey) == null) {
+        return;
+      }
+    }
+    grantWaiting();
+  }
+
+  /**
+   * Ends leases idle for longer than {@code leaseIdle}, then grants waiting reservations that a
+   * freed slot or a lighter load now admits. Called periodically.
+   *
+   * @return the run keys whose leases expired
+   */
+  public List<String> expireAndGrant() {
+    List<String> expired = new ArrayList<>();
+    synchronized (this) {
+      Instant deadline = clock.instant().minus(leaseIdle);
+      leases
+          .entrySet()
+          .removeIf(
+              e -> {
+                Lease lease = e.getValue();
+                boolean idle = lease.running == 0 && lease.lastActive.isBefore(deadline);
+                if (idle) {
+                  expired.add(e.getKey());
+                }
+                return idle;
+              });
+    }
+    for (String runKey : expired) {
+      log.warn(
+          "build slot of {} freed: no host activity for {} and no cleanup (terminated run?)",
+          runKey,
+          leaseIdle);
+    }
+    grantWaiting();
+    return expired;
+  }
+
+  /** Builds holding a slot: leases plus fetches under way. Idle polls do not count. */
+  public synchronized int busy() {
+    int fetching = 0;
+    for (Reservation reservation : reservations) {
+      if (reservation.runKey != null) {
+        fetching++;
+      }
+    }
+    return leases.size() + fetching;
+  }
+
+  public synchronized int free() {
+    return size - busy();
+  }
+
+  /** Whether a slot is free for a poll right now; does not ask the load. */
+  private synchronized boolean hasRoom() {
+    return reservations.size() + leases.size() < size;
+  }
+
+  private void grantWaiting() {
+    while (true) {
+      CompletableFuture<Reservation> waiter;
+      Reservation reservation;
+      synchronized (this) {
+        dropAbandonedWaiters();
+        if (waiting.isEmpty() || !hasRoom()) {
+          return;
+        }
+        // Cheap under the lock: the load is a cached reading, refreshed by the caller's timer.
+        if (!loadAdmits.getAsBoolean()) {
+          return;
+        }
+        waiter = waiting.poll();
+        reservation = new Reservation();
+        reservations.add(reservation);
+      }
+      if (!waiter.complete(reservation)) {
+        // abandoned between the check and now
+        release(reservation);
+      }
+    }
+  }
+
+  private void dropAbandonedWaiters() {
+    waiting.removeIf(CompletableFuture::isDone);
+  }
+
+  /** One poller's claim on a slot; identity matters, not content. */
+  public static final class Reservation {
+    private String runKey;
+
+    private Reservation() {}
+  }
+
+  private static final class Lease {
+    private Instant lastActive;
+    private int running;
+
+    private Lease(Instant lastActive) {
+      this.lastActive = lastActive;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.config.Archs;
+import dev.kiln.api.internal.InternalBodies.HostStatus;
+import dev.kiln.api.queue.BuildHostRepository;
+import dev.kiln.api.queue.BuildHostRepository.HostReport;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A build host's periodic capacity report (docs/internal-api.md). */
+@RestController
+class InternalHostsController {
+
+  /** More archs than any machine builds for: a body listing more is not a host's report. */
+  private static final int MAX_ARCHS = 32;
+
+  private final BuildHostRepository hosts;
+
+  InternalHostsController(BuildHostRepository hosts) {
+    this.hosts = hosts;
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_HOST, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void report(@PathVariable String host, @RequestBody HostStatus body) {
+    String name = InternalInput.name("host", host);
+    if (body.slots() == null || body.slots() < 1) {
+      throw ApiException.badRequest("slots: must be at least 1, got " + body.slots());
+    }
+    hosts.report(
+        name,
+        new HostReport(
+            archs(body.archs()),
+            body.slots(),
+            InternalInput.count("busy", body.busy()),
+            fraction("cpu", body.cpu()),
+            fraction("memory", body.memory()),
+            Boolean.TRUE.equals(body.pausedForResources())));
+  }
+
+  private static List<String> archs(List<String> archs) {
+    if (archs == null || archs.isEmpty()) {
+      throw ApiException.badRequest("archs: must name at least one architecture");
+    }
+    if (archs.size() > MAX_ARCHS) {
+      throw ApiException.badRequest("archs: more than " + MAX_ARCHS + " architectures");
+    }
+    List<String> normalised = new ArrayList<>();
+    for (int i = 0; i < archs.size(); i++) {
+      normalised.add(Archs.normalise(InternalInput.name("archs[" + i + "]", archs.get(i))));
+    }
+    return normalised;
+  }
+
+  private static double fraction(String field, Double value) {
+    if (value == null || value.isNaN() || value < 0 || value > 1) {
+      throw ApiException.badRequest(field + ": must be a fraction from 0 to 1, got " + value);
+    }
+    return value;
+  }
+}

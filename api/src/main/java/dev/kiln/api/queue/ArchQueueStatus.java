@@ -1,0 +1,29 @@
+package dev.kiln.api.queue;
+
+/**
+ * One architecture in {@code GET /build-jobs/queue/status}.
+ *
+ * @param queued runs waiting for a worker to start their fetch
+ * @param building runs past that (fetching to gating), until they end
+ * @param workersPolling workers polling {@code kiln-build-<arch>}, as Temporal counts them (recent
+ *     pollers, including hosts that stopped polling because all their slots are busy); null when
+ *     Temporal did not answer, see {@code workersPollingUnknown}
+ * @param workersPollingUnknown why {@code workersPolling} is null; null when it is known
+ * @param freeSlots free build slots of the hosts serving the arch that reported in the last 15 s
+ *     (hosts paused for CPU or memory count none; a host serving several archs counts under each)
+ * @param hosts hosts serving the arch that reported in the last 15 s
+ * @param hostsPausedForResources of those, the ones taking no build because of CPU or memory
+ * @param oldestQueuedWaitS how long the longest-waiting run has waited; null when none waits
+ * @param oldestQueuedRunId that run
+ */
+public record ArchQueueStatus(
+    String arch,
+    int queued,
+    int building,
+    Integer workersPolling,
+    String workersPollingUnknown,
+    int freeSlots,
+    int hosts,
+    int hostsPausedForResources,
+    Long oldestQueuedWaitS,
+    Long oldestQueuedRunId) {}

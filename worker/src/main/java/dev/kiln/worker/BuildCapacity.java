@@ -1,0 +1,145 @@
+package dev.kiln.worker;
+
+import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.capacity.BuildSlots;
+import dev.kiln.activities.capacity.Load;
+import dev.kiln.activities.capacity.LoadLimits;
+import dev.kiln.activities.capacity.MachineLoad;
+import dev.kiln.activities.ledger.KilnApiClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A build host's capacity: its {@link BuildSlots}, the machine's load against the limits, and the
+ * status it reports to the api ({@code POST /internal/hosts/<host>}, docs/internal-api.md) so that
+ * {@code GET /build-jobs/queue/status} and waiting runs can say how many slots are free.
+ */
+final class BuildCapacity implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(BuildCapacity.class);
+
+  /** The CPU reading is the average over this period; polls are admitted against it. */
+  static final Duration LOAD_PERIOD = Duration.ofSeconds(2);
+
+  /** The api counts a host as gone once it has not reported for about three periods. */
+  static final Duration REPORT_PERIOD = Duration.ofSeconds(5);
+
+  private final BuildHost host;
+  private final List<String> archs;
+  private final LoadLimits limits;
+  private final MachineLoad load;
+  private final BuildSlots slots;
+  private final KilnApiClient api;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "kiln-build-capacity");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private String pausedFor;
+  private boolean reportFailing;
+
+  BuildCapacity(
+      BuildHost host,
+      List<String> archs,
+      int slots,
+      LoadLimits limits,
+      Duration leaseIdle,
+      MachineLoad load,
+      KilnApiClient api) {
+    this.host = host;
+    this.archs = archs;
+    this.limits = limits;
+    this.load = load;
+    this.api = api;
+    this.slots = new BuildSlots(slots, leaseIdle, Clock.systemUTC(), this::loadAdmits);
+  }
+
+  BuildSlots slots() {
+    return slots;
+  }
+
+  void start() {
+    load.read();
+    timer.scheduleWithFixedDelay(this::refresh, 0, LOAD_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::report, 0, REPORT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "build host {}: {} build slot(s) for {}; no new build while CPU or memory is at or above"
+            + " {} / {}",
+        host.name(),
+        slots.size(),
+        String.join(", ", archs),
+        LoadLimits.percent(limits.maxCpu()),
+        LoadLimits.percent(limits.maxMemory()));
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  /** The status body of {@code POST /internal/hosts/<host>}. */
+  Map<String, Object> status() {
+    Load now = load.latest();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("archs", archs);
+    body.put("slots", slots.size());
+    body.put("busy", slots.busy());
+    body.put("cpu", round(now.cpu()));
+    body.put("memory", round(now.memory()));
+    body.put("paused_for_resources", !limits.admits(now));
+    return body;
+  }
+
+  private boolean loadAdmits() {
+    return limits.admits(load.latest());
+  }
+
+  private void refresh() {
+    try {
+      Load now = load.read();
+      logPauseChanges(limits.pauseReason(now));
+      slots.expireAndGrant();
+    } catch (RuntimeException e) {
+      log.warn("could not refresh the build capacity: {}", e.toString());
+    }
+  }
+
+  private void logPauseChanges(String reason) {
+    if (reason != null && pausedFor == null) {
+      log.info("build host {}: taking no new build: {}", host.name(), reason);
+    } else if (reason == null && pausedFor != null) {
+      log.info("build host {}: taking builds again ({} passed)", host.name(), pausedFor);
+    }
+    pausedFor = reason;
+  }
+
+  private void report() {
+    try {
+      api.post("hosts/" + host.name(), status());
+      if (reportFailing) {
+        log.info("build host {}: reporting its status to the api again", host.name());
+      }
+      reportFailing = false;
+    } catch (RuntimeException e) {
+      // The api may be restarting; the queue status shows this host's slots again once it is back.
+      if (!reportFailing) {
+        log.warn("build host {}: could not report its status: {}", host.name(), e.toString());
+      }
+      reportFailing = true;
+    }
+  }
+
+  private static double round(double fraction) {
+    return Math.round(fraction * 1000) / 1000.0;
+  }
+}
