@@ -50,7 +50,7 @@ class RunRepositoryIT {
   }
 
   @Test
-  void flywayCreatesTheSchemaFromV1() {
+  void flywayCreatesTheSchemaFromItsMigrations() {
     assertThat(
             jdbc.sql("SELECT version FROM flyway_schema_history WHERE success")
                 .query(String.class)
@@ -64,7 +64,8 @@ class RunRepositoryIT {
                     """)
                 .query(String.class)
                 .list())
-        .containsExactlyInAnyOrder("runs", "gate_runs", "run_log_chunks", "artifacts");
+        .containsExactlyInAnyOrder(
+            "runs", "gate_runs", "run_log_chunks", "artifacts", "build_hosts");
   }
 
   @Test
