@@ -3,35 +3,56 @@ package dev.kiln.activities.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a command's output pipe to an {@link OutputSink} on its own thread, enforcing the output
- * cap. Past the cap it keeps reading and dropping: a command whose pipe is not drained blocks in
- * write(2) and never finishes.
+ * Copies a command's output pipe to an {@link OutputSink}, enforcing the output cap, on two
+ * threads: a reader that only drains the pipe into blocks, and a forwarder that hands the blocks to
+ * the sink. The command writes as fast as the reader reads, so the reader does nothing else: the
+ * sink's work (chunking, error scanning) happens on the forwarder, up to {@link
+ * #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap nothing is forwarded, only counted, but the
+ * pipe is still drained: a command whose pipe is not drained blocks in write(2) and never finishes.
  */
 final class OutputPump {
 
   private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
-  private static final int BUFFER_SIZE = 64 * 1024;
+
+  /** A pipe holds 64 KiB on Linux, so one read never returns more. */
+  static final int BLOCK_SIZE = 64 * 1024;
+
+  /**
+   * How far (16 MiB) the forwarder may fall behind before the reader waits for it and the command
+   * feels it. Bounds the memory one command's output can take.
+   */
+  static final int MAX_BLOCKS_IN_FLIGHT = 256;
+
+  private static final Block END = new Block(null, 0);
 
   private final InputStream in;
   private final OutputSink sink;
   private final long maxBytes;
+  private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
+  private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final CountDownLatch forwarded = new CountDownLatch(1);
 
-  // Sink calls happen under this lock so that abandon() and finished() never race with a write
-  // from the pump thread.
-  private final Object sinkLock = new Object();
+  // Guards `abandoned`, so a block the reader enqueues after close() is never forwarded.
+  private final Object handOff = new Object();
+  private boolean abandoned;
+
   private volatile long totalBytes;
+  private int buffersMade;
+
+  // Forwarder thread only.
   private long forwardedBytes;
   private boolean truncationReported;
   private boolean sinkFailed;
-  private boolean abandoned;
-  private boolean finishReported;
 
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
     this.in = in;
@@ -39,11 +60,14 @@ final class OutputPump {
     this.maxBytes = maxBytes;
   }
 
-  /** Starts pumping on a daemon thread, so a pipe that never closes cannot keep the JVM alive. */
+  /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
   void start(String threadName) {
-    Thread thread = new Thread(this::pump, threadName);
-    thread.setDaemon(true);
-    thread.start();
+    Thread forwarder = new Thread(this::forward, threadName + "-forward");
+    forwarder.setDaemon(true);
+    forwarder.start();
+    Thread reader = new Thread(this::read, threadName);
+    reader.setDaemon(true);
+    reader.start();
   }
 
   /** Every byte read so far, forwarded or dropped. */
@@ -52,64 +76,113 @@ final class OutputPump {
   }
 
   /**
-   * Waits up to {@code wait} for the output to end, then stops forwarding for good and tells the
-   * sink {@link OutputSink#finished}. If the pipe is still open, the pump thread stays blocked in
-   * read until whoever holds the pipe closes it, but nothing it reads reaches the sink any more.
+   * Waits up to {@code wait} for the output to end, then for the forwarder to pass on what was
+   * read, and tells the sink {@link OutputSink#finished}. If the pipe is still open, the reader
+   * stays blocked in read until whoever holds the pipe closes it, but nothing it reads after this
+   * reaches the sink.
    *
    * @return whether the output ended within {@code wait}
    */
   boolean close(Duration wait) {
-    boolean endedInTime = awaitEnd(wait);
-    synchronized (sinkLock) {
-      abandoned = true;
-      if (!finishReported && !sinkFailed) {
-        finishReported = true;
-        long total = totalBytes;
-        notifySink(() -> sink.finished(total, total - forwardedBytes));
+    boolean endedInTime = awaitUninterruptibly(ended, wait);
+    synchronized (handOff) {
+      if (!abandoned) {
+        abandoned = true;
+        if (!endedInTime) {
+          filled.add(END);
+        }
       }
     }
+    // Bounded: at most MAX_BLOCKS_IN_FLIGHT blocks are queued, and the sink must not block.
+    awaitUninterruptibly(forwarded, null);
     return endedInTime;
   }
 
-  private boolean awaitEnd(Duration wait) {
-    try {
-      return ended.await(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ended.getCount() == 0;
-    }
-  }
-
-  private void pump() {
-    byte[] buf = new byte[BUFFER_SIZE];
+  private void read() {
     try (in) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
+      while (true) {
+        byte[] buf = takeBuffer();
+        int n = in.read(buf);
+        if (n < 0) {
+          break;
+        }
         totalBytes += n;
-        forward(buf, n);
+        if (n > 0) {
+          handOff(new Block(buf, n));
+        }
       }
     } catch (IOException e) {
-      // The stream is closed when the process is destroyed; whatever was read has been forwarded.
+      // The stream is closed when the process is destroyed; whatever was read is handed off.
       log.debug("output pipe closed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
+      // END first: once close() sees the output ended, END must already be queued.
+      handOff(END);
       ended.countDown();
     }
   }
 
+  private void handOff(Block block) {
+    synchronized (handOff) {
+      if (!abandoned) {
+        filled.add(block);
+      }
+    }
+  }
+
+  /** A reused buffer, a new one while fewer than the limit exist, or else waits for one. */
+  private byte[] takeBuffer() throws InterruptedException {
+    synchronized (spare) {
+      while (spare.isEmpty()) {
+        if (buffersMade < MAX_BLOCKS_IN_FLIGHT) {
+          buffersMade++;
+          return new byte[BLOCK_SIZE];
+        }
+        spare.wait();
+      }
+      return spare.pop();
+    }
+  }
+
+  private void recycle(byte[] buf) {
+    synchronized (spare) {
+      spare.push(buf);
+      spare.notifyAll();
+    }
+  }
+
+  private void forward() {
+    try {
+      while (true) {
+        Block block = takeUninterruptibly();
+        if (block == END) {
+          break;
+        }
+        forward(block.data, block.length);
+        recycle(block.data);
+      }
+      if (!sinkFailed) {
+        long total = totalBytes;
+        notifySink(() -> sink.finished(total, total - forwardedBytes));
+      }
+    } finally {
+      forwarded.countDown();
+    }
+  }
+
   private void forward(byte[] buf, int n) {
-    synchronized (sinkLock) {
-      if (abandoned || sinkFailed) {
-        return;
-      }
-      int take = (int) Math.min(n, maxBytes - forwardedBytes);
-      if (take > 0) {
-        notifySink(() -> sink.write(buf, 0, take));
-        forwardedBytes += take;
-      }
-      if (take < n && !truncationReported) {
-        truncationReported = true;
-        notifySink(() -> sink.truncated(maxBytes));
-      }
+    if (sinkFailed) {
+      return;
+    }
+    int take = (int) Math.min(n, maxBytes - forwardedBytes);
+    if (take > 0) {
+      notifySink(() -> sink.write(buf, 0, take));
+      forwardedBytes += take;
+    }
+    if (take < n && !truncationReported) {
+      truncationReported = true;
+      notifySink(() -> sink.truncated(maxBytes));
     }
   }
 
@@ -121,4 +194,46 @@ final class OutputPump {
       log.error("output sink failed; discarding the rest of the command's output", e);
     }
   }
+
+  private Block takeUninterruptibly() {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return filled.take();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Waits for {@code latch}, at most {@code wait} (null: no limit); keeps an interrupt pending. */
+  private static boolean awaitUninterruptibly(CountDownLatch latch, Duration wait) {
+    long deadline = wait == null ? 0 : System.nanoTime() + wait.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          if (wait == null) {
+            latch.await();
+            return true;
+          }
+          return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private record Block(byte[] data, int length) {}
 }

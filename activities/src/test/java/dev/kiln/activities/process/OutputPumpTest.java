@@ -1,14 +1,17 @@
 package dev.kiln.activities.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /** The cap and the give-up logic, on in-memory streams. */
@@ -41,6 +44,54 @@ class OutputPumpTest {
     assertThat(sink.finishes())
         .singleElement()
         .satisfies(f -> assertThat(f).containsExactly(300_000, 199_999));
+  }
+
+  @Test
+  void theReaderKeepsDrainingWhileTheSinkIsBusyAndNothingIsLostOrReordered() throws Exception {
+    CountDownLatch sinkBusy = new CountDownLatch(1);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    OutputSink slow =
+        (buf, off, len) -> {
+          awaitQuietly(sinkBusy);
+          received.write(buf, off, len);
+        };
+    byte[] data = bytes(4 * 1024 * 1024);
+    OutputPump pump = new OutputPump(new ByteArrayInputStream(data), slow, Long.MAX_VALUE);
+    pump.start("test-pump");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pump.totalBytes() == data.length);
+    sinkBusy.countDown();
+
+    assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
+    assertThat(received.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void aSinkThatFallsTooFarBehindHoldsTheReaderBackAtTheInFlightLimit() {
+    CountDownLatch sinkBusy = new CountDownLatch(1);
+    OutputSink stuck = (buf, off, len) -> awaitQuietly(sinkBusy);
+    long limit = (long) OutputPump.BLOCK_SIZE * OutputPump.MAX_BLOCKS_IN_FLIGHT;
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            return len;
+          }
+        };
+    OutputPump pump = new OutputPump(endless, stuck, Long.MAX_VALUE);
+    pump.start("test-pump");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pump.totalBytes() >= limit);
+    long heldAt = pump.totalBytes();
+    sleep(Duration.ofMillis(200));
+
+    assertThat(pump.totalBytes()).isEqualTo(heldAt).isLessThanOrEqualTo(limit);
+    sinkBusy.countDown();
   }
 
   @Test
@@ -83,6 +134,22 @@ class OutputPumpTest {
     pump.start("test-pump");
     assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
     return pump;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static byte[] bytes(int n) {
