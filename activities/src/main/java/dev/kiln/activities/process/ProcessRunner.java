@@ -51,6 +51,7 @@ public final class ProcessRunner {
 
   private final ProcessConfig config;
   private final OutputSink sink;
+  private final KillObserver killObserver;
   private final AtomicBoolean ran = new AtomicBoolean();
   private final AtomicBoolean killing = new AtomicBoolean();
   private final CompletableFuture<Long> started = new CompletableFuture<>();
@@ -64,8 +65,45 @@ public final class ProcessRunner {
 
   /** A runner for {@code config} that sends the command's output to {@code sink}. */
   public ProcessRunner(ProcessConfig config, OutputSink sink) {
+    this(config, sink, KillObserver.NONE);
+  }
+
+  /**
+   * A runner for {@code config} that sends the command's output to {@code sink} and tells {@code
+   * killObserver} how the group is killed when it is (cancel, timeout, processes left behind).
+   */
+  public ProcessRunner(ProcessConfig config, OutputSink sink, KillObserver killObserver) {
     this.config = Objects.requireNonNull(config, "config");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.killObserver = failSafe(Objects.requireNonNull(killObserver, "killObserver"));
+  }
+
+  /** An observer that fails must not stop the kill half-way: its failures are only logged. */
+  private static KillObserver failSafe(KillObserver observer) {
+    return new KillObserver() {
+      @Override
+      public void terminateSent(CancelReason reason) {
+        quietly(() -> observer.terminateSent(reason));
+      }
+
+      @Override
+      public void killSent(Duration grace) {
+        quietly(() -> observer.killSent(grace));
+      }
+
+      @Override
+      public void groupGone() {
+        quietly(observer::groupGone);
+      }
+
+      private void quietly(Runnable call) {
+        try {
+          call.run();
+        } catch (RuntimeException e) {
+          log.warn("kill observer failed", e);
+        }
+      }
+    };
   }
 
   /** Runs the command and blocks until it and its whole process group are gone. */
@@ -290,11 +328,12 @@ public final class ProcessRunner {
     if (!killing.compareAndSet(false, true)) {
       return;
     }
+    CancelReason reason = cancelReason().orElse(null);
     Thread killer =
         new Thread(
             () -> {
               try {
-                target.terminate(config.gracePeriod());
+                target.terminate(config.gracePeriod(), reason, killObserver);
               } catch (RuntimeException e) {
                 log.error("cannot kill {}", target, e);
               } finally {
