@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * threads: a reader that only drains the pipe into blocks, and a forwarder that hands the blocks to
  * the sink. The command writes as fast as the reader reads, so the reader does nothing else: the
  * sink's work (chunking, error scanning) happens on the forwarder, up to {@link
- * #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap nothing is forwarded, only counted, but the
- * pipe is still drained: a command whose pipe is not drained blocks in write(2) and never finishes.
+ * #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap the reader only counts what it reads, and
+ * hands nothing more over; but it keeps draining the pipe: a command whose pipe is not drained
+ * blocks in write(2) and never finishes.
  */
 final class OutputPump {
 
@@ -27,12 +28,14 @@ final class OutputPump {
   static final int BLOCK_SIZE = 64 * 1024;
 
   /**
-   * How far (16 MiB) the forwarder may fall behind before the reader waits for it and the command
-   * feels it. Bounds the memory one command's output can take.
+   * How far (64 MiB, the default cap) the forwarder may fall behind before the reader waits for it
+   * and the command feels it: on a busy host a burst up to the cap never slows the build down.
+   * Bounds the memory one command's output can take; blocks are made only when needed.
    */
-  static final int MAX_BLOCKS_IN_FLIGHT = 256;
+  static final int MAX_BLOCKS_IN_FLIGHT = 1024;
 
   private static final Block END = new Block(null, 0);
+  private static final Block CAP_REACHED = new Block(null, 0);
 
   private final InputStream in;
   private final OutputSink sink;
@@ -47,11 +50,14 @@ final class OutputPump {
   private boolean abandoned;
 
   private volatile long totalBytes;
-  private int buffersMade;
+  private int buffersMade; // guarded by spare
+
+  // Reader thread only.
+  private long handedOffBytes;
+  private boolean capReached;
 
   // Forwarder thread only.
   private long forwardedBytes;
-  private boolean truncationReported;
   private boolean sinkFailed;
 
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
@@ -100,15 +106,25 @@ final class OutputPump {
 
   private void read() {
     try (in) {
+      byte[] buf = null;
       while (true) {
-        byte[] buf = takeBuffer();
+        if (buf == null) {
+          buf = takeBuffer();
+        }
         int n = in.read(buf);
         if (n < 0) {
           break;
         }
         totalBytes += n;
-        if (n > 0) {
-          handOff(new Block(buf, n));
+        int take = (int) Math.min(n, maxBytes - handedOffBytes);
+        if (take > 0) {
+          handedOffBytes += take;
+          handOff(new Block(buf, take));
+          buf = null;
+        }
+        if (take < n && !capReached) {
+          capReached = true;
+          handOff(CAP_REACHED);
         }
       }
     } catch (IOException e) {
@@ -159,8 +175,17 @@ final class OutputPump {
         if (block == END) {
           break;
         }
-        forward(block.data, block.length);
-        recycle(block.data);
+        if (sinkFailed) {
+          // keep taking blocks, so the reader never waits for a forwarder that gave up
+        } else if (block == CAP_REACHED) {
+          notifySink(() -> sink.truncated(maxBytes));
+        } else {
+          notifySink(() -> sink.write(block.data, 0, block.length));
+          forwardedBytes += block.length;
+        }
+        if (block.data != null) {
+          recycle(block.data);
+        }
       }
       if (!sinkFailed) {
         long total = totalBytes;
@@ -168,21 +193,6 @@ final class OutputPump {
       }
     } finally {
       forwarded.countDown();
-    }
-  }
-
-  private void forward(byte[] buf, int n) {
-    if (sinkFailed) {
-      return;
-    }
-    int take = (int) Math.min(n, maxBytes - forwardedBytes);
-    if (take > 0) {
-      notifySink(() -> sink.write(buf, 0, take));
-      forwardedBytes += take;
-    }
-    if (take < n && !truncationReported) {
-      truncationReported = true;
-      notifySink(() -> sink.truncated(maxBytes));
     }
   }
 
