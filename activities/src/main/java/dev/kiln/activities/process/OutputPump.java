@@ -12,13 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a command's output pipe to an {@link OutputSink}, enforcing the output cap, on two
- * threads: a reader that only drains the pipe into blocks, and a forwarder that hands the blocks to
- * the sink. The command writes as fast as the reader reads, so the reader does nothing else: the
- * sink's work (chunking, error scanning) happens on the forwarder, up to {@link
- * #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap the reader only counts what it reads, and
- * hands nothing more over; but it keeps draining the pipe: a command whose pipe is not drained
- * blocks in write(2) and never finishes.
+ * Copies a command's output to an {@link OutputSink}, enforcing the output cap, on two threads: a
+ * reader that only reads the output into blocks, and a forwarder that hands the blocks to the sink
+ * (chunking, error scanning), up to {@link #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap the
+ * reader only counts what it reads and hands nothing more over.
+ *
+ * <p>It reads either a pipe, which ends at end-of-file, or a spool file the command writes into
+ * ({@link #following}), which ends only when {@link #close} says the command is gone: until then,
+ * end-of-file means "nothing new yet" and the reader looks again every {@link #FOLLOW_POLL}. A pipe
+ * must be drained, or the command blocks in write(2); a spool file never makes the command wait.
  */
 final class OutputPump {
 
@@ -34,12 +36,17 @@ final class OutputPump {
    */
   static final int MAX_BLOCKS_IN_FLIGHT = 1024;
 
+  /** How often a followed spool file is read again once everything in it was read. */
+  static final Duration FOLLOW_POLL = Duration.ofMillis(10);
+
   private static final Block END = new Block(null, 0);
   private static final Block CAP_REACHED = new Block(null, 0);
 
   private final InputStream in;
   private final OutputSink sink;
   private final long maxBytes;
+  private final boolean follow;
+  private volatile boolean writerGone;
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -60,10 +67,24 @@ final class OutputPump {
   private long forwardedBytes;
   private boolean sinkFailed;
 
+  /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
+    this(in, sink, maxBytes, false);
+  }
+
+  private OutputPump(InputStream in, OutputSink sink, long maxBytes, boolean follow) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
+    this.follow = follow;
+  }
+
+  /**
+   * A pump for a spool file that a command is writing: it ends once {@link #close} was called (the
+   * command and its group are gone) and the file was read to its end after that.
+   */
+  static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
+    return new OutputPump(spool, sink, maxBytes, true);
   }
 
   /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
@@ -90,6 +111,7 @@ final class OutputPump {
    * @return whether the output ended within {@code wait}
    */
   boolean close(Duration wait) {
+    writerGone = true;
     boolean endedInTime = awaitUninterruptibly(ended, wait);
     synchronized (handOff) {
       if (!abandoned) {
@@ -107,13 +129,22 @@ final class OutputPump {
   private void read() {
     try (in) {
       byte[] buf = null;
-      while (true) {
+      boolean lastLook = false;
+      while (!isAbandoned()) {
         if (buf == null) {
           buf = takeBuffer();
         }
         int n = in.read(buf);
         if (n < 0) {
-          break;
+          if (!follow || lastLook) {
+            break;
+          }
+          // Whatever the command wrote before close() said it is gone is read on this last look.
+          lastLook = writerGone;
+          if (!lastLook) {
+            TimeUnit.NANOSECONDS.sleep(FOLLOW_POLL.toNanos());
+          }
+          continue;
         }
         totalBytes += n;
         int take = (int) Math.min(n, maxBytes - handedOffBytes);
@@ -136,6 +167,12 @@ final class OutputPump {
       // END first: once close() sees the output ended, END must already be queued.
       handOff(END);
       ended.countDown();
+    }
+  }
+
+  private boolean isAbandoned() {
+    synchronized (handOff) {
+      return abandoned;
     }
   }
 

@@ -1,8 +1,11 @@
 package dev.kiln.activities.process;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The command runs as {@code setsid bash -eo pipefail -c <command>} with exactly the
  *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged.
- *   <li>Output goes to an {@link OutputSink} from a pump thread, capped at {@link
- *       ProcessConfig#maxOutputBytes()}.
+ *   <li>Stdout and stderr go straight into a spool file in the temp directory, which a pump thread
+ *       follows and forwards to an {@link OutputSink}, capped at {@link
+ *       ProcessConfig#maxOutputBytes()}. The command never waits for Kiln: no pipe fills up while
+ *       the worker's JVM is busy (a GC pause, a loaded host), so a build writing hundreds of
+ *       megabytes runs nearly as fast as with its output thrown away. The spool grows with the
+ *       output and is deleted when the command ends.
  *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
  *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
  *       CancelReason#TIMEOUT}.
@@ -62,6 +69,7 @@ public final class ProcessRunner {
   private CancelReason cancelReason; // guarded by lock
   private ProcessGroup group; // guarded by lock
   private boolean mainExited; // guarded by lock
+  private Path spool; // set before the command starts
 
   /** A runner for {@code config} that sends the command's output to {@code sink}. */
   public ProcessRunner(ProcessConfig config, OutputSink sink) {
@@ -150,7 +158,15 @@ public final class ProcessRunner {
   }
 
   private ProcessExit supervise(Process process, TickingWait waiting) {
-    OutputPump pump = new OutputPump(process.getInputStream(), sink, config.maxOutputBytes());
+    OutputPump pump;
+    try {
+      pump =
+          OutputPump.following(new FileInputStream(spool.toFile()), sink, config.maxOutputBytes());
+    } catch (IOException e) {
+      // The file was made a moment ago; losing it now means the host is in trouble, not the build.
+      log.error("cannot read the output spool {}; the command's output is lost", spool, e);
+      pump = new OutputPump(InputStream.nullInputStream(), sink, config.maxOutputBytes());
+    }
     pump.start("kiln-output-" + process.pid());
     try {
       waiting.await(process.onExit(), config.timeout());
@@ -261,7 +277,15 @@ public final class ProcessRunner {
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().clear();
       builder.environment().putAll(config.env());
-      Process process = builder.start();
+      spool = Files.createTempFile("kiln-output-", ".log");
+      builder.redirectOutput(spool.toFile());
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        deleteSpool();
+        throw e;
+      }
       group = new ProcessGroup(process.pid());
       awaitOwnGroup(process);
       writePidFile(group);
@@ -360,6 +384,15 @@ public final class ProcessRunner {
     }
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());
+    }
+    deleteSpool();
+  }
+
+  private void deleteSpool() {
+    try {
+      Files.deleteIfExists(spool);
+    } catch (IOException e) {
+      log.warn("cannot delete the output spool {}: {}", spool, e.toString());
     }
   }
 

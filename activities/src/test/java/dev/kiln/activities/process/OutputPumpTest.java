@@ -5,14 +5,19 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cap and the give-up logic, on in-memory streams. */
 class OutputPumpTest {
@@ -92,6 +97,46 @@ class OutputPumpTest {
 
     assertThat(pump.totalBytes()).isEqualTo(heldAt).isLessThanOrEqualTo(limit);
     sinkBusy.countDown();
+  }
+
+  @Test
+  void aFollowedSpoolFileIsReadAsItGrowsAndToItsEndOnceTheWriterIsGone(@TempDir Path dir)
+      throws Exception {
+    Path spool = dir.resolve("spool.log");
+    Files.writeString(spool, "first\n");
+    OutputPump pump =
+        OutputPump.following(new FileInputStream(spool.toFile()), sink, Long.MAX_VALUE);
+    pump.start("test-pump");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.text().equals("first\n"));
+
+    Files.writeString(spool, "second\n", StandardOpenOption.APPEND);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.text().equals("first\nsecond\n"));
+    Files.writeString(spool, "last words", StandardOpenOption.APPEND);
+
+    assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
+    assertThat(sink.text()).isEqualTo("first\nsecond\nlast words");
+    assertThat(sink.finishes())
+        .singleElement()
+        .satisfies(f -> assertThat(f).containsExactly(23, 0));
+  }
+
+  @Test
+  void aFollowedSpoolFileThatNeverStopsGrowingIsGivenUpAfterTheWait(@TempDir Path dir)
+      throws Exception {
+    Path spool = dir.resolve("spool.log");
+    Files.writeString(spool, "x".repeat(1000));
+    InputStream endless =
+        new FileInputStream(spool.toFile()) {
+          @Override
+          public int read(byte[] b) {
+            return b.length;
+          }
+        };
+    OutputPump pump = OutputPump.following(endless, sink, 1000);
+    pump.start("test-pump");
+
+    assertThat(pump.close(Duration.ofMillis(300))).isFalse();
+    assertThat(sink.finishes()).hasSize(1);
   }
 
   @Test
