@@ -369,10 +369,10 @@ public final class ProcessRunner {
   }
 
   /**
-   * Stops reading output once the group is gone. Normally the pipe is closed by then; but a process
-   * that escaped the group (setsid, a daemonizing tool) may hold it open for hours, and waiting for
-   * it would hang the build after the command finished. As buildkite's waitDelay does, wait a
-   * bounded time for the last buffered bytes, then give up on the pipe.
+   * Stops reading output once the group is gone: the spool is read to its end, then deleted. A
+   * process that escaped the group (setsid, a daemonizing tool) may still be writing into it, and
+   * following it would hang the build after the command finished. As buildkite's waitDelay does,
+   * read for a bounded time, then give up on it.
    */
   private void finishOutput(OutputPump pump) {
     if (!pump.close(config.outputWaitDelay())) {
