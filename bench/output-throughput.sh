@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Output throughput (issue 4): a command that writes 200 MB as fast as it can, timed inside a
 # Kiln build (output streamed to the log, capped per run) and directly with output to /dev/null.
-# Prints both wall times and their ratio (target ≤ 1.10).
+# Prints both wall times and their ratio (target ≤ 1.10), and for scale the same command piped
+# through cat to /dev/null: what any reader of a pipe costs the writer on this machine, Kiln or not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -23,6 +24,11 @@ for _ in 1 2 3; do
   s=$(date +%s%N); bash -c "$writer" > /dev/null; e=$(date +%s%N)
   base_ms+=($(( (e - s) / 1000000 )))
 done
+pipe_ms=()
+for _ in 1 2 3; do
+  s=$(date +%s%N); bash -c "$writer" | cat > /dev/null; e=$(date +%s%N)
+  pipe_ms+=($(( (e - s) / 1000000 )))
+done
 kiln_ms=()
 for _ in 1 2 3; do
   id=$(curl -s -X POST "$api/rebuild" -H 'Content-Type: application/json' \
@@ -33,5 +39,7 @@ for _ in 1 2 3; do
   kiln_ms+=("$ms")
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-b=$(median "${base_ms[@]}"); k=$(median "${kiln_ms[@]}")
+b=$(median "${base_ms[@]}"); k=$(median "${kiln_ms[@]}"); p=$(median "${pipe_ms[@]}")
 echo "200 MB of output: /dev/null ${base_ms[*]} ms (median $b), under Kiln ${kiln_ms[*]} ms (median $k), ratio $(python3 -c "print(round($k/$b, 3))")"
+echo "for scale: | cat > /dev/null ${pipe_ms[*]} ms (median $p), ratio $(python3 -c "print(round($p/$b, 3))")"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

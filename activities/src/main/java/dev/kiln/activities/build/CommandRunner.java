@@ -3,12 +3,15 @@ package dev.kiln.activities.build;
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.process.BuildEnvironment;
+import dev.kiln.activities.process.CancelReason;
 import dev.kiln.activities.process.OutputSink;
 import dev.kiln.activities.process.ProcessConfig;
 import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.process.ProcessRunner;
 import dev.kiln.activities.summary.FirstErrorCollector;
 import dev.kiln.workflows.activities.RunContext;
+import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.ActivityWorkerShutdownException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -61,8 +64,27 @@ final class CommandRunner {
           }
         };
     log.command(command.script());
-    ProcessExit exit = new ProcessRunner(config, sink).run(tick, TICK);
+    ProcessRunner runner = new ProcessRunner(config, sink, new KillLines(log));
+    ProcessExit exit = runner.run(precisely(tick, runner), TICK);
     return new Outcome(exit, errors);
+  }
+
+  /**
+   * The heartbeat, cancelling the runner with the reason Temporal gave, so the log says "cancelled
+   * by the workflow" rather than the runner's generic "its progress heartbeat failed".
+   */
+  private static Runnable precisely(Runnable tick, ProcessRunner runner) {
+    return () -> {
+      try {
+        tick.run();
+      } catch (ActivityCanceledException e) {
+        runner.cancel(CancelReason.WORKFLOW_CANCELLED);
+        throw e;
+      } catch (ActivityWorkerShutdownException e) {
+        runner.cancel(CancelReason.WORKER_SHUTDOWN);
+        throw e;
+      }
+    };
   }
 
   /**

@@ -3,47 +3,98 @@ package dev.kiln.activities.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies a command's output pipe to an {@link OutputSink} on its own thread, enforcing the output
- * cap. Past the cap it keeps reading and dropping: a command whose pipe is not drained blocks in
- * write(2) and never finishes.
+ * Copies a command's output to an {@link OutputSink}, enforcing the output cap, on two threads: a
+ * reader that only reads the output into blocks, and a forwarder that hands the blocks to the sink
+ * (chunking, error scanning), up to {@link #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap the
+ * reader only counts what it reads and hands nothing more over.
+ *
+ * <p>It reads either a pipe, which ends at end-of-file, or a spool file the command writes into
+ * ({@link #following}), which ends only when {@link #close} says the command is gone: until then,
+ * end-of-file means "nothing new yet" and the reader looks again every {@link #FOLLOW_POLL}. A pipe
+ * must be drained, or the command blocks in write(2); a spool file never makes the command wait.
  */
 final class OutputPump {
 
   private static final Logger log = LoggerFactory.getLogger(OutputPump.class);
-  private static final int BUFFER_SIZE = 64 * 1024;
+
+  /** A pipe holds 64 KiB on Linux, so one read never returns more. */
+  static final int BLOCK_SIZE = 64 * 1024;
+
+  /**
+   * How far (64 MiB, the default cap) the forwarder may fall behind before the reader waits for it
+   * and the command feels it: on a busy host a burst up to the cap never slows the build down.
+   * Bounds the memory one command's output can take; blocks are made only when needed.
+   */
+  static final int MAX_BLOCKS_IN_FLIGHT = 1024;
+
+  /** How often a followed spool file is read again once everything in it was read. */
+  static final Duration FOLLOW_POLL = Duration.ofMillis(10);
+
+  private static final Block END = new Block(null, 0);
+  private static final Block CAP_REACHED = new Block(null, 0);
 
   private final InputStream in;
   private final OutputSink sink;
   private final long maxBytes;
+  private final boolean follow;
+  private volatile boolean writerGone;
+  private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
+  private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final CountDownLatch forwarded = new CountDownLatch(1);
 
-  // Sink calls happen under this lock so that abandon() and finished() never race with a write
-  // from the pump thread.
-  private final Object sinkLock = new Object();
-  private volatile long totalBytes;
-  private long forwardedBytes;
-  private boolean truncationReported;
-  private boolean sinkFailed;
+  // Guards `abandoned`, so a block the reader enqueues after close() is never forwarded.
+  private final Object handOff = new Object();
   private boolean abandoned;
-  private boolean finishReported;
 
+  private volatile long totalBytes;
+  private int buffersMade; // guarded by spare
+
+  // Reader thread only.
+  private long handedOffBytes;
+  private boolean capReached;
+
+  // Forwarder thread only.
+  private long forwardedBytes;
+  private boolean sinkFailed;
+
+  /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
+    this(in, sink, maxBytes, false);
+  }
+
+  private OutputPump(InputStream in, OutputSink sink, long maxBytes, boolean follow) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
+    this.follow = follow;
   }
 
-  /** Starts pumping on a daemon thread, so a pipe that never closes cannot keep the JVM alive. */
+  /**
+   * A pump for a spool file that a command is writing: it ends once {@link #close} was called (the
+   * command and its group are gone) and the file was read to its end after that.
+   */
+  static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
+    return new OutputPump(spool, sink, maxBytes, true);
+  }
+
+  /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
   void start(String threadName) {
-    Thread thread = new Thread(this::pump, threadName);
-    thread.setDaemon(true);
-    thread.start();
+    Thread forwarder = new Thread(this::forward, threadName + "-forward");
+    forwarder.setDaemon(true);
+    forwarder.start();
+    Thread reader = new Thread(this::read, threadName);
+    reader.setDaemon(true);
+    reader.start();
   }
 
   /** Every byte read so far, forwarded or dropped. */
@@ -52,64 +103,133 @@ final class OutputPump {
   }
 
   /**
-   * Waits up to {@code wait} for the output to end, then stops forwarding for good and tells the
-   * sink {@link OutputSink#finished}. If the pipe is still open, the pump thread stays blocked in
-   * read until whoever holds the pipe closes it, but nothing it reads reaches the sink any more.
+   * Waits up to {@code wait} for the output to end, then for the forwarder to pass on what was
+   * read, and tells the sink {@link OutputSink#finished}. If the pipe is still open, the reader
+   * stays blocked in read until whoever holds the pipe closes it, but nothing it reads after this
+   * reaches the sink.
    *
    * @return whether the output ended within {@code wait}
    */
   boolean close(Duration wait) {
-    boolean endedInTime = awaitEnd(wait);
-    synchronized (sinkLock) {
-      abandoned = true;
-      if (!finishReported && !sinkFailed) {
-        finishReported = true;
-        long total = totalBytes;
-        notifySink(() -> sink.finished(total, total - forwardedBytes));
+    writerGone = true;
+    boolean endedInTime = awaitUninterruptibly(ended, wait);
+    synchronized (handOff) {
+      if (!abandoned) {
+        abandoned = true;
+        if (!endedInTime) {
+          filled.add(END);
+        }
       }
     }
+    // Bounded: at most MAX_BLOCKS_IN_FLIGHT blocks are queued, and the sink must not block.
+    awaitUninterruptibly(forwarded, null);
     return endedInTime;
   }
 
-  private boolean awaitEnd(Duration wait) {
-    try {
-      return ended.await(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ended.getCount() == 0;
-    }
-  }
-
-  private void pump() {
-    byte[] buf = new byte[BUFFER_SIZE];
+  private void read() {
     try (in) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
+      byte[] buf = null;
+      boolean lastLook = false;
+      while (!isAbandoned()) {
+        if (buf == null) {
+          buf = takeBuffer();
+        }
+        int n = in.read(buf);
+        if (n < 0) {
+          if (!follow || lastLook) {
+            break;
+          }
+          // Whatever the command wrote before close() said it is gone is read on this last look.
+          lastLook = writerGone;
+          if (!lastLook) {
+            TimeUnit.NANOSECONDS.sleep(FOLLOW_POLL.toNanos());
+          }
+          continue;
+        }
         totalBytes += n;
-        forward(buf, n);
+        int take = (int) Math.min(n, maxBytes - handedOffBytes);
+        if (take > 0) {
+          handedOffBytes += take;
+          handOff(new Block(buf, take));
+          buf = null;
+        }
+        if (take < n && !capReached) {
+          capReached = true;
+          handOff(CAP_REACHED);
+        }
       }
     } catch (IOException e) {
-      // The stream is closed when the process is destroyed; whatever was read has been forwarded.
+      // The stream is closed when the process is destroyed; whatever was read is handed off.
       log.debug("output pipe closed: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
+      // END first: once close() sees the output ended, END must already be queued.
+      handOff(END);
       ended.countDown();
     }
   }
 
-  private void forward(byte[] buf, int n) {
-    synchronized (sinkLock) {
-      if (abandoned || sinkFailed) {
-        return;
+  private boolean isAbandoned() {
+    synchronized (handOff) {
+      return abandoned;
+    }
+  }
+
+  private void handOff(Block block) {
+    synchronized (handOff) {
+      if (!abandoned) {
+        filled.add(block);
       }
-      int take = (int) Math.min(n, maxBytes - forwardedBytes);
-      if (take > 0) {
-        notifySink(() -> sink.write(buf, 0, take));
-        forwardedBytes += take;
+    }
+  }
+
+  /** A reused buffer, a new one while fewer than the limit exist, or else waits for one. */
+  private byte[] takeBuffer() throws InterruptedException {
+    synchronized (spare) {
+      while (spare.isEmpty()) {
+        if (buffersMade < MAX_BLOCKS_IN_FLIGHT) {
+          buffersMade++;
+          return new byte[BLOCK_SIZE];
+        }
+        spare.wait();
       }
-      if (take < n && !truncationReported) {
-        truncationReported = true;
-        notifySink(() -> sink.truncated(maxBytes));
+      return spare.pop();
+    }
+  }
+
+  private void recycle(byte[] buf) {
+    synchronized (spare) {
+      spare.push(buf);
+      spare.notifyAll();
+    }
+  }
+
+  private void forward() {
+    try {
+      while (true) {
+        Block block = takeUninterruptibly();
+        if (block == END) {
+          break;
+        }
+        if (sinkFailed) {
+          // keep taking blocks, so the reader never waits for a forwarder that gave up
+        } else if (block == CAP_REACHED) {
+          notifySink(() -> sink.truncated(maxBytes));
+        } else {
+          notifySink(() -> sink.write(block.data, 0, block.length));
+          forwardedBytes += block.length;
+        }
+        if (block.data != null) {
+          recycle(block.data);
+        }
       }
+      if (!sinkFailed) {
+        long total = totalBytes;
+        notifySink(() -> sink.finished(total, total - forwardedBytes));
+      }
+    } finally {
+      forwarded.countDown();
     }
   }
 
@@ -121,4 +241,46 @@ final class OutputPump {
       log.error("output sink failed; discarding the rest of the command's output", e);
     }
   }
+
+  private Block takeUninterruptibly() {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return filled.take();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Waits for {@code latch}, at most {@code wait} (null: no limit); keeps an interrupt pending. */
+  private static boolean awaitUninterruptibly(CountDownLatch latch, Duration wait) {
+    long deadline = wait == null ? 0 : System.nanoTime() + wait.toNanos();
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          if (wait == null) {
+            latch.await();
+            return true;
+          }
+          return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private record Block(byte[] data, int length) {}
 }

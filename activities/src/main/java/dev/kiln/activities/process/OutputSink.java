@@ -4,10 +4,11 @@ package dev.kiln.activities.process;
  * Receives a command's output (stdout and stderr merged, as a terminal would show them) as raw
  * bytes. Bytes are not decoded or split into lines: a chunk may end mid-line or mid-character.
  *
- * <p>The runner calls a sink from one thread at a time, in order, never concurrently. A sink should
- * not block for long and should not throw: while it blocks the command cannot write (the pipe fills
- * up); if it throws, the runner logs the error, stops forwarding and keeps draining the pipe so the
- * command still finishes.
+ * <p>The runner calls a sink from one thread at a time, in order, never concurrently, and not from
+ * the thread that reads the output: the command writes into a spool file and never waits for the
+ * sink; a sink that falls 64 MiB behind only makes the reader wait. A sink should not block for
+ * long and should not throw: if it throws, the runner logs the error and stops forwarding, and the
+ * command still runs to its end.
  */
 @FunctionalInterface
 public interface OutputSink {

@@ -53,17 +53,34 @@ final class ProcessGroup {
    * @return whether the group is gone
    */
   boolean terminate(Duration grace) {
+    return terminate(grace, null, KillObserver.NONE);
+  }
+
+  /**
+   * SIGTERM, then up to {@code grace} for the group to exit, then SIGKILL, telling {@code observer}
+   * each step.
+   *
+   * @param reason passed on to {@link KillObserver#terminateSent}
+   * @return whether the group is gone
+   */
+  boolean terminate(Duration grace, CancelReason reason, KillObserver observer) {
     if (!isAlive()) {
+      observer.groupGone();
       return true;
     }
     kill("-TERM");
+    observer.terminateSent(reason);
     if (awaitGone(grace)) {
+      observer.groupGone();
       return true;
     }
     log.info("process group {} still running {} after SIGTERM, sending SIGKILL", pgid, grace);
     kill("-KILL");
+    observer.killSent(grace);
     boolean gone = awaitGone(KILL_WAIT);
-    if (!gone) {
+    if (gone) {
+      observer.groupGone();
+    } else {
       log.warn("process group {} survived SIGKILL for {} (uninterruptible I/O?)", pgid, KILL_WAIT);
     }
     return gone;

@@ -1,8 +1,11 @@
 package dev.kiln.activities.process;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The command runs as {@code setsid bash -eo pipefail -c <command>} with exactly the
  *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged.
- *   <li>Output goes to an {@link OutputSink} from a pump thread, capped at {@link
- *       ProcessConfig#maxOutputBytes()}.
+ *   <li>Stdout and stderr go straight into a spool file in the temp directory, which a pump thread
+ *       follows and forwards to an {@link OutputSink}, capped at {@link
+ *       ProcessConfig#maxOutputBytes()}. The command never waits for Kiln: no pipe fills up while
+ *       the worker's JVM is busy (a GC pause, a loaded host), so a build writing hundreds of
+ *       megabytes runs nearly as fast as with its output thrown away. The spool grows with the
+ *       output and is deleted when the command ends.
  *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
  *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
  *       CancelReason#TIMEOUT}.
@@ -51,6 +58,7 @@ public final class ProcessRunner {
 
   private final ProcessConfig config;
   private final OutputSink sink;
+  private final KillObserver killObserver;
   private final AtomicBoolean ran = new AtomicBoolean();
   private final AtomicBoolean killing = new AtomicBoolean();
   private final CompletableFuture<Long> started = new CompletableFuture<>();
@@ -61,11 +69,49 @@ public final class ProcessRunner {
   private CancelReason cancelReason; // guarded by lock
   private ProcessGroup group; // guarded by lock
   private boolean mainExited; // guarded by lock
+  private Path spool; // set before the command starts
 
   /** A runner for {@code config} that sends the command's output to {@code sink}. */
   public ProcessRunner(ProcessConfig config, OutputSink sink) {
+    this(config, sink, KillObserver.NONE);
+  }
+
+  /**
+   * A runner for {@code config} that sends the command's output to {@code sink} and tells {@code
+   * killObserver} how the group is killed when it is (cancel, timeout, processes left behind).
+   */
+  public ProcessRunner(ProcessConfig config, OutputSink sink, KillObserver killObserver) {
     this.config = Objects.requireNonNull(config, "config");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.killObserver = failSafe(Objects.requireNonNull(killObserver, "killObserver"));
+  }
+
+  /** An observer that fails must not stop the kill half-way: its failures are only logged. */
+  private static KillObserver failSafe(KillObserver observer) {
+    return new KillObserver() {
+      @Override
+      public void terminateSent(CancelReason reason) {
+        quietly(() -> observer.terminateSent(reason));
+      }
+
+      @Override
+      public void killSent(Duration grace) {
+        quietly(() -> observer.killSent(grace));
+      }
+
+      @Override
+      public void groupGone() {
+        quietly(observer::groupGone);
+      }
+
+      private void quietly(Runnable call) {
+        try {
+          call.run();
+        } catch (RuntimeException e) {
+          log.warn("kill observer failed", e);
+        }
+      }
+    };
   }
 
   /** Runs the command and blocks until it and its whole process group are gone. */
@@ -112,7 +158,15 @@ public final class ProcessRunner {
   }
 
   private ProcessExit supervise(Process process, TickingWait waiting) {
-    OutputPump pump = new OutputPump(process.getInputStream(), sink, config.maxOutputBytes());
+    OutputPump pump;
+    try {
+      pump =
+          OutputPump.following(new FileInputStream(spool.toFile()), sink, config.maxOutputBytes());
+    } catch (IOException e) {
+      // The file was made a moment ago; losing it now means the host is in trouble, not the build.
+      log.error("cannot read the output spool {}; the command's output is lost", spool, e);
+      pump = new OutputPump(InputStream.nullInputStream(), sink, config.maxOutputBytes());
+    }
     pump.start("kiln-output-" + process.pid());
     try {
       waiting.await(process.onExit(), config.timeout());
@@ -223,7 +277,15 @@ public final class ProcessRunner {
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().clear();
       builder.environment().putAll(config.env());
-      Process process = builder.start();
+      spool = Files.createTempFile("kiln-output-", ".log");
+      builder.redirectOutput(spool.toFile());
+      Process process;
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        deleteSpool();
+        throw e;
+      }
       group = new ProcessGroup(process.pid());
       awaitOwnGroup(process);
       writePidFile(group);
@@ -290,11 +352,12 @@ public final class ProcessRunner {
     if (!killing.compareAndSet(false, true)) {
       return;
     }
+    CancelReason reason = cancelReason().orElse(null);
     Thread killer =
         new Thread(
             () -> {
               try {
-                target.terminate(config.gracePeriod());
+                target.terminate(config.gracePeriod(), reason, killObserver);
               } catch (RuntimeException e) {
                 log.error("cannot kill {}", target, e);
               } finally {
@@ -306,10 +369,10 @@ public final class ProcessRunner {
   }
 
   /**
-   * Stops reading output once the group is gone. Normally the pipe is closed by then; but a process
-   * that escaped the group (setsid, a daemonizing tool) may hold it open for hours, and waiting for
-   * it would hang the build after the command finished. As buildkite's waitDelay does, wait a
-   * bounded time for the last buffered bytes, then give up on the pipe.
+   * Stops reading output once the group is gone: the spool is read to its end, then deleted. A
+   * process that escaped the group (setsid, a daemonizing tool) may still be writing into it, and
+   * following it would hang the build after the command finished. As buildkite's waitDelay does,
+   * read for a bounded time, then give up on it.
    */
   private void finishOutput(OutputPump pump) {
     if (!pump.close(config.outputWaitDelay())) {
@@ -321,6 +384,15 @@ public final class ProcessRunner {
     }
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());
+    }
+    deleteSpool();
+  }
+
+  private void deleteSpool() {
+    try {
+      Files.deleteIfExists(spool);
+    } catch (IOException e) {
+      log.warn("cannot delete the output spool {}: {}", spool, e.toString());
     }
   }
 

@@ -27,6 +27,15 @@ public final class FirstErrorCollector {
   /** Lines are cut here: one minified-JavaScript line must not eat the memory budget. */
   static final int MAX_LINE_LENGTH = 2000;
 
+  /** Bytes kept of a line being assembled: {@link #MAX_LINE_LENGTH} characters at most. */
+  private static final int MAX_LINE_BYTES = MAX_LINE_LENGTH * 4;
+
+  /**
+   * How much of the latest run of skipped lines is kept (at least; up to twice as much): room for
+   * the tail's lines unless the run ends in more than this of blank or noise lines.
+   */
+  private static final int SKIPPED_WINDOW = 16 * 1024;
+
   /** javac prints source line and caret between the error and its {@code symbol:}. */
   private static final int FOLLOW_UP_LINES = 4;
 
@@ -36,6 +45,8 @@ public final class FirstErrorCollector {
   private final WorkspacePaths paths;
   private final Deque<String> tail = new ArrayDeque<>();
   private final ByteArrayOutputStream partialLine = new ByteArrayOutputStream();
+  private final byte[] skipped = new byte[2 * SKIPPED_WINDOW];
+  private int skippedLength;
   private Candidate best;
   private Candidate pending;
 
@@ -48,21 +59,96 @@ public final class FirstErrorCollector {
 
   /** Feeds raw output; lines are split on {@code \n} and decoded as UTF-8. */
   public void acceptBytes(byte[] buf, int off, int len) {
-    // Whole runs between newlines at a time: this sees every byte a build prints.
+    // This sees every byte a build prints, so most lines take a fast path: a line no pattern can
+    // match (no ':', no "npm "), while no error waits for its follow-up lines, only matters if it
+    // ends up among the last lines; it is kept as bytes and decoded only if it does.
     int end = off + len;
     int start = off;
+    int runStart = off;
+    boolean suspect = false;
     for (int i = off; i < end; i++) {
-      if (buf[i] == '\n') {
-        appendToLine(buf, start, i - start);
-        flushPartialLine();
+      byte b = buf[i];
+      if (b == '\n') {
+        boolean skippable =
+            !suspect && pending == null && partialLine.size() == 0 && i - start <= MAX_LINE_BYTES;
+        if (!skippable) {
+          skipRun(buf, runStart, start);
+          appendToLine(buf, start, i - start);
+          flushPartialLine();
+          runStart = i + 1;
+        }
         start = i + 1;
+        suspect = false;
+      } else if (b == ':' || (b == ' ' && isNpmBefore(buf, start, i))) {
+        suspect = true;
       }
     }
+    skipRun(buf, runStart, start);
     appendToLine(buf, start, end - start);
   }
 
+  private static boolean isNpmBefore(byte[] buf, int lineStart, int space) {
+    return space - 3 >= lineStart
+        && buf[space - 3] == 'n'
+        && buf[space - 2] == 'p'
+        && buf[space - 1] == 'm';
+  }
+
+  /** Keeps the end of a run of skipped whole lines, in case they turn out to be the last ones. */
+  private void skipRun(byte[] buf, int from, int to) {
+    if (to <= from) {
+      return;
+    }
+    if (to - from > SKIPPED_WINDOW) {
+      from = lineStartAtOrAfter(buf, to - SKIPPED_WINDOW, from);
+      skippedLength = 0;
+    }
+    int length = to - from;
+    if (skippedLength + length > skipped.length) {
+      int keep = skipped.length - length;
+      int cut = lineStartAtOrAfter(skipped, skippedLength - keep, 0);
+      System.arraycopy(skipped, cut, skipped, 0, skippedLength - cut);
+      skippedLength -= cut;
+    }
+    System.arraycopy(buf, from, skipped, skippedLength, length);
+    skippedLength += length;
+  }
+
+  private static int lineStartAtOrAfter(byte[] buf, int position, int floor) {
+    int p = Math.max(position, floor);
+    while (p > floor && buf[p - 1] != '\n') {
+      p++;
+    }
+    return p;
+  }
+
+  /**
+   * Remembers the skipped lines as {@link #acceptLine} would have: only the last few non-noise ones
+   * can still be in the tail, so only they are decoded.
+   */
+  private void catchUpSkipped() {
+    if (skippedLength == 0) {
+      return;
+    }
+    Deque<String> last = new ArrayDeque<>();
+    int end = skippedLength - 1; // the '\n' of the last line
+    while (end >= 0 && last.size() < TAIL_LINES) {
+      int start = end;
+      while (start > 0 && skipped[start - 1] != '\n') {
+        start--;
+      }
+      String line = clean(new String(skipped, start, end - start, StandardCharsets.UTF_8));
+      if (!ErrorPatterns.isNoise(line)) {
+        last.addFirst(line.strip());
+      }
+      end = start - 1;
+    }
+    skippedLength = 0;
+    last.forEach(this::remember);
+  }
+
   private void appendToLine(byte[] buf, int off, int len) {
-    int room = MAX_LINE_LENGTH * 4 - partialLine.size();
+    int room = MAX_LINE_BYTES - partialLine.size();
     if (len > 0 && room > 0) {
       partialLine.write(buf, off, Math.min(len, room));
     }
@@ -70,6 +156,7 @@ public final class FirstErrorCollector {
 
   /** Feeds one line of output, without its line terminator. */
   public void acceptLine(String rawLine) {
+    catchUpSkipped();
     String line = clean(rawLine);
     if (pending != null) {
       absorb(pending, line);
@@ -90,6 +177,7 @@ public final class FirstErrorCollector {
    * non-blank lines. Call it once the output has ended: an unterminated last line counts as a line.
    */
   public Optional<ErrorExcerpt> result() {
+    catchUpSkipped();
     flushPartialLine();
     settle();
     if (best != null) {
@@ -100,6 +188,7 @@ public final class FirstErrorCollector {
 
   /** The last non-blank, non-noise lines of output, oldest first, colour codes removed. */
   public List<String> lastLines() {
+    catchUpSkipped();
     flushPartialLine();
     return List.copyOf(tail);
   }

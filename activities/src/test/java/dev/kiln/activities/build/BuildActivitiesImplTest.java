@@ -178,6 +178,30 @@ class BuildActivitiesImplTest {
     assertThatThrownBy(running::join).hasRootCauseInstanceOf(CanceledFailure.class);
     assertThat(runningNotZombie(child)).as("SIGTERM-ignoring child still running").isFalse();
     await().until(() -> api.log("kiln").contains("cancelled: process group killed"));
+    assertThat(api.log("kiln"))
+        .containsSubsequence(
+            "cancelling: SIGTERM sent (cancelled by the workflow)\n",
+            "SIGKILL sent after 2s grace\n",
+            "process group gone\n",
+            "cancelled: process group killed");
+  }
+
+  @Test
+  void aCommandThatStopsOnSigtermIsConfirmedGoneWithoutASigkill() throws Exception {
+    Path marker = workspace.resolve("started");
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () -> activities.compile(compile(new CommandStep("touch started; sleep 300", 600))));
+    await().until(() -> Files.exists(marker));
+
+    env.requestCancelActivity();
+
+    assertThatThrownBy(running::join).hasRootCauseInstanceOf(CanceledFailure.class);
+    await().until(() -> api.log("kiln").contains("process group gone"));
+    assertThat(api.log("kiln"))
+        .containsSubsequence(
+            "cancelling: SIGTERM sent (cancelled by the workflow)\n", "process group gone\n")
+        .doesNotContain("SIGKILL");
   }
 
   @Test

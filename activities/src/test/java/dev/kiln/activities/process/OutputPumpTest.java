@@ -1,15 +1,23 @@
 package dev.kiln.activities.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The cap and the give-up logic, on in-memory streams. */
 class OutputPumpTest {
@@ -41,6 +49,94 @@ class OutputPumpTest {
     assertThat(sink.finishes())
         .singleElement()
         .satisfies(f -> assertThat(f).containsExactly(300_000, 199_999));
+  }
+
+  @Test
+  void theReaderKeepsDrainingWhileTheSinkIsBusyAndNothingIsLostOrReordered() throws Exception {
+    CountDownLatch sinkBusy = new CountDownLatch(1);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    OutputSink slow =
+        (buf, off, len) -> {
+          awaitQuietly(sinkBusy);
+          received.write(buf, off, len);
+        };
+    byte[] data = bytes(4 * 1024 * 1024);
+    OutputPump pump = new OutputPump(new ByteArrayInputStream(data), slow, Long.MAX_VALUE);
+    pump.start("test-pump");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pump.totalBytes() == data.length);
+    sinkBusy.countDown();
+
+    assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
+    assertThat(received.toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void aSinkThatFallsTooFarBehindHoldsTheReaderBackAtTheInFlightLimit() {
+    CountDownLatch sinkBusy = new CountDownLatch(1);
+    OutputSink stuck = (buf, off, len) -> awaitQuietly(sinkBusy);
+    long limit = (long) OutputPump.BLOCK_SIZE * OutputPump.MAX_BLOCKS_IN_FLIGHT;
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            return 0;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            return len;
+          }
+        };
+    OutputPump pump = new OutputPump(endless, stuck, Long.MAX_VALUE);
+    pump.start("test-pump");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pump.totalBytes() >= limit);
+    long heldAt = pump.totalBytes();
+    sleep(Duration.ofMillis(200));
+
+    assertThat(pump.totalBytes()).isEqualTo(heldAt).isLessThanOrEqualTo(limit);
+    sinkBusy.countDown();
+  }
+
+  @Test
+  void aFollowedSpoolFileIsReadAsItGrowsAndToItsEndOnceTheWriterIsGone(@TempDir Path dir)
+      throws Exception {
+    Path spool = dir.resolve("spool.log");
+    Files.writeString(spool, "first\n");
+    OutputPump pump =
+        OutputPump.following(new FileInputStream(spool.toFile()), sink, Long.MAX_VALUE);
+    pump.start("test-pump");
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.text().equals("first\n"));
+
+    Files.writeString(spool, "second\n", StandardOpenOption.APPEND);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sink.text().equals("first\nsecond\n"));
+    Files.writeString(spool, "last words", StandardOpenOption.APPEND);
+
+    assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
+    assertThat(sink.text()).isEqualTo("first\nsecond\nlast words");
+    assertThat(sink.finishes())
+        .singleElement()
+        .satisfies(f -> assertThat(f).containsExactly(23, 0));
+  }
+
+  @Test
+  void aFollowedSpoolFileThatNeverStopsGrowingIsGivenUpAfterTheWait(@TempDir Path dir)
+      throws Exception {
+    Path spool = dir.resolve("spool.log");
+    Files.writeString(spool, "x".repeat(1000));
+    InputStream endless =
+        new FileInputStream(spool.toFile()) {
+          @Override
+          public int read(byte[] b) {
+            return b.length;
+          }
+        };
+    OutputPump pump = OutputPump.following(endless, sink, 1000);
+    pump.start("test-pump");
+
+    assertThat(pump.close(Duration.ofMillis(300))).isFalse();
+    assertThat(sink.finishes()).hasSize(1);
   }
 
   @Test
@@ -83,6 +179,22 @@ class OutputPumpTest {
     pump.start("test-pump");
     assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
     return pump;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static byte[] bytes(int n) {

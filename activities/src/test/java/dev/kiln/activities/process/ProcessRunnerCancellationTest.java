@@ -64,6 +64,64 @@ class ProcessRunnerCancellationTest {
   }
 
   @Test
+  void theKillObserverHearsSigtermThenSigkillAfterTheGraceThenTheGroupGone() throws Exception {
+    List<String> steps = new CopyOnWriteArrayList<>();
+    ProcessRunner runner =
+        new ProcessRunner(config(fakeTool("forks-grandchild")), sink, recording(steps));
+    CompletableFuture<ProcessExit> exit = runInBackground(runner);
+    awaitReady();
+
+    runner.cancel(CancelReason.WORKFLOW_CANCELLED);
+    exit.get(GRACE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
+
+    assertThat(steps).containsExactly("TERM cancelled by the workflow", "KILL after PT1S", "gone");
+  }
+
+  @Test
+  void theKillObserverHearsNoSigkillWhenSigtermSuffices() throws Exception {
+    List<String> steps = new CopyOnWriteArrayList<>();
+    ProcessConfig config = config("echo ready; sleep 600").withGracePeriod(Duration.ofSeconds(30));
+    ProcessRunner runner = new ProcessRunner(config, sink, recording(steps));
+    CompletableFuture<ProcessExit> exit = runInBackground(runner);
+    awaitReady();
+
+    runner.cancel(CancelReason.TIMEOUT);
+    exit.get(10, TimeUnit.SECONDS);
+
+    assertThat(steps).containsExactly("TERM exceeded its timeout", "gone");
+  }
+
+  @Test
+  void theKillObserverHearsNoReasonWhenOnlyLeftoversAreKilled() {
+    List<String> steps = new CopyOnWriteArrayList<>();
+    ProcessRunner runner = new ProcessRunner(config("sleep 600 &"), sink, recording(steps));
+
+    runner.run();
+
+    assertThat(steps).containsExactly("TERM null", "gone");
+  }
+
+  @Test
+  void aFailingKillObserverDoesNotStopTheKill() throws Exception {
+    KillObserver broken =
+        new KillObserver() {
+          @Override
+          public void terminateSent(CancelReason reason) {
+            throw new IllegalStateException("log closed");
+          }
+        };
+    ProcessRunner runner = new ProcessRunner(config(fakeTool("forks-grandchild")), sink, broken);
+    CompletableFuture<ProcessExit> exit = runInBackground(runner);
+    awaitReady();
+
+    runner.cancel(CancelReason.WORKFLOW_CANCELLED);
+
+    assertThat(exit.get(GRACE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS).exitCode())
+        .isEqualTo(137);
+    assertThat(groupMembers(runner.started().get())).isEmpty();
+  }
+
+  @Test
   void cancelStopsACooperativeCommandWithoutWaitingForTheGracePeriod() throws Exception {
     ProcessConfig config = config(fakeTool("slow")).withGracePeriod(Duration.ofSeconds(30));
     ProcessRunner runner = new ProcessRunner(config, sink);
@@ -218,6 +276,25 @@ class ProcessRunnerCancellationTest {
     exit.get(10, TimeUnit.SECONDS);
 
     assertThat(pidFile).doesNotExist();
+  }
+
+  private static KillObserver recording(List<String> steps) {
+    return new KillObserver() {
+      @Override
+      public void terminateSent(CancelReason reason) {
+        steps.add("TERM " + reason);
+      }
+
+      @Override
+      public void killSent(Duration grace) {
+        steps.add("KILL after " + grace);
+      }
+
+      @Override
+      public void groupGone() {
+        steps.add("gone");
+      }
+    };
   }
 
   private CompletableFuture<ProcessExit> runInBackground(ProcessRunner runner) {

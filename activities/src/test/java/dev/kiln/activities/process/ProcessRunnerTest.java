@@ -142,6 +142,31 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void outputGoesToASpoolFileThatIsDeletedWhenTheCommandEnds() {
+    ProcessExit exit = run("readlink /proc/self/fd/1; readlink /proc/self/fd/2");
+
+    assertThat(exit.succeeded()).isTrue();
+    List<String> targets = sink.text().lines().toList();
+    assertThat(targets).hasSize(2).allMatch(t -> t.equals(targets.get(0)));
+    Path spool = Path.of(targets.get(0));
+    assertThat(spool.getFileName().toString()).startsWith("kiln-output-").endsWith(".log");
+    assertThat(spool).doesNotExist();
+  }
+
+  @Test
+  void outputWrittenInPiecesWithPausesArrivesWholeAndInOrder() {
+    ProcessExit exit =
+        run("for i in $(seq 20); do printf 'piece %d\\n' $i; sleep 0.02; done; printf tail");
+
+    assertThat(exit.succeeded()).isTrue();
+    StringBuilder expected = new StringBuilder();
+    for (int i = 1; i <= 20; i++) {
+      expected.append("piece ").append(i).append('\n');
+    }
+    assertThat(sink.text()).isEqualTo(expected + "tail");
+  }
+
+  @Test
   void tickIsCalledRepeatedlyWhileTheCommandRuns() {
     AtomicInteger ticks = new AtomicInteger();
     ProcessRunner runner = new ProcessRunner(config("sleep 1"), sink);

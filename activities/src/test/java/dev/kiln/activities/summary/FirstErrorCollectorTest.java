@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.activities.summary.ErrorExcerpt.Kind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,57 @@ class FirstErrorCollectorTest {
       bytes("Downloading 10%\rDownloading 100%\r\u001b[31mfoo.c:1:1: error: boom\u001b[0m\r\n");
 
       assertThat(text()).isEqualTo("foo.c:1:1: error: boom");
+    }
+
+    @Test
+    void rawBytesInAnyWriteSizesGiveWhatTheSameLinesGiveOneByOne() {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 5_000; i++) {
+        lines.add("\u001b[32mcompiling unit " + i + " of 5000\u001b[0m");
+        if (i % 997 == 0) {
+          lines.add("[INFO] step " + i);
+          lines.add("");
+        }
+      }
+      lines.addAll(
+          List.of(
+              "npm warn deprecated left-pad",
+              "src/main.rs says hello",
+              "error: could not find `Cargo.toml` in the workspace",
+              "  --> src/main.rs:2:13",
+              "the end of it",
+              "[INFO] ----"));
+      FirstErrorCollector lineByLine = new FirstErrorCollector(null);
+      lines.forEach(lineByLine::acceptLine);
+      byte[] data = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+
+      for (int writeSize : new int[] {1, 7, 100, 4096, 65_536, data.length}) {
+        FirstErrorCollector raw = new FirstErrorCollector(null);
+        for (int off = 0; off < data.length; off += writeSize) {
+          raw.acceptBytes(data, off, Math.min(writeSize, data.length - off));
+        }
+
+        assertThat(raw.result()).as("writes of %d", writeSize).isEqualTo(lineByLine.result());
+        assertThat(raw.lastLines()).as("writes of %d", writeSize).isEqualTo(lineByLine.lastLines());
+      }
+    }
+
+    @Test
+    void theTailComesFromTheLastLinesEvenAfterMegabytesWithoutAColon() {
+      bytes("step one: done\n");
+      byte[] noise = "compiling module 1234 of 9999 ....\n".getBytes(StandardCharsets.UTF_8);
+      for (int i = 0; i < 100_000; i++) {
+        collector.acceptBytes(noise, 0, noise.length);
+      }
+      bytes("almost\nlast words\n\n");
+
+      assertThat(collector.lastLines())
+          .containsExactly(
+              "compiling module 1234 of 9999 ....",
+              "compiling module 1234 of 9999 ....",
+              "compiling module 1234 of 9999 ....",
+              "almost",
+              "last words");
     }
 
     @Test
