@@ -4,7 +4,11 @@ import dev.kiln.workflows.activities.TestCounts;
 import java.time.Instant;
 import java.util.List;
 
-/** {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field. */
+/**
+ * {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field, plus where it runs: {@code
+ * host} (the host of its latest attempt, once fetched) and {@code restarts}, one entry each time it
+ * started over because its host was lost.
+ */
 public record RunView(
     long runId,
     String repo,
@@ -27,7 +31,9 @@ public record RunView(
     String cancelledBy,
     List<Gate> gates,
     List<Artifact> artifacts,
-    Temporal temporal) {
+    Temporal temporal,
+    String host,
+    List<Restart> restarts) {
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports
@@ -42,6 +48,12 @@ public record RunView(
       String logRef) {}
 
   public record Artifact(String path, long size, String sha256) {}
+
+  /**
+   * @param note {@code restarted on <host>: previous host lost (<previous host>)}
+   */
+  public record Restart(
+      int attempt, String host, String previousHost, String note, Instant restartedAt) {}
 
   /**
    * @param runId Temporal's run id of the workflow execution; {@code null} until it started

@@ -24,12 +24,15 @@ public class RunViews {
   private final GateRunRepository gates;
   private final ArtifactRepository artifacts;
   private final TemporalLinks links;
+  private final RunRestartRepository restarts;
 
   public RunViews(
       RunRepository runs,
       GateRunRepository gates,
       ArtifactRepository artifacts,
-      TemporalLinks links) {
+      TemporalLinks links,
+      RunRestartRepository restarts) {
+    this.restarts = restarts;
     this.runs = runs;
     this.gates = gates;
     this.artifacts = artifacts;
@@ -65,7 +68,14 @@ public class RunViews {
         run.cancelledBy(),
         gateViews,
         artifactViews,
-        temporal(run));
+        temporal(run),
+        run.host(),
+        restarts.findByRun(id).stream()
+            .map(
+                r ->
+                    new RunView.Restart(
+                        r.attempt(), r.host(), r.previousHost(), r.note(), r.restartedAt()))
+            .toList());
   }
 
   /**

@@ -256,6 +256,8 @@ class CancelControllerTest {
         cancelledBy,
         List.of(),
         List.of(),
-        new RunView.Temporal("kiln-run-" + id, null, null));
+        new RunView.Temporal("kiln-run-" + id, null, null),
+        null,
+        List.of());
   }
 }
