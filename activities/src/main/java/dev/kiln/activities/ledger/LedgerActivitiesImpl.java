@@ -7,6 +7,7 @@ import dev.kiln.workflows.RunOutcome;
 import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.GateSpec;
 import java.util.HashMap;
@@ -56,6 +57,16 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     body.put("summary", update.summary());
     body.put("tests", tests(update.tests()));
     api.post(run(runId) + "/gates/" + update.name(), body);
+  }
+
+  @Override
+  public void restarted(RunRestart restart) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("attempt", restart.attempt());
+    body.put("host", restart.host());
+    body.put("previous_host", restart.previousHost());
+    body.put("log_seq", restart.logSeq());
+    api.post(run(restart.runId()) + "/restarted", body);
   }
 
   @Override

@@ -9,6 +9,7 @@ import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.GateSpec;
 import java.io.IOException;
@@ -95,6 +96,18 @@ class LedgerActivitiesImplTest {
     assertThat(received.get("/internal/runs/42/resolved"))
         .contains("\"sha\":\"9f1c\"", "\"plan_origin\":\"kiln.yaml\"")
         .containsPattern("\"gates\":\\[\\{[^]]*\"unit\"[^]]*\\},\\{[^]]*\"lint\"");
+  }
+
+  @Test
+  void restartCarriesBothHostsTheAttemptAndTheLogPosition() {
+    ledger.restarted(new RunRestart(42, 2, "host-b", "host-a", 3_000_000L));
+
+    assertThat(received.get("/internal/runs/42/restarted"))
+        .contains(
+            "\"attempt\":2",
+            "\"host\":\"host-b\"",
+            "\"previous_host\":\"host-a\"",
+            "\"log_seq\":3000000");
   }
 
   @Test

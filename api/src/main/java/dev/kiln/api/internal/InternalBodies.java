@@ -41,6 +41,9 @@ final class InternalBodies {
 
   record Supersede(Long supersededBy, String failureSummary) {}
 
+  /** {@code POST /internal/runs/{id}/restarted}. */
+  record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   record LogBatch(List<Chunk> chunks) {}
 

@@ -6,6 +6,7 @@ import dev.kiln.api.internal.InternalBodies.GateChange;
 import dev.kiln.api.internal.InternalBodies.PhaseChange;
 import dev.kiln.api.internal.InternalBodies.PlannedGate;
 import dev.kiln.api.internal.InternalBodies.Resolved;
+import dev.kiln.api.internal.InternalBodies.Restarted;
 import dev.kiln.api.internal.InternalBodies.Supersede;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.web.ApiException;
@@ -24,7 +25,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The run ledger half of docs/internal-api.md: phase, resolved, gates, finish. */
+/** The run ledger half of docs/internal-api.md: phase, resolved, restarted, gates, finish. */
 @RestController
 class InternalRunsController {
 
@@ -86,6 +87,27 @@ class InternalRunsController {
       throw ApiException.badRequest("superseded_by: must be the id of another run");
     }
     return new FinishAnswer(ledger.superseded(runId, body.supersededBy()));
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_RESTARTED, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void restarted(@PathVariable String id, @RequestBody Restarted body) {
+    if (body.attempt() == null || body.attempt() < 2) {
+      throw ApiException.badRequest("attempt: must be 2 or more (the first restart is attempt 2)");
+    }
+    if (body.logSeq() == null || body.logSeq() < 0) {
+      throw ApiException.badRequest("log_seq: must be a sequence number, 0 or more");
+    }
+    String host = InternalInput.text(body.host(), 255);
+    if (host == null || host.isBlank()) {
+      throw ApiException.badRequest("host: must name the host the run restarted on");
+    }
+    ledger.restarted(
+        RunIds.parse(id),
+        body.attempt(),
+        host,
+        InternalInput.text(body.previousHost(), 255),
+        body.logSeq());
   }
 
   private static List<GateRunRepository.PlannedGate> plannedGates(List<PlannedGate> gates) {

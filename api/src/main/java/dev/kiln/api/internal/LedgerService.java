@@ -1,14 +1,19 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.logs.LogChunk;
+import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.runs.RunRestartRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +32,32 @@ public class LedgerService {
 
   private final RunRepository runs;
   private final GateRunRepository gates;
+  private final RunRestartRepository restarts;
+  private final LogIngest logs;
 
-  public LedgerService(RunRepository runs, GateRunRepository gates) {
+  public LedgerService(
+      RunRepository runs, GateRunRepository gates, RunRestartRepository restarts, LogIngest logs) {
     this.runs = runs;
     this.gates = gates;
+    this.restarts = restarts;
+    this.logs = logs;
+  }
+
+  /**
+   * Records that the run started over on {@code host} after losing {@code previousHost}: a restart
+   * in the run view, and the note as a {@value LogIngest#STEP} line at {@code logSeq}, between the
+   * two attempts' lines. Both are idempotent, so a retried report changes nothing.
+   */
+  @Transactional
+  public void restarted(long runId, int attempt, String host, String previousHost, long logSeq) {
+    if (!runs.exists(runId)) {
+      throw ApiException.runNotFound(runId);
+    }
+    if (restarts.record(runId, attempt, host, previousHost)) {
+      log.info("run {} restarted on {} (attempt {}): {} lost", runId, host, attempt, previousHost);
+    }
+    byte[] line = (RunRestart.note(host, previousHost) + "\n").getBytes(StandardCharsets.UTF_8);
+    logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0, line, null)));
   }
 
   /** Ignored once the run is terminal. */

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field, plus {@code
  * waiting_reason}: why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no
- * worker polls kiln-build-riscv64"); null unless the run is queued.
+ * worker polls kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host}
+ * (the host of its latest attempt, once fetched) and {@code restarts}, one entry each time it
+ * started over because its host was lost.
  */
 public record RunView(
     long runId,
@@ -32,7 +34,9 @@ public record RunView(
     String waitingReason,
     List<Gate> gates,
     List<Artifact> artifacts,
-    Temporal temporal) {
+    Temporal temporal,
+    String host,
+    List<Restart> restarts) {
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports
@@ -47,6 +51,12 @@ public record RunView(
       String logRef) {}
 
   public record Artifact(String path, long size, String sha256) {}
+
+  /**
+   * @param note {@code restarted on <host>: previous host lost (<previous host>)}
+   */
+  public record Restart(
+      int attempt, String host, String previousHost, String note, Instant restartedAt) {}
 
   /**
    * @param runId Temporal's run id of the workflow execution; {@code null} until it started

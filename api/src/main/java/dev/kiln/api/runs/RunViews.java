@@ -28,13 +28,16 @@ public class RunViews {
   private final ArtifactRepository artifacts;
   private final TemporalLinks links;
   private final QueueService queue;
+  private final RunRestartRepository restarts;
 
   public RunViews(
       RunRepository runs,
       GateRunRepository gates,
       ArtifactRepository artifacts,
       TemporalLinks links,
-      QueueService queue) {
+      QueueService queue,
+      RunRestartRepository restarts) {
+    this.restarts = restarts;
     this.runs = runs;
     this.gates = gates;
     this.artifacts = artifacts;
@@ -72,7 +75,14 @@ public class RunViews {
         waitingReason(run),
         gateViews,
         artifactViews,
-        temporal(run));
+        temporal(run),
+        run.host(),
+        restarts.findByRun(id).stream()
+            .map(
+                r ->
+                    new RunView.Restart(
+                        r.attempt(), r.host(), r.previousHost(), r.note(), r.restartedAt()))
+            .toList());
   }
 
   /**

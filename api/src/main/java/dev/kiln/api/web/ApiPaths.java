@@ -21,6 +21,7 @@ public final class ApiPaths {
   public static final String INTERNAL_GATE = INTERNAL_RUN + "/gates/{name}";
   public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
   public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
+  public static final String INTERNAL_RESTARTED = INTERNAL_RUN + "/restarted";
   public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
   public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";

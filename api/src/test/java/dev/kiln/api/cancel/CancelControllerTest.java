@@ -257,6 +257,8 @@ class CancelControllerTest {
         null,
         List.of(),
         List.of(),
-        new RunView.Temporal("kiln-run-" + id, null, null));
+        new RunView.Temporal("kiln-run-" + id, null, null),
+        null,
+        List.of());
   }
 }

@@ -112,6 +112,9 @@ class RunCancelIT {
     public void resolved(RunResolved resolved) {}
 
     @Override
+    public void restarted(dev.kiln.workflows.activities.RunRestart restart) {}
+
+    @Override
     public void gateChanged(long runId, GateUpdate update) {}
 
     @Override

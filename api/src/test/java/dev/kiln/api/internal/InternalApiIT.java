@@ -264,6 +264,55 @@ class InternalApiIT {
   }
 
   @Test
+  void restartIsListedOnceInTheRunViewAndNotedInTheLogBetweenTheAttempts() throws Exception {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+    post(
+        run + "/logs",
+        """
+        {"chunks": [{"seq": 1000000, "step": "kiln", "offset": 0,
+                     "data": "ZmV0Y2ggb24gaG9zdC1hCg=="},
+                    {"seq": 4000000, "step": "kiln", "offset": 0,
+                     "data": "ZmV0Y2ggb24gaG9zdC1iCg=="}]}
+        """);
+    String restart =
+        """
+        {"attempt": 2, "host": "host-b", "previous_host": "host-a", "log_seq": 3000000}
+        """;
+
+    HttpResponse<String> first = post(run + "/restarted", restart);
+    HttpResponse<String> retried = post(run + "/restarted", restart);
+
+    assertThat(first.statusCode()).isEqualTo(204);
+    assertThat(retried.statusCode()).isEqualTo(204);
+    JsonNode restarts = Http.json(http.get("/runs/" + id)).path("restarts");
+    assertThat(restarts).hasSize(1);
+    assertThat(restarts.get(0).path("note").asString())
+        .isEqualTo("restarted on host-b: previous host lost (host-a)");
+    assertThat(restarts.get(0).path("attempt").asInt()).isEqualTo(2);
+    assertThat(http.get("/runs/" + id + "/logs").body())
+        .containsSubsequence(
+            "fetch on host-a",
+            "restarted on host-b: previous host lost (host-a)",
+            "fetch on host-b")
+        .containsOnlyOnce("restarted on host-b");
+  }
+
+  @Test
+  void restartOfTheFirstAttemptIsABadRequest() {
+    long id = queuedRun();
+
+    HttpResponse<String> response =
+        post(
+            "/internal/runs/" + id + "/restarted",
+            "{\"attempt\": 1, \"host\": \"host-b\", \"previous_host\": null, \"log_seq\": 5}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+  }
+
+  @Test
   void supersedeEndsTheRunAbortedNamingTheNewerRunAndClosesItsGates() throws Exception {
     long older = queuedRun();
     long newer = queuedRun();

@@ -53,7 +53,8 @@ class RunListingIT {
             new GateRunRepository(jdbc),
             new ArtifactRepository(jdbc),
             new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
-            queue(jdbc));
+            queue(jdbc),
+            new RunRestartRepository(jdbc));
     ids.add(runs.insert(newRun(APP, "main", "x86_64")).orElseThrow()); // 0
     ids.add(runs.insert(newRun(APP, "main", "aarch64")).orElseThrow()); // 1
     ids.add(runs.insert(newRun(APP, "feature/x", "x86_64", "17", null)).orElseThrow()); // 2
@@ -150,7 +151,8 @@ class RunListingIT {
             new GateRunRepository(own),
             new ArtifactRepository(own),
             new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
-            queue(own));
+            queue(own),
+            new RunRestartRepository(own));
     String odd = "git+ssh://h/a&b=c.git";
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();

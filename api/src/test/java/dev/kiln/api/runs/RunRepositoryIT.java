@@ -65,7 +65,7 @@ class RunRepositoryIT {
                 .query(String.class)
                 .list())
         .containsExactlyInAnyOrder(
-            "runs", "gate_runs", "run_log_chunks", "artifacts", "build_hosts");
+            "runs", "gate_runs", "run_log_chunks", "artifacts", "build_hosts", "run_restarts");
   }
 
   @Test

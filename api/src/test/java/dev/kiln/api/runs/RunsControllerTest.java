@@ -80,7 +80,15 @@ class RunsControllerTest {
                 new RunView.Temporal(
                     "kiln-run-42",
                     "run-uuid",
-                    "http://localhost:8233/namespaces/default/workflows/kiln-run-42")));
+                    "http://localhost:8233/namespaces/default/workflows/kiln-run-42"),
+                "host-b",
+                List.of(
+                    new RunView.Restart(
+                        2,
+                        "host-b",
+                        "host-a",
+                        "restarted on host-b: previous host lost (host-a)",
+                        Instant.parse("2026-01-02T03:04:30Z")))));
 
     mvc.perform(get("/runs/42"))
         .andExpect(status().isOk())
@@ -94,7 +102,12 @@ class RunsControllerTest {
         .andExpect(jsonPath("$.gates[0].log_ref").value("/runs/42/logs?step=gate:unit"))
         .andExpect(jsonPath("$.artifacts[0].sha256").value("ab".repeat(32)))
         .andExpect(jsonPath("$.temporal.workflow_id").value("kiln-run-42"))
-        .andExpect(jsonPath("$.temporal.run_id").value("run-uuid"));
+        .andExpect(jsonPath("$.temporal.run_id").value("run-uuid"))
+        .andExpect(jsonPath("$.host").value("host-b"))
+        .andExpect(jsonPath("$.restarts[0].previous_host").value("host-a"))
+        .andExpect(
+            jsonPath("$.restarts[0].note")
+                .value("restarted on host-b: previous host lost (host-a)"));
   }
 
   @Test
@@ -198,7 +211,9 @@ class RunsControllerTest {
                 "unit", "failed", true, "2 failed", null, "/runs/7/logs?step=gate:unit")),
         List.of(),
         new RunView.Temporal(
-            "kiln-run-7", null, "http://localhost:8233/namespaces/default/workflows/kiln-run-7"));
+            "kiln-run-7", null, "http://localhost:8233/namespaces/default/workflows/kiln-run-7"),
+        null,
+        List.of());
   }
 
   @Test

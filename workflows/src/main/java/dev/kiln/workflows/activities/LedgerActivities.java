@@ -22,6 +22,13 @@ public interface LedgerActivities {
   void gateChanged(long runId, GateUpdate update);
 
   /**
+   * Records a restart on another host: the run view lists its note and the log gets it as a line of
+   * step {@code kiln} at {@link RunRestart#logSeq()}. Idempotent on the attempt.
+   */
+  @ActivityMethod
+  void restarted(RunRestart restart);
+
+  /**
    * Records the terminal result. The first terminal write wins.
    *
    * @return {@code false} when the run already had a terminal result (this write was ignored)

@@ -21,6 +21,7 @@ import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunContext;
 import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.StageRequest;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
@@ -54,6 +55,13 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
 
   /** A worker that dies mid-command stops heartbeating; this is how soon that is noticed. */
   static final Duration HOST_HEARTBEAT = Duration.ofSeconds(15);
+
+  /**
+   * Version of the restart path: 1 reports each restart to the ledger ({@code restarted on <host>:
+   * previous host lost}) and lets a restarted fetch wait for a worker without a limit. Histories
+   * recorded before it restart without either.
+   */
+  static final String RESTART_NOTE_CHANGE = "restart-note";
 
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
@@ -157,15 +165,22 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private RunOutcome buildOnOneHost() {
+    boolean restart =
+        attempt > 1 && Workflow.getVersion(RESTART_NOTE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // Taken before fetch's range, so the note reads before the new attempt's lines.
+    long restartNoteSeq = restart ? nextLogBase() : 0;
+    String lostHost = host;
     changePhase(Phase.FETCHING);
     FetchResult fetched;
     try {
-      fetched = fetchStub().fetch(fetchRequest());
+      fetched = fetchStub(restart).fetch(fetchRequest());
     } catch (ActivityFailure failure) {
       if (CancellationScope.current().isCancelRequested()) {
         throw failure;
       }
-      if (request.noWorkerTimeoutSeconds() > 0 && Failures.isScheduleToStartTimeout(failure)) {
+      if (!restart
+          && request.noWorkerTimeoutSeconds() > 0
+          && Failures.isScheduleToStartTimeout(failure)) {
         return RunOutcome.failed(
             "no worker for arch "
                 + request.arch()
@@ -179,6 +194,10 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     try {
       // Inside the try: a cancel while this is reported must still clean the workspace.
       recordResolved(fetched);
+      if (restart) {
+        ledger.restarted(
+            new RunRestart(request.runId(), attempt, fetched.host(), lostHost, restartNoteSeq));
+      }
       return compileStageAndGate(host, fetched);
     } catch (HostLostException lost) {
       hostLost = true;
@@ -359,7 +378,11 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         request.args());
   }
 
-  private FetchActivities fetchStub() {
+  /**
+   * @param restart a restart after a lost host: the arch was served moments ago, so the run waits
+   *     for a worker to come back rather than failing on the no-worker limit
+   */
+  private FetchActivities fetchStub(boolean restart) {
     ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.build(request.arch()))
@@ -369,7 +392,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
             .setSummary("fetch " + request.repo() + " " + displayRef());
     // Only when asked for: histories recorded without the limit must replay with the same options.
     // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
-    if (request.noWorkerTimeoutSeconds() > 0) {
+    if (request.noWorkerTimeoutSeconds() > 0 && !restart) {
       options.setScheduleToStartTimeout(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
     }
     return Workflow.newActivityStub(FetchActivities.class, options.build());

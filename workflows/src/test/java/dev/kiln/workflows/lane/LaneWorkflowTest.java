@@ -346,6 +346,7 @@ class LaneWorkflowTest {
     verify(fetch, never()).fetch(argThat(r -> r != null && r.runId() == 3));
     assertThat(events).containsSubsequence("cleanup:1", "fetch:2", "compile:2", "cleanup:2");
     client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-cancel-queued");
   }
 
   @Test
@@ -385,6 +386,9 @@ class LaneWorkflowTest {
     assertThat(run1.getTypedSearchAttributes().get(KilnSearchAttributes.RESULT))
         .isEqualTo("cancelled");
     client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-cancel-running");
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(1), "lane-cancel-running-run-1");
   }
 
   @Test

@@ -28,6 +28,7 @@ import dev.kiln.workflows.activities.FetchResult;
 import dev.kiln.workflows.activities.GateResult;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.StageResult;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.CommandStep;
@@ -231,12 +232,113 @@ class RebuildWorkflowTest {
 
     RunOutcome outcome = run();
 
-    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-host-lost");
+    // rebuild-host-lost.json is the history from before the restart note: keep both
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-noted");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(fetch, times(2)).fetch(any());
     verify(hostB).compile(any());
     verify(hostB).cleanup(any());
     verify(ledger, times(2)).phaseChanged(7, Phase.FETCHING);
+  }
+
+  @Test
+  void restartIsReportedWithTheNewAndTheLostHostAndItsOwnLogRange() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A), fetched(HOST_B));
+    org.mockito.Mockito.doThrow(
+            ApplicationFailure.newFailure("host-a lost", FailureTypes.HOST_LOST))
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+
+    run();
+
+    org.mockito.ArgumentCaptor<RunRestart> restart =
+        org.mockito.ArgumentCaptor.forClass(RunRestart.class);
+    InOrder order = inOrder(ledger, hostB);
+    order.verify(ledger).resolved(argThat(r -> r.host().equals("host-b")));
+    order.verify(ledger).restarted(restart.capture());
+    order.verify(hostB).compile(any());
+    assertThat(restart.getValue().note())
+        .isEqualTo("restarted on host-b: previous host lost (host-a)");
+    assertThat(restart.getValue().attempt()).isEqualTo(2);
+    // first attempt: fetch 1M, compile 2M; the note 3M; second attempt from 4M on, so the log
+    // keeps both attempts side by side
+    assertThat(restart.getValue().logSeq()).isEqualTo(3_000_000L);
+    verify(fetch).fetch(argThat(r -> r.logSeqBase() == 1_000_000L));
+    verify(fetch).fetch(argThat(r -> r.logSeqBase() == 4_000_000L));
+    verify(hostB).compile(argThat(r -> r.logSeqBase() == 5_000_000L));
+  }
+
+  @Test
+  void aRunThatWasNeverRestartedReportsNoRestart() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    run();
+
+    verify(ledger, never()).restarted(any());
+  }
+
+  /**
+   * The no-worker limit is for an arch nobody serves. After a lost host the arch was served moments
+   * ago; the other worker may be restarting too, so the run waits past the limit.
+   */
+  @Test
+  void aRestartedRunWaitsForAWorkerPastTheNoWorkerTimeout() throws Exception {
+    // The arch's only worker runs in a factory of its own, so that it can really go away.
+    io.temporal.worker.WorkerFactory firstLife =
+        io.temporal.worker.WorkerFactory.newInstance(client);
+    java.util.concurrent.ScheduledExecutorService later =
+        java.util.concurrent.Executors.newScheduledThreadPool(2);
+    java.util.concurrent.atomic.AtomicLong cameBackAt =
+        new java.util.concurrent.atomic.AtomicLong();
+    when(fetch.fetch(any()))
+        .thenAnswer(
+            call -> {
+              // it finishes this fetch (graceful shutdown), then polls no more for 6 s
+              later.execute(firstLife::shutdown);
+              later.schedule(
+                  () -> {
+                    io.temporal.worker.WorkerFactory secondLife =
+                        io.temporal.worker.WorkerFactory.newInstance(client);
+                    secondLife
+                        .newWorker(TaskQueues.build(ARCH))
+                        .registerActivitiesImplementations(fetch);
+                    cameBackAt.set(System.nanoTime());
+                    secondLife.start();
+                  },
+                  6,
+                  java.util.concurrent.TimeUnit.SECONDS);
+              return fetched(HOST_A);
+            })
+        .thenReturn(fetched(HOST_B));
+    org.mockito.Mockito.doThrow(
+            ApplicationFailure.newFailure("host-a lost", FailureTypes.HOST_LOST))
+        .when(hostA)
+        .compile(any());
+    Worker control = env.newWorker(TaskQueues.CONTROL);
+    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
+    control.registerActivitiesImplementations(ledger);
+    env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
+    env.newWorker(HOST_B).registerActivitiesImplementations(hostB);
+    env.start();
+    firstLife.newWorker(TaskQueues.build(ARCH)).registerActivitiesImplementations(fetch);
+    firstLife.start();
+    RebuildRequest limited =
+        new RebuildRequest(
+            7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of(), 2);
+
+    RunOutcome outcome;
+    try {
+      outcome = newWorkflow().build(limited);
+    } finally {
+      later.shutdownNow();
+    }
+
+    assertThat(cameBackAt.get()).as("the worker came back before the run ended").isPositive();
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostB).compile(any());
   }
 
   @Test
