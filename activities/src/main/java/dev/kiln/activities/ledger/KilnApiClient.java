@@ -49,6 +49,11 @@ public class KilnApiClient {
     return send(request);
   }
 
+  /** GETs {@code /internal/<path>}; returns the parsed answer or null. */
+  public JsonNode get(String path) {
+    return send(authorized(path).GET().build());
+  }
+
   /** Streams a file to {@code PUT /internal/runs/{id}/artifacts?path=…}. */
   public JsonNode uploadArtifact(long runId, String relativePath, Path file, String sha256) {
     try {

@@ -10,6 +10,8 @@ import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.GateSpec;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,14 @@ public class LedgerActivitiesImpl implements LedgerActivities {
       return finished(runId, outcome.result(), outcome.failureSummary());
     }
     return answer != null && answer.path("applied").asBoolean(false);
+  }
+
+  @Override
+  public boolean archServed(String arch) {
+    JsonNode answer =
+        api.get("archs/" + URLEncoder.encode(arch, StandardCharsets.UTF_8) + "/served");
+    // No answer is no proof that nobody serves it: a run is failed only on a clear "no".
+    return answer == null || answer.path("served").asBoolean(true);
   }
 
   private static String run(long runId) {

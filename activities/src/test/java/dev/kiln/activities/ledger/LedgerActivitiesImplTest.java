@@ -72,6 +72,21 @@ class LedgerActivitiesImplTest {
   }
 
   @Test
+  void whetherAnArchIsServedIsAskedOfTheApiAndOnlyAClearNoCounts() {
+    status = 200;
+    answer = "{\"arch\":\"riscv64\",\"served\":false}";
+    assertThat(ledger.archServed("riscv64")).isFalse();
+    assertThat(authorization.get("/internal/archs/riscv64/served")).isEqualTo("Bearer s3cret");
+
+    answer = "{\"arch\":\"riscv64\",\"served\":true}";
+    assertThat(ledger.archServed("riscv64")).isTrue();
+
+    status = 204;
+    answer = "";
+    assertThat(ledger.archServed("riscv64")).isTrue();
+  }
+
+  @Test
   void phaseChangeIsPostedWithTheWorkerToken() {
     ledger.phaseChanged(42, Phase.COMPILING);
 

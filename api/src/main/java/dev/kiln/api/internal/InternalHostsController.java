@@ -4,19 +4,25 @@ import dev.kiln.api.config.Archs;
 import dev.kiln.api.internal.InternalBodies.HostStatus;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.BuildHostRepository.HostReport;
+import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A build host's periodic capacity report (docs/internal-api.md). */
+/**
+ * A build host's periodic capacity report, and whether an arch is served at all, which a waiting
+ * run's workflow asks (docs/internal-api.md).
+ */
 @RestController
 class InternalHostsController {
 
@@ -24,9 +30,17 @@ class InternalHostsController {
   private static final int MAX_ARCHS = 32;
 
   private final BuildHostRepository hosts;
+  private final QueueService queue;
 
-  InternalHostsController(BuildHostRepository hosts) {
+  InternalHostsController(BuildHostRepository hosts, QueueService queue) {
     this.hosts = hosts;
+    this.queue = queue;
+  }
+
+  @GetMapping(path = ApiPaths.INTERNAL_ARCH_SERVED, produces = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, Object> served(@PathVariable String arch) {
+    String normalised = Archs.normalise(InternalInput.name("arch", arch));
+    return Map.of("arch", normalised, "served", queue.served(normalised));
   }
 
   @PostMapping(path = ApiPaths.INTERNAL_HOST, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -39,7 +39,17 @@ public class QueueService {
 
   /** Why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead"). */
   public String waitingReason(long runId, String arch) {
-    return WaitingReasons.reason(arch, temporal.pollerCount(arch), queue.aheadOf(runId));
+    return WaitingReasons.reason(
+        arch, temporal.pollerCount(arch), hostsServing(arch), queue.aheadOf(runId));
+  }
+
+  /** Whether any worker serves {@code arch} now (see {@link WaitingReasons#served}). */
+  public boolean served(String arch) {
+    return WaitingReasons.served(temporal.pollerCount(arch), hostsServing(arch));
+  }
+
+  private int hostsServing(String arch) {
+    return hosts.capacity(arch, HOST_FRESHNESS).hosts();
   }
 
   private ArchQueueStatus archStatus(String arch) {

@@ -25,6 +25,7 @@ public final class ApiPaths {
   public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
   public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";
+  public static final String INTERNAL_ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
 
   private ApiPaths() {}
 

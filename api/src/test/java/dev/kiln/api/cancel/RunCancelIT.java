@@ -104,6 +104,11 @@ class RunCancelIT {
   public static class RepositoryLedger implements LedgerActivities {
 
     @Override
+    public boolean archServed(String arch) {
+      return true;
+    }
+
+    @Override
     public void phaseChanged(long runId, Phase phase) {
       ledgerRuns.updatePhase(runId, phase);
     }

@@ -148,6 +148,24 @@ class QueueStatusIT extends RunningApi {
         .orElseThrow();
   }
 
+  @Test
+  void anArchWhoseOnlyHostIsBusyIsServedAndTheAnswerNeedsTheWorkerToken() {
+    host("mips-busy", "[\"mips64\"]", 1, 1, false);
+
+    HttpResponse<String> refused = http.get("/internal/archs/mips64/served");
+    HttpResponse<String> answer =
+        http.send(
+            http.request("/internal/archs/mips64/served")
+                .header("Authorization", AUTH)
+                .GET()
+                .build());
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(Http.json(answer).path("served").asBoolean()).isTrue();
+    assertThat(Http.json(answer).path("arch").asString()).isEqualTo("mips64");
+  }
+
   private void host(String name, String archs, int slots, int busy, boolean paused) {
     worker(
         "/internal/hosts/" + name,

@@ -29,6 +29,15 @@ public interface LedgerActivities {
   void restarted(RunRestart restart);
 
   /**
+   * Whether any build worker serves {@code arch}: one polls {@code kiln-build-<arch>} or reported
+   * itself to the api recently (a worker whose slots are all held stops polling, yet serves the
+   * arch). Read-only; asked when a run has waited {@code kiln.dispatch.no-worker-timeout} for its
+   * fetch, to tell "no worker at all" from "every worker busy".
+   */
+  @ActivityMethod
+  boolean archServed(String arch);
+
+  /**
    * Records the terminal result. The first terminal write wins.
    *
    * @return {@code false} when the run already had a terminal result (this write was ignored)

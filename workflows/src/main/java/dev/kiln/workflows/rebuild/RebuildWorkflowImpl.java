@@ -31,10 +31,15 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -62,6 +67,13 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * recorded before it restart without either.
    */
   static final String RESTART_NOTE_CHANGE = "restart-note";
+
+  /**
+   * Version of the no-worker check: 1 watches the first fetch and fails the run only when no worker
+   * serves its arch at all; before it, a schedule-to-start limit failed runs that merely waited
+   * behind busy workers.
+   */
+  static final String NO_WORKER_WATCH_CHANGE = "no-worker-watch";
 
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
@@ -173,7 +185,15 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     changePhase(Phase.FETCHING);
     FetchResult fetched;
     try {
-      fetched = fetchStub(restart).fetch(fetchRequest());
+      if (watchesForWorkers(restart)) {
+        Optional<FetchResult> served = fetchWhileTheArchIsServed();
+        if (served.isEmpty()) {
+          return RunOutcome.failed(noWorkerSummary());
+        }
+        fetched = served.get();
+      } else {
+        fetched = fetchStub(!restart).fetch(fetchRequest());
+      }
     } catch (ActivityFailure failure) {
       if (CancellationScope.current().isCancelRequested()) {
         throw failure;
@@ -181,11 +201,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       if (!restart
           && request.noWorkerTimeoutSeconds() > 0
           && Failures.isScheduleToStartTimeout(failure)) {
-        return RunOutcome.failed(
-            "no worker for arch "
-                + request.arch()
-                + " within "
-                + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds())));
+        return RunOutcome.failed(noWorkerSummary());
       }
       return RunOutcome.failed(Failures.summary(failure));
     }
@@ -379,10 +395,57 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   /**
-   * @param restart a restart after a lost host: the arch was served moments ago, so the run waits
-   *     for a worker to come back rather than failing on the no-worker limit
+   * Whether the first fetch is watched by {@link #fetchWhileTheArchIsServed} (version 1 of {@link
+   * #NO_WORKER_WATCH_CHANGE}). Histories recorded before it used a schedule-to-start limit, which
+   * also fired when every worker of the arch was merely busy.
    */
-  private FetchActivities fetchStub(boolean restart) {
+  private boolean watchesForWorkers(boolean restart) {
+    return !restart
+        && request.noWorkerTimeoutSeconds() > 0
+        && Workflow.getVersion(NO_WORKER_WATCH_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Fetches, and each time {@code noWorkerTimeoutSeconds} pass before the fetch is done, asks
+   * whether any worker serves the arch at all: a run queued behind busy workers waits as long as it
+   * takes, a run for an arch nobody serves ends.
+   *
+   * @return empty when no worker serves the arch (the fetch, never started, is cancelled)
+   */
+  private Optional<FetchResult> fetchWhileTheArchIsServed() {
+    FetchActivities fetch = fetchStub(false);
+    List<Promise<FetchResult>> started = new ArrayList<>(1);
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> started.add(Async.function(fetch::fetch, fetchRequest())));
+    scope.run();
+    Promise<FetchResult> result = started.get(0);
+    Duration every = Duration.ofSeconds(request.noWorkerTimeoutSeconds());
+    while (true) {
+      Promise.anyOf(result, Workflow.newTimer(every)).get();
+      if (result.isCompleted()) {
+        return Optional.of(result.get());
+      }
+      if (!ledger.archServed(request.arch())) {
+        scope.cancel("no worker for arch " + request.arch());
+        return Optional.empty();
+      }
+    }
+  }
+
+  private String noWorkerSummary() {
+    return "no worker for arch "
+        + request.arch()
+        + " within "
+        + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
+  }
+
+  /**
+   * @param limited whether the fetch fails after {@code noWorkerTimeoutSeconds} unstarted (the path
+   *     of histories recorded before {@link #NO_WORKER_WATCH_CHANGE}); never for a restart after a
+   *     lost host, whose arch was served moments ago
+   */
+  private FetchActivities fetchStub(boolean limited) {
     ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.build(request.arch()))
@@ -392,7 +455,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
             .setSummary("fetch " + request.repo() + " " + displayRef());
     // Only when asked for: histories recorded without the limit must replay with the same options.
     // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
-    if (request.noWorkerTimeoutSeconds() > 0 && !restart) {
+    if (request.noWorkerTimeoutSeconds() > 0 && limited) {
       options.setScheduleToStartTimeout(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
     }
     return Workflow.newActivityStub(FetchActivities.class, options.build());

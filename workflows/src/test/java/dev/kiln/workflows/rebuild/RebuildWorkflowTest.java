@@ -472,9 +472,53 @@ class RebuildWorkflowTest {
     RunOutcome outcome = newWorkflow().build(riscv);
 
     assertThat(outcome).isEqualTo(RunOutcome.failed("no worker for arch riscv64 within 2s"));
+    verify(ledger).archServed("riscv64");
     verify(ledger).finished(7, Result.FAILED, "no worker for arch riscv64 within 2s");
     verify(fetch, never()).fetch(any());
     verify(ledger, never()).resolved(any());
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-no-worker");
+  }
+
+  /**
+   * Every worker of the arch holds all its slots, so none polls: the run outlasts the no-worker
+   * timeout as long as a worker is known to serve the arch, and builds once one takes its fetch.
+   */
+  @Test
+  void aRunWaitingBehindBusyWorkersOutlastsTheNoWorkerTimeout() {
+    io.temporal.worker.WorkerFactory freed = io.temporal.worker.WorkerFactory.newInstance(client);
+    freed.newWorker(TaskQueues.build(ARCH)).registerActivitiesImplementations(fetch);
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    when(ledger.archServed(ARCH))
+        .thenAnswer(
+            call -> {
+              if (asked.incrementAndGet() == 3) {
+                freed.start(); // a slot frees up: the worker polls again
+              }
+              return true;
+            });
+    Worker control = env.newWorker(TaskQueues.CONTROL);
+    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
+    control.registerActivitiesImplementations(ledger);
+    env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
+    env.start();
+    RebuildRequest limited =
+        new RebuildRequest(
+            7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of(), 2);
+
+    RunOutcome outcome;
+    try {
+      outcome = newWorkflow().build(limited);
+    } finally {
+      freed.shutdownNow();
+    }
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    assertThat(asked.get()).as("checks whether the arch is served").isGreaterThanOrEqualTo(3);
+    verify(hostA).compile(any());
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-waited-behind-busy-workers");
   }
 
   @Test
