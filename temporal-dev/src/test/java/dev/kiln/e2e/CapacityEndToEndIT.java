@@ -47,10 +47,7 @@ class CapacityEndToEndIT {
                 "KILN_WORKER_SLOTS", "1",
                 "KILN_ARCHS", arch + "," + UNSERVED,
                 // Queued runs wait for the slot longer than the stack's usual no-worker limit.
-                "KILN_DISPATCH_NO_WORKER_TIMEOUT", "10m",
-                // Other work on this shared machine must not pause the only worker mid-test.
-                "KILN_WORKER_MAX_CPU", "1",
-                "KILN_WORKER_MAX_MEMORY", "1"));
+                "KILN_DISPATCH_NO_WORKER_TIMEOUT", "10m"));
     stackChildren = stack.children();
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));

@@ -73,8 +73,8 @@ final class BuildCapacity implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::refresh, 0, LOAD_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(this::report, 0, REPORT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     log.info(
-        "build host {}: {} build slot(s) for {}; no new build while CPU or memory is at or above"
-            + " {} / {}",
+        "build host {}: {} build slot(s) for {}; no build beyond the first while CPU or memory is"
+            + " at or above {} / {}",
         host.name(),
         slots.size(),
         String.join(", ", archs),
@@ -96,7 +96,7 @@ final class BuildCapacity implements AutoCloseable {
     body.put("busy", slots.busy());
     body.put("cpu", round(now.cpu()));
     body.put("memory", round(now.memory()));
-    body.put("paused_for_resources", !limits.admits(now));
+    body.put("paused_for_resources", slots.heldBackByLoad());
     return body;
   }
 
@@ -116,9 +116,9 @@ final class BuildCapacity implements AutoCloseable {
 
   private void logPauseChanges(String reason) {
     if (reason != null && pausedFor == null) {
-      log.info("build host {}: taking no new build: {}", host.name(), reason);
+      log.info("build host {}: {}: no build beyond the first until it drops", host.name(), reason);
     } else if (reason == null && pausedFor != null) {
-      log.info("build host {}: taking builds again ({} passed)", host.name(), pausedFor);
+      log.info("build host {}: load under the limits again ({} passed)", host.name(), pausedFor);
     }
     pausedFor = reason;
   }

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * The build slots of one worker process, shared by every architecture it serves: a build holds one
  * from the moment its fetch starts until its cleanup ends.
  *
- * <p>A poller first takes a {@link Reservation} (only while a slot is free and the machine's load
- * admits more work), so a worker with no free slot does not poll and the tasks stay in Temporal's
- * queue, in priority order. When the fetch succeeds the reservation becomes the run's
- * <em>lease</em>; a poll that brought nothing, or a failed fetch, gives it back.
+ * <p>A poller first takes a {@link Reservation} (only while a slot is free and, unless the host is
+ * idle, the machine's load admits more work), so a worker with no free slot does not poll and the
+ * tasks stay in Temporal's queue, in priority order. When the fetch succeeds the reservation
+ * becomes the run's <em>lease</em>; a poll that brought nothing, or a failed fetch, gives it back.
  *
  * <p>A lease ends with the run's cleanup. Against leases whose cleanup never comes (a workflow
  * terminated from the UI, a run that moved to another host) a lease also ends when no host activity
@@ -172,6 +172,20 @@ public final class BuildSlots {
     return size - busy();
   }
 
+  /**
+   * An idle host always takes one build, whatever the load: its own builds are not the cause, and
+   * holding back would starve the queue on a machine busy with other work. The load limits only
+   * hold back a second and later builds.
+   */
+  private synchronized boolean idle() {
+    return reservations.isEmpty() && leases.isEmpty();
+  }
+
+  /** Whether the load limits are what holds this host back from another build now. */
+  public synchronized boolean heldBackByLoad() {
+    return !idle() && hasRoom() && !loadAdmits.getAsBoolean();
+  }
+
   /** Whether a slot is free for a poll right now; does not ask the load. */
   private synchronized boolean hasRoom() {
     return reservations.size() + leases.size() < size;
@@ -187,7 +201,7 @@ public final class BuildSlots {
           return;
         }
         // Cheap under the lock: the load is a cached reading, refreshed by the caller's timer.
-        if (!loadAdmits.getAsBoolean()) {
+        if (!idle() && !loadAdmits.getAsBoolean()) {
           return;
         }
         waiter = waiting.poll();

@@ -115,9 +115,19 @@ class BuildSlotsTest {
   }
 
   @Test
+  void anIdleHostTakesOneBuildWhateverTheLoad() {
+    loadAdmits.set(false);
+
+    assertThat(slots.reserve()).isCompleted();
+    assertThat(slots.heldBackByLoad()).isTrue();
+  }
+
+  @Test
   void waitsWhileTheLoadIsTooHighAndGrantsWhenItDrops() {
+    hold("kiln-run-1");
     loadAdmits.set(false);
     CompletableFuture<Reservation> waiting = slots.reserve();
+    assertThat(slots.heldBackByLoad()).isTrue();
     slots.expireAndGrant();
     assertThat(waiting).isNotDone();
 
@@ -125,6 +135,7 @@ class BuildSlotsTest {
     slots.expireAndGrant();
 
     assertThat(waiting).isCompleted();
+    assertThat(slots.heldBackByLoad()).isFalse();
   }
 
   @Test

@@ -102,6 +102,24 @@ class QueueStatusIT extends RunningApi {
   }
 
   @Test
+  void theOpenApiDocumentListsTheQueueStatusAndTheWaitingReason() {
+    HttpResponse<String> docs = http.get("/v3/api-docs");
+
+    assertThat(docs.statusCode()).isEqualTo(200);
+    JsonNode openapi = Http.json(docs);
+    assertThat(openapi.path("paths").has("/build-jobs/queue/status")).isTrue();
+    assertThat(openapi.path("paths").has("/internal/hosts/{host}")).isFalse();
+    assertThat(
+            openapi
+                .path("components")
+                .path("schemas")
+                .path("RunView")
+                .path("properties")
+                .has("waiting_reason"))
+        .isTrue();
+  }
+
+  @Test
   void aHostReportThatIsNotOneIsRejectedWithAProblem() {
     HttpResponse<String> cpu =
         http.postJson(
