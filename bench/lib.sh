@@ -22,7 +22,7 @@ start_stack() {
   KILN_HOME="$work/home" SERVER_PORT=$api_port KILN_TEMPORAL_PORT=$temporal_port \
     KILN_TEMPORAL_UI_PORT=$ui_port java -jar "$jar" >"$work/stack.log" 2>&1 &
   stack=$!
-  trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null; rm -rf "$work"' EXIT
+  trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 240); do
     grep -q "Kiln is up" "$work/stack.log" && break
     kill -0 $stack 2>/dev/null || { cat "$work/stack.log"; exit 1; }

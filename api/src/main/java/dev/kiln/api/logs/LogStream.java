@@ -4,16 +4,16 @@ import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.RunIdMdcFilter;
 import dev.kiln.workflows.Phase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -22,14 +22,20 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One client following one run's log. It keeps no queue of events: a notification (or a heartbeat)
- * only marks the stream dirty, and a drain reads from the database everything after the last {@code
- * seq} it sent. So a slow client costs memory for one page, never for a backlog; it never misses a
- * chunk (whatever piled up is read on its next drain); and since each drain runs on a thread of its
- * own while it blocks on the client's socket, it never slows the other streams.
+ * One client following one run's log. It starts by reading the database on its own (the replay from
+ * the beginning or from {@code Last-Event-ID}) up to where the run's shared {@link RunFeed} is,
+ * then joins the feed and is "live": the feed queues the events it serialised once for all
+ * followers ({@link #offer}), and this stream's drain writes them to the client.
  *
- * <p>Drains of one stream never overlap ({@link #running}), so the fields below the atomics are
- * only touched by one thread at a time; the atomics order those threads.
+ * <p>The queue is bounded ({@link #MAX_QUEUED_BYTES}): a client that does not keep up is dropped
+ * from the feed and goes back to reading the database from where it is, a page at a time. So a slow
+ * client costs memory for one page or one full queue, never for a backlog; it never misses a chunk;
+ * and since each drain runs on a thread of its own while it blocks on the client's socket, it never
+ * slows the feed or the other streams.
+ *
+ * <p>Drains of one stream never overlap ({@link SerialTask}). {@link #position} and {@link
+ * #lastPhase} belong to the drain while the stream is not live, and to the feed (under its lock)
+ * while it is; joining and leaving the feed go through that lock, which orders the two.
  */
 final class LogStream {
 
@@ -38,23 +44,39 @@ final class LogStream {
   /** Chunks per read; at the worker's 64 KiB a chunk, at most 8 MiB in memory per stream. */
   static final int PAGE = 128;
 
+  /**
+   * Bytes a live stream may have queued and not yet written. The bytes are shared with the other
+   * streams (the feed serialises each event once), so this bounds how long a slow client keeps them
+   * alive rather than what it copies.
+   */
+  static final int MAX_QUEUED_BYTES = 256 * 1024;
+
+  /** Queued after the end event: the stream completes once it has written what came before. */
+  private static final byte[] COMPLETE = new byte[0];
+
+  private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
+
   private final long runId;
   private final String step;
   private final SseEmitter emitter;
   private final RunRepository runs;
   private final LogChunkRepository chunks;
-  private final Executor executor;
+  private final SseEvents events;
+  private final RunFeed feed;
   private final Runnable onClose;
+  private final SerialTask drain;
+  private final LogText text;
 
-  private final AtomicBoolean dirty = new AtomicBoolean();
-  private final AtomicBoolean running = new AtomicBoolean();
+  private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean heartbeatDue = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean live;
 
-  private long lastSeq;
+  /** Every chunk up to this seq (of this stream's step) has been sent or queued. */
+  private long position;
+
   private Phase lastPhase;
-  private final Map<String, byte[]> carry = new HashMap<>();
-  private final Set<String> stepsSeen = new HashSet<>();
 
   /**
    * @param afterSeq the stream starts after this chunk ({@code -1} for the beginning)
@@ -67,16 +89,21 @@ final class LogStream {
       SseEmitter emitter,
       RunRepository runs,
       LogChunkRepository chunks,
+      SseEvents events,
+      RunFeed feed,
       Executor executor,
       Runnable onClose) {
     this.runId = runId;
     this.step = step;
-    this.lastSeq = afterSeq;
+    this.position = afterSeq;
     this.emitter = emitter;
     this.runs = runs;
     this.chunks = chunks;
-    this.executor = executor;
+    this.events = events;
+    this.feed = feed;
     this.onClose = onClose;
+    this.drain = new SerialTask(executor, this::drain);
+    this.text = new LogText(runId, chunks);
     emitter.onCompletion(this::closed);
     emitter.onTimeout(this::closed);
     emitter.onError(e -> closed());
@@ -86,24 +113,85 @@ final class LogStream {
     return runId;
   }
 
-  /** Something may have changed: read again soon. Never blocks. */
+  boolean live() {
+    return live;
+  }
+
+  /** Something may have changed: write or read again soon. Never blocks. */
   void wake() {
-    if (closed.get()) {
-      return;
-    }
-    dirty.set(true);
-    if (running.compareAndSet(false, true)) {
-      try {
-        executor.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        running.set(false); // shutting down
-      }
+    if (!closed.get()) {
+      drain.wake();
     }
   }
 
   void heartbeat() {
     heartbeatDue.set(true);
     wake();
+  }
+
+  /**
+   * Called by the feed, under its lock, with what it read: queues this stream's share without
+   * blocking and wakes the drain.
+   *
+   * @param phase the run's phase, to send if it changed, or {@code null}
+   * @param end the end event, or {@code null} while the run goes on
+   * @return false when the queue would exceed {@link #MAX_QUEUED_BYTES}: the stream has left the
+   *     feed and reads what it missed from the database
+   */
+  boolean offer(List<RunFeed.Event> batch, Phase phase, byte[] phaseEvent, byte[] end) {
+    List<byte[]> mine = new ArrayList<>(batch.size() + 2);
+    long bytes = 0;
+    boolean phaseChanged = phase != null && phase != lastPhase;
+    if (phaseChanged && end == null) {
+      mine.add(phaseEvent);
+    }
+    long newPosition = position;
+    for (RunFeed.Event event : batch) {
+      if (event.seq() <= newPosition) {
+        continue; // it read this one itself before joining
+      }
+      newPosition = event.seq();
+      if (step == null || step.equals(event.step())) {
+        mine.add(event.bytes());
+      }
+    }
+    if (end != null) {
+      if (phaseChanged) {
+        mine.add(phaseEvent);
+      }
+      mine.add(end);
+      mine.add(COMPLETE);
+    }
+    for (byte[] b : mine) {
+      bytes += b.length;
+    }
+    long already = queuedBytes.get();
+    if (already > 0 && already + bytes > MAX_QUEUED_BYTES) {
+      leaveFeed();
+      return false;
+    }
+    position = newPosition;
+    if (phaseChanged) {
+      lastPhase = phase;
+    }
+    if (!mine.isEmpty()) {
+      queuedBytes.addAndGet(bytes);
+      queue.addAll(mine);
+      wake();
+    }
+    return true;
+  }
+
+  /** The feed no longer delivers to this stream: read from the database from where it is. */
+  void leaveFeed() {
+    text.resume(); // before the volatile write, which hands the stream back to its drain
+    live = false;
+    wake();
+  }
+
+  /** Called by the feed under its lock when the stream joins it. */
+  void joinedFeed() {
+    live = true;
   }
 
   /** Ends the stream without an {@code end} event (the api is shutting down). */
@@ -119,10 +207,20 @@ final class LogStream {
   }
 
   private void drain() {
+    if (closed.get()) {
+      return;
+    }
     try (MDC.MDCCloseable ignored =
         MDC.putCloseable(RunIdMdcFilter.MDC_KEY, Long.toString(runId))) {
-      while (!closed.get() && dirty.getAndSet(false)) {
-        pump();
+      // read before the queue: once a stream is not live the feed queues nothing more, so this
+      // round writes everything queued before reading on from the database
+      boolean wasLive = live;
+      writeQueued();
+      if (!wasLive && !closed.get()) {
+        catchUp();
+      }
+      if (heartbeatDue.getAndSet(false) && !closed.get()) {
+        send(SseEvents.HEARTBEAT);
       }
     } catch (IOException e) {
       // the client went away; the container reports it to the emitter as well
@@ -135,16 +233,38 @@ final class LogStream {
     } catch (RuntimeException e) {
       // most likely the database; the next heartbeat tries again
       log.warn("log stream could not read run {}: {}", runId, e.toString());
-    } finally {
-      running.set(false);
-    }
-    // a wake that came in after the loop's last check found running still set: take it now
-    if (dirty.get() && !closed.get()) {
-      wake();
     }
   }
 
-  private void pump() throws IOException {
+  /** Writes what the feed queued, in one write and flush. */
+  private void writeQueued() throws IOException {
+    ByteArrayOutputStream out = null;
+    boolean complete = false;
+    byte[] next;
+    while ((next = queue.poll()) != null) {
+      if (next == COMPLETE) {
+        complete = true;
+        break;
+      }
+      if (out == null) {
+        out = new ByteArrayOutputStream(next.length);
+      }
+      out.writeBytes(next);
+      queuedBytes.addAndGet(-next.length);
+    }
+    if (out != null) {
+      send(out.toByteArray());
+    }
+    if (complete) {
+      complete();
+    }
+  }
+
+  /**
+   * Reads the database from {@link #position} up to the feed's position and joins the feed; or, if
+   * the run has ended, reads it to the end and completes.
+   */
+  private void catchUp() throws IOException {
     RunRecord run = runs.find(runId).orElse(null);
     if (run == null) {
       shutdown();
@@ -152,93 +272,74 @@ final class LogStream {
     }
     boolean ended = run.result().isTerminal();
     if (!ended && run.phase() != lastPhase) {
-      send(phase(run.phase()));
+      lastPhase = run.phase();
+      send(events.phase(run.phase()));
     }
-    // the run row is read first: every chunk committed before the terminal write is read below
-    sendLogs();
     if (ended) {
-      Set<DataWithMediaType> last = new LinkedHashSet<>();
+      // the run row is read first: every chunk committed before the terminal write is read below
+      sendLogs(Long.MAX_VALUE);
+      ByteArrayOutputStream last = new ByteArrayOutputStream();
       if (run.phase() != lastPhase) {
-        last.addAll(phase(run.phase()));
+        lastPhase = run.phase();
+        last.writeBytes(events.phase(run.phase()));
       }
-      last.addAll(
-          SseEmitter.event()
-              .name(LogEvents.END)
-              .data(
-                  new LogEvents.End(
-                      run.result().wireName(), run.failureSummary(), chunks.droppedBytes(runId)),
-                  MediaType.APPLICATION_JSON)
-              .build());
-      send(last);
-      if (closed.compareAndSet(false, true)) {
-        onClose.run();
-        emitter.complete();
-      }
+      last.writeBytes(
+          events.end(
+              new LogEvents.End(
+                  run.result().wireName(), run.failureSummary(), chunks.droppedBytes(runId))));
+      send(last.toByteArray());
+      complete();
       return;
     }
-    if (heartbeatDue.getAndSet(false)) {
-      send(SseEmitter.event().comment("heartbeat").build());
-    }
-  }
-
-  private Set<DataWithMediaType> phase(Phase phase) {
-    lastPhase = phase;
-    return SseEmitter.event()
-        .name(LogEvents.PHASE)
-        .data(new LogEvents.Phase(phase.wireName()), MediaType.APPLICATION_JSON)
-        .build();
-  }
-
-  private void sendLogs() throws IOException {
     while (!closed.get()) {
-      List<LogChunk> page = chunks.read(runId, step, lastSeq, Long.MAX_VALUE, PAGE);
-      if (page.isEmpty()) {
+      long feedPosition = feed.position();
+      if (position < feedPosition) {
+        sendLogs(feedPosition);
+      }
+      // the feed lock orders this stream's fields for the feed, which takes them over now
+      if (feed.join(this, position)) {
         return;
       }
-      Set<DataWithMediaType> events = new LinkedHashSet<>();
-      for (LogChunk chunk : page) {
-        events.addAll(
-            SseEmitter.event()
-                .id(Long.toString(chunk.seq()))
-                .name(LogEvents.LOG)
-                .data(
-                    new LogEvents.Log(chunk.seq(), chunk.step(), chunk.createdAt(), text(chunk)),
-                    MediaType.APPLICATION_JSON)
-                .build());
+      if (feed.finished()) {
+        // the run ended after the row was read above: read it to its end
+        wake();
+        return;
       }
-      // one write and flush per page, not per chunk
-      send(events);
-      lastSeq = page.get(page.size() - 1).seq();
+    }
+  }
+
+  /** Sends every chunk in ({@link #position}, {@code upToSeq}], a page per write. */
+  private void sendLogs(long upToSeq) throws IOException {
+    while (!closed.get()) {
+      List<LogChunk> page = chunks.read(runId, step, position, upToSeq, PAGE);
+      if (!page.isEmpty()) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (LogChunk chunk : page) {
+          out.writeBytes(events.log(chunk, text.text(chunk)));
+        }
+        send(out.toByteArray());
+        position = page.get(page.size() - 1).seq();
+      }
       if (page.size() < PAGE) {
+        // the step filter may leave out the last chunks: up to upToSeq, nothing more is due
+        if (upToSeq != Long.MAX_VALUE) {
+          position = Math.max(position, upToSeq);
+        }
         return;
       }
     }
   }
 
-  private String text(LogChunk chunk) {
-    byte[] carried = carry.remove(chunk.step());
-    if (carried == null) {
-      carried = new byte[0];
-      if (stepsSeen.add(chunk.step()) && Utf8Chunks.startsMidCharacter(chunk.data())) {
-        // a stream resumed (Last-Event-ID, live edge) in the middle of a character: its first
-        // bytes went with a chunk this stream did not send
-        carried =
-            chunks
-                .previousData(runId, chunk.step(), chunk.seq())
-                .map(Utf8Chunks::tail)
-                .orElse(carried);
-      }
+  private void send(byte[] bytes) throws IOException {
+    if (!closed.get()) {
+      emitter.send(Set.of(new DataWithMediaType(bytes, EVENT_STREAM)));
     }
-    Utf8Chunks.Decoded decoded = Utf8Chunks.decode(carried, chunk.data());
-    if (decoded.carry().length > 0) {
-      carry.put(chunk.step(), decoded.carry());
-    }
-    return decoded.text();
   }
 
-  private void send(Set<DataWithMediaType> data) throws IOException {
-    if (!closed.get()) {
-      emitter.send(data);
+  private void complete() {
+    if (closed.compareAndSet(false, true)) {
+      onClose.run();
+      emitter.complete();
     }
   }
 

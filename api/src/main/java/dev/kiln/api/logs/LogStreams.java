@@ -4,6 +4,7 @@ import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -20,9 +21,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Opens log streams (SSE) and keeps them going: wakes them on notifications ({@link
- * RunNotifications}) and on the heartbeat, and ends them all when the api stops, so a graceful
- * shutdown does not wait for streams that would follow a run for hours.
+ * Opens log streams (SSE) and keeps them going: one {@link RunFeed} per followed run reads the
+ * database once per notification ({@link RunNotifications}) for all the run's streams; the
+ * heartbeat wakes feeds and streams; and all streams end when the api stops, so a graceful shutdown
+ * does not wait for streams that would follow a run for hours.
  */
 @Service
 public class LogStreams implements SmartLifecycle {
@@ -30,8 +32,13 @@ public class LogStreams implements SmartLifecycle {
   private final RunRepository runs;
   private final LogChunkRepository chunks;
   private final RunNotifications notifications;
+  private final SseEvents events;
   private final Duration heartbeat;
   private final Set<LogStream> streams = ConcurrentHashMap.newKeySet();
+  // a feed lives while streams are attached to it; created and dropped inside compute() for its run
+  private final Map<Long, Following> feeds = new ConcurrentHashMap<>();
+
+  private record Following(RunFeed feed, Runnable unsubscribe) {}
 
   // A thread per stream while it drains, none while it waits: a drain blocks on its client's
   // socket, and a shared bounded pool would let a few slow clients stall everyone else's stream.
@@ -46,10 +53,12 @@ public class LogStreams implements SmartLifecycle {
       RunRepository runs,
       LogChunkRepository chunks,
       RunNotifications notifications,
+      SseEvents events,
       KilnProperties properties) {
     this.runs = runs;
     this.chunks = chunks;
     this.notifications = notifications;
+    this.events = events;
     this.heartbeat = properties.logs().heartbeat();
   }
 
@@ -65,13 +74,41 @@ public class LogStreams implements SmartLifecycle {
     if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     }
-    long start = afterSeq != null ? afterSeq : chunks.lastSeq(runId).orElse(-1L);
+    long lastSeq = chunks.lastSeq(runId).orElse(-1L);
+    long start = afterSeq != null ? afterSeq : lastSeq;
     // 0: no timeout. A stream follows a run for as long as it builds (hours, for some); a dead
     // client is noticed when a heartbeat cannot be written. spring.mvc.async.request-timeout is
     // -1 for the same reason.
     SseEmitter emitter = new SseEmitter(0L);
-    Runnable[] unsubscribe = new Runnable[1];
-    LogStream stream =
+    LogStream[] opened = new LogStream[1];
+    boolean[] newFeed = new boolean[1];
+    Following following =
+        feeds.compute(
+            runId,
+            (id, existing) -> {
+              Following f = existing;
+              if (f == null) {
+                RunFeed feed = new RunFeed(id, lastSeq, runs, chunks, events, this::drain);
+                f = new Following(feed, notifications.subscribe(id, feed::wake));
+                newFeed[0] = true;
+              }
+              opened[0] = newStream(runId, step, start, emitter, f.feed());
+              f.feed().attach(opened[0]);
+              return f;
+            });
+    streams.add(opened[0]);
+    if (newFeed[0]) {
+      // a chunk committed between lastSeq() and subscribe() notified nobody
+      following.feed().wake();
+    }
+    opened[0].wake();
+    return emitter;
+  }
+
+  private LogStream newStream(
+      long runId, String step, long start, SseEmitter emitter, RunFeed feed) {
+    LogStream[] self = new LogStream[1];
+    self[0] =
         new LogStream(
             runId,
             step,
@@ -79,20 +116,24 @@ public class LogStreams implements SmartLifecycle {
             emitter,
             runs,
             chunks,
+            events,
+            feed,
             this::drain,
-            () -> {
-              unsubscribe[0].run();
-            });
-    // subscribe before the first read, so nothing committed in between goes unnoticed
-    Runnable unsubscribeNotifications = notifications.subscribe(runId, stream::wake);
-    unsubscribe[0] =
-        () -> {
-          unsubscribeNotifications.run();
-          streams.remove(stream);
-        };
-    streams.add(stream);
-    stream.wake();
-    return emitter;
+            () -> closed(self[0]));
+    return self[0];
+  }
+
+  private void closed(LogStream stream) {
+    streams.remove(stream);
+    feeds.computeIfPresent(
+        stream.runId(),
+        (id, f) -> {
+          if (!f.feed().detach(stream)) {
+            return f;
+          }
+          f.unsubscribe().run();
+          return null;
+        });
   }
 
   /** How many streams are open, for tests and metrics. */
@@ -124,7 +165,14 @@ public class LogStreams implements SmartLifecycle {
     heartbeats = Executors.newSingleThreadScheduledExecutor(daemonThreads("kiln-log-heartbeat-"));
     long millis = heartbeat.toMillis();
     heartbeats.scheduleAtFixedRate(
-        () -> streams.forEach(LogStream::heartbeat), millis, millis, TimeUnit.MILLISECONDS);
+        () -> {
+          // a feed re-reads, in case a notification was lost; a stream writes a comment
+          feeds.values().forEach(f -> f.feed().wake());
+          streams.forEach(LogStream::heartbeat);
+        },
+        millis,
+        millis,
+        TimeUnit.MILLISECONDS);
     running = true;
   }
 

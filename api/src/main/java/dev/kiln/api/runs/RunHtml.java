@@ -60,10 +60,15 @@ final class RunHtml {
             s.textContent = text;
             return s;
           }
-          var cls = '';
+          var cls = '', pending = '';
           // ANSI SGR (ESC [ ... m): bold and the 8 foreground colours; other escapes are removed
           function append(text) {
             var stick = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+            // the worker cuts chunks by time, so an escape may end in the next chunk: hold it back
+            text = pending + text;
+            var cut = /\\x1b(\\[[0-9;]*)?$/.exec(text);
+            pending = cut ? cut[0] : '';
+            if (cut) text = text.slice(0, cut.index);
             var re = /\\x1b\\[([0-9;]*)([A-Za-z])/g, last = 0, m;
             while ((m = re.exec(text)) !== null) {
               if (m.index > last) log.appendChild(span(text.slice(last, m.index), cls));

@@ -3,6 +3,7 @@ package dev.kiln.api.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kiln.api.support.ChunkedBody;
 import dev.kiln.api.support.Http;
 import dev.kiln.api.support.RunningApi;
 import dev.kiln.api.support.SseClient;
@@ -306,6 +307,78 @@ class LogStreamIT extends RunningApi {
         await().atMost(PATIENCE).until(reader::ended);
         assertThat(seqs(reader)).containsExactlyElementsOf(expected);
       }
+    }
+  }
+
+  @Test
+  void manyFollowersJoiningAtDifferentTimesEachGetEveryChunkOnceAndInOrder() {
+    long id = queuedRun("https://example.com/many.git");
+    List<Long> expected = sparseSeqs(3_000_000, 3_000);
+    List<SseClient> clients = new ArrayList<>();
+    try {
+      // some follow from the start, some join mid-way and replay first, some resume by id
+      for (int i = 0; i < 20; i++) {
+        clients.add(SseClient.connect(port, "/runs/" + id + "/logs"));
+      }
+      postLines(id, "compile", expected.subList(0, 1_000), 100);
+      for (int i = 0; i < 20; i++) {
+        clients.add(SseClient.connect(port, "/runs/" + id + "/logs"));
+      }
+      postLines(id, "compile", expected.subList(1_000, 2_000), 100);
+      SseClient resumed =
+          SseClient.connect(
+              port, "/runs/" + id + "/logs", "Last-Event-ID", expected.get(1_499).toString());
+      postLines(id, "compile", expected.subList(2_000, 3_000), 100);
+      finish(id, "passed", null);
+
+      await().atMost(PATIENCE).until(() -> clients.stream().allMatch(SseClient::ended));
+      await().atMost(PATIENCE).until(resumed::ended);
+      for (SseClient client : clients) {
+        assertThat(seqs(client)).containsExactlyElementsOf(expected);
+        List<Event> all = client.events();
+        assertThat(all.get(all.size() - 1).name()).isEqualTo(LogEvents.END);
+      }
+      assertThat(seqs(resumed)).containsExactlyElementsOf(expected.subList(1_500, 3_000));
+      resumed.close();
+    } finally {
+      clients.forEach(SseClient::close);
+    }
+    await().atMost(PATIENCE).until(() -> streams.openStreams() == 0);
+  }
+
+  @Test
+  void aClientThatFallsBehindLaterReceivesEveryChunkOnceAndInOrder() throws Exception {
+    long id = queuedRun("https://example.com/behind.git");
+    List<Long> expected = sparseSeqs(4_000_000, 30_000);
+    try (Socket slow = new Socket();
+        SseClient fast = SseClient.connect(port, "/runs/" + id + "/logs")) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new java.net.InetSocketAddress("localhost", port));
+      OutputStream out = slow.getOutputStream();
+      out.write(
+          ("GET /runs/"
+                  + id
+                  + "/logs HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Accept: text/event-stream\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      await().atMost(PATIENCE).until(() -> streams.openStreams() >= 2);
+      // ~2.4 MB of events while the slow client reads nothing: more than its socket buffers and
+      // its queue hold, so it is dropped from the run's feed and reads the rest from the database
+      postLines(id, "compile", expected, 1_000);
+      finish(id, "passed", null);
+      await().atMost(PATIENCE).until(fast::ended);
+      assertThat(seqs(fast)).containsExactlyElementsOf(expected);
+
+      slow.setSoTimeout((int) PATIENCE.toMillis());
+      String body = ChunkedBody.read(slow.getInputStream());
+      List<Long> ids =
+          body.lines()
+              .filter(l -> l.startsWith("id:"))
+              .map(l -> Long.parseLong(l.substring(3)))
+              .toList();
+      assertThat(ids).containsExactlyElementsOf(expected);
+      assertThat(body).contains("event:end");
     }
   }
 
