@@ -44,10 +44,12 @@ class CapacityEndToEndIT {
         DevStackProcess.start(
             temp.resolve("kiln-home"),
             Map.of(
-                "KILN_WORKER_SLOTS", "1",
-                "KILN_ARCHS", arch + "," + UNSERVED,
-                // Queued runs wait for the slot longer than the stack's usual no-worker limit.
-                "KILN_DISPATCH_NO_WORKER_TIMEOUT", "10m"));
+                "KILN_WORKER_SLOTS",
+                "1",
+                // Queued runs wait for the slot far longer than the stack's no-worker limit
+                // (DevStackProcess.NO_WORKER_TIMEOUT): being served but busy must not fail them.
+                "KILN_ARCHS",
+                arch + "," + UNSERVED));
     stackChildren = stack.children();
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
