@@ -12,6 +12,7 @@ import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,13 @@ class WorkerRegistrar implements SmartLifecycle {
    * runaway scheduling, and must not make a live host look lost (schedule-to-start).
    */
   private static final int HOST_QUEUE_HEADROOM = 4;
+
+  /**
+   * A cancel or supersede reaches a running command only in the answer to a heartbeat, and the SDK
+   * otherwise sends one per 0.8 × heartbeat timeout (12 s): a cancel would wait that long before
+   * the SIGTERM. Half a second keeps cancel → process group dead within a second.
+   */
+  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 
   private final WorkerFactory factory;
   private final WorkerProperties properties;
@@ -98,6 +106,7 @@ class WorkerRegistrar implements SmartLifecycle {
             host.queue(),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(slots * 2 + HOST_QUEUE_HEADROOM)
+                .setMaxHeartbeatThrottleInterval(HOST_HEARTBEAT_THROTTLE)
                 .build());
     own.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, api));
     log.info("build host {}: polling {}", host.name(), host.queue());
