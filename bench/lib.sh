@@ -1,7 +1,8 @@
 # Shared by the benchmark scripts: a dev stack in a scratch KILN_HOME on free loopback ports.
 # After `start_stack`, $api is the api's base URL and $work a scratch directory; both are cleaned
 # up when the script exits.
-jar=temporal-dev/target/kiln-dev.jar
+# KILN_DEV_JAR: a copy of the jar, so that a rebuild meanwhile cannot pull it from under the stack
+jar=${KILN_DEV_JAR:-temporal-dev/target/kiln-dev.jar}
 [ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests install" >&2; exit 1; }
 work=$(mktemp -d)
 
@@ -23,7 +24,7 @@ start_stack() {
     KILN_TEMPORAL_UI_PORT=$ui_port java -jar "$jar" >"$work/stack.log" 2>&1 &
   stack=$!
   trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -rf "$work"' EXIT
-  for _ in $(seq 240); do
+  for _ in $(seq 480); do
     grep -q "Kiln is up" "$work/stack.log" && break
     kill -0 $stack 2>/dev/null || { cat "$work/stack.log"; exit 1; }
     sleep 0.5

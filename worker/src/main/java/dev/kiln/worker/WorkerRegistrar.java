@@ -16,6 +16,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.tuning.CompositeTuner;
 import io.temporal.worker.tuning.FixedSizeSlotSupplier;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,13 @@ class WorkerRegistrar implements SmartLifecycle {
 
   /** The SDK's default for slot kinds a fetch worker never uses. */
   private static final int DEFAULT_SLOTS = 200;
+
+  /**
+   * A cancel or supersede reaches a running command only in the answer to a heartbeat, and the SDK
+   * otherwise sends one per 0.8 × heartbeat timeout (12 s): a cancel would wait that long before
+   * the SIGTERM. Half a second keeps cancel → process group dead within a second.
+   */
+  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 
   private final WorkerFactory factory;
   private final WorkerProperties properties;
@@ -124,6 +132,7 @@ class WorkerRegistrar implements SmartLifecycle {
             host.queue(),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(slots * 2 + HOST_QUEUE_HEADROOM)
+                .setMaxHeartbeatThrottleInterval(HOST_HEARTBEAT_THROTTLE)
                 .build());
     own.registerActivitiesImplementations(
         new BuildActivitiesImpl(host, logs, api, capacity.slots()));

@@ -23,8 +23,11 @@ import java.util.Map;
  */
 final class CommandRunner {
 
-  /** How often the activity heartbeats; Temporal throttles the actual sends. */
-  static final Duration TICK = Duration.ofSeconds(1);
+  /**
+   * How often the activity heartbeats; Temporal throttles the actual sends (the worker's host queue
+   * to 500 ms). A cancel is learnt from a heartbeat's answer, so this bounds cancel latency too.
+   */
+  static final Duration TICK = Duration.ofMillis(250);
 
   private final BuildHost host;
 

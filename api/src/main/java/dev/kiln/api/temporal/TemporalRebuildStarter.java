@@ -9,6 +9,7 @@ import dev.kiln.workflows.lane.LaneAdmission;
 import dev.kiln.workflows.lane.LaneInput;
 import dev.kiln.workflows.lane.LaneWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -23,6 +24,7 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +42,9 @@ class TemporalRebuildStarter implements RebuildStarter {
     this.address = properties.temporal().address();
   }
 
+  /** How long a request waits for a lane busy with a burst of others before it gives up. */
+  static final Duration BUSY_LANE_PATIENCE = Duration.ofSeconds(20);
+
   @Override
   public String start(RebuildRequest request, String lane, String runUrl) {
     return lane == null ? startAlone(request, runUrl) : submitToLane(request, lane);
@@ -51,6 +56,7 @@ class TemporalRebuildStarter implements RebuildStarter {
    * answer instead of a second build.
    */
   private String submitToLane(RebuildRequest request, String lane) {
+    long began = System.nanoTime();
     LaneWorkflow workflow =
         client.newWorkflowStub(
             LaneWorkflow.class,
@@ -64,15 +70,25 @@ class TemporalRebuildStarter implements RebuildStarter {
                 .setStaticSummary("lane " + WorkflowTexts.laneSummary(lane))
                 .build());
     try {
-      WorkflowClient.executeUpdateWithStart(
-          workflow::submit,
-          request,
-          UpdateOptions.<LaneAdmission>newBuilder()
-              .setUpdateId(Long.toString(request.runId()))
-              .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-              .build(),
-          new WithStartWorkflowOperation<>(workflow::run, LaneInput.of(lane, request)));
-      return null;
+      for (long backoff = 100; ; backoff = Math.min(backoff * 2, 2_000)) {
+        try {
+          WorkflowClient.executeUpdateWithStart(
+              workflow::submit,
+              request,
+              UpdateOptions.<LaneAdmission>newBuilder()
+                  .setUpdateId(Long.toString(request.runId()))
+                  .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                  .build(),
+              new WithStartWorkflowOperation<>(workflow::run, LaneInput.of(lane, request)));
+          return null;
+        } catch (WorkflowException | StatusRuntimeException e) {
+          if (!isBusyLane(e) || System.nanoTime() - began > BUSY_LANE_PATIENCE.toNanos()) {
+            throw e;
+          }
+          // the same update id again: if the first try got through, this one gets its answer
+          sleep(backoff);
+        }
+      }
     } catch (WorkflowUpdateException e) {
       if (String.valueOf(e.getCause() == null ? null : e.getCause().getMessage())
           .contains("already took run " + request.runId())) {
@@ -83,6 +99,32 @@ class TemporalRebuildStarter implements RebuildStarter {
           e);
     } catch (WorkflowException | StatusRuntimeException e) {
       throw new StartFailedException(TemporalErrors.unreachable(address, e), e);
+    }
+  }
+
+  /**
+   * A lane under a burst of requests refuses some for a moment: more updates in flight than the
+   * server allows per workflow (10), or updates aborted because the lane continued as new between
+   * builds. Both go away once the lane takes the ones before.
+   */
+  static boolean isBusyLane(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException status) {
+        Status.Code code = status.getStatus().getCode();
+        String description = String.valueOf(status.getStatus().getDescription());
+        return code == Status.Code.RESOURCE_EXHAUSTED
+            || (code == Status.Code.UNAVAILABLE && description.contains("update was aborted"));
+      }
+    }
+    return false;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the lane was busy", e);
     }
   }
 
