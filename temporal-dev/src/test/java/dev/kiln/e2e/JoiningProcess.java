@@ -17,14 +17,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class JoiningProcess implements AutoCloseable {
 
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
   private final Process process;
   private final Path console;
+  private final String mode;
+  private final int offset;
 
-  private JoiningProcess(Process process, Path console) {
+  private JoiningProcess(Process process, Path console, String mode, int offset) {
     this.process = process;
     this.console = console;
+    this.mode = mode;
+    this.offset = offset;
   }
 
   /**
@@ -37,26 +41,33 @@ final class JoiningProcess implements AutoCloseable {
   static JoiningProcess start(
       DevStackProcess stack, String mode, Path home, Map<String, String> settings)
       throws IOException, InterruptedException {
+    return launch(stack, mode, home, settings).awaitRunning();
+  }
+
+  /** Starts {@code mode} without waiting, so that several can start at once. */
+  static JoiningProcess launch(
+      DevStackProcess stack, String mode, Path home, Map<String, String> settings)
+      throws IOException {
     Files.createDirectories(home);
     Path console = home.resolve(mode + "-console.log");
     ProcessBuilder builder =
         new ProcessBuilder(
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m",
+                    "-Xmx384m",
                     "-jar",
                     Path.of("target", "kiln-dev.jar").toAbsolutePath().toString(),
                     mode))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
     Map<String, String> env = builder.environment();
+    // only the stack's settings and the ones given: none of the test JVM's own
+    env.keySet().removeIf(name -> name.startsWith("KILN_") || name.startsWith("SPRING_"));
     env.putAll(stackEnvironment(stack));
     env.put("KILN_HOME", home.toString());
     env.putAll(settings);
     int offset = Files.exists(console) ? Files.readString(console).length() : 0;
-    JoiningProcess joined = new JoiningProcess(builder.start(), console);
-    joined.awaitRunning(mode, offset);
-    return joined;
+    return new JoiningProcess(builder.start(), console, mode, offset);
   }
 
   /** The variables of the stack's {@code $KILN_HOME/dev-stack.env}, unquoted. */
@@ -90,13 +101,13 @@ final class JoiningProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** Waits for the ready line written after {@code offset}: a restart appends to the console. */
-  private void awaitRunning(String mode, int offset) throws InterruptedException {
+  /** Waits for its ready line, written after {@link #offset}: a restart appends to the console. */
+  JoiningProcess awaitRunning() throws InterruptedException {
     String ready = "The Kiln " + mode + " is running";
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (console().indexOf(ready, offset) >= 0) {
-        return;
+        return this;
       }
       if (!process.isAlive()) {
         throw new IllegalStateException(

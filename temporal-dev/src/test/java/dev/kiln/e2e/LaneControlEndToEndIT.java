@@ -3,6 +3,7 @@ package dev.kiln.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class LaneControlEndToEndIT {
   static List<ProcessHandle> stackChildren;
   static KilnHttp api;
   static GitFixtures fixtures;
-  static final Map<String, ExtraWorkerProcess> workers = new HashMap<>();
+  static final Map<String, JoiningProcess> workers = new HashMap<>();
 
   @BeforeAll
   static void startStackAndTwoMoreHosts() throws Exception {
@@ -56,16 +57,16 @@ class LaneControlEndToEndIT {
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
     for (String host : List.of("host-a", "host-b")) {
-      workers.put(host, ExtraWorkerProcess.start(stack, host, temp.resolve(host), EXTRA_ARCH));
+      workers.put(host, launchWorker(host));
     }
-    for (ExtraWorkerProcess worker : workers.values()) {
+    for (JoiningProcess worker : workers.values()) {
       worker.awaitRunning();
     }
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (ExtraWorkerProcess worker : workers.values()) {
+    for (JoiningProcess worker : workers.values()) {
       worker.close();
     }
     if (stack != null) {
@@ -148,8 +149,7 @@ class LaneControlEndToEndIT {
     assertThat(detected).isLessThan(LOST_HOST_LIMIT);
 
     // the host comes back on the same KILN_HOME and first kills what its previous life left
-    ExtraWorkerProcess restarted =
-        ExtraWorkerProcess.start(stack, lostHost, workers.get(lostHost).home, EXTRA_ARCH);
+    JoiningProcess restarted = launchWorker(lostHost);
     workers.put(lostHost, restarted);
     restarted.awaitRunning();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !alive(orphan));
@@ -291,5 +291,17 @@ class LaneControlEndToEndIT {
           default -> machine;
         };
     return own + "," + EXTRA_ARCH;
+  }
+
+  /** A build worker serving only {@link #EXTRA_ARCH}, with one slot; its KILN_HOME is per host. */
+  private static JoiningProcess launchWorker(String host) throws IOException {
+    return JoiningProcess.launch(
+        stack,
+        "worker",
+        temp.resolve(host),
+        Map.of(
+            "KILN_WORKER_ARCHS", EXTRA_ARCH,
+            "KILN_WORKER_HOST", host,
+            "KILN_WORKER_SLOTS", "1"));
   }
 }
