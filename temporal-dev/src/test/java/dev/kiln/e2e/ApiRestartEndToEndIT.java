@@ -57,7 +57,7 @@ class ApiRestartEndToEndIT {
       worker.close();
     }
     if (stack != null) {
-      stack.close();
+      stack.stopLeavingNothingBehind();
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.kiln.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ final class DevStackProcess implements AutoCloseable {
 
   private final Process process;
   private final Path console;
+  private List<ProcessHandle> startedChildren = List.of();
   final Path home;
   final int apiPort;
   final int temporalPort;
@@ -80,6 +83,7 @@ final class DevStackProcess implements AutoCloseable {
     env.putAll(extraEnv);
     DevStackProcess stack = new DevStackProcess(builder.start(), console, home, api, temporal, ui);
     stack.awaitUp();
+    stack.startedChildren = stack.process.descendants().toList();
     return stack;
   }
 
@@ -130,13 +134,15 @@ final class DevStackProcess implements AutoCloseable {
     descendants.forEach(ProcessHandle::destroyForcibly);
   }
 
-  /** Processes the stack started that are still alive after {@link #close}. */
-  List<ProcessHandle> survivors(List<ProcessHandle> startedChildren) {
-    return startedChildren.stream().filter(ProcessHandle::isAlive).toList();
-  }
-
-  List<ProcessHandle> children() {
-    return process.descendants().toList();
+  /**
+   * Stops the stack as {@link #close} does and asserts that none of the processes it had started
+   * (Temporal, PostgreSQL, build commands) outlived it.
+   */
+  void stopLeavingNothingBehind() throws InterruptedException {
+    close();
+    assertThat(startedChildren.stream().filter(ProcessHandle::isAlive).toList())
+        .as("processes the dev stack left behind")
+        .isEmpty();
   }
 
   private static int freePort() throws IOException {

@@ -45,7 +45,6 @@ class LaneControlEndToEndIT {
 
   @TempDir static Path temp;
   static DevStackProcess stack;
-  static List<ProcessHandle> stackChildren;
   static KilnHttp api;
   static GitFixtures fixtures;
   static final Map<String, JoiningProcess> workers = new HashMap<>();
@@ -53,7 +52,6 @@ class LaneControlEndToEndIT {
   @BeforeAll
   static void startStackAndTwoMoreHosts() throws Exception {
     stack = DevStackProcess.start(temp.resolve("kiln-home"), Map.of("KILN_ARCHS", archs()));
-    stackChildren = stack.children();
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
     for (String host : List.of("host-a", "host-b")) {
@@ -70,10 +68,7 @@ class LaneControlEndToEndIT {
       worker.close();
     }
     if (stack != null) {
-      stack.close();
-      assertThat(stack.survivors(stackChildren))
-          .as("processes the dev stack left behind")
-          .isEmpty();
+      stack.stopLeavingNothingBehind();
     }
   }
 

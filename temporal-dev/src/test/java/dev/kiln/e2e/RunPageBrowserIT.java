@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +41,6 @@ class RunPageBrowserIT {
 
   @TempDir static Path temp;
   static DevStackProcess stack;
-  static List<ProcessHandle> stackChildren;
   static KilnHttp api;
   static GitFixtures fixtures;
   static WebDriver browser;
@@ -58,7 +56,6 @@ class RunPageBrowserIT {
       Assumptions.abort(missing + " (apt-get install chromium chromium-driver); skipped");
     }
     stack = DevStackProcess.start(temp.resolve("kiln-home"));
-    stackChildren = stack.children();
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
     ChromeOptions options = new ChromeOptions();
@@ -77,10 +74,7 @@ class RunPageBrowserIT {
       browser.quit();
     }
     if (stack != null) {
-      stack.close();
-      assertThat(stack.survivors(stackChildren))
-          .as("processes the dev stack left behind")
-          .isEmpty();
+      stack.stopLeavingNothingBehind();
     }
   }
 
