@@ -46,6 +46,11 @@ final class TemporalDevServer implements TemporalService {
     // Priority keys (low..urgent, DESIGN §4) only order tasks with the priority-aware matcher,
     // which server 1.29.1 leaves off.
     config.put("matching.useNewMatcher", "true");
+    // ... and only within one partition of a task queue: with the default four, a poll served from
+    // one partition hands out its best task while a more urgent one waits in another. A dev
+    // stack's queues are small; one partition each makes priority exact.
+    config.put("matching.numTaskqueueReadPartitions", "1");
+    config.put("matching.numTaskqueueWritePartitions", "1");
     config.put("system.enableActivityEagerExecution", "true");
     // Update-with-start (POST /rebuild) needs both. 1.29.1 enables them by default; saying so keeps
     // an older CLI found on PATH from failing in a confusing way.

@@ -49,11 +49,13 @@ class TemporalDevServerTest {
   }
 
   @Test
-  void turnsOnThePriorityMatcherAndEagerActivities() {
+  void turnsOnThePriorityMatcherWithOnePartitionPerQueueAndEagerActivities() {
     List<String> command = TemporalDevServer.command(options);
 
     assertThat(command)
         .containsSequence("--dynamic-config-value", "matching.useNewMatcher=true")
+        .containsSequence("--dynamic-config-value", "matching.numTaskqueueReadPartitions=1")
+        .containsSequence("--dynamic-config-value", "matching.numTaskqueueWritePartitions=1")
         .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true")
         .containsSequence("--dynamic-config-value", "frontend.enableExecuteMultiOperation=true");
   }

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +39,7 @@ class CapacityEndToEndIT {
   @TempDir static Path temp;
   static DevStackProcess stack;
   static KilnHttp api;
+  static WorkflowServiceStubs temporal;
   static GitFixtures fixtures;
   static String arch;
 
@@ -50,11 +57,17 @@ class CapacityEndToEndIT {
                 "KILN_ARCHS",
                 arch + "," + UNSERVED));
     api = new KilnHttp(stack.baseUrl());
+    temporal =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(stack.temporalAddress()).build());
     fixtures = new GitFixtures(temp.resolve("repos"));
   }
 
   @AfterAll
   static void stopStackWithoutOrphans() throws Exception {
+    if (temporal != null) {
+      temporal.shutdownNow();
+    }
     if (stack != null) {
       stack.stopLeavingNothingBehind();
     }
@@ -82,6 +95,12 @@ class CapacityEndToEndIT {
                 assertThat(status.path("workers_polling").asInt()).isGreaterThanOrEqualTo(1);
                 assertThat(status.path("oldest_queued_run_id").asLong()).isEqualTo(normals.get(0));
               });
+      // queued in the database is not yet queued in Temporal: wait for every fetch to be scheduled
+      List<Long> waiting = new ArrayList<>(normals);
+      waiting.add(urgent);
+      await()
+          .atMost(PATIENCE)
+          .until(() -> waiting.stream().allMatch(CapacityEndToEndIT::fetchScheduled));
       assertThat(run(normals.get(4)).path("waiting_reason").asText())
           .as("four normal runs queued earlier and the urgent one")
           .isEqualTo("waiting for a free slot on " + arch + ": 5 builds ahead");
@@ -170,6 +189,27 @@ class CapacityEndToEndIT {
                 + UNSERVED
                 + " within "
                 + DevStackProcess.NO_WORKER_TIMEOUT);
+  }
+
+  /** Whether the run's workflow has scheduled its fetch: the task is in Temporal's queue. */
+  private static boolean fetchScheduled(long runId) {
+    try {
+      return temporal
+          .blockingStub()
+          .describeWorkflowExecution(
+              DescribeWorkflowExecutionRequest.newBuilder()
+                  .setNamespace("default")
+                  .setExecution(
+                      WorkflowExecution.newBuilder()
+                          .setWorkflowId(RebuildWorkflow.workflowId(runId))
+                          .build())
+                  .build())
+          .getPendingActivitiesList()
+          .stream()
+          .anyMatch(activity -> activity.getActivityType().getName().equals("Fetch"));
+    } catch (StatusRuntimeException notStartedYet) {
+      return false;
+    }
   }
 
   /** Starts a run whose compile holds the only slot until {@code release} exists. */
