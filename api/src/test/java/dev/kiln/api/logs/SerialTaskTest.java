@@ -2,6 +2,7 @@ package dev.kiln.api.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,12 +46,11 @@ class SerialTaskTest {
     }
     releaseFirstRun.countDown();
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (runs.get() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    Thread.sleep(200); // room for a wrong third run to show up
-    assertThat(runs.get()).isEqualTo(2);
+    // two runs, and no wrong third one showing up for a while after
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .during(Duration.ofMillis(200))
+        .until(() -> runs.get() == 2);
     assertThat(maxConcurrent.get()).isEqualTo(1);
   }
 
