@@ -8,6 +8,7 @@ import dev.kiln.api.support.Http;
 import dev.kiln.api.support.RunningApi;
 import dev.kiln.api.support.SseClient;
 import dev.kiln.api.support.SseClient.Event;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -191,6 +192,20 @@ class LogStreamIT extends RunningApi {
     await().atMost(PATIENCE).until(() -> streams.openStreams() == 0);
   }
 
+  /** Sends {@code socket} an SSE request for the run's log and leaves the answer unread. */
+  private void requestWithoutReading(Socket socket, long id) throws IOException {
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new java.net.InetSocketAddress("localhost", port));
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("GET /runs/"
+                + id
+                + "/logs HTTP/1.1\r\nHost: localhost\r\n"
+                + "Accept: text/event-stream\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
   private static List<String> phases(SseClient client) {
     return client.events(LogEvents.PHASE).stream()
         .map(e -> e.json().path("phase").asString())
@@ -290,16 +305,7 @@ class LogStreamIT extends RunningApi {
     long id = queuedRun("https://example.com/stalled.git");
     try (Socket stalled = new Socket()) {
       // a client that sends its request and never reads the response
-      stalled.setReceiveBufferSize(4096);
-      stalled.connect(new java.net.InetSocketAddress("localhost", port));
-      OutputStream out = stalled.getOutputStream();
-      out.write(
-          ("GET /runs/"
-                  + id
-                  + "/logs HTTP/1.1\r\nHost: localhost\r\n"
-                  + "Accept: text/event-stream\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      requestWithoutReading(stalled, id);
       await().atMost(PATIENCE).until(() -> streams.openStreams() >= 1);
 
       try (SseClient reader = SseClient.connect(port, "/runs/" + id + "/logs")) {
@@ -355,16 +361,7 @@ class LogStreamIT extends RunningApi {
     List<Long> expected = sparseSeqs(4_000_000, 30_000);
     try (Socket slow = new Socket();
         SseClient fast = SseClient.connect(port, "/runs/" + id + "/logs")) {
-      slow.setReceiveBufferSize(4096);
-      slow.connect(new java.net.InetSocketAddress("localhost", port));
-      OutputStream out = slow.getOutputStream();
-      out.write(
-          ("GET /runs/"
-                  + id
-                  + "/logs HTTP/1.1\r\nHost: localhost\r\n"
-                  + "Accept: text/event-stream\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      requestWithoutReading(slow, id);
       await().atMost(PATIENCE).until(() -> streams.openStreams() >= 2);
       // ~2.4 MB of events while the slow client reads nothing: more than its socket buffers and
       // its queue hold, so it is dropped from the run's feed and reads the rest from the database

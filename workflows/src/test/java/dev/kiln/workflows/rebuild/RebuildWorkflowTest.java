@@ -317,12 +317,7 @@ class RebuildWorkflowTest {
             ApplicationFailure.newFailure("host-a lost", FailureTypes.HOST_LOST))
         .when(hostA)
         .compile(any());
-    Worker control = env.newWorker(TaskQueues.CONTROL);
-    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
-    control.registerActivitiesImplementations(ledger);
-    env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
-    env.newWorker(HOST_B).registerActivitiesImplementations(hostB);
-    env.start();
+    startControlAndHostsWithoutAFetchWorker();
     firstLife.newWorker(TaskQueues.build(ARCH)).registerActivitiesImplementations(fetch);
     firstLife.start();
     RebuildRequest limited =
@@ -498,11 +493,7 @@ class RebuildWorkflowTest {
               }
               return true;
             });
-    Worker control = env.newWorker(TaskQueues.CONTROL);
-    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
-    control.registerActivitiesImplementations(ledger);
-    env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
-    env.start();
+    startControlAndHostsWithoutAFetchWorker();
     RebuildRequest limited =
         new RebuildRequest(
             7, "https://example.com/repo.git", "main", ARCH, null, "normal", null, List.of(), 2);
@@ -542,10 +533,24 @@ class RebuildWorkflowTest {
     assertThat(outcome).isEqualTo(RunOutcome.passed());
   }
 
-  private void startWorkers(boolean hostAAlive) {
+  /**
+   * The control worker (workflow, ledger) and both hosts; the arch's fetch worker is the test's.
+   */
+  private void startControlAndHostsWithoutAFetchWorker() {
+    registerControl();
+    env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
+    env.newWorker(HOST_B).registerActivitiesImplementations(hostB);
+    env.start();
+  }
+
+  private void registerControl() {
     Worker control = env.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class);
     control.registerActivitiesImplementations(ledger);
+  }
+
+  private void startWorkers(boolean hostAAlive) {
+    registerControl();
     env.newWorker(TaskQueues.build(ARCH)).registerActivitiesImplementations(fetch);
     if (hostAAlive) {
       env.newWorker(HOST_A).registerActivitiesImplementations(hostA);
