@@ -18,12 +18,21 @@ public class ArtifactRepository {
     this.jdbc = jdbc;
   }
 
-  /** Re-uploading a path replaces the previous record. */
-  public StoredArtifact upsert(long runId, String path, long size, String sha256, String key) {
+  /**
+   * Records an artifact of a building run; re-uploading a path replaces the previous record. The
+   * run's row is share-locked for the insert, so it cannot end in between: a finished run's
+   * artifacts are final, which is what lets its view be cached.
+   *
+   * @return empty when the run is missing or already has a terminal result
+   */
+  public Optional<StoredArtifact> upsert(
+      long runId, String path, long size, String sha256, String key) {
     return jdbc.sql(
             """
             INSERT INTO artifacts (run_id, path, size, sha256, storage_key)
-            VALUES (:runId, :path, :size, :sha256, :key)
+            SELECT id, :path, :size, :sha256, :key
+              FROM runs WHERE id = :runId AND result = 'building'
+               FOR SHARE
             ON CONFLICT (run_id, path) DO UPDATE
                SET size = excluded.size, sha256 = excluded.sha256,
                    storage_key = excluded.storage_key, created_at = now()
@@ -35,7 +44,7 @@ public class ArtifactRepository {
         .param("sha256", sha256)
         .param("key", key)
         .query(ArtifactRepository::map)
-        .single();
+        .optional();
   }
 
   public List<StoredArtifact> findByRun(long runId) {

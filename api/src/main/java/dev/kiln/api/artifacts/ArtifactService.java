@@ -58,6 +58,9 @@ public class ArtifactService {
     }
     String normalised = ArtifactPaths.normalise(path);
     RunRecord run = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+    if (run.result().isTerminal()) {
+      throw ended(run);
+    }
     if (run.sha() == null) {
       throw ApiException.conflict(
           "run " + runId + " has no resolved sha yet; artifacts are stored by sha and arch");
@@ -65,7 +68,20 @@ public class ArtifactService {
     String key = ArtifactPaths.storageKey(run.sha(), run.arch(), normalised);
     ArtifactStore.Stored stored = store.store(key, body, expected);
     log.info("stored artifact {} ({} bytes) of run {}", normalised, stored.size(), runId);
-    return artifacts.upsert(runId, normalised, stored.size(), stored.sha256(), key);
+    return artifacts
+        .upsert(runId, normalised, stored.size(), stored.sha256(), key)
+        // it ended while the bytes arrived; they stay in the store, unreferenced, like any
+        // replaced upload
+        .orElseThrow(() -> ended(runs.find(runId).orElseThrow()));
+  }
+
+  private static ApiException ended(RunRecord run) {
+    return ApiException.conflict(
+        "run "
+            + run.id()
+            + " has ended ("
+            + run.result().wireName()
+            + "); a finished run's artifacts are final");
   }
 
   public List<StoredArtifact> list(long runId) {

@@ -100,13 +100,22 @@ public class LedgerService {
   }
 
   /**
+   * Records the terminal result and closes the gates in one transaction, so nobody reads a finished
+   * run with a gate still pending: from then on the run's view never changes ({@code RunViews}
+   * caches it).
+   *
    * @return whether this was the first terminal write (later ones change nothing)
    */
+  @Transactional
   public boolean finished(long runId, Result result, String failureSummary) {
     return recordEnd(runId, result, runs.finish(runId, result, failureSummary, null));
   }
 
-  /** The run ended aborted because run {@code byRunId} of its lane replaced it. */
+  /**
+   * The run ended aborted because run {@code byRunId} of its lane replaced it; one transaction, as
+   * {@link #finished}.
+   */
+  @Transactional
   public boolean superseded(long runId, long byRunId) {
     return recordEnd(
         runId,

@@ -132,6 +132,11 @@ public class GateRunRepository {
         .single();
   }
 
+  /** The status a {@code status} column holds ({@code passed}, {@code running}, …). */
+  static GateStatus status(String column) {
+    return GateStatus.valueOf(column.toUpperCase(Locale.ROOT));
+  }
+
   public static boolean isEnd(GateStatus status) {
     return status != GateStatus.PENDING && status != GateStatus.RUNNING;
   }
@@ -147,7 +152,7 @@ public class GateRunRepository {
         rs.getString("name"),
         rs.getInt("ordinal"),
         rs.getBoolean("required"),
-        GateStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+        status(rs.getString("status")),
         rs.getString("summary"),
         tests,
         RunRepository.instant(rs, "started_at"),

@@ -1,8 +1,6 @@
 package dev.kiln.api.runs;
 
-import dev.kiln.workflows.activities.RunRestart;
 import java.time.Instant;
-import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,13 +23,19 @@ public class RunRestartRepository {
   }
 
   /**
-   * @return whether this attempt was new (a retried report of the same attempt changes nothing)
+   * Records a restart of a building run. The run's row is share-locked for the insert, so it cannot
+   * end in between: a finished run's restarts are final.
+   *
+   * @return whether this attempt was new (a retried report of the same attempt changes nothing, and
+   *     so does a report about a run that has ended)
    */
   public boolean record(long runId, int attempt, String host, String previousHost) {
     return jdbc.sql(
                 """
                 INSERT INTO run_restarts (run_id, attempt, host, previous_host)
-                VALUES (:runId, :attempt, :host, :previousHost)
+                SELECT id, :attempt, :host, :previousHost
+                  FROM runs WHERE id = :runId AND result = 'building'
+                   FOR SHARE
                 ON CONFLICT (run_id, attempt) DO NOTHING
                 """)
             .param("runId", runId)
@@ -40,26 +44,5 @@ public class RunRestartRepository {
             .param("previousHost", previousHost)
             .update()
         == 1;
-  }
-
-  /** Oldest first. */
-  public List<Restart> findByRun(long runId) {
-    return jdbc.sql(
-            """
-            SELECT attempt, host, previous_host, restarted_at
-              FROM run_restarts
-             WHERE run_id = :runId
-             ORDER BY attempt
-            """)
-        .param("runId", runId)
-        .query(
-            (rs, row) ->
-                new Restart(
-                    rs.getInt("attempt"),
-                    rs.getString("host"),
-                    rs.getString("previous_host"),
-                    RunRestart.note(rs.getString("host"), rs.getString("previous_host")),
-                    RunRepository.instant(rs, "restarted_at")))
-        .list();
   }
 }

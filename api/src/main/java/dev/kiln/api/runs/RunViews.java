@@ -1,6 +1,5 @@
 package dev.kiln.api.runs;
 
-import dev.kiln.api.artifacts.ArtifactRepository;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
@@ -24,34 +23,41 @@ public class RunViews {
   }
 
   private final RunRepository runs;
-  private final GateRunRepository gates;
-  private final ArtifactRepository artifacts;
+  private final RunViewRepository details;
   private final TemporalLinks links;
   private final QueueService queue;
-  private final RunRestartRepository restarts;
+  private final FinishedRunViews finished;
 
   public RunViews(
       RunRepository runs,
-      GateRunRepository gates,
-      ArtifactRepository artifacts,
+      RunViewRepository details,
       TemporalLinks links,
       QueueService queue,
-      RunRestartRepository restarts) {
-    this.restarts = restarts;
+      FinishedRunViews finished) {
     this.runs = runs;
-    this.gates = gates;
-    this.artifacts = artifacts;
+    this.details = details;
     this.links = links;
     this.queue = queue;
+    this.finished = finished;
   }
 
+  /** {@code GET /runs/{id}}; a finished run's view comes from memory after its first read. */
   public RunView view(long id) {
-    RunRecord run = runs.find(id).orElseThrow(() -> ApiException.runNotFound(id));
-    List<RunView.Gate> gateViews = gates.findByRun(id).stream().map(g -> gate(id, g)).toList();
-    List<RunView.Artifact> artifactViews =
-        artifacts.findByRun(id).stream()
-            .map(a -> new RunView.Artifact(a.path(), a.size(), a.sha256()))
-            .toList();
+    return finished.find(id).orElseGet(() -> read(id));
+  }
+
+  private RunView read(long id) {
+    RunViewRepository.RunDetails found =
+        details.find(id).orElseThrow(() -> ApiException.runNotFound(id));
+    RunRecord run = found.run();
+    RunView view = assemble(found);
+    finished.offer(run, view);
+    return view;
+  }
+
+  private RunView assemble(RunViewRepository.RunDetails found) {
+    RunRecord run = found.run();
+    long id = run.id();
     return new RunView(
         run.id(),
         run.repo(),
@@ -73,11 +79,13 @@ public class RunViews {
         run.supersededBy(),
         run.cancelledBy(),
         waitingReason(run),
-        gateViews,
-        artifactViews,
+        found.gates().stream().map(g -> gate(id, g)).toList(),
+        found.artifacts().stream()
+            .map(a -> new RunView.Artifact(a.path(), a.size(), a.sha256()))
+            .toList(),
         temporal(run),
         run.host(),
-        restarts.findByRun(id).stream()
+        found.restarts().stream()
             .map(
                 r ->
                     new RunView.Restart(

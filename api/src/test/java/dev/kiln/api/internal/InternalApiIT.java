@@ -4,6 +4,7 @@ import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.runs.RunViewRepository;
 import dev.kiln.api.support.Http;
 import dev.kiln.api.support.KilnApp;
 import dev.kiln.api.support.TestProperties;
@@ -50,6 +51,7 @@ class InternalApiIT {
 
   @LocalServerPort int port;
   @Autowired RunRepository runs;
+  @Autowired RunViewRepository details;
   private Http http;
 
   @BeforeEach
@@ -351,6 +353,48 @@ class InternalApiIT {
     assertThat(post(run + "/supersede", "{\"superseded_by\": %d}".formatted(id)).statusCode())
         .isEqualTo(400);
     assertThat(post(run + "/supersede", "{}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void aFinishedRunIsFinalSoLateReportsLeaveItsViewAsItWas() throws Exception {
+    long id = queuedRun();
+    runs.recordStarted(id, "temporal-run-1");
+    String run = "/internal/runs/" + id;
+    post(
+        run + "/resolved",
+        """
+        {"sha": "%s", "branch": "main", "version": null, "host": "builder-1",
+         "plan_origin": "kiln.yaml", "gates": [{"name": "unit", "required": true}]}
+        """
+            .formatted(SHA));
+    post(run + "/gates/unit", "{\"status\": \"running\", \"summary\": null, \"tests\": null}");
+    post(run + "/finish", "{\"result\": \"cancelled\", \"failure_summary\": \"cancelled\"}");
+    String finished = http.get("/runs/" + id).body();
+    byte[] data = "late".getBytes(StandardCharsets.UTF_8);
+
+    HttpResponse<String> artifact = putArtifact(id, "late.bin", data, sha256(data));
+    HttpResponse<String> gate =
+        post(run + "/gates/unit", "{\"status\": \"passed\", \"summary\": \"ok\", \"tests\": null}");
+    HttpResponse<String> restart =
+        post(
+            run + "/restarted",
+            "{\"attempt\": 2, \"host\": \"h2\", \"previous_host\": \"builder-1\", \"log_seq\": 9}");
+
+    assertThat(artifact.statusCode()).isEqualTo(409);
+    assertThat(Http.json(artifact).path("detail").asString())
+        .isEqualTo("run " + id + " has ended (cancelled); a finished run's artifacts are final");
+    assertThat(gate.statusCode()).isEqualTo(204);
+    assertThat(restart.statusCode()).isEqualTo(204);
+    assertThat(http.get("/runs/" + id).body()).isEqualTo(finished);
+    assertThat(Http.json(http.get("/runs/" + id + "/artifacts")).path("artifacts")).isEmpty();
+    // the ledger itself, not a cached view
+    RunViewRepository.RunDetails stored = details.find(id).orElseThrow();
+    assertThat(stored.gates())
+        .singleElement()
+        .extracting(g -> g.status().wireName())
+        .isEqualTo("skipped");
+    assertThat(stored.restarts()).isEmpty();
+    assertThat(stored.artifacts()).isEmpty();
   }
 
   @Test

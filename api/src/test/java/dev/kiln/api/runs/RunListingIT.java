@@ -3,7 +3,6 @@ package dev.kiln.api.runs;
 import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.api.artifacts.ArtifactRepository;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.QueueRepository;
 import dev.kiln.api.queue.QueueService;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code GET /runs} filters and paging, over a ledger with a known mix of runs. */
 class RunListingIT {
@@ -50,11 +50,10 @@ class RunListingIT {
     views =
         new RunViews(
             runs,
-            new GateRunRepository(jdbc),
-            new ArtifactRepository(jdbc),
+            new RunViewRepository(jdbc, JsonMapper.shared()),
             new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
             queue(jdbc),
-            new RunRestartRepository(jdbc));
+            new FinishedRunViews());
     ids.add(runs.insert(newRun(APP, "main", "x86_64")).orElseThrow()); // 0
     ids.add(runs.insert(newRun(APP, "main", "aarch64")).orElseThrow()); // 1
     ids.add(runs.insert(newRun(APP, "feature/x", "x86_64", "17", null)).orElseThrow()); // 2
@@ -148,11 +147,10 @@ class RunListingIT {
     RunViews ownViews =
         new RunViews(
             ownRuns,
-            new GateRunRepository(own),
-            new ArtifactRepository(own),
+            new RunViewRepository(own, JsonMapper.shared()),
             new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
             queue(own),
-            new RunRestartRepository(own));
+            new FinishedRunViews());
     String odd = "git+ssh://h/a&b=c.git";
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();

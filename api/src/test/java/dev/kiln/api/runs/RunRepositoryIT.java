@@ -175,8 +175,10 @@ class RunRepositoryIT {
     assertThat(runs.finish(id, Result.PASSED, null)).isFalse();
     assertThat(runs.updatePhase(id, Phase.GATING)).as("phase after the end").isFalse();
     assertThat(runs.recordResolved(id, "abc1234", "main", null, "h", "kiln.yaml")).isFalse();
+    runs.recordStarted(id, "a-start-recorded-too-late");
 
     RunRecord run = runs.find(id).orElseThrow();
+    assertThat(run.temporalRunId()).isNull();
     assertThat(run.result()).isEqualTo(Result.CANCELLED);
     assertThat(run.phase()).isEqualTo(Phase.DONE);
     assertThat(run.failureSummary()).isEqualTo("cancelled by alice");

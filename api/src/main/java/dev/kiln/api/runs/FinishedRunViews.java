@@ -1,0 +1,33 @@
+package dev.kiln.api.runs;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Views of finished runs, kept in memory. A finished run's view is final: every ledger write is
+ * guarded by {@code result = 'building'} (runs, restarts, artifacts), and the gates are closed in
+ * the transaction that ends the run, after which no gate update applies. So an api instance can
+ * serve such a view from memory for as long as it likes, whatever other instances write; a
+ * dashboard or a script polling a finished run then costs no database round trip.
+ */
+@Component
+class FinishedRunViews {
+
+  /** A view takes a few KiB: some MiB at most. */
+  static final int CAPACITY = 4096;
+
+  private final Cache<Long, RunView> views = Caffeine.newBuilder().maximumSize(CAPACITY).build();
+
+  Optional<RunView> find(long runId) {
+    return Optional.ofNullable(views.getIfPresent(runId));
+  }
+
+  /** Keeps the view if it is final: its run has a terminal result. */
+  void offer(RunRecord run, RunView view) {
+    if (run.result().isTerminal()) {
+      views.put(run.id(), view);
+    }
+  }
+}

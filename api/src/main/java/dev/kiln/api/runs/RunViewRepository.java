@@ -1,0 +1,136 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.workflows.activities.RunRestart;
+import dev.kiln.workflows.activities.TestCounts;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads everything {@code GET /runs/{id}} shows in one statement: the run's row with its gates,
+ * artifacts and restarts as JSON arrays. The view is the api's most polled read, and one round trip
+ * instead of four halves its cost (bench/run-view-load.sh).
+ */
+@Repository
+public class RunViewRepository {
+
+  /** A run with the rows of the tables that hang off it, each list in the order the view shows. */
+  public record RunDetails(
+      RunRecord run,
+      List<GateRunRecord> gates,
+      List<Artifact> artifacts,
+      List<RunRestartRepository.Restart> restarts) {}
+
+  /** An artifact as the view shows it. */
+  public record Artifact(String path, long size, String sha256) {}
+
+  private static final String SQL =
+      "SELECT "
+          + RunRepository.COLUMNS
+          + """
+          ,
+          (SELECT json_agg(json_build_object(
+                    'name', g.name, 'ordinal', g.ordinal, 'required', g.required,
+                    'status', g.status, 'summary', g.summary, 'total', g.tests_total,
+                    'failed', g.tests_failed, 'skipped', g.tests_skipped)
+                  ORDER BY g.ordinal)
+             FROM gate_runs g WHERE g.run_id = runs.id) AS gates_json,
+          (SELECT json_agg(json_build_object('path', a.path, 'size', a.size, 'sha256', a.sha256)
+                  ORDER BY a.path)
+             FROM artifacts a WHERE a.run_id = runs.id) AS artifacts_json,
+          (SELECT json_agg(json_build_object(
+                    'attempt', x.attempt, 'host', x.host, 'previous_host', x.previous_host,
+                    'restarted_at', x.restarted_at)
+                  ORDER BY x.attempt)
+             FROM run_restarts x WHERE x.run_id = runs.id) AS restarts_json
+          FROM runs WHERE id = :id
+          """;
+
+  private final JdbcClient jdbc;
+  private final JsonMapper json;
+
+  public RunViewRepository(JdbcClient jdbc, JsonMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public Optional<RunDetails> find(long id) {
+    return jdbc.sql(SQL).param("id", id).query(this::map).optional();
+  }
+
+  private RunDetails map(ResultSet rs, int row) throws SQLException {
+    RunRecord run = RunRepository.map(rs, row);
+    return new RunDetails(
+        run,
+        gates(run.id(), rs.getString("gates_json")),
+        artifacts(rs.getString("artifacts_json")),
+        restarts(rs.getString("restarts_json")));
+  }
+
+  private List<GateRunRecord> gates(long runId, String array) {
+    List<GateRunRecord> gates = new ArrayList<>();
+    for (JsonNode gate : nodes(array)) {
+      JsonNode total = gate.get("total");
+      TestCounts tests =
+          total.isNull()
+              ? null
+              : new TestCounts(
+                  total.asInt(), gate.get("failed").asInt(), gate.get("skipped").asInt());
+      gates.add(
+          new GateRunRecord(
+              runId,
+              text(gate, "name"),
+              gate.get("ordinal").asInt(),
+              gate.get("required").asBoolean(),
+              GateRunRepository.status(text(gate, "status")),
+              text(gate, "summary"),
+              tests,
+              null,
+              null));
+    }
+    return gates;
+  }
+
+  private List<Artifact> artifacts(String array) {
+    List<Artifact> artifacts = new ArrayList<>();
+    for (JsonNode artifact : nodes(array)) {
+      artifacts.add(
+          new Artifact(
+              text(artifact, "path"), artifact.get("size").asLong(), text(artifact, "sha256")));
+    }
+    return artifacts;
+  }
+
+  private List<RunRestartRepository.Restart> restarts(String array) {
+    List<RunRestartRepository.Restart> restarts = new ArrayList<>();
+    for (JsonNode restart : nodes(array)) {
+      String host = text(restart, "host");
+      String previousHost = text(restart, "previous_host");
+      restarts.add(
+          new RunRestartRepository.Restart(
+              restart.get("attempt").asInt(),
+              host,
+              previousHost,
+              RunRestart.note(host, previousHost),
+              OffsetDateTime.parse(text(restart, "restarted_at")).toInstant()));
+    }
+    return restarts;
+  }
+
+  /** The elements of a {@code json_agg} array; SQL NULL when the subquery found no rows. */
+  private Iterable<JsonNode> nodes(String array) {
+    return array == null ? List.of() : json.readTree(array);
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asString();
+  }
+}

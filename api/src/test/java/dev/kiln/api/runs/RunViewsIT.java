@@ -1,0 +1,79 @@
+package dev.kiln.api.runs;
+
+import static dev.kiln.api.support.Runs.newRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.api.queue.BuildHostRepository;
+import dev.kiln.api.queue.QueueRepository;
+import dev.kiln.api.queue.QueueService;
+import dev.kiln.api.support.TestPostgres;
+import dev.kiln.api.support.TestProperties;
+import dev.kiln.api.temporal.TemporalLinks;
+import dev.kiln.workflows.Result;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Which views come from memory: a finished run's, once it is final; never a building one's. */
+class RunViewsIT {
+
+  private static JdbcClient jdbc;
+  private static RunRepository runs;
+  private static RunViews views;
+
+  @BeforeAll
+  static void ledger() {
+    jdbc = JdbcClient.create(TestPostgres.migratedDatabase());
+    runs = new RunRepository(jdbc);
+    views =
+        new RunViews(
+            runs,
+            new RunViewRepository(jdbc, JsonMapper.shared()),
+            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
+            new QueueService(
+                new QueueRepository(jdbc),
+                new BuildHostRepository(jdbc),
+                arch -> Optional.empty(),
+                TestProperties.kiln(Path.of("/tmp"))),
+            new FinishedRunViews());
+  }
+
+  private static long startedRun() {
+    long id = runs.insert(newRun("https://example.com/a.git", "main", "x86_64")).orElseThrow();
+    runs.recordStarted(id, "temporal-" + id);
+    return id;
+  }
+
+  /** A change the ledger never makes, to see whether a view was read again. */
+  private static void rewriteHostBehindTheLedger(long id, String host) {
+    jdbc.sql("UPDATE runs SET host = :host WHERE id = :id")
+        .param("host", host)
+        .param("id", id)
+        .update();
+  }
+
+  @Test
+  void aBuildingRunIsReadAfreshEachTime() {
+    long id = startedRun();
+    assertThat(views.view(id).host()).isNull();
+
+    rewriteHostBehindTheLedger(id, "builder-2");
+
+    assertThat(views.view(id).host()).isEqualTo("builder-2");
+  }
+
+  @Test
+  void aFinishedRunIsReadOnceAndThenServedFromMemory() {
+    long id = startedRun();
+    runs.finish(id, Result.PASSED, null);
+    RunView first = views.view(id);
+
+    rewriteHostBehindTheLedger(id, "builder-2");
+
+    assertThat(views.view(id)).isSameAs(first);
+    assertThat(first.result()).isEqualTo("passed");
+  }
+}
