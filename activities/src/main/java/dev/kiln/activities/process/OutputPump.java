@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Copies a command's output to an {@link OutputSink}, enforcing the output cap, on two threads: a
  * reader that only reads the output into blocks, and a forwarder that hands the blocks to the sink
  * (chunking, error scanning), up to {@link #MAX_BLOCKS_IN_FLIGHT} blocks behind. Past the cap the
- * reader only counts what it reads and hands nothing more over.
+ * reader hands nothing more over and only counts: what it reads from a pipe, or, in a spool file,
+ * what it skips.
  *
  * <p>It reads either a pipe, which ends at end-of-file, or a spool file the command writes into
  * ({@link #following}), which ends only when {@link #close} says the command is gone: until then,
@@ -134,7 +135,7 @@ final class OutputPump {
         if (buf == null) {
           buf = takeBuffer();
         }
-        int n = in.read(buf);
+        int n = follow && capReached ? skipAhead() : in.read(buf);
         if (n < 0) {
           if (!follow || lastLook) {
             break;
@@ -168,6 +169,18 @@ final class OutputPump {
       handOff(END);
       ended.countDown();
     }
+  }
+
+  /**
+   * Past the cap a spool file's new bytes are only counted: skipped with a seek, never copied, so a
+   * command that floods its output costs Kiln no reading beyond the cap.
+   *
+   * @return how many bytes were skipped, or -1 when there were none yet (as read does at its end)
+   */
+  private int skipAhead() throws IOException {
+    int available = in.available();
+    long skipped = available > 0 ? in.skip(available) : 0;
+    return skipped > 0 ? (int) skipped : -1;
   }
 
   private boolean isAbandoned() {

@@ -135,12 +135,53 @@ class OutputPumpTest {
           public int read(byte[] b) {
             return b.length;
           }
+
+          @Override
+          public int available() {
+            return 1000;
+          }
+
+          @Override
+          public long skip(long n) {
+            return n;
+          }
         };
     OutputPump pump = OutputPump.following(endless, sink, 1000);
     pump.start("test-pump");
 
     assertThat(pump.close(Duration.ofMillis(300))).isFalse();
     assertThat(sink.finishes()).hasSize(1);
+  }
+
+  @Test
+  void pastTheCapAFollowedSpoolFileIsCountedWithoutBeingRead(@TempDir Path dir) throws Exception {
+    Path spool = dir.resolve("spool.log");
+    byte[] megabyte = new byte[1 << 20];
+    Arrays.fill(megabyte, (byte) 'x');
+    for (int i = 0; i < 20; i++) {
+      Files.write(spool, megabyte, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+    long[] read = {0};
+    InputStream counting =
+        new FileInputStream(spool.toFile()) {
+          @Override
+          public int read(byte[] b) throws IOException {
+            int n = super.read(b);
+            read[0] += Math.max(n, 0);
+            return n;
+          }
+        };
+    OutputPump pump = OutputPump.following(counting, sink, 1 << 20);
+    pump.start("test-pump");
+    await().atMost(Duration.ofSeconds(10)).until(() -> pump.totalBytes() == 20L << 20);
+    Files.write(spool, megabyte, StandardOpenOption.APPEND);
+
+    assertThat(pump.close(Duration.ofSeconds(10))).isTrue();
+    assertThat(sink.text()).hasSize(1 << 20);
+    assertThat(sink.finishes())
+        .singleElement()
+        .satisfies(f -> assertThat(f).containsExactly(21L << 20, 20L << 20));
+    assertThat(read[0]).as("bytes copied").isLessThanOrEqualTo((1 << 20) + OutputPump.BLOCK_SIZE);
   }
 
   @Test
