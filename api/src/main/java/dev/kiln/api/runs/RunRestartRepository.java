@@ -1,20 +1,11 @@
 package dev.kiln.api.runs;
 
-import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** The {@code run_restarts} table: each time a run started over after losing its host. */
 @Repository
 public class RunRestartRepository {
-
-  /**
-   * One restart, as the run view shows it.
-   *
-   * @param note {@code restarted on <host>: previous host lost (<previous host>)}
-   */
-  public record Restart(
-      int attempt, String host, String previousHost, String note, Instant restartedAt) {}
 
   private final JdbcClient jdbc;
 

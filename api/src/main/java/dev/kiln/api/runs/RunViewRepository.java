@@ -25,11 +25,8 @@ public class RunViewRepository {
   public record RunDetails(
       RunRecord run,
       List<GateRunRecord> gates,
-      List<Artifact> artifacts,
-      List<RunRestartRepository.Restart> restarts) {}
-
-  /** An artifact as the view shows it. */
-  public record Artifact(String path, long size, String sha256) {}
+      List<RunView.Artifact> artifacts,
+      List<RunView.Restart> restarts) {}
 
   private static final String SQL =
       "SELECT "
@@ -98,23 +95,23 @@ public class RunViewRepository {
     return gates;
   }
 
-  private List<Artifact> artifacts(String array) {
-    List<Artifact> artifacts = new ArrayList<>();
+  private List<RunView.Artifact> artifacts(String array) {
+    List<RunView.Artifact> artifacts = new ArrayList<>();
     for (JsonNode artifact : nodes(array)) {
       artifacts.add(
-          new Artifact(
+          new RunView.Artifact(
               text(artifact, "path"), artifact.get("size").asLong(), text(artifact, "sha256")));
     }
     return artifacts;
   }
 
-  private List<RunRestartRepository.Restart> restarts(String array) {
-    List<RunRestartRepository.Restart> restarts = new ArrayList<>();
+  private List<RunView.Restart> restarts(String array) {
+    List<RunView.Restart> restarts = new ArrayList<>();
     for (JsonNode restart : nodes(array)) {
       String host = text(restart, "host");
       String previousHost = text(restart, "previous_host");
       restarts.add(
-          new RunRestartRepository.Restart(
+          new RunView.Restart(
               restart.get("attempt").asInt(),
               host,
               previousHost,

@@ -80,17 +80,10 @@ public class RunViews {
         run.cancelledBy(),
         waitingReason(run),
         found.gates().stream().map(g -> gate(id, g)).toList(),
-        found.artifacts().stream()
-            .map(a -> new RunView.Artifact(a.path(), a.size(), a.sha256()))
-            .toList(),
+        found.artifacts(),
         temporal(run),
         run.host(),
-        found.restarts().stream()
-            .map(
-                r ->
-                    new RunView.Restart(
-                        r.attempt(), r.host(), r.previousHost(), r.note(), r.restartedAt()))
-            .toList());
+        found.restarts());
   }
 
   /**

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kiln.api.artifacts.ArtifactRepository;
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
-import dev.kiln.api.runs.RunViewRepository.Artifact;
 import dev.kiln.api.runs.RunViewRepository.RunDetails;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.workflows.Result;
@@ -103,10 +102,10 @@ class RunViewRepositoryIT {
 
     assertThat(details.artifacts())
         .containsExactly(
-            new Artifact("out/a.so", 12, "a".repeat(64)),
-            new Artifact("out/b.so", 5_000_000_000L, "b".repeat(64)));
+            new RunView.Artifact("out/a.so", 12, "a".repeat(64)),
+            new RunView.Artifact("out/b.so", 5_000_000_000L, "b".repeat(64)));
     assertThat(details.restarts())
-        .extracting(RunRestartRepository.Restart::attempt, RunRestartRepository.Restart::note)
+        .extracting(RunView.Restart::attempt, RunView.Restart::note)
         .containsExactly(
             tuple(2, "restarted on host-b: previous host lost (host-a)"),
             tuple(3, "restarted on host-c: previous host lost (host-b)"));
