@@ -187,6 +187,8 @@ final class TemporalDevServer implements TemporalService {
             });
   }
 
+  private static final int TAIL_LINES = 30;
+
   @Override
   public void onUnexpectedExit(Runnable action) {
     this.onUnexpectedExit = action;
@@ -238,16 +240,37 @@ final class TemporalDevServer implements TemporalService {
   /** The last lines the server wrote since this launch, for error messages. */
   private String outputSinceLaunch() {
     try (RandomAccessFile file = new RandomAccessFile(options.logFile().toFile(), "r")) {
-      long start = Math.max(logOffset, file.length() - 8192);
+      long start = Math.max(logOffset, file.length() - 65536);
       byte[] bytes = new byte[(int) (file.length() - start)];
       file.seek(start);
       file.readFully(bytes);
-      List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-      return lines.subList(Math.max(0, lines.size() - 30), lines.size()).stream()
+      return excerpt(new String(bytes, StandardCharsets.UTF_8).lines().toList()).stream()
           .map(line -> "  | " + line)
           .collect(Collectors.joining("\n"));
     } catch (IOException e) {
       return "  (cannot read " + options.logFile() + ": " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * The lines that explain an exit: the last 30, and before them, when the server died of a Go
+   * panic, the panic's own message, which its goroutine dump would push out of the last 30.
+   */
+  static List<String> excerpt(List<String> lines) {
+    List<String> last = lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size());
+    int panic = -1;
+    for (int i = 0; i < lines.size() - TAIL_LINES && panic < 0; i++) {
+      if (lines.get(i).startsWith("panic:") || lines.get(i).startsWith("fatal error:")) {
+        panic = i;
+      }
+    }
+    if (panic < 0) {
+      return last;
+    }
+    List<String> shown =
+        new ArrayList<>(lines.subList(panic, Math.min(panic + 3, lines.size() - TAIL_LINES)));
+    shown.add("…");
+    shown.addAll(last);
+    return shown;
   }
 }

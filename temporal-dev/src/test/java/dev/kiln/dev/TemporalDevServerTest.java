@@ -3,7 +3,9 @@ package dev.kiln.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class TemporalDevServerTest {
@@ -58,5 +60,39 @@ class TemporalDevServerTest {
         .containsSequence("--dynamic-config-value", "matching.numTaskqueueWritePartitions=1")
         .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true")
         .containsSequence("--dynamic-config-value", "frontend.enableExecuteMultiOperation=true");
+  }
+
+  @Test
+  void anExitExplainedByAPanicShowsThePanicMessageBeforeTheLastLines() {
+    List<String> output = new ArrayList<>();
+    output.add("time=... level=INFO msg=starting");
+    output.add("panic: listen tcp 127.0.0.1:7233: bind: address already in use");
+    output.add("");
+    output.add("goroutine 1 [running]:");
+    for (int i = 0; i < 60; i++) {
+      output.add("\tframe " + i);
+    }
+
+    List<String> excerpt = TemporalDevServer.excerpt(output);
+
+    assertThat(excerpt)
+        .startsWith(
+            "panic: listen tcp 127.0.0.1:7233: bind: address already in use",
+            "",
+            "goroutine 1 [running]:",
+            "…")
+        .endsWith("\tframe 59")
+        .hasSize(34);
+  }
+
+  @Test
+  void anExitWithoutAPanicShowsTheLastThirtyLines() {
+    List<String> output = IntStream.range(0, 50).mapToObj(i -> "line " + i).toList();
+
+    assertThat(TemporalDevServer.excerpt(output))
+        .hasSize(30)
+        .startsWith("line 20")
+        .endsWith("line 49");
+    assertThat(TemporalDevServer.excerpt(List.of("only"))).containsExactly("only");
   }
 }
