@@ -3,25 +3,17 @@ package dev.kiln.api.runs;
 import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.api.queue.BuildHostRepository;
-import dev.kiln.api.queue.QueueRepository;
-import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.support.TestPostgres;
-import dev.kiln.api.support.TestProperties;
-import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.workflows.Result;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.util.UriComponentsBuilder;
-import tools.jackson.databind.json.JsonMapper;
 
 /** {@code GET /runs} filters and paging, over a ledger with a known mix of runs. */
 class RunListingIT {
@@ -34,26 +26,11 @@ class RunListingIT {
   private static JdbcClient jdbc;
   private static final List<Long> ids = new ArrayList<>();
 
-  /** Temporal is not asked here: nobody knows who polls. */
-  private static QueueService queue(JdbcClient jdbc) {
-    return new QueueService(
-        new QueueRepository(jdbc),
-        new BuildHostRepository(jdbc),
-        arch -> Optional.empty(),
-        TestProperties.kiln(Path.of("/tmp")));
-  }
-
   @BeforeAll
   static void ledger() {
     jdbc = JdbcClient.create(TestPostgres.migratedDatabase());
     runs = new RunRepository(jdbc);
-    views =
-        new RunViews(
-            runs,
-            new RunViewRepository(jdbc, JsonMapper.shared()),
-            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
-            queue(jdbc),
-            new FinishedRunViews());
+    views = LedgerViews.over(jdbc);
     ids.add(runs.insert(newRun(APP, "main", "x86_64")).orElseThrow()); // 0
     ids.add(runs.insert(newRun(APP, "main", "aarch64")).orElseThrow()); // 1
     ids.add(runs.insert(newRun(APP, "feature/x", "x86_64", "17", null)).orElseThrow()); // 2
@@ -144,13 +121,7 @@ class RunListingIT {
     // a database of its own, so these runs stay out of the other tests' listings
     JdbcClient own = JdbcClient.create(TestPostgres.migratedDatabase());
     RunRepository ownRuns = new RunRepository(own);
-    RunViews ownViews =
-        new RunViews(
-            ownRuns,
-            new RunViewRepository(own, JsonMapper.shared()),
-            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
-            queue(own),
-            new FinishedRunViews());
+    RunViews ownViews = LedgerViews.over(own);
     String odd = "git+ssh://h/a&b=c.git";
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();
     ownRuns.insert(newRun(odd, "main", "x86_64")).orElseThrow();

@@ -3,19 +3,11 @@ package dev.kiln.api.runs;
 import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.api.queue.BuildHostRepository;
-import dev.kiln.api.queue.QueueRepository;
-import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.support.TestPostgres;
-import dev.kiln.api.support.TestProperties;
-import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.workflows.Result;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Which views come from memory: a finished run's, once it is final; never a building one's. */
 class RunViewsIT {
@@ -28,17 +20,7 @@ class RunViewsIT {
   static void ledger() {
     jdbc = JdbcClient.create(TestPostgres.migratedDatabase());
     runs = new RunRepository(jdbc);
-    views =
-        new RunViews(
-            runs,
-            new RunViewRepository(jdbc, JsonMapper.shared()),
-            new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
-            new QueueService(
-                new QueueRepository(jdbc),
-                new BuildHostRepository(jdbc),
-                arch -> Optional.empty(),
-                TestProperties.kiln(Path.of("/tmp"))),
-            new FinishedRunViews());
+    views = LedgerViews.over(jdbc);
   }
 
   private static long startedRun() {

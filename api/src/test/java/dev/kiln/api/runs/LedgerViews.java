@@ -1,0 +1,31 @@
+package dev.kiln.api.runs;
+
+import dev.kiln.api.queue.BuildHostRepository;
+import dev.kiln.api.queue.QueueRepository;
+import dev.kiln.api.queue.QueueService;
+import dev.kiln.api.support.TestProperties;
+import dev.kiln.api.temporal.TemporalLinks;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Run views over a test database, assembled as the application assembles them. */
+final class LedgerViews {
+
+  private LedgerViews() {}
+
+  /** Temporal is not asked here: nobody knows who polls. */
+  static RunViews over(JdbcClient jdbc) {
+    return new RunViews(
+        new RunRepository(jdbc),
+        new RunViewRepository(jdbc, JsonMapper.shared()),
+        new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
+        new QueueService(
+            new QueueRepository(jdbc),
+            new BuildHostRepository(jdbc),
+            arch -> Optional.empty(),
+            TestProperties.kiln(Path.of("/tmp"))),
+        new FinishedRunViews());
+  }
+}
