@@ -234,14 +234,6 @@ class OutputPumpTest {
     }
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private static byte[] bytes(int n) {
     byte[] data = new byte[n];
     for (int i = 0; i < n; i++) {
