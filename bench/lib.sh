@@ -17,6 +17,15 @@ make_repo() {
   git -C "$1" -c user.name=bench -c user.email=bench@kiln.dev commit -qm bench
 }
 
+# make_sleeping_repo <dir>: a repository whose compile writes its pid (= its process group) to
+# $work/marks/pid, prints "ready" and sleeps, honouring SIGTERM: the build the lane-control
+# benchmarks cancel, supersede or lose.
+make_sleeping_repo() {
+  mkdir -p "$work/marks"
+  make_repo "$1" "compile:
+  - run: echo \$\$ > $work/marks/pid; echo ready; sleep 600 & wait"
+}
+
 start_stack() {
   local api_port temporal_port ui_port
   api_port=$(free_port); temporal_port=$(free_port); ui_port=$(free_port)

@@ -8,9 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-mkdir -p "$work/marks"
-make_repo "$work/repo" "compile:
-  - run: echo \$\$ > $work/marks/pid; echo ready; sleep 600 & wait"
+make_sleeping_repo "$work/repo"
 own=$(uname -m); case "$own" in arm64) own=aarch64 ;; esac
 export KILN_ARCHS="$own,ppc64le"
 start_stack

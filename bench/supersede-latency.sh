@@ -7,9 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-mkdir -p "$work/marks"
-make_repo "$work/repo" "compile:
-  - run: echo \$\$ > $work/marks/pid; echo ready; sleep 600 & wait"
+make_sleeping_repo "$work/repo"
 start_stack
 
 java bench/LaneControl.java supersede "$api" "file://$work/repo" "$work/marks" "${1:-10}"
