@@ -75,6 +75,14 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String NO_WORKER_WATCH_CHANGE = "no-worker-watch";
 
+  /**
+   * Version of a fetch's cancellation: 1 waits until the fetch has ended, and a fetch that ended
+   * with a workspace after all (it was taken, or done, before the cancel reached its host) is
+   * cleaned up on its host, which otherwise holds a build slot and a workspace for a run that is
+   * gone. Before it, a cancelled run ended at once and left both behind.
+   */
+  static final String FETCH_SETTLES_CHANGE = "fetch-settles";
+
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
 
@@ -183,16 +191,17 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     long restartNoteSeq = restart ? nextLogBase() : 0;
     String lostHost = host;
     changePhase(Phase.FETCHING);
+    boolean settles = Workflow.getVersion(FETCH_SETTLES_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     FetchResult fetched;
     try {
       if (watchesForWorkers(restart)) {
-        Optional<FetchResult> served = fetchWhileTheArchIsServed();
+        Optional<FetchResult> served = fetchWhileTheArchIsServed(settles);
         if (served.isEmpty()) {
           return RunOutcome.failed(noWorkerSummary());
         }
         fetched = served.get();
       } else {
-        fetched = fetchStub(!restart).fetch(fetchRequest());
+        fetched = fetchStub(!restart, settles).fetch(fetchRequest());
       }
     } catch (ActivityFailure failure) {
       if (CancellationScope.current().isCancelRequested()) {
@@ -206,6 +215,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       return RunOutcome.failed(Failures.summary(failure));
     }
     BuildActivities host = hostStub(fetched);
+    if (settles && CancellationScope.current().isCancelRequested()) {
+      // Cancelled while the fetch ran, and the fetch finished anyway: its workspace is ours to
+      // free.
+      cleanUp(host, fetched);
+      throw new CanceledFailure("cancelled while fetching");
+    }
     boolean hostLost = false;
     try {
       // Inside the try: a cancel while this is reported must still clean the workspace.
@@ -410,10 +425,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * whether any worker serves the arch at all: a run queued behind busy workers waits as long as it
    * takes, a run for an arch nobody serves ends.
    *
+   * @param settles whether a cancelled run waits for its fetch to end ({@link
+   *     #FETCH_SETTLES_CHANGE}); the fetch's result is then returned for the caller to clean up
    * @return empty when no worker serves the arch (the fetch, never started, is cancelled)
    */
-  private Optional<FetchResult> fetchWhileTheArchIsServed() {
-    FetchActivities fetch = fetchStub(false);
+  private Optional<FetchResult> fetchWhileTheArchIsServed(boolean settles) {
+    FetchActivities fetch = fetchStub(false, settles);
     List<Promise<FetchResult>> started = new ArrayList<>(1);
     CancellationScope scope =
         Workflow.newCancellationScope(
@@ -422,14 +439,39 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     Promise<FetchResult> result = started.get(0);
     Duration every = Duration.ofSeconds(request.noWorkerTimeoutSeconds());
     while (true) {
-      Promise.anyOf(result, Workflow.newTimer(every)).get();
-      if (result.isCompleted()) {
+      try {
+        Promise.anyOf(result, Workflow.newTimer(every)).get();
+        if (result.isCompleted()) {
+          return Optional.of(result.get());
+        }
+        if (!ledger.archServed(request.arch())) {
+          scope.cancel("no worker for arch " + request.arch());
+          return settles ? takenAtTheLastMoment(result) : Optional.empty();
+        }
+      } catch (CanceledFailure | ActivityFailure e) {
+        if (!settles || result.isCompleted() || !CancellationScope.current().isCancelRequested()) {
+          throw e;
+        }
+        // The run was cancelled while its fetch may be running: its result, or its failure.
         return Optional.of(result.get());
       }
-      if (!ledger.archServed(request.arch())) {
-        scope.cancel("no worker for arch " + request.arch());
+    }
+  }
+
+  /**
+   * A fetch cancelled for want of a worker may have been taken by one at that very moment: wait
+   * until it has ended, and build with what it fetched rather than leave its workspace behind.
+   *
+   * @return empty when no host took the fetch before the cancel reached it
+   */
+  private Optional<FetchResult> takenAtTheLastMoment(Promise<FetchResult> fetch) {
+    try {
+      return Optional.of(fetch.get());
+    } catch (ActivityFailure failure) {
+      if (failure.getCause() instanceof CanceledFailure) {
         return Optional.empty();
       }
+      throw failure;
     }
   }
 
@@ -444,8 +486,10 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * @param limited whether the fetch fails after {@code noWorkerTimeoutSeconds} unstarted (the path
    *     of histories recorded before {@link #NO_WORKER_WATCH_CHANGE}); never for a restart after a
    *     lost host, whose arch was served moments ago
+   * @param settles whether cancelling the fetch waits until it has ended ({@link
+   *     #FETCH_SETTLES_CHANGE})
    */
-  private FetchActivities fetchStub(boolean limited) {
+  private FetchActivities fetchStub(boolean limited, boolean settles) {
     ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
             .setTaskQueue(TaskQueues.build(request.arch()))
@@ -453,6 +497,9 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
             .setHeartbeatTimeout(Duration.ofMinutes(1))
             .setRetryOptions(FETCH_RETRY)
             .setSummary("fetch " + request.repo() + " " + displayRef());
+    if (settles) {
+      options.setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    }
     // Only when asked for: histories recorded without the limit must replay with the same options.
     // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
     if (request.noWorkerTimeoutSeconds() > 0 && limited) {

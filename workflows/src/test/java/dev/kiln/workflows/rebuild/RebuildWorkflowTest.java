@@ -34,6 +34,7 @@ import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -52,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mockito.InOrder;
 
 class RebuildWorkflowTest {
@@ -395,6 +398,79 @@ class RebuildWorkflowTest {
     verify(hostA, never()).cleanup(any());
   }
 
+  /**
+   * The race of a burst of supersedes: the host took the fetch before the cancel reached it and
+   * fetched without noticing. The run waits for the fetch to end and frees what it made on that
+   * host, instead of ending at once and leaving the host's slot and workspace to nobody.
+   */
+  @ParameterizedTest(name = "no-worker watch {0}")
+  @ValueSource(booleans = {false, true})
+  void aRunCancelledWhileTheHostFetchesWaitsForTheFetchAndCleansUpWhatItMade(boolean watched)
+      throws Exception {
+    CountDownLatch fetching = new CountDownLatch(1);
+    CountDownLatch cancelled = new CountDownLatch(1);
+    when(fetch.fetch(any()))
+        .thenAnswer(
+            call -> {
+              fetching.countDown();
+              assertThat(cancelled.await(30, TimeUnit.SECONDS)).isTrue();
+              return fetched(HOST_A); // never heartbeated: it did not hear of the cancel
+            });
+    startWorkers(true);
+    WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
+    stub.start(watched ? withNoWorkerTimeout(Duration.ofMinutes(5)) : request());
+    assertThat(fetching.await(30, TimeUnit.SECONDS)).isTrue();
+
+    stub.cancel();
+    // Let the fetch end only once its cancel is in the history: the test server, unlike the real
+    // one, refuses a cancel of an activity that completed while the cancelling task was in flight.
+    awaitEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+    cancelled.countDown();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    if (!watched) {
+      RecordedHistories.saveIfRecording(
+          client, RebuildWorkflow.workflowId(7), "rebuild-cancelled-while-fetching");
+    }
+    InOrder order = inOrder(hostA, ledger);
+    order.verify(hostA).cleanup(argThat(c -> c.workspace().equals("/work/7-1")));
+    order.verify(ledger).finished(7, Result.CANCELLED, "cancelled");
+    verify(hostA, never()).compile(any());
+    verify(ledger, never()).resolved(any());
+  }
+
+  /**
+   * The no-worker check said nobody serves the arch just as a host took the fetch: the fetch is
+   * waited for, and the run builds with it instead of failing and leaving its workspace behind.
+   */
+  @Test
+  void aFetchTakenJustAsTheNoWorkerCheckGivesUpIsBuiltNotAbandoned() throws Exception {
+    CountDownLatch fetching = new CountDownLatch(1);
+    when(fetch.fetch(any()))
+        .thenAnswer(
+            call -> {
+              fetching.countDown();
+              // done just after the workflow asked to cancel it (see awaitEvent)
+              awaitEvent(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED);
+              return fetched(HOST_A);
+            });
+    when(ledger.archServed(ARCH))
+        .thenAnswer(
+            call -> {
+              assertThat(fetching.await(30, TimeUnit.SECONDS)).isTrue();
+              return false; // the host reports came in before this one started fetching
+            });
+    startWorkers(true);
+
+    RunOutcome outcome = newWorkflow().build(withNoWorkerTimeout(Duration.ofSeconds(1)));
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostA).compile(any());
+    verify(hostA).cleanup(any());
+  }
+
   @Test
   void aFailedOptionalGateActivityDoesNotFailTheRun() {
     when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
@@ -571,6 +647,28 @@ class RebuildWorkflowTest {
             .setTaskQueue(TaskQueues.CONTROL)
             .setWorkflowExecutionTimeout(Duration.ofHours(2))
             .build());
+  }
+
+  private void awaitEvent(EventType type) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                client.fetchHistory(RebuildWorkflow.workflowId(7)).getEvents().stream()
+                    .anyMatch(e -> e.getEventType() == type));
+  }
+
+  static RebuildRequest withNoWorkerTimeout(Duration timeout) {
+    return new RebuildRequest(
+        7,
+        "https://example.com/repo.git",
+        "main",
+        ARCH,
+        null,
+        "normal",
+        null,
+        List.of(),
+        timeout.toSeconds());
   }
 
   static RebuildRequest request() {
