@@ -39,6 +39,11 @@ public final class BackgroundHeartbeat implements AutoCloseable {
     return new BackgroundHeartbeat(context, EVERY);
   }
 
+  /** Heartbeats every {@code every}; the SDK still sends at most one per throttle interval. */
+  public static BackgroundHeartbeat start(ActivityExecutionContext context, Duration every) {
+    return new BackgroundHeartbeat(context, every);
+  }
+
   /** Whether Temporal answered a heartbeat with "cancelled" (or "no longer exists"). */
   public boolean cancelRequested() {
     return cancelRequested;

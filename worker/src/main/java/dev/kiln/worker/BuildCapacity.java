@@ -1,13 +1,17 @@
 package dev.kiln.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.build.WorkspaceJanitor;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.capacity.Load;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +33,19 @@ final class BuildCapacity implements AutoCloseable {
   /** The CPU reading is the average over this period; polls are admitted against it. */
   static final Duration LOAD_PERIOD = Duration.ofSeconds(2);
 
-  /** The api counts a host as gone once it has not reported for about three periods. */
-  static final Duration REPORT_PERIOD = Duration.ofSeconds(5);
+  /**
+   * Each report also asks which of the host's runs have ended, so a slot whose run ended without
+   * its cleanup is free again within about this long. The api counts a host as gone once it has not
+   * reported for 15 s.
+   */
+  static final Duration REPORT_PERIOD = Duration.ofSeconds(2);
 
   private final BuildHost host;
   private final List<String> archs;
   private final LoadLimits limits;
   private final MachineLoad load;
   private final BuildSlots slots;
+  private final WorkspaceJanitor janitor;
   private final KilnApiClient api;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -62,10 +71,15 @@ final class BuildCapacity implements AutoCloseable {
     this.load = load;
     this.api = api;
     this.slots = new BuildSlots(slots, leaseIdle, Clock.systemUTC(), this::loadAdmits);
+    this.janitor = new WorkspaceJanitor(host, this.slots);
   }
 
   BuildSlots slots() {
     return slots;
+  }
+
+  WorkspaceJanitor janitor() {
+    return janitor;
   }
 
   void start() {
@@ -97,6 +111,7 @@ final class BuildCapacity implements AutoCloseable {
     body.put("cpu", round(now.cpu()));
     body.put("memory", round(now.memory()));
     body.put("paused_for_resources", slots.heldBackByLoad());
+    body.put("runs", janitor.leasedRunIds());
     return body;
   }
 
@@ -108,7 +123,7 @@ final class BuildCapacity implements AutoCloseable {
     try {
       Load now = load.read();
       logPauseChanges(limits.pauseReason(now));
-      slots.expireAndGrant();
+      janitor.removeExpired(slots.expireAndGrant());
     } catch (RuntimeException e) {
       log.warn("could not refresh the build capacity: {}", e.toString());
     }
@@ -124,8 +139,9 @@ final class BuildCapacity implements AutoCloseable {
   }
 
   private void report() {
+    List<String> ended = List.of();
     try {
-      api.post("hosts/" + host.name(), status());
+      ended = endedRunKeys(api.post("hosts/" + host.name(), status()));
       if (reportFailing) {
         log.info("build host {}: reporting its status to the api again", host.name());
       }
@@ -137,6 +153,20 @@ final class BuildCapacity implements AutoCloseable {
       }
       reportFailing = true;
     }
+    try {
+      janitor.sweep(ended);
+    } catch (RuntimeException e) {
+      log.warn("build host {}: could not sweep its workspaces: {}", host.name(), e.toString());
+    }
+  }
+
+  /** The answer's {@code ended}: the reported runs the ledger has a result for. */
+  private static List<String> endedRunKeys(JsonNode answer) {
+    List<String> keys = new ArrayList<>();
+    if (answer != null) {
+      answer.path("ended").forEach(id -> keys.add(RebuildWorkflow.workflowId(id.asLong())));
+    }
+    return keys;
   }
 
   private static double round(double fraction) {

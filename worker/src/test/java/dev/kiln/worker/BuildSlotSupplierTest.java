@@ -59,7 +59,7 @@ class BuildSlotSupplierTest {
             () -> {
               String run = Activity.getExecutionContext().getInfo().getWorkflowId();
               fetched.add(run);
-              slots.keep(run);
+              slots.keep(run, java.nio.file.Path.of("/kiln/work/runs", run));
             });
     env.start();
     client = env.getWorkflowClient();

@@ -38,6 +38,23 @@ final class PidDirectories {
     }
   }
 
+  /** How many other worker processes that are still alive record their groups here. */
+  static int liveNeighbours(BuildHost host) {
+    Path root = root(host);
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      return (int)
+          dirs.filter(Files::isDirectory)
+              .filter(dir -> !dir.getFileName().toString().equals(host.queue()))
+              .filter(PidDirectories::ownerAlive)
+              .count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Kills the groups recorded by workers that no longer run; returns how many were killed. */
   static int reapDeadOwners(BuildHost host) {
     Path root = root(host);

@@ -1,15 +1,20 @@
 package dev.kiln.activities.capacity;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -25,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * becomes the run's <em>lease</em>; a poll that brought nothing, or a failed fetch, gives it back.
  *
  * <p>A lease ends with the run's cleanup. Against leases whose cleanup never comes (a workflow
- * terminated from the UI, a run that moved to another host) a lease also ends when no host activity
- * of its run has been running for {@code leaseIdle}: between two host activities a run only reports
- * to the ledger, which takes seconds.
+ * terminated from the UI, a fetch whose result could not be reported) the host asks the ledger
+ * which of its runs have ended ({@link #endIfIdle}); and as a last resort a lease ends when no host
+ * activity of its run has been running for {@code leaseIdle}: between two host activities a run
+ * only reports to the ledger, which takes seconds.
  */
 public final class BuildSlots {
 
@@ -85,14 +91,17 @@ public final class BuildSlots {
 
   /**
    * The fetch of {@code runKey} succeeded: its reservation becomes the run's lease, held until
-   * {@link #finish}. A run fetched again on this host (after its host was thought lost) keeps one.
+   * {@link #finish}. A run fetched again on this host (after its host was thought lost) keeps one
+   * lease, on its newest workspace.
+   *
+   * @param workspace the workspace the fetch made, removed if the run ends without its cleanup
    */
-  public synchronized void keep(String runKey) {
+  public synchronized void keep(String runKey, Path workspace) {
     for (Iterator<Reservation> it = reservations.iterator(); it.hasNext(); ) {
       Reservation reservation = it.next();
       if (runKey.equals(reservation.runKey)) {
         it.remove();
-        leases.put(runKey, new Lease(clock.instant()));
+        leases.put(runKey, new Lease(clock.instant(), workspace));
         return;
       }
     }
@@ -126,13 +135,62 @@ public final class BuildSlots {
   }
 
   /**
-   * Ends leases idle for longer than {@code leaseIdle}, then grants waiting reservations that a
-   * freed slot or a lighter load now admits. Called periodically.
+   * Ends the lease of a run that is known to have ended without its cleanup reaching this host (a
+   * workflow terminated, a completion that could not be reported), unless one of its host
+   * activities still runs: the workspace stays until its commands are gone.
    *
-   * @return the run keys whose leases expired
+   * @return the lease's workspace, for the caller to remove; empty when there was no lease or it is
+   *     still in use
    */
-  public List<String> expireAndGrant() {
-    List<String> expired = new ArrayList<>();
+  public Optional<Path> endIfIdle(String runKey) {
+    Path workspace;
+    synchronized (this) {
+      Lease lease = leases.get(runKey);
+      if (lease == null || lease.running > 0) {
+        return Optional.empty();
+      }
+      leases.remove(runKey);
+      workspace = lease.workspace;
+    }
+    grantWaiting();
+    return Optional.of(workspace);
+  }
+
+  /**
+   * What this host holds now, read at once: the workspaces of leased runs, and the runs whose fetch
+   * is under way (and may be making a workspace).
+   */
+  public synchronized Holdings holdings() {
+    Set<Path> workspaces = new HashSet<>();
+    for (Lease lease : leases.values()) {
+      workspaces.add(lease.workspace);
+    }
+    Set<String> fetching = new TreeSet<>();
+    for (Reservation reservation : reservations) {
+      if (reservation.runKey != null) {
+        fetching.add(reservation.runKey);
+      }
+    }
+    return new Holdings(new TreeSet<>(leases.keySet()), workspaces, fetching);
+  }
+
+  /**
+   * @param leased the run keys whose fetch succeeded and whose cleanup has not run
+   * @param workspaces the workspaces of those runs
+   * @param fetching the run keys whose fetch is under way
+   */
+  public record Holdings(Set<String> leased, Set<Path> workspaces, Set<String> fetching) {}
+
+  /**
+   * Ends leases idle for longer than {@code leaseIdle}, then grants waiting reservations that a
+   * freed slot or a lighter load now admits. Called periodically. The idle limit is the last
+   * resort, for a run whose end this host never learns of (the api unreachable all along).
+   *
+   * @return the workspaces of the leases that expired, for the caller to remove
+   */
+  public List<Path> expireAndGrant() {
+    List<Path> expired = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     synchronized (this) {
       Instant deadline = clock.instant().minus(leaseIdle);
       leases
@@ -142,12 +200,13 @@ public final class BuildSlots {
                 Lease lease = e.getValue();
                 boolean idle = lease.running == 0 && lease.lastActive.isBefore(deadline);
                 if (idle) {
-                  expired.add(e.getKey());
+                  keys.add(e.getKey());
+                  expired.add(lease.workspace);
                 }
                 return idle;
               });
     }
-    for (String runKey : expired) {
+    for (String runKey : keys) {
       log.warn(
           "build slot of {} freed: no host activity for {} and no cleanup (terminated run?)",
           runKey,
@@ -227,11 +286,13 @@ public final class BuildSlots {
   }
 
   private static final class Lease {
+    private final Path workspace;
     private Instant lastActive;
     private int running;
 
-    private Lease(Instant lastActive) {
+    private Lease(Instant lastActive, Path workspace) {
       this.lastActive = lastActive;
+      this.workspace = workspace;
     }
   }
 }

@@ -27,6 +27,8 @@ public class FetchActivitiesImpl implements FetchActivities {
 
   private static final Duration LOG_DRAIN = Duration.ofSeconds(10);
 
+  private static final Duration HEARTBEAT_EVERY = Duration.ofMillis(500);
+
   private final BuildHost host;
   private final StepLogs logs;
   private final GitFetcher fetcher;
@@ -47,8 +49,9 @@ public class FetchActivitiesImpl implements FetchActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     MDC.put("run_id", String.valueOf(request.runId()));
     starts.fetchStarted(request.runId());
-    // A clone can sit silent for a while (server-side packing): heartbeat from a timer.
-    BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context);
+    // A clone can sit silent for a while (server-side packing): heartbeat from a timer, often, as
+    // a cancelled run waits for its fetch to end (the worker sends them at most once a second).
+    BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, HEARTBEAT_EVERY);
     try (StepLog stepLog =
         logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
@@ -63,7 +66,7 @@ public class FetchActivitiesImpl implements FetchActivities {
       }
       PlannedBuild planned = plan(checkedOut, stepLog);
       // The workflow's runs are keyed by workflow id: host activities and cleanup see the same one.
-      slots.keep(context.getInfo().getWorkflowId());
+      slots.keep(context.getInfo().getWorkflowId(), checkedOut.workspace());
       return new FetchResult(
           host.queue(),
           host.name(),

@@ -7,7 +7,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.lib.BatchRefUpdate;
@@ -46,6 +49,7 @@ public final class Workspaces {
 
   private static final Logger log = LoggerFactory.getLogger(Workspaces.class);
   private static final int MAX_ATTEMPT_DIRS = 10_000;
+  private static final Pattern WORKSPACE_NAME = Pattern.compile("(\\d{1,18})-\\d+");
 
   private final Path runsRoot;
 
@@ -54,6 +58,12 @@ public final class Workspaces {
    */
   public Workspaces(Path kilnHome) {
     this.runsRoot = kilnHome.resolve("work").resolve("runs").toAbsolutePath().normalize();
+  }
+
+  /** The run a workspace directory ({@code <runId>-<n>}) was made for; empty for another name. */
+  public static OptionalLong runIdOf(Path workspace) {
+    Matcher name = WORKSPACE_NAME.matcher(workspace.getFileName().toString());
+    return name.matches() ? OptionalLong.of(Long.parseLong(name.group(1))) : OptionalLong.empty();
   }
 
   /** The directory holding every workspace on this host. */

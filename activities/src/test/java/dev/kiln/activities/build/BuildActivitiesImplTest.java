@@ -208,7 +208,7 @@ class BuildActivitiesImplTest {
   void cleanupFreesTheBuildSlotTheRunsFetchKept() {
     // TestActivityEnvironment runs every activity under this workflow id
     slots.markUsed(slots.reserve().join(), "test-workflow-id");
-    slots.keep("test-workflow-id");
+    slots.keep("test-workflow-id", workspace);
     assertThat(slots.free()).isZero();
 
     activities.cleanup(new CleanupRequest(5, workspace.toString()));

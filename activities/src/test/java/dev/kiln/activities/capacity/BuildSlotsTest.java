@@ -3,6 +3,7 @@ package dev.kiln.activities.capacity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.activities.capacity.BuildSlots.Reservation;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,7 @@ class BuildSlotsTest {
   void aKeptFetchHoldsItsSlotUntilCleanupEvenAfterTheSdkReleasesThePermit() {
     Reservation fetch = slots.reserve().join();
     slots.markUsed(fetch, "kiln-run-1");
-    slots.keep("kiln-run-1");
+    slots.keep("kiln-run-1", workspaceOf("kiln-run-1"));
     slots.release(fetch);
     slots.reserve().join();
     CompletableFuture<Reservation> waiting = slots.reserve();
@@ -87,7 +88,7 @@ class BuildSlotsTest {
 
     clock.advance(Duration.ofSeconds(2));
 
-    assertThat(slots.expireAndGrant()).containsExactly("kiln-run-1");
+    assertThat(slots.expireAndGrant()).containsExactly(workspaceOf("kiln-run-1"));
     assertThat(slots.busy()).isZero();
   }
 
@@ -103,7 +104,7 @@ class BuildSlotsTest {
     clock.advance(IDLE.minusSeconds(1));
     assertThat(slots.expireAndGrant()).isEmpty();
     clock.advance(Duration.ofSeconds(2));
-    assertThat(slots.expireAndGrant()).containsExactly("kiln-run-1");
+    assertThat(slots.expireAndGrant()).containsExactly(workspaceOf("kiln-run-1"));
   }
 
   @Test
@@ -151,10 +152,60 @@ class BuildSlotsTest {
     assertThat(next).isCompleted();
   }
 
+  @Test
+  void aRunThatEndedWithoutCleanupFreesItsSlotAndNamesItsWorkspace() {
+    hold("kiln-run-1");
+    CompletableFuture<Reservation> waiting = fill();
+
+    assertThat(slots.endIfIdle("kiln-run-1")).hasValue(workspaceOf("kiln-run-1"));
+
+    assertThat(waiting).isCompleted();
+    assertThat(slots.endIfIdle("kiln-run-1")).as("once").isEmpty();
+  }
+
+  @Test
+  void aRunThatEndedKeepsItsSlotWhileItsCommandsStillRun() {
+    hold("kiln-run-1");
+    slots.enter("kiln-run-1");
+
+    assertThat(slots.endIfIdle("kiln-run-1")).isEmpty();
+    assertThat(slots.busy()).isEqualTo(1);
+
+    slots.exit("kiln-run-1");
+    assertThat(slots.endIfIdle("kiln-run-1")).hasValue(workspaceOf("kiln-run-1"));
+    assertThat(slots.busy()).isZero();
+  }
+
+  @Test
+  void holdingsTellLeasedWorkspacesFromFetchesUnderWay() {
+    hold("kiln-run-1");
+    Reservation fetching = slots.reserve().join();
+    slots.markUsed(fetching, "kiln-run-2");
+    slots.reserve(); // an idle poll holds no run
+
+    BuildSlots.Holdings held = slots.holdings();
+
+    assertThat(held.leased()).containsExactly("kiln-run-1");
+    assertThat(held.workspaces()).containsExactly(workspaceOf("kiln-run-1"));
+    assertThat(held.fetching()).containsExactly("kiln-run-2");
+  }
+
+  /** Takes the other slot, then waits for one. */
+  private CompletableFuture<Reservation> fill() {
+    slots.reserve().join();
+    CompletableFuture<Reservation> waiting = slots.reserve();
+    assertThat(waiting).isNotDone();
+    return waiting;
+  }
+
+  private static Path workspaceOf(String runKey) {
+    return Path.of("/kiln/work/runs", runKey.replace("kiln-run-", "") + "-1");
+  }
+
   private void hold(String runKey) {
     Reservation fetch = slots.reserve().join();
     slots.markUsed(fetch, runKey);
-    slots.keep(runKey);
+    slots.keep(runKey, workspaceOf(runKey));
     slots.release(fetch);
   }
 

@@ -59,6 +59,9 @@ final class InternalBodies {
    * @param cpu fraction of the machine's CPU in use
    * @param memory fraction of the machine's memory in use
    */
+  /**
+   * @param runs the runs holding a workspace on the host, whose end it wants to hear of
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record HostStatus(
       List<String> archs,
@@ -66,7 +69,13 @@ final class InternalBodies {
       Integer busy,
       Double cpu,
       Double memory,
-      Boolean pausedForResources) {}
+      Boolean pausedForResources,
+      List<Long> runs) {}
+
+  /**
+   * @param ended the reported runs that are over: their workspaces and slots can go
+   */
+  record HostAnswer(List<Long> ended) {}
 
   record ArtifactAnswer(String path, long size, String sha256) {}
 }

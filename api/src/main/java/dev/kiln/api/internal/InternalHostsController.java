@@ -1,22 +1,22 @@
 package dev.kiln.api.internal;
 
 import dev.kiln.api.config.Archs;
+import dev.kiln.api.internal.InternalBodies.HostAnswer;
 import dev.kiln.api.internal.InternalBodies.HostStatus;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.BuildHostRepository.HostReport;
 import dev.kiln.api.queue.QueueService;
+import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -29,12 +29,17 @@ class InternalHostsController {
   /** More archs than any machine builds for: a body listing more is not a host's report. */
   private static final int MAX_ARCHS = 32;
 
+  /** More runs than any host holds workspaces for at once. */
+  private static final int MAX_RUNS = 1024;
+
   private final BuildHostRepository hosts;
   private final QueueService queue;
+  private final RunRepository runs;
 
-  InternalHostsController(BuildHostRepository hosts, QueueService queue) {
+  InternalHostsController(BuildHostRepository hosts, QueueService queue, RunRepository runs) {
     this.hosts = hosts;
     this.queue = queue;
+    this.runs = runs;
   }
 
   @GetMapping(path = ApiPaths.INTERNAL_ARCH_SERVED, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -43,9 +48,11 @@ class InternalHostsController {
     return Map.of("arch", normalised, "served", queue.served(normalised));
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_HOST, consumes = MediaType.APPLICATION_JSON_VALUE)
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  void report(@PathVariable String host, @RequestBody HostStatus body) {
+  @PostMapping(
+      path = ApiPaths.INTERNAL_HOST,
+      consumes = MediaType.APPLICATION_JSON_VALUE,
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  HostAnswer report(@PathVariable String host, @RequestBody HostStatus body) {
     String name = InternalInput.name("host", host);
     if (body.slots() == null || body.slots() < 1) {
       throw ApiException.badRequest("slots: must be at least 1, got " + body.slots());
@@ -59,6 +66,22 @@ class InternalHostsController {
             fraction("cpu", body.cpu()),
             fraction("memory", body.memory()),
             Boolean.TRUE.equals(body.pausedForResources())));
+    return new HostAnswer(runs.endedAmong(runIds(body.runs())));
+  }
+
+  private static List<Long> runIds(List<Long> ids) {
+    if (ids == null) {
+      return List.of();
+    }
+    if (ids.size() > MAX_RUNS) {
+      throw ApiException.badRequest("runs: more than " + MAX_RUNS + " runs");
+    }
+    for (int i = 0; i < ids.size(); i++) {
+      if (ids.get(i) == null || ids.get(i) < 1) {
+        throw ApiException.badRequest("runs[" + i + "]: must be a run id, got " + ids.get(i));
+      }
+    }
+    return ids;
   }
 
   private static List<String> archs(List<String> archs) {

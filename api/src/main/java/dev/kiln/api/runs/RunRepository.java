@@ -114,6 +114,26 @@ public class RunRepository {
         .single();
   }
 
+  /**
+   * The runs among {@code ids} that are over: those with a terminal result, and ids the ledger does
+   * not know (a build host holding a workspace for a run of a database since reset).
+   */
+  public List<Long> endedAmong(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            """
+            SELECT id FROM unnest(:ids) AS asked(id)
+             WHERE NOT EXISTS (SELECT 1 FROM runs
+                                WHERE runs.id = asked.id AND runs.result = 'building')
+             ORDER BY id
+            """)
+        .param("ids", ids.toArray(Long[]::new))
+        .query(Long.class)
+        .list();
+  }
+
   /** Newest first, at most {@code limit} runs. */
   public List<RunRecord> list(RunFilter filter, int limit) {
     List<String> where = new ArrayList<>();

@@ -120,6 +120,53 @@ class QueueStatusIT extends RunningApi {
   }
 
   @Test
+  void aHostReportIsAnsweredWithTheReportedRunsThatHaveEnded() {
+    long building = queuedRun("https://example.com/held-building.git");
+    long finished = queuedRun("https://example.com/held-finished.git");
+    long cancelled = queuedRun("https://example.com/held-cancelled.git");
+    finish(finished, "passed", null);
+    finish(cancelled, "cancelled", "cancelled");
+    long unknown = cancelled + 1_000_000;
+
+    HttpResponse<String> answer =
+        worker(
+            "/internal/hosts/janitor-host",
+            ("{\"archs\": [\"x86_64\"], \"slots\": 2, \"busy\": 2, \"cpu\": 0.5,"
+                    + " \"memory\": 0.4, \"runs\": [%d, %d, %d, %d]}")
+                .formatted(building, finished, cancelled, unknown));
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(Http.json(answer).path("ended").toString())
+        .as("a run the ledger does not know is over too; one still building is not")
+        .isEqualTo("[%d,%d,%d]".formatted(finished, cancelled, unknown));
+  }
+
+  @Test
+  void aHostReportWithoutRunsIsAnsweredWithNothingEnded() {
+    HttpResponse<String> answer =
+        worker(
+            "/internal/hosts/old-host",
+            "{\"archs\": [\"x86_64\"], \"slots\": 1, \"busy\": 0, \"cpu\": 0.1, \"memory\": 0.1}");
+
+    assertThat(Http.json(answer).path("ended").toString()).isEqualTo("[]");
+  }
+
+  @Test
+  void aHostReportWithAnInvalidRunIdIsRejectedWithAProblem() {
+    HttpResponse<String> answer =
+        http.postJson(
+            "/internal/hosts/h2",
+            "{\"archs\": [\"x86_64\"], \"slots\": 1, \"busy\": 0, \"cpu\": 0.5,"
+                + " \"memory\": 0.2, \"runs\": [0]}",
+            "Authorization",
+            AUTH);
+
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(Http.json(answer).path("detail").asString())
+        .isEqualTo("runs[0]: must be a run id, got 0");
+  }
+
+  @Test
   void aHostReportThatIsNotOneIsRejectedWithAProblem() {
     HttpResponse<String> cpu =
         http.postJson(

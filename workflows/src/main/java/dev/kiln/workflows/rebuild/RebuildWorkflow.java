@@ -6,6 +6,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import java.util.OptionalLong;
 
 /**
  * One build of one commit: fetch, compile, stage, gates, cleanup. Workflow id {@code
@@ -14,8 +15,22 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface RebuildWorkflow {
 
+  String WORKFLOW_ID_PREFIX = "kiln-run-";
+
   static String workflowId(long runId) {
-    return "kiln-run-" + runId;
+    return WORKFLOW_ID_PREFIX + runId;
+  }
+
+  /** The run id in a workflow id made by {@link #workflowId}; empty for any other id. */
+  static OptionalLong runIdOf(String workflowId) {
+    if (workflowId == null || !workflowId.startsWith(WORKFLOW_ID_PREFIX)) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(workflowId.substring(WORKFLOW_ID_PREFIX.length())));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   @WorkflowMethod
