@@ -100,7 +100,6 @@ public class RebuildService {
   private RebuildAccepted start(long runId, NewRun request, String apiBaseUrl) {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(runId))) {
       String workflowId = RebuildWorkflow.workflowId(runId);
-      runs.setWorkflowId(runId, workflowId);
       RebuildRequest workflowRequest =
           new RebuildRequest(
               runId,
@@ -115,7 +114,9 @@ public class RebuildService {
       try {
         String temporalRunId =
             starter.start(workflowRequest, laneOf(request), apiBaseUrl + ApiPaths.run(runId));
-        runs.recordStarted(runId, temporalRunId);
+        if (temporalRunId != null) {
+          runs.recordStarted(runId, temporalRunId);
+        }
       } catch (RebuildStarter.StartFailedException e) {
         log.error("run {} could not start: {}", runId, e.getMessage(), e.getCause());
         runs.failToStart(runId, "could not start: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.kiln.api.runs;
 
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
+import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,7 +58,8 @@ public class RunRepository {
   }
 
   /**
-   * Records a queued run.
+   * Records a queued run, with the id of the workflow that will build it ({@code kiln-run-<id>}):
+   * one statement, as this is on the path of every {@code POST /rebuild}.
    *
    * @return the new id, or empty when a run with the same idempotency key exists already (the
    *     unique constraint decides, so two racing requests cannot both insert)
@@ -65,13 +67,17 @@ public class RunRepository {
   public Optional<Long> insert(NewRun run) {
     return jdbc.sql(
             """
-            INSERT INTO runs (repo, ref, arch, lane, mr, priority, supersede, target, args,
-                              idempotency_key)
-            VALUES (:repo, :ref, :arch, :lane, :mr, :priority, :supersede, :target, :args,
-                    :idempotencyKey)
+            INSERT INTO runs (id, workflow_id, repo, ref, arch, lane, mr, priority, supersede,
+                              target, args, idempotency_key)
+            OVERRIDING SYSTEM VALUE
+            SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text), :arch,
+                   :lane, CAST(:mr AS text), :priority, :supersede, CAST(:target AS text),
+                   CAST(:args AS text[]), CAST(:idempotencyKey AS text)
+              FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
             """)
+        .param("workflowIdPrefix", RebuildWorkflow.WORKFLOW_ID_PREFIX)
         .param("repo", run.repo())
         .param("ref", run.ref())
         .param("arch", run.arch())
@@ -84,13 +90,6 @@ public class RunRepository {
         .param("idempotencyKey", run.idempotencyKey())
         .query(Long.class)
         .optional();
-  }
-
-  public void setWorkflowId(long id, String workflowId) {
-    jdbc.sql("UPDATE runs SET workflow_id = :workflowId WHERE id = :id")
-        .param("id", id)
-        .param("workflowId", workflowId)
-        .update();
   }
 
   public Optional<RunRecord> find(long id) {

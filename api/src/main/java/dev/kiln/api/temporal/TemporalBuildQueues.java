@@ -1,5 +1,7 @@
 package dev.kiln.api.temporal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.workflows.TaskQueues;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -25,6 +27,13 @@ class TemporalBuildQueues implements BuildQueues {
   private final String namespace;
   private final Duration timeout;
 
+  /**
+   * Answers for a moment: Temporal counts pollers seen in the last minutes anyway, and asking once
+   * per {@code POST /rebuild} put a round trip to Temporal on every request of a burst.
+   */
+  private final Cache<String, Optional<Integer>> recent =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(2)).maximumSize(64).build();
+
   TemporalBuildQueues(WorkflowServiceStubs stubs, KilnProperties properties) {
     this.stubs = stubs;
     this.namespace = properties.temporal().namespace();
@@ -33,6 +42,10 @@ class TemporalBuildQueues implements BuildQueues {
 
   @Override
   public Optional<Integer> pollerCount(String arch) {
+    return recent.get(arch, this::describe);
+  }
+
+  private Optional<Integer> describe(String arch) {
     String queue = TaskQueues.build(arch);
     try {
       int pollers =

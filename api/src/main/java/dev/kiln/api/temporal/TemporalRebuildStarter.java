@@ -5,26 +5,19 @@ import dev.kiln.api.runs.RunPriority;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.TaskQueues;
-import dev.kiln.workflows.lane.LaneAdmission;
 import dev.kiln.workflows.lane.LaneInput;
 import dev.kiln.workflows.lane.LaneWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.client.UpdateOptions;
-import io.temporal.client.WithStartWorkflowOperation;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowUpdateException;
-import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
-import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,89 +35,34 @@ class TemporalRebuildStarter implements RebuildStarter {
     this.address = properties.temporal().address();
   }
 
-  /** How long a request waits for a lane busy with a burst of others before it gives up. */
-  static final Duration BUSY_LANE_PATIENCE = Duration.ofSeconds(20);
-
   @Override
   public String start(RebuildRequest request, String lane, String runUrl) {
     return lane == null ? startAlone(request, runUrl) : submitToLane(request, lane);
   }
 
   /**
-   * Update-with-start: atomically starts the lane or attaches to the running one, and returns once
-   * the lane has taken the run. The update id is the run id, so a retried call gets the first
-   * answer instead of a second build.
+   * Signal-with-start: atomically starts the lane or finds the running one, and returns once
+   * Temporal has the request in the lane's history: the run is accepted durably without waiting for
+   * a worker to run the lane, which under a burst of pushes is what a request would wait on. The
+   * lane ignores a run id it already took, so a retried call builds nothing twice.
    */
   private String submitToLane(RebuildRequest request, String lane) {
-    long began = System.nanoTime();
     LaneWorkflow workflow =
         client.newWorkflowStub(
             LaneWorkflow.class,
             WorkflowOptions.newBuilder()
                 .setWorkflowId(LaneWorkflow.workflowId(lane))
                 .setTaskQueue(TaskQueues.CONTROL)
-                // Left unset, the server would answer "already started" for every push after
-                // the first one; a lane that closed when idle must start again, so no reuse rule.
-                .setWorkflowIdConflictPolicy(
-                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
                 .setStaticSummary("lane " + WorkflowTexts.laneSummary(lane))
                 .build());
     try {
-      for (long backoff = 100; ; backoff = Math.min(backoff * 2, 2_000)) {
-        try {
-          WorkflowClient.executeUpdateWithStart(
-              workflow::submit,
-              request,
-              UpdateOptions.<LaneAdmission>newBuilder()
-                  .setUpdateId(Long.toString(request.runId()))
-                  .setWaitForStage(WorkflowUpdateStage.COMPLETED)
-                  .build(),
-              new WithStartWorkflowOperation<>(workflow::run, LaneInput.of(lane, request)));
-          return null;
-        } catch (WorkflowException | StatusRuntimeException e) {
-          if (!isBusyLane(e) || System.nanoTime() - began > BUSY_LANE_PATIENCE.toNanos()) {
-            throw e;
-          }
-          // the same update id again: if the first try got through, this one gets its answer
-          sleep(backoff);
-        }
-      }
-    } catch (WorkflowUpdateException e) {
-      if (String.valueOf(e.getCause() == null ? null : e.getCause().getMessage())
-          .contains("already took run " + request.runId())) {
-        return null;
-      }
-      throw new StartFailedException(
-          "lane " + lane + " refused run " + request.runId() + ": " + TemporalErrors.describe(e),
-          e);
+      BatchRequest batch = client.newSignalWithStartRequest();
+      batch.add(workflow::run, LaneInput.of(lane, request));
+      batch.add(workflow::enqueue, request);
+      client.signalWithStart(batch);
+      return null;
     } catch (WorkflowException | StatusRuntimeException e) {
       throw new StartFailedException(TemporalErrors.unreachable(address, e), e);
-    }
-  }
-
-  /**
-   * A lane under a burst of requests refuses some for a moment: more updates in flight than the
-   * server allows per workflow (10), or updates aborted because the lane continued as new between
-   * builds. Both go away once the lane takes the ones before.
-   */
-  static boolean isBusyLane(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException status) {
-        Status.Code code = status.getStatus().getCode();
-        String description = String.valueOf(status.getStatus().getDescription());
-        return code == Status.Code.RESOURCE_EXHAUSTED
-            || (code == Status.Code.UNAVAILABLE && description.contains("update was aborted"));
-      }
-    }
-    return false;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the lane was busy", e);
     }
   }
 

@@ -18,26 +18,6 @@ class TemporalRebuildStarterTest {
   }
 
   @Test
-  void aLaneBusyWithABurstIsRetriedButAnUnreachableTemporalIsNot() {
-    var tooMany =
-        io.grpc.Status.RESOURCE_EXHAUSTED
-            .withDescription(
-                "limit on number of concurrent in-flight updates has been reached (10)")
-            .asRuntimeException();
-    var aborted =
-        io.grpc.Status.UNAVAILABLE
-            .withDescription("workflow update was aborted")
-            .asRuntimeException();
-    var down = io.grpc.Status.UNAVAILABLE.withDescription("io exception").asRuntimeException();
-
-    assertThat(TemporalRebuildStarter.isBusyLane(tooMany)).isTrue();
-    assertThat(TemporalRebuildStarter.isBusyLane(new RuntimeException("wrapped", aborted)))
-        .isTrue();
-    assertThat(TemporalRebuildStarter.isBusyLane(down)).isFalse();
-    assertThat(TemporalRebuildStarter.isBusyLane(new IllegalStateException("x"))).isFalse();
-  }
-
-  @Test
   void setsOnlyTheSearchAttributesKnownAtStart() {
     WorkflowOptions options =
         TemporalRebuildStarter.options(

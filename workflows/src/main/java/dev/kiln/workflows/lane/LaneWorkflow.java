@@ -11,9 +11,10 @@ import io.temporal.workflow.WorkflowMethod;
 /**
  * One lane (repository + branch + architecture): runs its builds one at a time as child {@code
  * RebuildWorkflow}s, a newer request superseding the build in progress. Workflow id {@code
- * kiln-lane/<lane>}, task queue {@code kiln-control}. The api feeds it with update-with-start
- * ({@code WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}), so starting the lane and handing it a request
- * is one atomic step, with no race between two pushes to the same branch.
+ * kiln-lane/<lane>}, task queue {@code kiln-control}. The api feeds it with signal-with-start
+ * ({@link #enqueue}), so starting the lane and handing it a request is one atomic step, with no
+ * race between two pushes to the same branch, and the request is answered as soon as Temporal has
+ * the request in the lane's history, not when a worker has run the lane.
  */
 @WorkflowInterface
 public interface LaneWorkflow {
@@ -35,8 +36,17 @@ public interface LaneWorkflow {
   void run(LaneInput input);
 
   /**
-   * Queues a run in this lane. Returns as soon as the lane has taken it, not when it is built: the
-   * build itself is the child workflow {@code kiln-run-<runId>}.
+   * Queues a run in this lane: what the api sends with signal-with-start. The lane is the workflow
+   * the api derived from the request's repository, branch and architecture, so the request is taken
+   * as it comes; a run id the lane already took (a retried call) is ignored. The build itself is
+   * the child workflow {@code kiln-run-<runId>}.
+   */
+  @SignalMethod
+  void enqueue(RebuildRequest request);
+
+  /**
+   * Queues a run in this lane and returns once the lane has taken it. The api fed lanes this way
+   * before {@link #enqueue}; lanes still running from then may receive it.
    */
   @UpdateMethod(name = SUBMIT)
   LaneAdmission submit(RebuildRequest request);

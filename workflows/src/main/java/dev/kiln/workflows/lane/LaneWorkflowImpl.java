@@ -152,18 +152,31 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   }
 
   @Override
+  public void enqueue(RebuildRequest request) {
+    if (request == null || isAdmitted(request.runId())) {
+      log.info("lane {}: request ignored, run already taken", input.lane());
+      return;
+    }
+    admit(request);
+  }
+
+  @Override
   public LaneAdmission submit(RebuildRequest request) {
+    admit(request);
+    return new LaneAdmission(
+        request.runId(),
+        input.lane(),
+        RebuildWorkflow.workflowId(request.runId()),
+        building == null ? null : building.runId());
+  }
+
+  private void admit(RebuildRequest request) {
     pending.add(request);
     admitted.addLast(request.runId());
     while (admitted.size() > ADMITTED_MEMORY) {
       admitted.removeFirst();
     }
     Workflow.setCurrentDetails(details());
-    return new LaneAdmission(
-        request.runId(),
-        input.lane(),
-        RebuildWorkflow.workflowId(request.runId()),
-        building == null ? null : building.runId());
   }
 
   @Override

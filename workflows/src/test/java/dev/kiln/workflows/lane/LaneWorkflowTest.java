@@ -2,6 +2,7 @@ package dev.kiln.workflows.lane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.argThat;
@@ -42,6 +43,7 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.BatchRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
@@ -243,15 +245,34 @@ class LaneWorkflowTest {
             f -> assertThat(f.getOriginalMessage()).contains("does not belong in lane " + LANE));
     assertThat(laneStatus().pending()).isEmpty();
     assertThat(laneStatus().building()).isEqualTo(1L);
-    submit(2);
+    enqueue(2);
     awaitTerminal(1, 2);
+  }
+
+  @Test
+  void aRequestSentTwiceIsBuiltOnce() throws Exception {
+    compileUntilCancelled.add(1L);
+    startWorkers();
+    enqueue(1);
+    awaitLatch(started(1));
+
+    enqueue(1); // the api retrying a call whose first try got through
+    enqueue(2);
+
+    awaitTerminal(1, 2);
+    assertThat(terminal)
+        .containsExactly(Map.entry(1L, "aborted: superseded by run 2"), Map.entry(2L, "passed"));
+    assertThat(events.stream().filter(e -> e.startsWith("fetch:")))
+        .containsExactly("fetch:1", "fetch:2");
+    client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-enqueue");
   }
 
   @Test
   void newerRequestSupersedesTheRunningBuildAfterItsCleanup() throws Exception {
     compileUntilCancelled.add(1L);
     startWorkers();
-    submit(1);
+    enqueue(1);
     awaitLatch(started(1));
 
     LaneAdmission admission = submit(2);
@@ -286,9 +307,9 @@ class LaneWorkflowTest {
     compileUntilCancelled.add(1L);
     cancelAcknowledged = new CountDownLatch(1);
     startWorkers();
-    submit(1);
+    enqueue(1);
     awaitLatch(started(1));
-    submit(2);
+    enqueue(2);
     awaitLatch(cancelled(1));
 
     // run 1 is still stopping its commands: 2, 3 and 4 queue behind it
@@ -322,12 +343,12 @@ class LaneWorkflowTest {
     compileUntilCancelled.add(1L);
     cancelAcknowledged = new CountDownLatch(1);
     startWorkers();
-    submit(1);
+    enqueue(1);
     awaitLatch(started(1));
-    submit(2);
+    enqueue(2);
     awaitLatch(cancelled(1));
     // run 1 is still stopping its commands: 2 and 3 wait behind it
-    submit(3);
+    enqueue(3);
     assertThat(laneStatus().pending()).containsExactly(2L, 3L);
 
     lane().cancelRun(3);
@@ -355,7 +376,7 @@ class LaneWorkflowTest {
     compileUntilCancelled.add(1L);
     cancelAcknowledged = new CountDownLatch(1);
     startWorkers();
-    submit(1);
+    enqueue(1);
     awaitLatch(started(1));
 
     lane().cancelRun(1);
@@ -401,25 +422,27 @@ class LaneWorkflowTest {
     cancelAcknowledged = new CountDownLatch(1);
     compileMillis = 300;
     startWorkers();
-    submit(1);
+    enqueue(1);
     awaitLatch(started(1));
     ExecutorService pool = Executors.newFixedThreadPool(19);
     try {
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<LaneAdmission>> admissions = new ArrayList<>();
+      List<Future<?>> accepted = new ArrayList<>();
       for (long id = 2; id <= 20; id++) {
         long runId = id;
-        admissions.add(
+        accepted.add(
             pool.submit(
                 () -> {
                   go.await();
-                  return submit(runId);
+                  enqueue(runId);
+                  return null;
                 }));
       }
       go.countDown();
-      for (Future<LaneAdmission> admission : admissions) {
-        assertThat(admission.get(60, TimeUnit.SECONDS).building()).isEqualTo(1L);
+      for (Future<?> request : accepted) {
+        request.get(60, TimeUnit.SECONDS);
       }
+      await().atMost(Duration.ofSeconds(60)).until(() -> laneStatus().pending().size() == 19);
     } finally {
       pool.shutdownNow();
     }
@@ -452,11 +475,21 @@ class LaneWorkflowTest {
     startWorkers();
 
     for (long id = 1; id <= 5; id++) {
-      submit(id);
+      enqueue(id);
       awaitTerminal(id);
-      // the run's workflow, not only its ledger write, must be done: else the next submit
-      // supersedes it in its last moment
-      client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(id)).getResult(RunOutcome.class);
+      // The run's workflow, not only its ledger write, must be done: else the next request
+      // supersedes it in its last moment. Waited for by describing it, not with getResult, which
+      // lets the test server skip time: past the lane's idle timeout, which would end the lane.
+      long runId = id;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  client
+                          .newUntypedWorkflowStub(RebuildWorkflow.workflowId(runId))
+                          .describe()
+                          .getStatus()
+                      != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     }
 
     assertThat(terminal.values()).hasSize(5).containsOnly("passed");
@@ -526,11 +559,27 @@ class LaneWorkflowTest {
     env.start();
   }
 
+  /** What the api does for {@code POST /rebuild}: signal-with-start. */
+  private void enqueue(long runId) {
+    LaneWorkflow lane =
+        client.newWorkflowStub(
+            LaneWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(LaneWorkflow.workflowId(LANE))
+                .setTaskQueue(TaskQueues.CONTROL)
+                .build());
+    BatchRequest batch = client.newSignalWithStartRequest();
+    batch.add(lane::run, LaneInput.of(LANE, request(runId)).withMaxBuildsPerRun(maxBuildsPerRun));
+    batch.add(lane::enqueue, request(runId));
+    client.signalWithStart(batch);
+  }
+
+  /** What the api did before it used {@link #enqueue}: update-with-start. */
   private LaneAdmission submit(long runId) {
     return submit(request(runId), Long.toString(runId));
   }
 
-  /** What the api does for {@code POST /rebuild}; its update id is the run id. */
+  /** Update-with-start, the update id being the run id. */
   private LaneAdmission submit(RebuildRequest request, String updateId) {
     LaneWorkflow lane =
         client.newWorkflowStub(
