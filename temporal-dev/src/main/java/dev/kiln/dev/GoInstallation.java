@@ -163,7 +163,7 @@ final class GoInstallation implements TemporalCliInstallation {
               return false;
             });
     if (!outcome.succeeded()) {
-      throw new IOException("go install failed, " + outcome.failure());
+      throw new IOException(outcome.failure());
     }
   }
 }

@@ -112,7 +112,7 @@ final class PipInstallation implements TemporalCliInstallation {
               return true;
             });
     if (!outcome.succeeded()) {
-      throw new IOException("pip install failed, " + outcome.failure());
+      throw new IOException(outcome.failure());
     }
   }
 }
