@@ -67,6 +67,7 @@ public final class KilnDevStack {
       System.exit(2);
       return;
     }
+    KilnApplications.initializeLogging();
     KilnDevStack stack =
         new KilnDevStack(config, System.getenv(), Path.of(System.getProperty("user.home")));
     Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "kiln-dev-stop"));
