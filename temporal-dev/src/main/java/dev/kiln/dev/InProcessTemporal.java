@@ -28,8 +28,7 @@ final class InProcessTemporal implements TemporalService {
     log.warn("**********************************************************************");
     log.warn("** No Temporal CLI: falling back to the in-process Java test server.");
     log.warn("** Runs are NOT durable (lost at every restart) and there is NO Web UI.");
-    log.warn(
-        "** For the real server: go install {}@{}", TemporalCli.GO_PACKAGE, TemporalCli.VERSION);
+    log.warn("** For the real server: {}", TemporalCli.manualInstallHint());
     log.warn("**********************************************************************");
     // true = time skipping locked off: timers in a dev stack must take real time.
     return new InProcessTemporal(port, TestServer.createPortBoundServer(port, true));

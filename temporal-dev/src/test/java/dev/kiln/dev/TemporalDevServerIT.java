@@ -38,15 +38,12 @@ class TemporalDevServerIT {
 
   @BeforeAll
   static void findCli() {
-    Path userHome = Path.of(System.getProperty("user.home"));
-    Path kilnHome =
-        Optional.ofNullable(System.getenv("KILN_HOME"))
-            .map(Path::of)
-            .orElse(userHome.resolve(".kiln"));
     Optional<Path> found =
-        TemporalCli.locate(System.getenv("PATH"), kilnHome.resolve("bin"), userHome);
+        TemporalCliResolver.forUser(System.getenv(), Path.of(System.getProperty("user.home")))
+            .find()
+            .map(TemporalCliResolver.Found::cli);
     if (!"true".equalsIgnoreCase(System.getenv("CI"))) {
-      assumeTrue(found.isPresent(), "no temporal CLI on PATH, in $KILN_HOME/bin or ~/go/bin");
+      assumeTrue(found.isPresent(), "no temporal CLI on PATH or in the per-user cache");
     }
     assertThat(found).as("the temporal CLI, which .ci/run installs").isPresent();
     cli = found.get();

@@ -58,8 +58,7 @@ class TemporalDevServerTest {
         .containsSequence("--dynamic-config-value", "matching.useNewMatcher=true")
         .containsSequence("--dynamic-config-value", "matching.numTaskqueueReadPartitions=1")
         .containsSequence("--dynamic-config-value", "matching.numTaskqueueWritePartitions=1")
-        .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true")
-        .containsSequence("--dynamic-config-value", "frontend.enableExecuteMultiOperation=true");
+        .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true");
   }
 
   @Test

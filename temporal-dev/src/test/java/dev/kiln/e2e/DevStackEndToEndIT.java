@@ -330,16 +330,21 @@ class DevStackEndToEndIT {
   }
 
   @Test
-  void runIsFoundInTemporalByItsSearchAttributes() throws Exception {
+  void runIsFoundInTemporalByItsSearchAttributesAndInTheWebUi() throws Exception {
     String repo = fixtures.repository("c-make", Map.of());
     JsonNode run = rebuildAndWait(Map.of("repo", repo));
     long runId = run.path("run_id").asLong();
+    String workflowId = RebuildWorkflow.workflowId(runId);
     assertThat(run.path("temporal").path("ui_url").asText())
         .isEqualTo(
-            "http://localhost:"
-                + stack.uiPort
-                + "/namespaces/default/workflows/"
-                + RebuildWorkflow.workflowId(runId));
+            "http://localhost:" + stack.uiPort + "/namespaces/default/workflows/" + workflowId);
+    // The page at ui_url loads the workflow from the Web UI's own server, at this path.
+    KilnHttp.Answer shown =
+        new KilnHttp("http://localhost:" + stack.uiPort)
+            .get("/api/v1/namespaces/default/workflows/" + workflowId);
+    assertThat(shown.status()).as(shown.body()).isEqualTo(200);
+    assertThat(shown.json().at("/workflowExecutionInfo/execution/workflowId").asText())
+        .isEqualTo(workflowId);
 
     String query =
         "KilnRepo=\"" + repo + "\" AND KilnRunId=" + runId + " AND KilnResult=\"passed\"";
