@@ -112,6 +112,15 @@ final class TemporalDevServer implements TemporalService {
     }
   }
 
+  /**
+   * A write-ahead log, synced at checkpoints rather than at every commit: every workflow task,
+   * signal and activity result is a commit, and with SQLite's default rollback journal each one
+   * waited for the disk (a burst of 200 rebuilds took 0.6 s per request in the server alone). A
+   * crash of the process loses nothing; a power cut may lose the last commits of a dev stack.
+   */
+  static final List<String> SQLITE_PRAGMAS =
+      List.of("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal");
+
   /** The CLI's arguments. */
   static List<String> command(Options options) {
     List<String> command =
@@ -130,6 +139,7 @@ final class TemporalDevServer implements TemporalService {
                 Integer.toString(options.uiPort()),
                 "--color",
                 "never"));
+    command.addAll(SQLITE_PRAGMAS);
     command.addAll(SearchAttributeRegistration.cliFlags());
     DYNAMIC_CONFIG.forEach(
         (key, json) -> {
