@@ -33,7 +33,7 @@ class ArtifactsControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean ArtifactService artifacts;
-  // who may read which run is RunAccessIT's subject; here every run is readable
+  // who may read which run is AuthorizationIT's subject; here every run is readable
   @MockitoBean RunAccess access;
 
   private static void problem(ResultActions result, int status, String detail) throws Exception {

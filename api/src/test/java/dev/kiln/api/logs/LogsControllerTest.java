@@ -32,7 +32,7 @@ class LogsControllerTest {
   @Autowired MockMvc mvc;
   @MockitoBean LogReader reader;
   @MockitoBean LogStreams streams;
-  // who may read which run is RunAccessIT's subject; here every run is readable
+  // who may read which run is AuthorizationIT's subject; here every run is readable
   @MockitoBean RunAccess access;
 
   @Test
