@@ -6,6 +6,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -26,6 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * checks; this filter leaves it alone.
  */
 final class TokenAuthenticationFilter extends OncePerRequestFilter {
+
+  private static final Logger log = LoggerFactory.getLogger(TokenAuthenticationFilter.class);
 
   private static final String BEARER = "bearer ";
 
@@ -66,7 +70,7 @@ final class TokenAuthenticationFilter extends OncePerRequestFilter {
       try {
         verdict = tokens.authenticate(header.substring(BEARER.length()).trim());
       } catch (DataAccessException e) {
-        logger.warn("cannot look up a token: " + e.getMessage());
+        log.warn("cannot look up a token: {}", e.getMessage());
         problems.write(
             request, response, HttpStatus.SERVICE_UNAVAILABLE, "the database is unavailable");
         return;

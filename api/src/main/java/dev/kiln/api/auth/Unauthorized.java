@@ -18,16 +18,6 @@ final class Unauthorized {
         "Bearer realm=\"" + REALM + "\"");
   }
 
-  static ApiException invalidToken(String why) {
-    return problem(
-        why,
-        "Bearer realm=\""
-            + REALM
-            + "\", error=\"invalid_token\", error_description=\""
-            + why.replace("\"", "'")
-            + "\"");
-  }
-
   /** The header of {@link #missingToken()}, for filters that write the response themselves. */
   static String missingTokenChallenge() {
     return "Bearer realm=\"" + REALM + "\"";
