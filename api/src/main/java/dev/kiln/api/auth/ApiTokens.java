@@ -35,7 +35,11 @@ public class ApiTokens {
   private final TokenStore store;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Cache<String, Optional<StoredToken>> byHash;
+  private final Cache<String, Optional<Found>> byHash;
+
+  /** A token as read, with its caller made once for all the requests it authenticates. */
+  private record Found(StoredToken token, Caller caller) {}
+
   private final Map<Long, Instant> touched = new ConcurrentHashMap<>();
 
   @Autowired
@@ -109,11 +113,12 @@ public class ApiTokens {
       return new Verdict.Refused("not a Kiln API token (kiln_ followed by 43 letters and digits)");
     }
     String hash = TokenSecrets.hash(presented);
-    Optional<StoredToken> found = byHash.get(hash, store::findByHash);
+    Optional<Found> found =
+        byHash.get(hash, h -> store.findByHash(h).map(t -> new Found(t, t.caller())));
     if (found.isEmpty()) {
       return new Verdict.Refused("unknown token");
     }
-    StoredToken token = found.get();
+    StoredToken token = found.get().token();
     Instant now = clock.instant();
     if (token.revokedAt() != null) {
       return new Verdict.Refused("token \"" + token.name() + "\" was deleted");
@@ -122,7 +127,7 @@ public class ApiTokens {
       return new Verdict.Refused("token \"" + token.name() + "\" expired at " + token.expiresAt());
     }
     touch(token.id(), now);
-    return new Verdict.Accepted(token.caller());
+    return new Verdict.Accepted(found.get().caller());
   }
 
   private void touch(long id, Instant now) {
