@@ -1,6 +1,10 @@
 package dev.kiln.dev;
 
 import dev.kiln.dev.DevStackConfig.DataSourceSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +47,32 @@ final class DevStackEnv {
 
   static void write(Path file, Map<String, String> variables) {
     OwnerOnlyFile.write(file, render(variables));
+  }
+
+  /**
+   * The variables of a file {@link #write} wrote, unquoted; lines of another form are skipped.
+   *
+   * @throws UncheckedIOException naming the file when it cannot be read
+   */
+  static Map<String, String> read(Path file) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        int equals = line.indexOf('=');
+        if (equals < 1) {
+          continue;
+        }
+        String quoted = line.substring(equals + 1);
+        String value =
+            quoted.length() >= 2 && quoted.startsWith("'") && quoted.endsWith("'")
+                ? quoted.substring(1, quoted.length() - 1).replace("'\\''", "'")
+                : quoted;
+        vars.put(line.substring(0, equals), value);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
+    return vars;
   }
 
   /** Single quotes keep {@code $}, spaces and backslashes literal; a quote itself is spliced. */

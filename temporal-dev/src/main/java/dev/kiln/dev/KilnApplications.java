@@ -44,6 +44,14 @@ final class KilnApplications {
           "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
           "org.springframework.boot.flyway.autoconfigure.FlywayEndpointAutoConfiguration");
 
+  /**
+   * The dev stack's own defaults for the api: lowest in precedence, so an environment variable
+   * ({@code KILN_AUTH_TRUST_LOOPBACK=false}) or an argument overrides them. On the developer's own
+   * machine, requests from it need no token (README: "the dev stack stays two commands"); anything
+   * else does.
+   */
+  static final Map<String, Object> API_DEFAULTS = Map.of("kiln.auth.trust-loopback", "true");
+
   /** What the two contexts are told about the rest of the stack. */
   record Settings(
       Path kilnHome,
@@ -70,7 +78,10 @@ final class KilnApplications {
   }
 
   static ConfigurableApplicationContext startApi(Settings settings) {
-    return run(KilnApiApplication.class, apiProperties(settings));
+    return new SpringApplicationBuilder(KilnApiApplication.class)
+        .properties(API_DEFAULTS)
+        .registerShutdownHook(false)
+        .run(asArgs(apiProperties(settings)));
   }
 
   static ConfigurableApplicationContext startWorker(Settings settings, int apiPort) {
@@ -80,8 +91,13 @@ final class KilnApplications {
   /** A process of its own ({@code kiln-dev.jar worker|api}), closed by Spring's shutdown hook. */
   static ConfigurableApplicationContext startJoining(JoinConfig config) {
     return switch (config.mode()) {
-      case WORKER -> runStandalone(KilnWorkerApplication.class, joiningWorkerProperties(config));
-      case API -> runStandalone(KilnApiApplication.class, joiningApiProperties(config));
+      case WORKER ->
+          new SpringApplicationBuilder(KilnWorkerApplication.class)
+              .run(asArgs(joiningWorkerProperties(config)));
+      case API ->
+          new SpringApplicationBuilder(KilnApiApplication.class)
+              .properties(API_DEFAULTS)
+              .run(asArgs(joiningApiProperties(config)));
     };
   }
 
@@ -220,11 +236,6 @@ final class KilnApplications {
 
   private static ConfigurableApplicationContext run(Class<?> app, Map<String, String> properties) {
     return new SpringApplicationBuilder(app).registerShutdownHook(false).run(asArgs(properties));
-  }
-
-  private static ConfigurableApplicationContext runStandalone(
-      Class<?> app, Map<String, String> properties) {
-    return new SpringApplicationBuilder(app).run(asArgs(properties));
   }
 
   /**

@@ -1,6 +1,10 @@
 package dev.kiln.dev;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.kiln.dev.DevStackConfig.DataSourceSettings;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
@@ -46,9 +50,24 @@ public final class KilnDevStack {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    boolean tokenCommand = args.length > 0 && args[0].equals("token");
     boolean ownLogging = System.getProperty(LOGBACK_CONFIG) == null;
     if (ownLogging) {
-      System.setProperty(LOGBACK_CONFIG, "kiln-dev-logback.xml");
+      System.setProperty(
+          LOGBACK_CONFIG, tokenCommand ? "kiln-dev-cli-logback.xml" : "kiln-dev-logback.xml");
+    }
+    if (tokenCommand) {
+      // a command's output is what it prints, so it writes to the console itself
+      PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, UTF_8), true);
+      PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, UTF_8), true);
+      System.exit(
+          TokenCommand.run(
+              Arrays.copyOfRange(args, 1, args.length),
+              System.getenv(),
+              System.getProperties(),
+              out,
+              err));
+      return;
     }
     Logger log = LoggerFactory.getLogger(KilnDevStack.class);
     if (ownLogging) {
@@ -89,8 +108,8 @@ public final class KilnDevStack {
     Optional<JoinConfig.Mode> mode = JoinConfig.Mode.parse(args[0]);
     if (mode.isEmpty()) {
       log.error(
-          "Unknown mode '{}': run kiln-dev.jar with no mode (the whole stack), or with worker or"
-              + " api to add one process to a running stack",
+          "Unknown mode '{}': run kiln-dev.jar with no mode (the whole stack), with worker or"
+              + " api to add one process to a running stack, or with token to make API tokens",
           args[0]);
       System.exit(2);
       return;
@@ -215,7 +234,10 @@ public final class KilnDevStack {
     }
     DevPostgres embedded =
         DevPostgres.start(
-            home.postgresData(), config.postgresPort(), home.logs().resolve("postgres.log"));
+            home.postgresData(),
+            config.postgresPort(),
+            home.logs().resolve("postgres.log"),
+            home.postgresPasswordFile());
     started("PostgreSQL", embedded);
     DataSourceSettings dataSource = embedded.dataSource();
     log.info("PostgreSQL is ready: {}", dataSource.url());

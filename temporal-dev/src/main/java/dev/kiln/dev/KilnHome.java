@@ -56,6 +56,11 @@ final class KilnHome {
     return root.resolve("pg");
   }
 
+  /** The embedded PostgreSQL's password (see {@link DevPostgres}). */
+  Path postgresPasswordFile() {
+    return root.resolve("postgres.password");
+  }
+
   /** The token an extra worker process needs to report to this dev stack's api. */
   Path workerTokenFile() {
     return root.resolve("worker.token");

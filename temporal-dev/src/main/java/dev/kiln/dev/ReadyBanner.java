@@ -90,6 +90,9 @@ final class ReadyBanner {
     lines.add("  KILN_HOME:       " + facts.kilnHome());
     lines.add("  Worker token:    " + facts.workerTokenFile() + " (for an extra worker)");
     lines.add(
+        "  API tokens:      none needed from this machine; for anyone else:"
+            + " java -jar kiln-dev.jar token create --scopes read,trigger");
+    lines.add(
         "  Join the stack:  "
             + facts.kilnHome().resolve(DevStackEnv.FILE_NAME)
             + " (kiln-dev.jar worker | api, see docs/operations.md)");

@@ -43,4 +43,18 @@ class DevStackEnvTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
   }
+
+  @Test
+  void readGivesBackWhatWriteWroteQuotesAndAll() {
+    Path file = tmp.resolve(DevStackEnv.FILE_NAME);
+    var written =
+        DevStackEnv.variables(
+            "http://127.0.0.1:8080",
+            "127.0.0.1:7233",
+            new DataSourceSettings("jdbc:postgresql://127.0.0.1:5432/kiln", "postgres", "it's $x"),
+            tmp.resolve("worker.token"));
+    DevStackEnv.write(file, written);
+
+    assertThat(DevStackEnv.read(file)).containsExactlyEntriesOf(written);
+  }
 }

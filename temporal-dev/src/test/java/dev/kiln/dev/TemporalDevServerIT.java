@@ -85,7 +85,8 @@ class TemporalDevServerIT {
       first.awaitReady();
       TemporalClients.startProbe(first.address(), workflowId);
       assertThat(db.resolveSibling("temporal.db-wal"))
-          .as("commits go to a write-ahead log, not each to the disk (TemporalDevServer.SQLITE_PRAGMAS)")
+          .as(
+              "commits go to a write-ahead log, not each to the disk (TemporalDevServer.SQLITE_PRAGMAS)")
           .exists();
     } finally {
       first.close();

@@ -1,5 +1,8 @@
 package dev.kiln.api.artifacts;
 
+import dev.kiln.api.auth.RequiresScope;
+import dev.kiln.api.auth.Scope;
+import dev.kiln.api.runs.RunAccess;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
 import java.io.IOException;
@@ -22,9 +25,11 @@ class ArtifactsController {
   static final String SHA256_HEADER = "X-Kiln-Sha256";
 
   private final ArtifactService artifacts;
+  private final RunAccess access;
 
-  ArtifactsController(ArtifactService artifacts) {
+  ArtifactsController(ArtifactService artifacts, RunAccess access) {
     this.artifacts = artifacts;
+    this.access = access;
   }
 
   record ArtifactList(List<Item> artifacts) {}
@@ -35,8 +40,10 @@ class ArtifactsController {
   record Item(String path, long size, String sha256, String url) {}
 
   @GetMapping(ApiPaths.RUN_ARTIFACTS)
+  @RequiresScope(Scope.READ)
   ArtifactList list(@PathVariable String id) {
     long runId = RunIds.parse(id);
+    access.require(Scope.READ, runId);
     return new ArtifactList(
         artifacts.list(runId).stream()
             .map(
@@ -55,9 +62,11 @@ class ArtifactsController {
    * support, from the file itself.
    */
   @GetMapping(ApiPaths.RUN_ARTIFACT)
+  @RequiresScope(Scope.READ)
   ResponseEntity<Resource> download(@PathVariable String id, @PathVariable String path)
       throws IOException {
     long runId = RunIds.parse(id);
+    access.require(Scope.READ, runId);
     // {*path} captures the leading slash
     String relative = path.startsWith("/") ? path.substring(1) : path;
     ArtifactService.Download download = artifacts.download(runId, relative);

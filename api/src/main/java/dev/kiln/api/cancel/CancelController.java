@@ -1,5 +1,7 @@
 package dev.kiln.api.cancel;
 
+import dev.kiln.api.auth.RequiresScope;
+import dev.kiln.api.auth.Scope;
 import dev.kiln.api.runs.RunView;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
@@ -25,6 +27,7 @@ class CancelController {
    * until the build host has stopped the commands and cleaned up); 409 when the run already ended.
    */
   @PutMapping(ApiPaths.BUILD_JOB_CANCEL)
+  @RequiresScope(Scope.CANCEL)
   ResponseEntity<RunView> cancel(
       @PathVariable String id, @RequestBody(required = false) CancelBody body) {
     long runId = RunIds.parse(id);

@@ -1,5 +1,8 @@
 package dev.kiln.api.cancel;
 
+import dev.kiln.api.auth.Access;
+import dev.kiln.api.auth.Caller;
+import dev.kiln.api.auth.Scope;
 import dev.kiln.api.internal.LedgerService;
 import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.runs.RunRecord;
@@ -8,6 +11,7 @@ import dev.kiln.api.runs.RunView;
 import dev.kiln.api.runs.RunViews;
 import dev.kiln.api.temporal.RunCanceller;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.LogSafe;
 import dev.kiln.workflows.Result;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,24 +42,35 @@ public class CancelService {
   private final RunViews views;
   private final RunCanceller canceller;
   private final LedgerService ledger;
+  private final Access access;
 
   public CancelService(
-      RunRepository runs, RunViews views, RunCanceller canceller, LedgerService ledger) {
+      RunRepository runs,
+      RunViews views,
+      RunCanceller canceller,
+      LedgerService ledger,
+      Access access) {
     this.runs = runs;
     this.views = views;
     this.canceller = canceller;
     this.ledger = ledger;
+    this.access = access;
   }
 
   /**
    * @return the run view after the request was recorded
-   * @throws ApiException 404 unknown run, 409 (with {@code result}) a run that already ended, 400 a
-   *     reason that is too long, 503 Temporal unreachable (the request stays recorded; repeat it)
+   * @throws ApiException 404 unknown run, 403 a caller without {@code cancel} on the run's
+   *     repository, 409 (with {@code result}) a run that already ended, 400 a reason that is too
+   *     long, 503 Temporal unreachable (the request stays recorded; repeat it)
    */
   public RunView cancel(long runId, String reason) {
-    String by = cancelledBy(reason);
+    Caller caller = access.require(Scope.CANCEL);
+    String why = reason(reason);
     try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(runId))) {
       RunRecord run = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+      access.require(Scope.CANCEL, run.repo());
+      // a token is who it is; only the dev stack's trusted loopback names itself
+      String by = caller.isLoopback() ? (why == null ? DEFAULT_CANCELLED_BY : why) : caller.name();
       // Recorded before Temporal hears of it: the terminal write may follow within milliseconds,
       // and nothing writes cancelled_by after it. A repeated request keeps the first one's.
       if (run.result().isTerminal() || !runs.requestCancel(runId, by)) {
@@ -72,7 +87,12 @@ public class CancelService {
                 "could not cancel run " + runId + ": " + e.getMessage() + "; repeat the request")
             .with("run_id", runId);
       }
-      log.info("run {}: cancel requested by \"{}\" via {}", runId, by, delivery);
+      log.info(
+          "run {}: cancel requested by \"{}\"{} via {}",
+          runId,
+          LogSafe.escape(by),
+          why == null || why.equals(by) ? "" : " (\"" + LogSafe.escape(why) + "\")",
+          delivery);
       if (delivery == RunCanceller.Delivery.NO_WORKFLOW) {
         // The workflow closed: either it wrote the run's result (then the run ended before this
         // request) or it was terminated without one, and nothing else ever will.
@@ -97,9 +117,10 @@ public class CancelService {
         .with("result", run.result().wireName());
   }
 
-  private static String cancelledBy(String reason) {
+  /** The reason as given, checked; {@code null} when there is none. */
+  private static String reason(String reason) {
     if (reason == null || reason.isBlank()) {
-      return DEFAULT_CANCELLED_BY;
+      return null;
     }
     String trimmed = reason.strip();
     if (trimmed.codePointCount(0, trimmed.length()) > CANCELLED_BY_MAX) {

@@ -15,6 +15,10 @@ import org.springframework.util.unit.DataSize;
  * @param home where the api keeps artifacts; {@code ${user.home}/.kiln} when unset
  * @param archs the architectures runs may ask for, normalised ({@code amd64} becomes {@code
  *     x86_64})
+ * @param publicUrl this api's address as its users reach it ({@code https://kiln.example.com}), for
+ *     links the api writes where no request is at hand, such as a workflow's details in the
+ *     Temporal Web UI; never taken from a request's {@code Host}. Unset: {@code
+ *     http://localhost:<port>}
  */
 @ConfigurationProperties("kiln")
 public record KilnProperties(
@@ -26,7 +30,8 @@ public record KilnProperties(
     @DefaultValue Artifacts artifacts,
     @DefaultValue Http http,
     @DefaultValue Logs logs,
-    @DefaultValue Dispatch dispatch) {
+    @DefaultValue Dispatch dispatch,
+    URI publicUrl) {
 
   public KilnProperties {
     home = home == null ? Path.of(System.getProperty("user.home"), ".kiln") : home;

@@ -97,6 +97,57 @@ public class LogChunkRepository {
   }
 
   /**
+   * A page of a log read with a byte budget.
+   *
+   * @param more whether chunks in the range were left for the next page (by the count or the byte
+   *     budget); false when the page reached the end of the range
+   */
+  public record ChunkPage(List<LogChunk> chunks, boolean more) {}
+
+  /**
+   * As {@link #read(long, String, long, long, int)}, but stopping before the chunk that would take
+   * the page past {@code maxBytes} (the first chunk is read whatever its size): a reader holds at
+   * most {@code maxBytes} plus one chunk of log in memory, however far behind it is.
+   */
+  public ChunkPage readPage(
+      long runId, String step, long afterSeq, long upToSeq, int limit, long maxBytes) {
+    // octet_length of a TOASTed value comes from its header: chunks past the budget are counted,
+    // never loaded
+    int[] candidates = new int[1];
+    List<LogChunk> chunks =
+        jdbc.sql(
+                """
+                SELECT seq, step, byte_offset, data, created_at, candidates
+                  FROM (SELECT seq, step, byte_offset, data, created_at,
+                               sum(octet_length(data)) OVER (ORDER BY seq) AS bytes_through,
+                               row_number() OVER (ORDER BY seq) AS n,
+                               count(*) OVER () AS candidates
+                          FROM (SELECT seq, step, byte_offset, data, created_at
+                                  FROM run_log_chunks
+                                 WHERE run_id = :runId AND seq > :after AND seq <= :upTo
+                                   AND (CAST(:step AS text) IS NULL OR step = :step)
+                                 ORDER BY seq
+                                 LIMIT :limit) candidate) page
+                 WHERE n = 1 OR bytes_through <= :maxBytes
+                 ORDER BY seq
+                """)
+            .param("runId", runId)
+            .param("after", afterSeq)
+            .param("upTo", upToSeq)
+            .param("step", step, Types.VARCHAR)
+            .param("limit", limit)
+            .param("maxBytes", maxBytes)
+            .query(
+                (rs, row) -> {
+                  candidates[0] = rs.getInt("candidates");
+                  return map(rs, row);
+                })
+            .list();
+    boolean more = candidates[0] == limit || chunks.size() < candidates[0];
+    return new ChunkPage(chunks, more);
+  }
+
+  /**
    * Up to {@code limit} chunks with {@code afterSeq < seq <= upToSeq}, in sequence order.
    *
    * @param step only this step's chunks, or all when {@code null}

@@ -41,8 +41,20 @@ final class LogStream {
 
   private static final Logger log = LoggerFactory.getLogger(LogStream.class);
 
-  /** Chunks per read; at the worker's 64 KiB a chunk, at most 8 MiB in memory per stream. */
+  /** Chunks per read, at most. */
   static final int PAGE = 128;
+
+  /**
+   * Log bytes per read and per write, at most (plus one chunk, which the worker cuts at 64 KiB): a
+   * stream whose client does not read blocks in a write holding at most this much log and its
+   * events, however far behind it is.
+   */
+  static final int PAGE_BYTES = 64 * 1024;
+
+  /** Written before a stream ends for being idle; the client reconnects with Last-Event-ID. */
+  static final byte[] IDLE =
+      ":idle for too long; reconnect with Last-Event-ID to follow on\n\n"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   /**
    * Bytes a live stream may have queued and not yet written. The bytes are shared with the other
@@ -70,6 +82,9 @@ final class LogStream {
   private final Queue<byte[]> queue = new ConcurrentLinkedQueue<>();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean heartbeatDue = new AtomicBoolean();
+  private final AtomicBoolean idleDue = new AtomicBoolean();
+  // when the stream last sent a log line, a phase or the end (heartbeats do not count)
+  private volatile long lastDataNanos = System.nanoTime();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean live;
 
@@ -127,6 +142,14 @@ final class LogStream {
   void heartbeat() {
     heartbeatDue.set(true);
     wake();
+  }
+
+  /** A heartbeat that also ends the stream once it has sent no data for {@code idleNanos}. */
+  void heartbeat(long nowNanos, long idleNanos) {
+    if (nowNanos - lastDataNanos > idleNanos) {
+      idleDue.set(true);
+    }
+    heartbeat();
   }
 
   /**
@@ -219,6 +242,12 @@ final class LogStream {
       if (!wasLive && !closed.get()) {
         catchUp();
       }
+      if (idleDue.get() && !closed.get()) {
+        log.debug("log stream idle too long; ending it");
+        send(IDLE);
+        complete();
+        return;
+      }
       if (heartbeatDue.getAndSet(false) && !closed.get()) {
         send(SseEvents.HEARTBEAT);
       }
@@ -308,19 +337,28 @@ final class LogStream {
     }
   }
 
-  /** Sends every chunk in ({@link #position}, {@code upToSeq}], a page per write. */
+  /**
+   * Sends every chunk in ({@link #position}, {@code upToSeq}], a page ({@link #PAGE_BYTES}) at a
+   * time, in writes of about that size.
+   */
   private void sendLogs(long upToSeq) throws IOException {
     while (!closed.get()) {
-      List<LogChunk> page = chunks.read(runId, step, position, upToSeq, PAGE);
-      if (!page.isEmpty()) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (LogChunk chunk : page) {
-          out.writeBytes(events.log(chunk, text.text(chunk)));
+      LogChunkRepository.ChunkPage read =
+          chunks.readPage(runId, step, position, upToSeq, PAGE, PAGE_BYTES);
+      List<LogChunk> page = read.chunks();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (LogChunk chunk : page) {
+        out.writeBytes(events.log(chunk, text.text(chunk)));
+        if (out.size() >= PAGE_BYTES) {
+          send(out.toByteArray());
+          out.reset();
         }
-        send(out.toByteArray());
-        position = page.get(page.size() - 1).seq();
+        position = chunk.seq();
       }
-      if (page.size() < PAGE) {
+      if (out.size() > 0) {
+        send(out.toByteArray());
+      }
+      if (!read.more()) {
         // the step filter may leave out the last chunks: up to upToSeq, nothing more is due
         if (upToSeq != Long.MAX_VALUE) {
           position = Math.max(position, upToSeq);
@@ -333,6 +371,9 @@ final class LogStream {
   private void send(byte[] bytes) throws IOException {
     if (!closed.get()) {
       emitter.send(Set.of(new DataWithMediaType(bytes, EVENT_STREAM)));
+      if (bytes != SseEvents.HEARTBEAT && bytes != IDLE) {
+        lastDataNanos = System.nanoTime();
+      }
     }
   }
 

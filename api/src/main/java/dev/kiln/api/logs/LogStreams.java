@@ -1,6 +1,7 @@
 package dev.kiln.api.logs;
 
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.api.limits.LimitProperties;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public class LogStreams implements SmartLifecycle {
   private final RunNotifications notifications;
   private final SseEvents events;
   private final Duration heartbeat;
+  private final long idleNanos;
   private final Set<LogStream> streams = ConcurrentHashMap.newKeySet();
   // a feed lives while streams are attached to it; created and dropped inside compute() for its run
   private final Map<Long, Following> feeds = new ConcurrentHashMap<>();
@@ -54,12 +56,14 @@ public class LogStreams implements SmartLifecycle {
       LogChunkRepository chunks,
       RunNotifications notifications,
       SseEvents events,
-      KilnProperties properties) {
+      KilnProperties properties,
+      LimitProperties limits) {
     this.runs = runs;
     this.chunks = chunks;
     this.notifications = notifications;
     this.events = events;
     this.heartbeat = properties.logs().heartbeat();
+    this.idleNanos = limits.streamIdleTimeout().toNanos();
   }
 
   /**
@@ -71,6 +75,14 @@ public class LogStreams implements SmartLifecycle {
    * @throws ApiException 404 when the run does not exist
    */
   public SseEmitter open(long runId, String step, Long afterSeq) {
+    return open(runId, step, afterSeq, () -> {});
+  }
+
+  /**
+   * As {@link #open(long, String, Long)}, calling {@code onClose} once when the stream ends,
+   * however it ends (not when opening fails).
+   */
+  public SseEmitter open(long runId, String step, Long afterSeq, Runnable onClose) {
     if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     }
@@ -92,7 +104,7 @@ public class LogStreams implements SmartLifecycle {
                 f = new Following(feed, notifications.subscribe(id, feed::wake));
                 newFeed[0] = true;
               }
-              opened[0] = newStream(runId, step, start, emitter, f.feed());
+              opened[0] = newStream(runId, step, start, emitter, f.feed(), onClose);
               f.feed().attach(opened[0]);
               return f;
             });
@@ -106,7 +118,7 @@ public class LogStreams implements SmartLifecycle {
   }
 
   private LogStream newStream(
-      long runId, String step, long start, SseEmitter emitter, RunFeed feed) {
+      long runId, String step, long start, SseEmitter emitter, RunFeed feed, Runnable onClose) {
     LogStream[] self = new LogStream[1];
     self[0] =
         new LogStream(
@@ -119,7 +131,10 @@ public class LogStreams implements SmartLifecycle {
             events,
             feed,
             this::drain,
-            () -> closed(self[0]));
+            () -> {
+              closed(self[0]);
+              onClose.run();
+            });
     return self[0];
   }
 
@@ -168,7 +183,8 @@ public class LogStreams implements SmartLifecycle {
         () -> {
           // a feed re-reads, in case a notification was lost; a stream writes a comment
           feeds.values().forEach(f -> f.feed().wake());
-          streams.forEach(LogStream::heartbeat);
+          long now = System.nanoTime();
+          streams.forEach(stream -> stream.heartbeat(now, idleNanos));
         },
         millis,
         millis,

@@ -1,5 +1,10 @@
 package dev.kiln.api.logs;
 
+import dev.kiln.api.auth.Caller;
+import dev.kiln.api.auth.RequiresScope;
+import dev.kiln.api.auth.Scope;
+import dev.kiln.api.limits.StreamLimits;
+import dev.kiln.api.runs.RunAccess;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
@@ -27,13 +32,18 @@ class LogsController {
 
   private final LogReader reader;
   private final LogStreams streams;
+  private final RunAccess access;
+  private final StreamLimits limits;
 
-  LogsController(LogReader reader, LogStreams streams) {
+  LogsController(LogReader reader, LogStreams streams, RunAccess access, StreamLimits limits) {
     this.reader = reader;
     this.streams = streams;
+    this.access = access;
+    this.limits = limits;
   }
 
   @GetMapping(ApiPaths.RUN_LOGS)
+  @RequiresScope(Scope.READ)
   void plain(
       @PathVariable String id,
       @RequestParam(required = false) String step,
@@ -41,6 +51,7 @@ class LogsController {
       HttpServletResponse response)
       throws IOException {
     long runId = RunIds.parse(id);
+    access.require(Scope.READ, runId);
     checkAfter("after", after);
     LogFilter filter = new LogFilter(step(step), after == null ? -1 : after);
     LogReader.LogSnapshot snapshot = reader.snapshot(runId, filter);
@@ -54,9 +65,11 @@ class LogsController {
    * Replays the log, follows it live and ends with an {@code end} event once the run has a result.
    * Where it starts: after {@code Last-Event-ID} (what a reconnecting EventSource sends), else
    * after {@code ?after=}, else at the beginning, or at the live edge with {@code
-   * from_beginning=false}.
+   * from_beginning=false}. Streams count against the caller's and the api's limits ({@link
+   * StreamLimits}) until they end.
    */
   @GetMapping(path = ApiPaths.RUN_LOGS, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @RequiresScope(Scope.READ)
   SseEmitter stream(
       @PathVariable String id,
       @RequestParam(required = false) String step,
@@ -65,6 +78,7 @@ class LogsController {
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       HttpServletResponse response) {
     long runId = RunIds.parse(id);
+    Caller caller = access.require(Scope.READ, runId);
     checkAfter("after", after);
     Long start = after;
     if (lastEventId != null && !lastEventId.isBlank()) {
@@ -81,7 +95,14 @@ class LogsController {
     if (start == null && !Boolean.FALSE.equals(fromBeginning)) {
       start = -1L;
     }
-    SseEmitter emitter = streams.open(runId, step(step), start);
+    Runnable release = limits.open(caller);
+    SseEmitter emitter;
+    try {
+      emitter = streams.open(runId, step(step), start, release);
+    } catch (RuntimeException e) {
+      release.run();
+      throw e;
+    }
     response.setHeader("Cache-Control", "no-cache");
     // nginx buffers proxied responses unless told otherwise, which would hold events back
     response.setHeader("X-Accel-Buffering", "no");

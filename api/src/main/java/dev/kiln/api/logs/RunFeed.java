@@ -32,6 +32,13 @@ final class RunFeed {
   /** Chunks per read, as for a stream. */
   static final int PAGE = LogStream.PAGE;
 
+  /**
+   * Log bytes per read: what the feed serialises at once and hands to its live streams, each of
+   * which queues at most {@link LogStream#MAX_QUEUED_BYTES} more before it drops back to reading on
+   * its own.
+   */
+  static final int PAGE_BYTES = 256 * 1024;
+
   /** One event, serialised once, shared by every stream. */
   record Event(long seq, String step, byte[] bytes) {}
 
@@ -156,7 +163,9 @@ final class RunFeed {
     long from = position;
     boolean first = true;
     while (true) {
-      List<LogChunk> page = chunks.read(runId, null, from, Long.MAX_VALUE, PAGE);
+      LogChunkRepository.ChunkPage read =
+          chunks.readPage(runId, null, from, Long.MAX_VALUE, PAGE, PAGE_BYTES);
+      List<LogChunk> page = read.chunks();
       List<Event> batch = new ArrayList<>(page.size());
       for (LogChunk chunk : page) {
         batch.add(new Event(chunk.seq(), chunk.step(), events.log(chunk, text.text(chunk))));
@@ -171,7 +180,7 @@ final class RunFeed {
       if (!page.isEmpty()) {
         from = page.get(page.size() - 1).seq();
       }
-      if (page.size() < PAGE) {
+      if (!read.more()) {
         break;
       }
     }

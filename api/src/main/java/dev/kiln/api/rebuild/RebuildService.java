@@ -5,10 +5,12 @@ import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.temporal.BuildQueues;
+import dev.kiln.api.temporal.PublicUrl;
 import dev.kiln.api.temporal.RebuildStarter;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.LogSafe;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.rebuild.Durations;
@@ -37,6 +39,7 @@ public class RebuildService {
   private final RebuildStarter starter;
   private final TemporalLinks links;
   private final BuildQueues buildQueues;
+  private final PublicUrl publicUrl;
   private final Duration noWorkerTimeout;
 
   public RebuildService(
@@ -44,11 +47,13 @@ public class RebuildService {
       RebuildStarter starter,
       TemporalLinks links,
       BuildQueues buildQueues,
+      PublicUrl publicUrl,
       KilnProperties properties) {
     this.runs = runs;
     this.starter = starter;
     this.links = links;
     this.buildQueues = buildQueues;
+    this.publicUrl = publicUrl;
     this.noWorkerTimeout = properties.dispatch().noWorkerTimeout();
   }
 
@@ -59,17 +64,17 @@ public class RebuildService {
   public record Outcome(RebuildAccepted accepted, boolean replayed) {}
 
   /**
-   * @param apiBaseUrl this api's base URL as the client reached it, for links in the Web UI
+   * @param triggeredBy the caller's name, recorded as the run's {@code triggered_by}
    */
-  public Outcome rebuild(NewRun request, String apiBaseUrl) {
+  public Outcome rebuild(NewRun request, String triggeredBy) {
     for (int attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
       Optional<RunRecord> earlier = earlierRun(request);
       if (earlier.isPresent()) {
         return new Outcome(accepted(earlier.get().id(), earlier.get().lane(), null), true);
       }
-      Optional<Long> id = runs.insert(request);
+      Optional<Long> id = runs.insert(request, triggeredBy);
       if (id.isPresent()) {
-        return new Outcome(start(id.get(), request, apiBaseUrl), false);
+        return new Outcome(start(id.get(), request), false);
       }
       // another request with this key inserted between our lookup and our insert: read its run
     }
@@ -97,7 +102,7 @@ public class RebuildService {
     return earlier;
   }
 
-  private RebuildAccepted start(long runId, NewRun request, String apiBaseUrl) {
+  private RebuildAccepted start(long runId, NewRun request) {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(runId))) {
       String workflowId = RebuildWorkflow.workflowId(runId);
       RebuildRequest workflowRequest =
@@ -113,7 +118,7 @@ public class RebuildService {
               noWorkerTimeout.toSeconds());
       try {
         String temporalRunId =
-            starter.start(workflowRequest, laneOf(request), apiBaseUrl + ApiPaths.run(runId));
+            starter.start(workflowRequest, laneOf(request), publicUrl.run(runId));
         if (temporalRunId != null) {
           runs.recordStarted(runId, temporalRunId);
         }
@@ -125,7 +130,7 @@ public class RebuildService {
                 "could not start run " + runId + ": " + e.getMessage())
             .with("run_id", runId);
       }
-      log.info("run {} queued in lane {} as {}", runId, request.lane(), workflowId);
+      log.info("run {} queued in lane {} as {}", runId, LogSafe.escape(request.lane()), workflowId);
       String warning =
           warning(request.arch(), buildQueues.hasPollers(request.arch()), noWorkerTimeout);
       if (warning != null) {

@@ -1,6 +1,8 @@
 package dev.kiln.api.runs;
 
 import dev.kiln.api.web.ApiPaths;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /**
  * {@code GET /runs/{id}} for a browser: one self-contained page (no external assets, so it works
@@ -9,9 +11,32 @@ import dev.kiln.api.web.ApiPaths;
  */
 final class RunHtml {
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private RunHtml() {}
 
-  static String render(RunView run) {
+  /** A value for one response's Content-Security-Policy nonce: 128 random bits. */
+  static String nonce() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /**
+   * Nothing runs or loads but the page's own script and style (carrying {@code nonce}); it may
+   * connect only to this api (the log stream); it cannot be framed, post forms or change its base.
+   * Text from a build (log lines, summaries, names) is escaped as well, so this is the second wall.
+   */
+  static String contentSecurityPolicy(String nonce) {
+    return "default-src 'none'; script-src 'nonce-"
+        + nonce
+        + "'; style-src 'nonce-"
+        + nonce
+        + "'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none';"
+        + " frame-ancestors 'none'";
+  }
+
+  static String render(RunView run, String nonce) {
     StringBuilder gates = new StringBuilder();
     for (RunView.Gate g : run.gates()) {
       gates
@@ -32,7 +57,7 @@ final class RunHtml {
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
         <title>Kiln run %1$d: %2$s</title>
-        <style>
+        <style nonce="%11$s">
         body{font:14px system-ui,sans-serif;margin:1em;background:#fafafa;color:#222}
         .failure{background:#fde8e8;border:1px solid #e0a0a0;padding:.6em;white-space:pre-wrap}
         .failure:empty{display:none}
@@ -51,7 +76,7 @@ final class RunHtml {
         <p class="waiting" id="waiting">%10$s</p>
         <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
         <pre id="log"></pre>
-        <script>
+        <script nonce="%11$s">
         (function () {
           var log = document.getElementById('log');
           function span(text, cls) {
@@ -111,7 +136,8 @@ final class RunHtml {
             esc(run.temporal().uiUrl()),
             esc(ApiPaths.runLogs(run.runId())),
             gates,
-            esc(run.waitingReason()));
+            esc(run.waitingReason()),
+            esc(nonce));
   }
 
   /** Escapes for HTML text and attribute values. */

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param elapsedSeconds from queued until finished (or until now while building), by the database's
  *     clock, which also stamped both ends
+ * @param triggeredBy the name of the caller that started it; {@code null} for runs from before
+ *     callers were recorded
  */
 public record RunRecord(
     long id,
@@ -38,7 +40,8 @@ public record RunRecord(
     Instant queuedAt,
     Instant startedAt,
     Instant finishedAt,
-    long elapsedSeconds) {
+    long elapsedSeconds,
+    String triggeredBy) {
 
   public RunRecord {
     args = args == null ? List.of() : List.copyOf(args);

@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.auth.RepoPatterns;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
@@ -45,7 +46,7 @@ public class RunRepository {
       """
       id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
       failure_summary, superseded_by, cancelled_by, workflow_id, temporal_run_id, host,
-      plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at,
+      plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at, triggered_by,
       floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
       """;
 
@@ -65,14 +66,24 @@ public class RunRepository {
    *     unique constraint decides, so two racing requests cannot both insert)
    */
   public Optional<Long> insert(NewRun run) {
+    return insert(run, null);
+  }
+
+  /**
+   * As {@link #insert(NewRun)}, recording who asked.
+   *
+   * @param triggeredBy the caller's name ({@code triggered_by})
+   */
+  public Optional<Long> insert(NewRun run, String triggeredBy) {
     return jdbc.sql(
             """
             INSERT INTO runs (id, workflow_id, repo, ref, arch, lane, mr, priority, supersede,
-                              target, args, idempotency_key)
+                              target, args, idempotency_key, triggered_by)
             OVERRIDING SYSTEM VALUE
             SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text), :arch,
                    :lane, CAST(:mr AS text), :priority, :supersede, CAST(:target AS text),
-                   CAST(:args AS text[]), CAST(:idempotencyKey AS text)
+                   CAST(:args AS text[]), CAST(:idempotencyKey AS text),
+                   CAST(:triggeredBy AS text)
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
@@ -88,6 +99,7 @@ public class RunRepository {
         .param("target", run.target())
         .param("args", run.args().toArray(String[]::new))
         .param("idempotencyKey", run.idempotencyKey())
+        .param("triggeredBy", triggeredBy, java.sql.Types.VARCHAR)
         .query(Long.class)
         .optional();
   }
@@ -103,6 +115,14 @@ public class RunRepository {
     return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE idempotency_key = :key")
         .param("key", key)
         .query(MAPPER)
+        .optional();
+  }
+
+  /** The run's repository, for checking a caller's access; empty for an unknown run. */
+  public Optional<String> repoOf(long id) {
+    return jdbc.sql("SELECT repo FROM runs WHERE id = :id")
+        .param("id", id)
+        .query(String.class)
         .optional();
   }
 
@@ -135,8 +155,19 @@ public class RunRepository {
 
   /** Newest first, at most {@code limit} runs. */
   public List<RunRecord> list(RunFilter filter, int limit) {
+    return list(filter, RepoPatterns.any(), limit);
+  }
+
+  /** As {@link #list(RunFilter, int)}, of the repositories {@code visible} only. */
+  public List<RunRecord> list(RunFilter filter, RepoPatterns visible, int limit) {
     List<String> where = new ArrayList<>();
     Map<String, Object> params = new LinkedHashMap<>();
+    if (!visible.matchesAny()) {
+      // the same rule as RepoPatterns.matches, in PostgreSQL's regular expressions
+      where.add("(repo ~ ANY(:visible) AND repo !~ :ambiguous)");
+      params.put("visible", visible.regexes().toArray(String[]::new));
+      params.put("ambiguous", RepoPatterns.AMBIGUOUS);
+    }
     if (filter.repo() != null) {
       where.add("repo = :repo");
       params.put("repo", filter.repo());
@@ -386,7 +417,8 @@ public class RunRepository {
         instant(rs, "queued_at"),
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
-        rs.getLong("elapsed_s"));
+        rs.getLong("elapsed_s"),
+        rs.getString("triggered_by"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -9,7 +9,9 @@ import java.util.List;
  * waiting_reason}: why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no
  * worker polls kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host}
  * (the host of its latest attempt, once fetched) and {@code restarts}, one entry each time it
- * started over because its host was lost.
+ * started over because its host was lost; and who asked for it: {@code triggered_by}, the name of
+ * the API token that started it ({@code loopback} on the dev stack without one), as {@code
+ * cancelled_by} names the one that cancelled it.
  */
 public record RunView(
     long runId,
@@ -36,7 +38,8 @@ public record RunView(
     List<Artifact> artifacts,
     Temporal temporal,
     String host,
-    List<Restart> restarts) {
+    List<Restart> restarts,
+    String triggeredBy) {
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports

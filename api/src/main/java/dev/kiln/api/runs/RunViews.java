@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.auth.RepoPatterns;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
@@ -83,7 +84,8 @@ public class RunViews {
         found.artifacts(),
         temporal(run),
         run.host(),
-        found.restarts());
+        found.restarts(),
+        run.triggeredBy());
   }
 
   /**
@@ -91,8 +93,13 @@ public class RunViews {
    * the last run of this page; it is null when this page is the last.
    */
   public RunPage page(RunFilter filter, int limit) {
+    return page(filter, RepoPatterns.any(), limit);
+  }
+
+  /** As {@link #page(RunFilter, int)}, of the repositories {@code visible} only. */
+  public RunPage page(RunFilter filter, RepoPatterns visible, int limit) {
     // one extra row tells whether another page exists without a count query
-    List<RunRecord> rows = runs.list(filter, limit + 1);
+    List<RunRecord> rows = runs.list(filter, visible, limit + 1);
     boolean more = rows.size() > limit;
     List<RunRecord> page = more ? rows.subList(0, limit) : rows;
     String next = more ? nextLink(filter, limit, page.get(page.size() - 1).id()) : null;
@@ -101,7 +108,13 @@ public class RunViews {
 
   /** {@code GET /state}: the newest run of every lane, newest first. */
   public List<LaneState> state() {
+    return state(RepoPatterns.any());
+  }
+
+  /** As {@link #state()}, the lanes of the repositories {@code visible} only. */
+  public List<LaneState> state(RepoPatterns visible) {
     return runs.latestPerLane().stream()
+        .filter(run -> visible.matches(run.repo()))
         .map(
             run ->
                 new LaneState(
@@ -121,7 +134,13 @@ public class RunViews {
    * @throws ApiException 404 when it has none
    */
   public MrRuns mrRuns(String mr, int limit) {
-    List<RunRecord> rows = runs.list(new RunFilter(null, null, mr, null, null, null, null), limit);
+    return mrRuns(mr, RepoPatterns.any(), limit);
+  }
+
+  /** As {@link #mrRuns(String, int)}, the runs of the repositories {@code visible} only. */
+  public MrRuns mrRuns(String mr, RepoPatterns visible, int limit) {
+    List<RunRecord> rows =
+        runs.list(new RunFilter(null, null, mr, null, null, null, null), visible, limit);
     if (rows.isEmpty()) {
       // the message member is what clients of the MR endpoint read (issue 4)
       throw ApiException.notFound("no runs for merge request " + mr)

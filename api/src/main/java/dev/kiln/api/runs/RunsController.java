@@ -1,5 +1,8 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.auth.Access;
+import dev.kiln.api.auth.RequiresScope;
+import dev.kiln.api.auth.Scope;
 import dev.kiln.api.config.Archs;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
@@ -26,25 +29,43 @@ class RunsController {
   static final int MAX_LIMIT = 200;
 
   private final RunViews views;
+  private final Access access;
 
-  RunsController(RunViews views) {
+  RunsController(RunViews views, Access access) {
     this.views = views;
+    this.access = access;
   }
 
   @GetMapping(ApiPaths.RUN)
+  @RequiresScope(Scope.READ)
   RunView run(@PathVariable String id) {
-    return views.view(RunIds.parse(id));
+    return readable(views.view(RunIds.parse(id)));
   }
 
-  /** The same run for a browser: a page that follows the live log (see {@link RunHtml}). */
+  /**
+   * The same run for a browser: a page that follows the live log (see {@link RunHtml}), whose
+   * Content-Security-Policy lets only its own inline script and style run, with a nonce made for
+   * this response.
+   */
   @GetMapping(path = ApiPaths.RUN, produces = MediaType.TEXT_HTML_VALUE)
+  @RequiresScope(Scope.READ)
   ResponseEntity<String> page(@PathVariable String id) {
+    RunView view = readable(views.view(RunIds.parse(id)));
+    String nonce = RunHtml.nonce();
     return ResponseEntity.ok()
         .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-        .body(RunHtml.render(views.view(RunIds.parse(id))));
+        .header("Content-Security-Policy", RunHtml.contentSecurityPolicy(nonce))
+        .body(RunHtml.render(view, nonce));
   }
 
+  private RunView readable(RunView view) {
+    access.require(Scope.READ, view.repo());
+    return view;
+  }
+
+  /** Only runs of repositories the caller may read are listed. */
   @GetMapping(ApiPaths.RUNS)
+  @RequiresScope(Scope.READ)
   RunPage runs(
       @RequestParam(required = false) String repo,
       @RequestParam(required = false) String branch,
@@ -71,7 +92,7 @@ class RunsController {
             blankToNull(result) == null ? null : result(result),
             blankToNull(since) == null ? null : instant(since),
             before);
-    return views.page(filter, pageSize);
+    return views.page(filter, access.caller().repos(), pageSize);
   }
 
   private static Result result(String raw) {

@@ -19,6 +19,10 @@ public class ApiException extends ErrorResponseException {
     return new ApiException(HttpStatus.BAD_REQUEST, detail);
   }
 
+  public static ApiException forbidden(String detail) {
+    return new ApiException(HttpStatus.FORBIDDEN, detail);
+  }
+
   public static ApiException notFound(String detail) {
     return new ApiException(HttpStatus.NOT_FOUND, detail);
   }

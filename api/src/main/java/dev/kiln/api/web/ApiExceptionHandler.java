@@ -117,6 +117,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     } else {
       detail = ex.getMessage();
     }
+    // both may carry what the client sent (a path, a field's value)
+    where = LogSafe.escape(where);
+    detail = LogSafe.escape(detail);
     if (status.is5xxServerError()) {
       log.error("{} -> {} {}", where, status.value(), detail, ex);
     } else {

@@ -13,6 +13,8 @@ public final class ApiPaths {
   public static final String MR_TASK = "/mr-task/{mr}";
   public static final String BUILD_JOB_CANCEL = "/build-jobs/{id}/cancel";
   public static final String QUEUE_STATUS = "/build-jobs/queue/status";
+  public static final String TOKENS = "/tokens";
+  public static final String TOKEN = "/tokens/{id}";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -39,6 +41,10 @@ public final class ApiPaths {
 
   public static String buildJobCancel(long id) {
     return "/build-jobs/" + id + "/cancel";
+  }
+
+  public static String token(long id) {
+    return TOKENS + "/" + id;
   }
 
   public static String runArtifacts(long id) {

@@ -1,5 +1,6 @@
 package dev.kiln.api.web;
 
+import dev.kiln.api.auth.AnyCaller;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
  * refused the request) as problem+json too, instead of Boot's default error body.
  */
 @RestController
+@AnyCaller
 class ProblemErrorController implements ErrorController {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemErrorController.class);
@@ -31,10 +33,10 @@ class ProblemErrorController implements ErrorController {
     String detail;
     if (status.is5xxServerError()) {
       detail = "internal error; the api log has the details";
-      log.error("{} -> {}", uri, status.value(), cause);
+      log.error("{} -> {}", LogSafe.escape(String.valueOf(uri)), status.value(), cause);
     } else {
       detail = status.getReasonPhrase().toLowerCase(Locale.ROOT);
-      log.warn("{} -> {}", uri, status.value());
+      log.warn("{} -> {}", LogSafe.escape(String.valueOf(uri)), status.value());
     }
     ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
     if (uri != null) {

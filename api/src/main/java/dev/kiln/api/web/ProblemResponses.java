@@ -31,7 +31,11 @@ public class ProblemResponses {
       HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
       throws IOException {
     log.warn(
-        "{} {} -> {} {}", request.getMethod(), request.getRequestURI(), status.value(), detail);
+        "{} {} -> {} {}",
+        LogSafe.escape(request.getMethod()),
+        LogSafe.escape(request.getRequestURI()),
+        status.value(),
+        LogSafe.escape(detail));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("type", "about:blank");
     body.put("title", status.getReasonPhrase());

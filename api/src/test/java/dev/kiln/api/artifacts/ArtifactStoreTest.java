@@ -37,7 +37,8 @@ class ArtifactStoreTest {
             new KilnProperties.Artifacts(maxSize),
             p.http(),
             p.logs(),
-            p.dispatch()));
+            p.dispatch(),
+            p.publicUrl()));
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.runs.RunAccess;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import java.time.Instant;
@@ -32,6 +33,8 @@ class ArtifactsControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean ArtifactService artifacts;
+  // who may read which run is AuthorizationIT's subject; here every run is readable
+  @MockitoBean RunAccess access;
 
   private static void problem(ResultActions result, int status, String detail) throws Exception {
     result

@@ -230,7 +230,8 @@ class CancelControllerTest {
         Instant.parse("2026-01-02T03:04:05Z"),
         null,
         result.isTerminal() ? Instant.parse("2026-01-02T03:05:05Z") : null,
-        60);
+        60,
+        "loopback");
   }
 
   private static RunView view(long id, String cancelledBy) {
@@ -259,6 +260,7 @@ class CancelControllerTest {
         List.of(),
         new RunView.Temporal("kiln-run-" + id, null, null),
         null,
-        List.of());
+        List.of(),
+        "loopback");
   }
 }

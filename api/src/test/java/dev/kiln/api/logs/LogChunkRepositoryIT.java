@@ -135,4 +135,42 @@ class LogChunkRepositoryIT {
         .isInstanceOf(ApiException.class)
         .hasMessageContaining("run 999999 does not exist");
   }
+
+  @Test
+  void aPageWithAByteBudgetStopsBeforeTheChunkThatWouldPassItAndSaysWhetherMoreIsLeft() {
+    long id = run();
+    String forty = "x".repeat(40 * 1024);
+    chunks.insertAll(
+        id,
+        List.of(
+            chunk(1, "compile", forty),
+            chunk(2, "compile", forty),
+            chunk(3, "gate:unit", "short"),
+            chunk(4, "compile", forty)));
+
+    LogChunkRepository.ChunkPage first =
+        chunks.readPage(id, null, -1, Long.MAX_VALUE, 128, 64 * 1024);
+    assertThat(first.chunks()).extracting(LogChunk::seq).containsExactly(1L);
+    assertThat(first.more()).isTrue();
+
+    LogChunkRepository.ChunkPage wider =
+        chunks.readPage(id, null, -1, Long.MAX_VALUE, 128, 100 * 1024);
+    assertThat(wider.chunks()).extracting(LogChunk::seq).containsExactly(1L, 2L, 3L);
+    assertThat(wider.more()).isTrue();
+
+    LogChunkRepository.ChunkPage oneChunkBudget =
+        chunks.readPage(id, null, -1, Long.MAX_VALUE, 128, 1);
+    assertThat(oneChunkBudget.chunks()).as("the first chunk whatever its size").hasSize(1);
+
+    LogChunkRepository.ChunkPage rest =
+        chunks.readPage(id, null, 2, Long.MAX_VALUE, 128, 64 * 1024);
+    assertThat(rest.chunks()).extracting(LogChunk::seq).containsExactly(3L, 4L);
+    assertThat(rest.more()).as("the range's end").isFalse();
+
+    LogChunkRepository.ChunkPage byCount =
+        chunks.readPage(id, "compile", -1, Long.MAX_VALUE, 2, 1 << 20);
+    assertThat(byCount.chunks()).extracting(LogChunk::seq).containsExactly(1L, 2L);
+    assertThat(byCount.more()).as("the count stopped it").isTrue();
+    assertThat(chunks.readPage(id, "gate:unit", -1, Long.MAX_VALUE, 2, 1 << 20).more()).isFalse();
+  }
 }

@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.runs.RunAccess;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import java.io.OutputStream;
@@ -31,6 +32,8 @@ class LogsControllerTest {
   @Autowired MockMvc mvc;
   @MockitoBean LogReader reader;
   @MockitoBean LogStreams streams;
+  // who may read which run is AuthorizationIT's subject; here every run is readable
+  @MockitoBean RunAccess access;
 
   @Test
   void servesTheLogAsUtf8PlainTextWithTheLastSequenceNumber() throws Exception {

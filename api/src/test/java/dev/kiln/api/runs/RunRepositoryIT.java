@@ -65,7 +65,13 @@ class RunRepositoryIT {
                 .query(String.class)
                 .list())
         .containsExactlyInAnyOrder(
-            "runs", "gate_runs", "run_log_chunks", "artifacts", "build_hosts", "run_restarts");
+            "runs",
+            "gate_runs",
+            "run_log_chunks",
+            "artifacts",
+            "build_hosts",
+            "run_restarts",
+            "api_tokens");
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.auth.RepoPatterns;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Result;
@@ -88,7 +89,8 @@ class RunsControllerTest {
                         "host-b",
                         "host-a",
                         "restarted on host-b: previous host lost (host-a)",
-                        Instant.parse("2026-01-02T03:04:30Z")))));
+                        Instant.parse("2026-01-02T03:04:30Z"))),
+                "ci-bot"));
 
     mvc.perform(get("/runs/42"))
         .andExpect(status().isOk())
@@ -124,7 +126,7 @@ class RunsControllerTest {
 
   @Test
   void passesFiltersAndPageSizeOn() throws Exception {
-    when(views.page(any(), anyInt())).thenReturn(new RunPage(List.of(), null));
+    when(views.page(any(), any(), anyInt())).thenReturn(new RunPage(List.of(), null));
 
     mvc.perform(
             get("/runs")
@@ -150,6 +152,7 @@ class RunsControllerTest {
                     Result.FAILED,
                     Instant.parse("2025-12-31T22:00:00Z"),
                     99L)),
+            eq(RepoPatterns.any()),
             eq(10));
   }
 
@@ -213,7 +216,8 @@ class RunsControllerTest {
         new RunView.Temporal(
             "kiln-run-7", null, "http://localhost:8233/namespaces/default/workflows/kiln-run-7"),
         null,
-        List.of());
+        List.of(),
+        null);
   }
 
   @Test

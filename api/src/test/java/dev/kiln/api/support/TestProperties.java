@@ -30,6 +30,7 @@ public final class TestProperties {
         new KilnProperties.Artifacts(DataSize.ofGigabytes(1)),
         new KilnProperties.Http(DataSize.ofMegabytes(1)),
         new KilnProperties.Logs(DataSize.ofMegabytes(64), Duration.ofSeconds(15)),
-        new KilnProperties.Dispatch(Duration.ofMinutes(5), Duration.ofSeconds(2)));
+        new KilnProperties.Dispatch(Duration.ofMinutes(5), Duration.ofSeconds(2)),
+        null);
   }
 }
