@@ -8,6 +8,7 @@ import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
@@ -189,6 +190,158 @@ class CapacityEndToEndIT {
                 + UNSERVED
                 + " within "
                 + DevStackProcess.NO_WORKER_TIMEOUT);
+  }
+
+  /**
+   * A burst of supersedes on one slot: 200 rebuilds from 50 clients into 10 lanes of a 1 s build.
+   * Every lane ends with its newest run passed and every other aborted; nothing is left holding the
+   * slot or on disk. Before, a cancel that reached a run after its host had taken the fetch left
+   * the slot held for the 10-minute idle lease, and every lane of the arch waited.
+   */
+  @Test
+  void aBurstOfSupersedesDrainsWithinAMinuteLeavingNoSlotHeldAndNoWorkspace() throws Exception {
+    List<String> repos = new ArrayList<>();
+    for (int lane = 0; lane < 10; lane++) {
+      repos.add(fixtures.repository("c-make", Map.of("kiln.yaml", "compile:\n  - run: sleep 1\n")));
+    }
+    Map<String, List<Long>> lanes = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Long> postMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService clients =
+        java.util.concurrent.Executors.newFixedThreadPool(50);
+    Instant began = Instant.now();
+    try {
+      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+      for (int c = 0; c < 50; c++) {
+        sent.add(
+            clients.submit(
+                () -> {
+                  for (int i = next.getAndIncrement(); i < 200; i = next.getAndIncrement()) {
+                    String repo = repos.get(i % repos.size());
+                    long start = System.nanoTime();
+                    KilnHttp.Answer accepted = api.rebuild(Map.of("repo", repo, "ref", "main"));
+                    postMillis.add((System.nanoTime() - start) / 1_000_000);
+                    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+                    lanes
+                        .computeIfAbsent(
+                            repo, r -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        .add(accepted.json().path("run_id").asLong());
+                  }
+                  return null;
+                }));
+      }
+      for (var request : sent) {
+        request.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    List<JsonNode> ends = new ArrayList<>();
+    for (List<Long> ids : lanes.values()) {
+      for (long id : ids) {
+        ends.add(api.awaitEnd(id, PATIENCE));
+      }
+    }
+    Duration drained = Duration.between(began, Instant.now());
+    postMillis.sort(null);
+    System.out.printf(
+        "supersede burst: 200 rebuilds from 50 clients into 10 lanes drained in %d ms;"
+            + " POST p50 %d ms, p99 %d ms%n",
+        drained.toMillis(), postMillis.get(99), postMillis.get(197));
+
+    for (List<Long> ids : lanes.values()) {
+      long newest = ids.stream().mapToLong(Long::longValue).max().orElseThrow();
+      for (long id : ids) {
+        JsonNode end = run(id);
+        if (id == newest) {
+          assertThat(end.path("result").asText()).as(end.toString()).isEqualTo("passed");
+        } else {
+          assertThat(end.path("result").asText()).as(end.toString()).isEqualTo("aborted");
+          assertThat(end.path("superseded_by").asLong()).as(end.toString()).isGreaterThan(id);
+        }
+      }
+    }
+    assertThat(ends).hasSize(200);
+    assertThat(drained).as("the burst drains within a minute").isLessThan(Duration.ofMinutes(1));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(archStatus(arch).path("free_slots").asInt()).isEqualTo(1);
+              assertThat(workspaces()).isEmpty();
+            });
+  }
+
+  /**
+   * What the Web UI's Terminate does to a compiling run: no workflow code runs to clean up. The
+   * host hears that the run ended and frees the slot and the workspace, so the run queued behind it
+   * starts within seconds instead of after the 10-minute idle lease.
+   */
+  @Test
+  void aRunTerminatedInTemporalWhileCompilingFreesItsSlotAndWorkspaceWithinSeconds()
+      throws Exception {
+    String spec =
+        """
+        compile:
+          - run: echo compiling; sleep 600
+            timeout: 20m
+        """;
+    String repo = fixtures.repository("c-make", Map.of("kiln.yaml", spec));
+    long held = api.rebuild(Map.of("repo", repo)).json().path("run_id").asLong();
+    await()
+        .atMost(PATIENCE)
+        .until(() -> api.get("/runs/" + held + "/logs").body().contains("$ echo compiling"));
+    assertThat(workspaces()).hasSize(1);
+    long queued = quickRun("normal");
+    await().atMost(PATIENCE).until(() -> fetchScheduled(queued));
+
+    Instant terminated = Instant.now();
+    temporal
+        .blockingStub()
+        .terminateWorkflowExecution(
+            TerminateWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setWorkflowExecution(
+                    WorkflowExecution.newBuilder()
+                        .setWorkflowId(RebuildWorkflow.workflowId(held))
+                        .build())
+                .setReason("e2e: what the Web UI's Terminate does")
+                .build());
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              assertThat(run(queued).path("started_at").isNull())
+                  .as("the queued run started: the slot is free")
+                  .isFalse();
+              assertThat(workspaces()).doesNotContain(workspaceOf(held));
+            });
+    System.out.printf(
+        "terminated run %d: slot free and workspace gone after %d ms%n",
+        held, Duration.between(terminated, Instant.now()).toMillis());
+    JsonNode ended = api.awaitEnd(held, PATIENCE);
+    assertThat(ended.path("result").asText()).as(ended.toString()).isEqualTo("failed");
+    assertThat(ended.path("failure_summary").asText())
+        .isEqualTo("the run's workflow was terminated");
+    assertThat(api.awaitEnd(queued, PATIENCE).path("result").asText()).isEqualTo("passed");
+  }
+
+  /** The names of the workspace directories on the stack's only host. */
+  private static List<String> workspaces() throws Exception {
+    Path runs = stack.home.resolve("work").resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return List.of();
+    }
+    try (var dirs = Files.list(runs)) {
+      return dirs.map(dir -> dir.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String workspaceOf(long runId) {
+    return runId + "-1";
   }
 
   /** Whether the run's workflow has scheduled its fetch: the task is in Temporal's queue. */

@@ -127,6 +127,7 @@ class LaneControlEndToEndIT {
         "lost host: SIGKILL of %s -> run %d compiling again on %s after %d ms%n",
         lostHost, runId, otherHost, detected.toMillis());
     assertThat(alive(orphan)).as("the killed host's compile outlives its JVM").isTrue();
+    assertThat(workspaces(lostHost)).as("and so does its workspace").hasSize(1);
     JsonNode run = api.awaitEnd(runId, BUILD_TIMEOUT);
 
     assertThat(run.path("result").asText()).as(run.toString()).isEqualTo("passed");
@@ -148,6 +149,21 @@ class LaneControlEndToEndIT {
     workers.put(lostHost, restarted);
     restarted.awaitRunning();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !alive(orphan));
+    assertThat(workspaces(lostHost))
+        .as("the restarted host removed its previous life's workspace")
+        .isEmpty();
+    assertThat(workspaces(otherHost)).as("the run cleaned up where it passed").isEmpty();
+  }
+
+  /** The workspaces on disk of a host started by {@link #launchWorker}. */
+  private static List<Path> workspaces(String host) throws IOException {
+    Path runs = temp.resolve(host).resolve("work/runs");
+    if (!Files.isDirectory(runs)) {
+      return List.of();
+    }
+    try (var dirs = Files.list(runs)) {
+      return dirs.toList();
+    }
   }
 
   @Test
