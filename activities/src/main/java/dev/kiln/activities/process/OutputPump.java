@@ -47,6 +47,7 @@ final class OutputPump {
   private final OutputSink sink;
   private final long maxBytes;
   private final boolean follow;
+  private final Runnable pastCapRead;
   private volatile boolean writerGone;
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
@@ -70,14 +71,16 @@ final class OutputPump {
 
   /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
-    this(in, sink, maxBytes, false);
+    this(in, sink, maxBytes, false, () -> {});
   }
 
-  private OutputPump(InputStream in, OutputSink sink, long maxBytes, boolean follow) {
+  private OutputPump(
+      InputStream in, OutputSink sink, long maxBytes, boolean follow, Runnable pastCapRead) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
     this.follow = follow;
+    this.pastCapRead = pastCapRead;
   }
 
   /**
@@ -85,7 +88,17 @@ final class OutputPump {
    * command and its group are gone) and the file was read to its end after that.
    */
   static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
-    return new OutputPump(spool, sink, maxBytes, true);
+    return following(spool, sink, maxBytes, () -> {});
+  }
+
+  /**
+   * As {@link #following(InputStream, OutputSink, long)}, calling {@code pastCapRead} on the reader
+   * thread each time it has skipped bytes past the cap: everything in the file up to there has been
+   * counted and may be freed ({@link SpoolSpace}).
+   */
+  static OutputPump following(
+      InputStream spool, OutputSink sink, long maxBytes, Runnable pastCapRead) {
+    return new OutputPump(spool, sink, maxBytes, true, pastCapRead);
   }
 
   /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
@@ -135,7 +148,11 @@ final class OutputPump {
         if (buf == null) {
           buf = takeBuffer();
         }
-        int n = follow && capReached ? skipAhead() : in.read(buf);
+        boolean skipping = follow && capReached;
+        int n = skipping ? skipAhead() : in.read(buf);
+        if (skipping && n > 0) {
+          pastCapRead.run();
+        }
         if (n < 0) {
           if (!follow || lastLook) {
             break;
