@@ -83,7 +83,10 @@ public class RunViews {
         found.artifacts(),
         temporal(run),
         run.host(),
-        found.restarts());
+        found.restarts(),
+        found.sandbox().kind(),
+        found.sandbox().limits(),
+        found.steps());
   }
 
   /**

@@ -259,6 +259,9 @@ class CancelControllerTest {
         List.of(),
         new RunView.Temporal("kiln-run-" + id, null, null),
         null,
+        List.of(),
+        null,
+        null,
         List.of());
   }
 }
