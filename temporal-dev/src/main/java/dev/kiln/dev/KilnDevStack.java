@@ -1,5 +1,6 @@
 package dev.kiln.dev;
 
+import dev.kiln.activities.process.sandbox.Sandbox;
 import dev.kiln.dev.DevStackConfig.DataSourceSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -178,7 +179,8 @@ public final class KilnDevStack {
     int apiPort = KilnApplications.port(api);
     log.info("The api listens on port {}", apiPort);
     log.info("Starting a worker (roles control, build)");
-    started("the worker", KilnApplications.startWorker(settings, apiPort));
+    ConfigurableApplicationContext worker = KilnApplications.startWorker(settings, apiPort);
+    started("the worker", worker);
     DevStackEnv.write(
         home.devStackEnvFile(),
         DevStackEnv.variables(
@@ -191,7 +193,8 @@ public final class KilnDevStack {
             postgres,
             home.root(),
             home.workerTokenFile(),
-            ReadyBanner.ExampleRepository.detect(Path.of(""))),
+            ReadyBanner.ExampleRepository.detect(Path.of("")),
+            worker.getBean(Sandbox.class).describe()),
         (System.nanoTime() - began) / 1_000_000);
   }
 
