@@ -3,8 +3,6 @@ package dev.kiln.activities.build;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,39 +21,47 @@ class StepReports {
     this.api = api;
   }
 
+  /** {@code POST /internal/runs/{id}/sandbox}; snake_case on the wire, as every body. */
+  record SandboxBody(String sandbox, LimitsBody limits) {}
+
+  record LimitsBody(
+      long memoryBytes,
+      double cpus,
+      int pids,
+      long diskBytes,
+      long timeoutSeconds,
+      boolean network,
+      String enforcedBy) {}
+
+  /** {@code POST /internal/runs/{id}/usage}. */
+  record UsageBody(String step, int command, Long peakMemoryBytes, Long cpuMillis) {}
+
   /**
    * @param limits {@code null} without a sandbox
    * @param enforcedBy what enforces the limits, {@code null} without a sandbox
    */
   void sandbox(
       long runId, String sandbox, ResourceLimits limits, boolean network, String enforcedBy) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("sandbox", sandbox);
-    if (limits != null) {
-      Map<String, Object> values = new LinkedHashMap<>();
-      values.put("memoryBytes", limits.memoryBytes());
-      values.put("cpus", limits.cpus());
-      values.put("pids", limits.pids());
-      values.put("diskBytes", limits.diskBytes());
-      values.put("timeoutSeconds", limits.timeout().toSeconds());
-      values.put("network", network);
-      values.put("enforcedBy", enforcedBy);
-      body.put("limits", values);
-    }
-    send(runId, "sandbox", body);
+    LimitsBody values =
+        limits == null
+            ? null
+            : new LimitsBody(
+                limits.memoryBytes(),
+                limits.cpus(),
+                limits.pids(),
+                limits.diskBytes(),
+                limits.timeout().toSeconds(),
+                network,
+                enforcedBy);
+    send(runId, "sandbox", new SandboxBody(sandbox, values));
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
   void usage(long runId, String step, int command, StepUsage usage) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("step", step);
-    body.put("command", command);
-    body.put("peakMemoryBytes", usage.peakMemoryBytes());
-    body.put("cpuMillis", usage.cpuMillis());
-    send(runId, "usage", body);
+    send(runId, "usage", new UsageBody(step, command, usage.peakMemoryBytes(), usage.cpuMillis()));
   }
 
-  private void send(long runId, String what, Map<String, Object> body) {
+  private void send(long runId, String what, Object body) {
     try {
       api.post("runs/" + runId + "/" + what, body);
     } catch (RuntimeException e) {

@@ -47,7 +47,7 @@ final class OutputPump {
   private final OutputSink sink;
   private final long maxBytes;
   private final boolean follow;
-  private final Runnable pastCapRead;
+  private final SpoolReclaim reclaim;
   private volatile boolean writerGone;
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
@@ -71,16 +71,34 @@ final class OutputPump {
 
   /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
-    this(in, sink, maxBytes, false, () -> {});
+    this(in, sink, maxBytes, false, SpoolReclaim.NONE);
   }
 
   private OutputPump(
-      InputStream in, OutputSink sink, long maxBytes, boolean follow, Runnable pastCapRead) {
+      InputStream in, OutputSink sink, long maxBytes, boolean follow, SpoolReclaim reclaim) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
     this.follow = follow;
-    this.pastCapRead = pastCapRead;
+    this.reclaim = reclaim;
+  }
+
+  /** Told which bytes of a followed spool file will never be forwarded ({@link SpoolSpace}). */
+  interface SpoolReclaim {
+    SpoolReclaim NONE =
+        new SpoolReclaim() {
+          @Override
+          public void dropped(long from, long to) {}
+
+          @Override
+          public void consumed(long offset) {}
+        };
+
+    /** The bytes in {@code [from, to)} lie past the cap and will be skipped, not read. */
+    void dropped(long from, long to);
+
+    /** Everything before {@code offset} has been read or counted. */
+    void consumed(long offset);
   }
 
   /**
@@ -88,17 +106,18 @@ final class OutputPump {
    * command and its group are gone) and the file was read to its end after that.
    */
   static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
-    return following(spool, sink, maxBytes, () -> {});
+    return following(spool, sink, maxBytes, SpoolReclaim.NONE);
   }
 
   /**
-   * As {@link #following(InputStream, OutputSink, long)}, calling {@code pastCapRead} on the reader
-   * thread each time it has skipped bytes past the cap: everything in the file up to there has been
-   * counted and may be freed ({@link SpoolSpace}).
+   * As {@link #following(InputStream, OutputSink, long)}, telling {@code reclaim} on the reader
+   * thread which of the file's bytes will never be forwarded, so their disk may be freed: those
+   * past the cap while the command writes faster than the reader reads, and everything once the
+   * reader is past the cap.
    */
   static OutputPump following(
-      InputStream spool, OutputSink sink, long maxBytes, Runnable pastCapRead) {
-    return new OutputPump(spool, sink, maxBytes, true, pastCapRead);
+      InputStream spool, OutputSink sink, long maxBytes, SpoolReclaim reclaim) {
+    return new OutputPump(spool, sink, maxBytes, true, reclaim);
   }
 
   /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
@@ -149,9 +168,17 @@ final class OutputPump {
           buf = takeBuffer();
         }
         boolean skipping = follow && capReached;
+        if (follow && !capReached) {
+          long written = totalBytes + in.available();
+          if (written > maxBytes) {
+            // A command writing faster than this reader reads: what lies past the cap is dropped
+            // anyway, so it need not wait on disk until the reader gets there.
+            reclaim.dropped(maxBytes, written);
+          }
+        }
         int n = skipping ? skipAhead() : in.read(buf);
         if (skipping && n > 0) {
-          pastCapRead.run();
+          reclaim.consumed(totalBytes + n);
         }
         if (n < 0) {
           if (!follow || lastLook) {

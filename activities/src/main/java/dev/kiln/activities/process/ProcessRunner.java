@@ -169,10 +169,7 @@ public final class ProcessRunner {
     try {
       pump =
           OutputPump.following(
-              new FileInputStream(spool.toFile()),
-              sink,
-              config.maxOutputBytes(),
-              spoolSpace::reclaim);
+              new FileInputStream(spool.toFile()), sink, config.maxOutputBytes(), spoolSpace);
     } catch (IOException e) {
       // The file was made a moment ago; losing it now means the host is in trouble, not the build.
       log.error("cannot read the output spool {}; the command's output is lost", spool, e);
