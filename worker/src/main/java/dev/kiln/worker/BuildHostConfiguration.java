@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -64,6 +65,20 @@ class BuildHostConfiguration {
    */
   @Bean(destroyMethod = "close")
   Sandbox buildSandbox(WorkerProperties properties, SandboxProperties sandbox) {
+    return sandbox(properties, sandbox, System.getenv(), physicalMemory());
+  }
+
+  /**
+   * The sandbox of a worker with {@code env} on a machine with {@code physicalMemory} bytes: none
+   * for a worker without the build role, which runs no build commands.
+   *
+   * @throws IllegalStateException naming what is missing when the sandbox cannot be set up
+   */
+  static Sandbox sandbox(
+      WorkerProperties properties,
+      SandboxProperties sandbox,
+      Map<String, String> env,
+      long physicalMemory) {
     if (!properties.worker().runsBuilds()) {
       return Sandbox.none();
     }
@@ -71,10 +86,10 @@ class BuildHostConfiguration {
     SandboxSettings settings =
         SandboxSettings.forWorker(
             properties.home(),
-            System.getenv(),
+            env,
             sandbox.sandboxHide(),
             sandbox.sandboxTools(),
-            sandbox.maxima(properties.worker().effectiveSlots(), cores, physicalMemory()),
+            sandbox.maxima(properties.worker().effectiveSlots(), cores, physicalMemory),
             sandbox.enforcement(),
             "worker-" + ProcessHandle.current().pid());
     try {

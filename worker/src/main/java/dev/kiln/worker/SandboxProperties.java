@@ -80,13 +80,9 @@ public record SandboxProperties(
             ? Math.max(ByteSizes.GIB, (long) (physicalMemory * 0.8 / Math.max(1, slots)))
             : size("kiln.worker.limits.memory", limits.memory());
     double cpus = limits.cpus() > 0 ? limits.cpus() : cores;
+    long disk = size("kiln.worker.limits.disk", limits.disk());
     try {
-      return new ResourceLimits(
-          memory,
-          cpus,
-          limits.pids(),
-          size("kiln.worker.limits.disk", limits.disk()),
-          limits.timeout());
+      return new ResourceLimits(memory, cpus, limits.pids(), disk, limits.timeout());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("kiln.worker.limits: " + e.getMessage(), e);
     }
