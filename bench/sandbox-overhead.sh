@@ -27,7 +27,7 @@ Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
   apt_opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/sources"
-    -o "Dir::State::Lists=$apt_dir/lists")
+    -o "Dir::State::Lists=$apt_dir/lists" -o APT::Sandbox::User=root)
   apt-get "${apt_opts[@]}" update -qq
   (cd "$apt_dir/src" && apt-get "${apt_opts[@]}" source --download-only -qq zlib 2>/dev/null)
   tarball=$(ls "$apt_dir"/src/zlib_*.orig.tar.* | head -1)
@@ -39,7 +39,7 @@ SOURCES
   esac
   tarball="$work/zlib.tar"
 fi
-echo "source: ${ZLIB_TARBALL:-Debian's zlib source package} ($(du -h "$tarball" | cut -f1))"
+echo "source: ${ZLIB_TARBALL:-the zlib source package of Debian} ($(du -h "$tarball" | cut -f1))"
 
 ./mvnw -q -B -pl activities dependency:build-classpath -Dmdep.includeScope=runtime \
   -Dmdep.outputFile="$work/classpath" >/dev/null

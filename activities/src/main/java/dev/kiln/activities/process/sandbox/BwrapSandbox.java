@@ -98,6 +98,9 @@ public final class BwrapSandbox implements Sandbox {
       Map<String, String> env = new LinkedHashMap<>();
       env.put("HOME", settings.home().toString());
       env.put("TMPDIR", "/tmp");
+      // GNU tar run as root restores the archive's owners, which a sandbox without capabilities
+      // cannot do: a plain `tar xf` of any release tarball would fail.
+      env.put("TAR_OPTIONS", "--no-same-owner");
       env.putAll(DependencyCaches.environment(settings.home()));
       LimitWatch watch =
           new LimitWatch(

@@ -82,6 +82,17 @@ final class SandboxFixture implements AutoCloseable {
       String command,
       Consumer<ProcessRunner> whileRunning)
       throws IOException {
+    return run(workspace, repoKey, request, command, whileRunning, Duration.ofMinutes(2));
+  }
+
+  Ran run(
+      Path workspace,
+      String repoKey,
+      SandboxRequest request,
+      String command,
+      Consumer<ProcessRunner> whileRunning,
+      Duration timeout)
+      throws IOException {
     try (SandboxedStep step =
         sandbox.open(
             new Sandbox.Step(
@@ -91,7 +102,7 @@ final class SandboxFixture implements AutoCloseable {
       env.putAll(step.environment());
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       ProcessConfig config =
-          ProcessConfig.of(command, workspace, env, Duration.ofMinutes(2))
+          ProcessConfig.of(command, workspace, env, timeout)
               .withGracePeriod(Duration.ofSeconds(1))
               .withLauncher(step.launcher());
       ProcessRunner runner =

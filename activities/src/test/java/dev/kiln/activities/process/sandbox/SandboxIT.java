@@ -187,17 +187,33 @@ class SandboxIT {
   void aForkBombStopsAtTheProcessLimitAndEndsWithTheStep() throws Exception {
     SandboxRequest request = new SandboxRequest(null, null, 64, null, null);
     String marker = "7" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 100_000_000);
+    int[] most = {0};
 
     SandboxFixture.Ran ran =
         fixture.run(
             fixture.workspace("17-1"),
             "repo-a",
             request,
-            "bomb() { sleep " + marker + " & bomb | bomb & }; bomb; sleep 3; echo still-here",
-            runner -> {});
+            "bomb() { sleep " + marker + " & bomb | bomb & }; bomb; wait",
+            runner ->
+                new Thread(
+                        () -> {
+                          while (!runner.done().isDone()) {
+                            try {
+                              most[0] =
+                                  Math.max(most[0], hostProcessesWith("sleep " + marker).size());
+                            } catch (IOException e) {
+                              return;
+                            }
+                          }
+                        })
+                    .start(),
+            Duration.ofSeconds(5));
 
-    assertThat(ran.output()).contains("still-here").contains("Resource temporarily unavailable");
+    assertThat(ran.exit().timedOut()).isTrue();
+    assertThat(ran.output()).contains("Resource temporarily unavailable");
     assertThat(ran.note()).contains("process limit 64 reached");
+    assertThat(most[0]).as("sleeps alive at once").isPositive().isLessThan(64);
     assertThat(hostProcessesWith("sleep " + marker)).isEmpty();
   }
 
@@ -267,6 +283,26 @@ class SandboxIT {
     assertThat(ran.output()).contains("listing: own\n").contains("No such file or directory");
     assertThat(kilnHome.resolve("caches/repo-a/maven/org/own/lib.jar")).hasContent("mine");
     assertThat(otherCache.resolve("lib.jar")).hasContent("genuine");
+  }
+
+  @Test
+  void aReleaseTarballOfAnotherOwnerUnpacksAlthoughTheStepCannotChown() throws Exception {
+    Path workspace = fixture.workspace("22-1");
+    Process tar =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "mkdir -p src/pkg && echo data > src/pkg/file"
+                    + " && tar cf release.tar --owner=1234 --group=1234 -C src pkg")
+            .directory(workspace.toFile())
+            .start();
+    assertThat(tar.waitFor()).isZero();
+
+    SandboxFixture.Ran ran =
+        fixture.run(workspace, "mkdir out && tar xf release.tar -C out && cat out/pkg/file");
+
+    assertThat(ran.exit().succeeded()).as(ran.output()).isTrue();
+    assertThat(ran.output()).contains("data");
   }
 
   @Test
