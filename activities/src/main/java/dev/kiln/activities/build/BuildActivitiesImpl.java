@@ -295,11 +295,11 @@ public class BuildActivitiesImpl implements BuildActivities {
     return new GateResult(
         gate.name(),
         false,
-        GateSummary.failed(report, outcome.errors().result()) + note(outcome),
+        Summaries.fit(GateSummary.failed(report, outcome.errors().result()) + note(outcome)),
         tests);
   }
 
-  /** "; process limit 256 reached" when the step ran into a limit it was not killed for. */
+  /** " (process limit 256 reached)" when the step ran into a limit it was not killed for. */
   private static String note(CommandRunner.Outcome outcome) {
     return outcome.note().map(n -> " (" + n + ")").orElse("");
   }

@@ -65,7 +65,14 @@ class RunRepositoryIT {
                 .query(String.class)
                 .list())
         .containsExactlyInAnyOrder(
-            "runs", "gate_runs", "run_log_chunks", "artifacts", "build_hosts", "run_restarts");
+            "runs",
+            "gate_runs",
+            "run_log_chunks",
+            "artifacts",
+            "build_hosts",
+            "run_restarts",
+            "run_sandboxes",
+            "run_step_usage");
   }
 
   @Test
