@@ -39,6 +39,11 @@ final class SandboxFixture implements AutoCloseable {
   }
 
   SandboxFixture(Path kilnHome, ResourceLimits maxima) throws Exception {
+    this(kilnHome, maxima, SandboxSettings.Enforcement.CGROUP);
+  }
+
+  SandboxFixture(Path kilnHome, ResourceLimits maxima, SandboxSettings.Enforcement enforcement)
+      throws Exception {
     this.kilnHome = kilnHome;
     this.workspaces = Files.createDirectories(kilnHome.resolve("work/runs"));
     SandboxSettings settings =
@@ -48,7 +53,7 @@ final class SandboxFixture implements AutoCloseable {
             List.of(),
             List.of(),
             maxima,
-            SandboxSettings.Enforcement.CGROUP,
+            enforcement,
             "test-" + ProcessHandle.current().pid() + "-" + STEPS.incrementAndGet());
     this.sandbox = Sandboxes.create(Sandboxes.Mode.BWRAP, settings, workspaces);
   }

@@ -317,6 +317,26 @@ class SandboxIT {
     assertThat(ran.usage().cpuMillis()).isGreaterThan(100);
   }
 
+  @Test
+  void withPrlimitInsteadOfCgroupsMemoryIsLimitedPerProcessAndNothingIsMeasured(
+      @TempDir Path otherHome) throws Exception {
+    try (SandboxFixture prlimit =
+        new SandboxFixture(otherHome, SandboxFixture.LIMITS, SandboxSettings.Enforcement.PRLIMIT)) {
+      SandboxFixture.Ran ran =
+          prlimit.run(
+              prlimit.workspace("30-1"),
+              "repo-a",
+              new SandboxRequest(256 * ByteSizes.MIB, null, null, null, null),
+              "echo data-limit $(ulimit -d); cat /proc/self/cgroup | grep -c kiln || true",
+              runner -> {});
+
+      assertThat(prlimit.sandbox.limitsEnforcedBy()).contains("prlimit");
+      assertThat(ran.exit().succeeded()).as(ran.output()).isTrue();
+      assertThat(ran.output()).contains("data-limit " + (256 * 1024)).endsWith("0\n");
+      assertThat(ran.usage()).isEqualTo(StepUsage.UNKNOWN);
+    }
+  }
+
   /** Host processes whose command line starts with {@code text}, read from /proc directly. */
   static List<Long> hostProcessesWith(String text) throws IOException {
     List<Long> found = new ArrayList<>();
