@@ -1,6 +1,7 @@
 package dev.kiln.activities.process;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,23 @@ final class SandboxTree implements ProcessTree {
     return group.pgid();
   }
 
+  /**
+   * Whether anything of the step still runs. The namespace's init alone, with nothing left in its
+   * namespace, counts as gone: it exits by itself as soon as it has reaped its last child, and
+   * bubblewrap's outer process does not wait for that, so the init is often still there the moment
+   * the command is seen to have exited.
+   */
   @Override
   public boolean isAlive() {
-    return group.isAlive();
+    List<ProcStat> members = ProcStat.groupMembers(group.pgid());
+    if (members.isEmpty()) {
+      return false;
+    }
+    Optional<PidNamespace> ns = namespace();
+    if (ns.isEmpty() || members.stream().anyMatch(m -> m.pid() != ns.get().initPid())) {
+      return true;
+    }
+    return !ns.get().membersBesidesInit().isEmpty();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.kiln.activities.process.sandbox;
 
 import dev.kiln.activities.process.CancelReason;
+import dev.kiln.activities.process.KillObserver;
 import dev.kiln.activities.process.ProcessConfig;
 import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.process.ProcessRunner;
@@ -63,12 +64,17 @@ final class SandboxFixture implements AutoCloseable {
   }
 
   /** What a step did. */
+  /**
+   * @param killSteps what the runner's kill observer heard ({@code TERM}, {@code KILL}, {@code
+   *     GONE}): nothing when the step ended by itself and left nothing behind
+   */
   record Ran(
       ProcessExit exit,
       String output,
       Optional<String> breach,
       Optional<String> note,
-      StepUsage usage) {}
+      StepUsage usage,
+      List<String> killSteps) {}
 
   Ran run(Path workspace, String command) throws IOException {
     return run(workspace, "repo-a", SandboxRequest.DEFAULT, command, runner -> {});
@@ -110,12 +116,29 @@ final class SandboxFixture implements AutoCloseable {
           ProcessConfig.of(command, workspace, env, timeout)
               .withGracePeriod(Duration.ofSeconds(1))
               .withLauncher(step.launcher());
+      List<String> killSteps = new java.util.concurrent.CopyOnWriteArrayList<>();
       ProcessRunner runner =
           new ProcessRunner(
               config,
               (buf, off, len) -> {
                 synchronized (output) {
                   output.write(buf, off, len);
+                }
+              },
+              new KillObserver() {
+                @Override
+                public void terminateSent(CancelReason reason) {
+                  killSteps.add("TERM");
+                }
+
+                @Override
+                public void killSent(Duration grace) {
+                  killSteps.add("KILL");
+                }
+
+                @Override
+                public void groupGone() {
+                  killSteps.add("GONE");
                 }
               });
       step.startWatching("test", () -> runner.cancel(CancelReason.RESOURCE_LIMIT));
@@ -125,7 +148,7 @@ final class SandboxFixture implements AutoCloseable {
       synchronized (output) {
         text = output.toString(StandardCharsets.UTF_8);
       }
-      return new Ran(exit, text, step.breach(), step.note(), step.usage());
+      return new Ran(exit, text, step.breach(), step.note(), step.usage(), List.copyOf(killSteps));
     }
   }
 

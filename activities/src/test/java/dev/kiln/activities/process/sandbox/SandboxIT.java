@@ -63,6 +63,18 @@ class SandboxIT {
   }
 
   @Test
+  void aStepThatLeavesNothingBehindEndsWithoutAKill() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      SandboxFixture.Ran ran = fixture.run(fixture.workspace("23-" + i), "true");
+
+      assertThat(ran.exit().succeeded()).isTrue();
+      assertThat(ran.killSteps())
+          .as("the namespace's init exiting on its own is not a leftover")
+          .isEmpty();
+    }
+  }
+
+  @Test
   void kilnHomeTheWorkerTokenAndOtherRunsWorkspacesAreNotVisible() throws Exception {
     Path token = Files.writeString(kilnHome.resolve("worker.token"), "s3cr3t-token");
     Path other = fixture.workspace("11-1");
@@ -121,6 +133,7 @@ class SandboxIT {
                 .replace("%s", marker));
 
     assertThat(ran.output()).contains("started");
+    assertThat(ran.killSteps()).as("the daemons were leftovers to kill").startsWith("TERM");
     assertThat(hostProcessesWith("sleep " + marker)).as("daemons left on the host").isEmpty();
   }
 
