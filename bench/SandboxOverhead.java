@@ -30,7 +30,8 @@ import java.util.Map;
 public class SandboxOverhead {
 
   private static final String BUILD =
-      "tar xf source.tar --strip-components=1 && ./configure && make -j\"$KILN_CPUS\" && make test";
+      "tar xf source.tar --strip-components=1 && ./configure && make -j\"$KILN_CPUS\" && make test"
+          + " && times";
 
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
@@ -68,16 +69,28 @@ public class SandboxOverhead {
       time(sandbox, true, workspace(runs, "warm-sandboxed", tarball), BUILD, env);
       List<Double> plain = new ArrayList<>();
       List<Double> sandboxed = new ArrayList<>();
+      List<Double> plainCpu = new ArrayList<>();
+      List<Double> sandboxedCpu = new ArrayList<>();
+      List<Double> pairRatios = new ArrayList<>();
       for (int i = 0; i < builds; i++) {
         // alternate which goes first, so neither always gets the warmer machine
         boolean sandboxFirst = i % 2 == 1;
         for (boolean inSandbox : sandboxFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
           Path workspace = workspace(runs, (inSandbox ? "sb-" : "plain-") + i, tarball);
-          double seconds = time(sandbox, inSandbox, workspace, BUILD, env) / 1e9;
+          Timing timing = time(sandbox, inSandbox, workspace, BUILD, env);
+          double seconds = timing.wallNanos() / 1e9;
           (inSandbox ? sandboxed : plain).add(seconds);
+          (inSandbox ? sandboxedCpu : plainCpu).add(timing.cpuSeconds());
           System.out.printf(
-              Locale.ROOT, "build %d %s: %.2f s%n", i + 1, inSandbox ? "sandboxed" : "plain", seconds);
+              Locale.ROOT,
+              "build %d %s: %.2f s (CPU %.2f s), load %s%n",
+              i + 1,
+              inSandbox ? "sandboxed" : "plain",
+              seconds,
+              timing.cpuSeconds(),
+              loadAverage().split(" ")[0]);
         }
+        pairRatios.add(sandboxed.get(i) / plain.get(i));
       }
       double ratio = median(sandboxed) / median(plain);
       System.out.printf(
@@ -88,6 +101,15 @@ public class SandboxOverhead {
           median(sandboxed),
           format(sandboxed),
           ratio);
+      System.out.printf(
+          Locale.ROOT,
+          "  CPU time: plain median %.2f s, sandboxed median %.2f s: ratio %.3f;"
+              + " median of the %d pairs' wall ratios %.3f%n",
+          median(plainCpu),
+          median(sandboxedCpu),
+          median(sandboxedCpu) / median(plainCpu),
+          builds,
+          median(pairRatios));
 
       Path idle = Files.createDirectories(runs.resolve("idle"));
       List<Double> plainStarts = new ArrayList<>();
@@ -95,7 +117,7 @@ public class SandboxOverhead {
       for (int i = 0; i < starts; i++) {
         boolean sandboxFirst = i % 2 == 1;
         for (boolean inSandbox : sandboxFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-          double ms = time(sandbox, inSandbox, idle, "true", env) / 1e6;
+          double ms = time(sandbox, inSandbox, idle, "true", env).wallNanos() / 1e6;
           (inSandbox ? sandboxStarts : plainStarts).add(ms);
         }
       }
@@ -122,12 +144,18 @@ public class SandboxOverhead {
     return workspace;
   }
 
-  /** Nanoseconds from preparing the step to its sandbox being torn down, as CommandRunner does. */
-  private static long time(
+  /**
+   * Wall time from preparing the step to its sandbox being torn down, as CommandRunner does, and
+   * the CPU time of the command's processes (bash's {@code times}, when the command ends with it).
+   */
+  record Timing(long wallNanos, double cpuSeconds) {}
+
+  private static Timing time(
       Sandbox sandbox, boolean inSandbox, Path workspace, String command, Map<String, String> env)
       throws IOException {
     long began = System.nanoTime();
     ProcessExit exit;
+    StringBuilder output = new StringBuilder();
     if (inSandbox) {
       try (SandboxedStep step =
           sandbox.open(
@@ -135,23 +163,48 @@ public class SandboxOverhead {
                   "bench-" + began, workspace, "bench", null, SandboxRequest.DEFAULT))) {
         Map<String, String> sandboxEnv = new HashMap<>(env);
         sandboxEnv.putAll(step.environment());
-        exit = run(ProcessConfig.of(command, workspace, sandboxEnv, Duration.ofMinutes(30))
-            .withLauncher(step.launcher()));
+        exit =
+            run(
+                ProcessConfig.of(command, workspace, sandboxEnv, Duration.ofMinutes(30))
+                    .withLauncher(step.launcher()),
+                output);
         step.breach();
         step.usage();
       }
     } else {
-      exit = run(ProcessConfig.of(command, workspace, env, Duration.ofMinutes(30)));
+      exit = run(ProcessConfig.of(command, workspace, env, Duration.ofMinutes(30)), output);
     }
     long took = System.nanoTime() - began;
     if (!exit.succeeded()) {
       throw new IllegalStateException(command + " failed in " + workspace + ": " + exit.describe());
     }
-    return took;
+    return new Timing(took, childrenCpuSeconds(output.toString()));
   }
 
-  private static ProcessExit run(ProcessConfig config) {
-    return new ProcessRunner(config, OutputSink.discard()).run();
+  private static ProcessExit run(ProcessConfig config, StringBuilder output) {
+    OutputSink sink =
+        (buf, off, len) -> {
+          synchronized (output) {
+            output.append(new String(buf, off, len, java.nio.charset.StandardCharsets.UTF_8));
+          }
+        };
+    return new ProcessRunner(config, sink).run();
+  }
+
+  /** The last line of bash's {@code times}: user and system time of its children, "0m1.5s 0m0.2s". */
+  private static double childrenCpuSeconds(String output) {
+    String[] lines = output.strip().split("\n");
+    String[] fields = lines[lines.length - 1].trim().split("\\s+");
+    if (fields.length != 2 || !fields[0].matches("\\d+m[0-9.]+s")) {
+      return Double.NaN;
+    }
+    return seconds(fields[0]) + seconds(fields[1]);
+  }
+
+  private static double seconds(String field) {
+    int m = field.indexOf('m');
+    return Integer.parseInt(field.substring(0, m)) * 60
+        + Double.parseDouble(field.substring(m + 1, field.length() - 1));
   }
 
   private static double median(List<Double> values) {
