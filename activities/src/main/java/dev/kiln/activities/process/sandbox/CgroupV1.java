@@ -23,7 +23,6 @@ final class CgroupV1 implements Cgroups {
   private static final Logger log = LoggerFactory.getLogger(CgroupV1.class);
 
   static final String KILN = "kiln";
-  private static final long CPU_PERIOD_US = 100_000;
 
   /** controller → this worker's directory in its hierarchy. */
   private final Map<String, Path> bases;
@@ -81,9 +80,10 @@ final class CgroupV1 implements Cgroups {
       CgroupFiles.writeIfPresent(
           memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
       Path cpu = dirs.get("cpu");
-      CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_US));
-      long quota = Math.max(1000, Math.round(limits.cpus() * CPU_PERIOD_US));
-      CgroupFiles.write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(quota));
+      CgroupFiles.write(cpu.resolve("cpu.shares"), Long.toString(CpuShare.shares(limits.cpus())));
+      CgroupFiles.write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CpuShare.PERIOD_MICROS));
+      CgroupFiles.write(
+          cpu.resolve("cpu.cfs_quota_us"), Long.toString(CpuShare.quotaMicros(limits.cpus())));
       CgroupFiles.write(dirs.get("pids").resolve("pids.max"), Integer.toString(limits.pids()));
     } catch (IOException e) {
       step.close();

@@ -22,7 +22,6 @@ final class CgroupV2 implements Cgroups {
   static final String WORKER_LEAF = "kiln.worker";
   static final String BUILDS = "kiln.builds";
   private static final String ENABLE = "+memory +cpu +pids";
-  private static final long CPU_PERIOD_US = 100_000;
 
   private final Path base;
 
@@ -113,8 +112,11 @@ final class CgroupV2 implements Cgroups {
       CgroupFiles.writeIfPresent(dir.resolve("memory.swap.max"), "0");
       // One process over the limit ends the whole step, as a build that lost a compiler would.
       CgroupFiles.writeIfPresent(dir.resolve("memory.oom.group"), "1");
-      long quota = Math.max(1000, Math.round(limits.cpus() * CPU_PERIOD_US));
-      CgroupFiles.write(dir.resolve("cpu.max"), quota + " " + CPU_PERIOD_US);
+      CgroupFiles.write(dir.resolve("cpu.weight"), Long.toString(CpuShare.weight(limits.cpus())));
+      long quota = CpuShare.quotaMicros(limits.cpus());
+      CgroupFiles.write(
+          dir.resolve("cpu.max"),
+          (quota < 0 ? "max" : Long.toString(quota)) + " " + CpuShare.PERIOD_MICROS);
       CgroupFiles.write(dir.resolve("pids.max"), Integer.toString(limits.pids()));
     } catch (IOException e) {
       step.close();
