@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param initPid the host pid of the namespace's pid 1
  * @param link the namespace's identity, the target of {@code /proc/<pid>/ns/pid} ({@code
  *     pid:[4026532181]})
+ * @param initStartTicks the init's start time, so that its pid, once reused, is not taken for it
  */
-record PidNamespace(long initPid, String link) {
+record PidNamespace(long initPid, String link, long initStartTicks) {
 
   private static final Path PROC = Path.of("/proc");
 
@@ -29,13 +30,71 @@ record PidNamespace(long initPid, String link) {
   static Optional<PidNamespace> ofGroup(long pgid) {
     for (ProcStat member : ProcStat.groupMembers(pgid)) {
       if (isNamespaceInit(member.pid())) {
-        Optional<String> link = link(member.pid());
-        if (link.isPresent()) {
-          return Optional.of(new PidNamespace(member.pid(), link.get()));
+        Optional<PidNamespace> ns = of(member.pid());
+        if (ns.isPresent()) {
+          return ns;
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The namespace whose init is the child of bubblewrap's outer process {@code outerPid}, found
+   * through {@code /proc/<pid>/task/<pid>/children} without a walk of /proc; empty while bwrap has
+   * not forked yet, after it exited, or where the kernel has no such file.
+   */
+  static Optional<PidNamespace> ofChild(long outerPid) {
+    return children(outerPid).stream().findFirst().flatMap(PidNamespace::of);
+  }
+
+  private static Optional<PidNamespace> of(long initPid) {
+    if (!isNamespaceInit(initPid)) {
+      return Optional.empty();
+    }
+    Optional<String> link = link(initPid);
+    Optional<ProcStat> stat = ProcStat.read(initPid);
+    if (link.isEmpty() || stat.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PidNamespace(initPid, link.get(), stat.get().startTicks()));
+  }
+
+  /**
+   * Whether anything but the init still runs in the namespace, answered from the init's list of
+   * children (orphans are reparented to it, so an empty list means nothing else is left): one small
+   * read instead of a walk of /proc. Empty when the kernel offers no such list.
+   */
+  Optional<Boolean> othersRunning() {
+    Optional<ProcStat> init = ProcStat.read(initPid).filter(s -> s.startTicks() == initStartTicks);
+    if (init.isEmpty() || init.get().zombie()) {
+      return Optional.of(false);
+    }
+    if (!Files.isReadable(childrenFile(initPid))) {
+      return Optional.empty();
+    }
+    return Optional.of(!children(initPid).isEmpty());
+  }
+
+  private static Path childrenFile(long pid) {
+    String id = Long.toString(pid);
+    return PROC.resolve(id).resolve("task").resolve(id).resolve("children");
+  }
+
+  private static List<Long> children(long pid) {
+    try {
+      String text = Files.readString(childrenFile(pid)).trim();
+      if (text.isEmpty()) {
+        return List.of();
+      }
+      List<Long> pids = new ArrayList<>();
+      for (String child : text.split("\\s+")) {
+        pids.add(Long.parseLong(child));
+      }
+      return pids;
+    } catch (IOException | RuntimeException gone) {
+      return List.of();
+    }
   }
 
   /** Host pids of the live processes in this namespace other than its init. */

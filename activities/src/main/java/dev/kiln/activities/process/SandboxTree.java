@@ -28,8 +28,31 @@ final class SandboxTree implements ProcessTree {
   private final ProcessGroup group;
   private PidNamespace namespace; // found on first need; the init exists once bwrap forked
 
+  /** How long bwrap may take to fork its init; it takes a millisecond or two. */
+  private static final Duration INIT_WAIT = Duration.ofSeconds(2);
+
+  private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
+
+  /**
+   * The sandbox started as process {@code pgid} (bubblewrap's outer process, leading its group).
+   * Waits until bubblewrap has forked the namespace's init, to know it while it is still the outer
+   * process's child.
+   */
   SandboxTree(long pgid) {
     this.group = new ProcessGroup(pgid);
+    long deadline = System.nanoTime() + INIT_WAIT.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Optional<PidNamespace> found = PidNamespace.ofChild(pgid);
+      if (found.isPresent()) {
+        namespace = found.get();
+        return;
+      }
+      Optional<ProcStat> outer = ProcStat.read(pgid);
+      if (outer.isEmpty() || outer.get().zombie()) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+    }
   }
 
   @Override
@@ -41,15 +64,26 @@ final class SandboxTree implements ProcessTree {
    * Whether anything of the step still runs. The namespace's init alone, with nothing left in its
    * namespace, counts as gone: it exits by itself as soon as it has reaped its last child, and
    * bubblewrap's outer process does not wait for that, so the init is often still there the moment
-   * the command is seen to have exited.
+   * the command is seen to have exited. Asked once per step at least, so it reads a few small files
+   * rather than walking /proc where the kernel allows.
    */
   @Override
   public boolean isAlive() {
+    Optional<ProcStat> outer = ProcStat.read(group.pgid());
+    if (outer.isPresent() && !outer.get().zombie() && outer.get().pgid() == group.pgid()) {
+      return true;
+    }
+    Optional<PidNamespace> ns = namespace();
+    if (ns.isPresent()) {
+      Optional<Boolean> others = ns.get().othersRunning();
+      if (others.isPresent()) {
+        return others.get();
+      }
+    }
     List<ProcStat> members = ProcStat.groupMembers(group.pgid());
     if (members.isEmpty()) {
       return false;
     }
-    Optional<PidNamespace> ns = namespace();
     if (ns.isEmpty() || members.stream().anyMatch(m -> m.pid() != ns.get().initPid())) {
       return true;
     }
