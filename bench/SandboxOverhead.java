@@ -64,6 +64,7 @@ public class SandboxOverhead {
       env.put("KILN_CPUS", Integer.toString(cores));
       env.put("LANG", "C.UTF-8");
 
+      startLatency(sandbox, runs.resolve("idle-before"), env, starts, "before any build");
       // one of each first, uncounted: page cache, compiler binaries, cgroup paths
       time(sandbox, false, workspace(runs, "warm-plain", tarball), BUILD, env);
       time(sandbox, true, workspace(runs, "warm-sandboxed", tarball), BUILD, env);
@@ -111,30 +112,42 @@ public class SandboxOverhead {
           builds,
           median(pairRatios));
 
-      Path idle = Files.createDirectories(runs.resolve("idle"));
-      List<Double> plainStarts = new ArrayList<>();
-      List<Double> sandboxStarts = new ArrayList<>();
-      for (int i = 0; i < starts; i++) {
-        boolean sandboxFirst = i % 2 == 1;
-        for (boolean inSandbox : sandboxFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-          double ms = time(sandbox, inSandbox, idle, "true", env).wallNanos() / 1e6;
-          (inSandbox ? sandboxStarts : plainStarts).add(ms);
-        }
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "step start (a step running true, from open to closed): plain p50 %.1f ms p90 %.1f ms,"
-              + " sandboxed p50 %.1f ms p90 %.1f ms: added p50 %.1f ms (%d each)%n",
-          median(plainStarts),
-          percentile(plainStarts, 0.9),
-          median(sandboxStarts),
-          percentile(sandboxStarts, 0.9),
-          median(sandboxStarts) - median(plainStarts),
-          starts);
+      startLatency(sandbox, runs.resolve("idle-after"), env, starts, "after the builds");
       System.out.println("load average at end: " + loadAverage());
     } finally {
       sandbox.close();
     }
+  }
+
+  /**
+   * A step running {@code true}, {@code starts} times each way, interleaved: from preparing the
+   * step to its sandbox gone, against setsid bash alone.
+   */
+  private static void startLatency(
+      Sandbox sandbox, Path dir, Map<String, String> env, int starts, String when)
+      throws IOException {
+    Path idle = Files.createDirectories(dir);
+    List<Double> plainStarts = new ArrayList<>();
+    List<Double> sandboxStarts = new ArrayList<>();
+    for (int i = 0; i < starts; i++) {
+      boolean sandboxFirst = i % 2 == 1;
+      for (boolean inSandbox : sandboxFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        double ms = time(sandbox, inSandbox, idle, "true", env).wallNanos() / 1e6;
+        (inSandbox ? sandboxStarts : plainStarts).add(ms);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "step start %s (a step running true, from open to closed): plain p50 %.1f ms p90 %.1f ms,"
+            + " sandboxed p50 %.1f ms p90 %.1f ms: added p50 %.1f ms (%d each), load %s%n",
+        when,
+        median(plainStarts),
+        percentile(plainStarts, 0.9),
+        median(sandboxStarts),
+        percentile(sandboxStarts, 0.9),
+        median(sandboxStarts) - median(plainStarts),
+        starts,
+        loadAverage().split(" ")[0]);
   }
 
   /** A fresh workspace holding the source tarball (the build unpacks it, in either mode). */

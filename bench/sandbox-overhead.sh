@@ -3,7 +3,8 @@
 #  - the same C library build (zlib from Debian's source package: configure, make, make test), run
 #    plainly and in the sandbox, interleaved, n each (5), after one uncounted build of each:
 #    ratio of the medians, sandboxed / plain;
-#  - a step that runs `true`, m times each way (200): from preparing the step to its sandbox gone
+#  - a step that runs `true`, m times each way (200), before the builds and again after them:
+#    from preparing the step to its sandbox gone
 #    (cgroup, bwrap, limit watch, teardown) against setsid bash alone: the start latency the
 #    sandbox adds, p50.
 # Prints the machine's load average before and after.
