@@ -19,8 +19,11 @@ make_repo() {
 
 # make_sleeping_repo <dir>: a repository whose compile writes its pid (= its process group) to
 # $work/marks/pid, prints "ready" and sleeps, honouring SIGTERM: the build the lane-control
-# benchmarks cancel, supersede or lose.
+# benchmarks cancel, supersede or lose. A sandboxed build can neither write into $work nor have a
+# pid the host can signal, so the stacks of these benchmarks run builds without a sandbox
+# (KILN_WORKER_SANDBOX=none, set here for start_stack and the extra workers).
 make_sleeping_repo() {
+  export KILN_WORKER_SANDBOX=none
   mkdir -p "$work/marks"
   make_repo "$1" "compile:
   - run: echo \$\$ > $work/marks/pid; echo ready; sleep 600 & wait"

@@ -1,7 +1,9 @@
 package dev.kiln.activities;
 
+import dev.kiln.activities.process.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * This worker process as a build host.
@@ -12,9 +14,31 @@ import java.time.Duration;
  * @param gracePeriod SIGTERM → SIGKILL delay when a command is cancelled
  * @param cpus given to commands as {@code KILN_CPUS}
  * @param allowFileRepos whether {@code file://} repositories may be fetched (dev stack only)
+ * @param sandbox where build commands run: a bubblewrap sandbox, or none
  */
 public record BuildHost(
-    String name, String queue, Path home, Duration gracePeriod, int cpus, boolean allowFileRepos) {
+    String name,
+    String queue,
+    Path home,
+    Duration gracePeriod,
+    int cpus,
+    boolean allowFileRepos,
+    Sandbox sandbox) {
+
+  public BuildHost {
+    Objects.requireNonNull(sandbox, "sandbox");
+  }
+
+  /** A host that runs commands without a sandbox (tests of what a sandbox does not change). */
+  public BuildHost(
+      String name,
+      String queue,
+      Path home,
+      Duration gracePeriod,
+      int cpus,
+      boolean allowFileRepos) {
+    this(name, queue, home, gracePeriod, cpus, allowFileRepos, Sandbox.none());
+  }
 
   public Path mirrors() {
     return home.resolve("work").resolve("mirrors");

@@ -31,6 +31,8 @@ import java.util.Properties;
  * @param serverAddress the api's bind address (api only)
  * @param serverPort the api's port (api only)
  * @param extraProperties the remaining arguments, for the Spring context
+ * @param stackHome the running stack's KILN_HOME, where the token file is, when the token came from
+ *     a file: a worker hides it from its builds (PostgreSQL's data, dev-stack.env)
  */
 record JoinConfig(
     Mode mode,
@@ -41,7 +43,8 @@ record JoinConfig(
     Optional<DataSourceSettings> dataSource,
     String serverAddress,
     int serverPort,
-    Map<String, String> extraProperties) {
+    Map<String, String> extraProperties,
+    Optional<Path> stackHome) {
 
   /** The processes the launcher can start on their own. */
   enum Mode {
@@ -128,7 +131,10 @@ record JoinConfig(
         dataSource,
         source.get(DevStackConfig.SERVER_ADDRESS).orElse("127.0.0.1"),
         source.port(DevStackConfig.SERVER_PORT, DevStackConfig.DEFAULT_SERVER_PORT),
-        Map.copyOf(extra));
+        Map.copyOf(extra),
+        source.get(TOKEN).isPresent()
+            ? Optional.empty()
+            : source.get(TOKEN_FILE).map(f -> Path.of(f).toAbsolutePath().getParent()));
   }
 
   private static String require(Source source, Setting setting, Mode mode, String what) {

@@ -85,19 +85,26 @@ final class KilnApplications {
   }
 
   static ConfigurableApplicationContext startWorker(Settings settings, int apiPort) {
-    return run(KilnWorkerApplication.class, workerProperties(settings, apiPort));
+    return run(KilnWorkerApplication.class, workerProperties(settings, apiPort), WORKER_DEFAULTS);
   }
+
+  /**
+   * Below anything the user sets ({@code KILN_WORKER_SANDBOX=bwrap} makes a missing sandbox fatal):
+   * on a developer's machine builds run in the sandbox when it can be set up, and without one,
+   * saying why, when it cannot.
+   */
+  static final Map<String, String> WORKER_DEFAULTS = Map.of("kiln.worker.sandbox", "auto");
 
   /** A process of its own ({@code kiln-dev.jar worker|api}), closed by Spring's shutdown hook. */
   static ConfigurableApplicationContext startJoining(JoinConfig config) {
     return switch (config.mode()) {
       case WORKER ->
-          new SpringApplicationBuilder(KilnWorkerApplication.class)
-              .run(asArgs(joiningWorkerProperties(config)));
+          runStandalone(
+              KilnWorkerApplication.class,
+              joiningWorkerProperties(config),
+              joiningWorkerDefaults(config));
       case API ->
-          new SpringApplicationBuilder(KilnApiApplication.class)
-              .properties(API_DEFAULTS)
-              .run(asArgs(joiningApiProperties(config)));
+          runStandalone(KilnApiApplication.class, joiningApiProperties(config), API_DEFAULTS);
     };
   }
 
@@ -152,6 +159,16 @@ final class KilnApplications {
     p.remove("logging.register-shutdown-hook");
     p.putAll(config.extraProperties());
     return p;
+  }
+
+  /**
+   * The stack's KILN_HOME holds its PostgreSQL data and dev-stack.env (the database password): a
+   * joining worker's builds must not see it, wherever it is.
+   */
+  static Map<String, String> joiningWorkerDefaults(JoinConfig config) {
+    Map<String, String> defaults = new LinkedHashMap<>(WORKER_DEFAULTS);
+    config.stackHome().ifPresent(home -> defaults.put("kiln.worker.sandbox-hide", home.toString()));
+    return defaults;
   }
 
   /** {@code kiln-dev.jar api}: an api against the stack's Temporal and PostgreSQL. */
@@ -235,7 +252,23 @@ final class KilnApplications {
   }
 
   private static ConfigurableApplicationContext run(Class<?> app, Map<String, String> properties) {
-    return new SpringApplicationBuilder(app).registerShutdownHook(false).run(asArgs(properties));
+    return run(app, properties, Map.of());
+  }
+
+  /** {@code defaults} rank below everything else, the user's environment included. */
+  private static ConfigurableApplicationContext run(
+      Class<?> app, Map<String, String> properties, Map<String, String> defaults) {
+    return new SpringApplicationBuilder(app)
+        .properties(new LinkedHashMap<String, Object>(defaults))
+        .registerShutdownHook(false)
+        .run(asArgs(properties));
+  }
+
+  private static ConfigurableApplicationContext runStandalone(
+      Class<?> app, Map<String, String> properties, Map<String, ?> defaults) {
+    return new SpringApplicationBuilder(app)
+        .properties(new LinkedHashMap<String, Object>(defaults))
+        .run(asArgs(properties));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kiln.dev;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.kiln.activities.process.sandbox.Sandbox;
 import dev.kiln.dev.DevStackConfig.DataSourceSettings;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -198,7 +199,8 @@ public final class KilnDevStack {
     log.info("The api listens on port {}", apiPort);
     joinUnwrapped(temporalReady);
     log.info("Starting a worker (roles control, build)");
-    started("the worker", KilnApplications.startWorker(settings, apiPort));
+    ConfigurableApplicationContext worker = KilnApplications.startWorker(settings, apiPort);
+    started("the worker", worker);
     DevStackEnv.write(
         home.devStackEnvFile(),
         DevStackEnv.variables(
@@ -211,7 +213,8 @@ public final class KilnDevStack {
             postgres,
             home.root(),
             home.workerTokenFile(),
-            ReadyBanner.ExampleRepository.detect(Path.of(""))),
+            ReadyBanner.ExampleRepository.detect(Path.of("")),
+            worker.getBean(Sandbox.class).describe()),
         (System.nanoTime() - began) / 1_000_000);
   }
 

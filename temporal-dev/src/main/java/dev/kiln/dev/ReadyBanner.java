@@ -30,6 +30,7 @@ final class ReadyBanner {
    * @param kilnHome the state directory
    * @param workerTokenFile the worker token, for an extra worker
    * @param example the repository the curl line rebuilds
+   * @param sandbox where the worker runs builds: the sandbox and its limits, or none and why
    */
   record Facts(
       String apiUrl,
@@ -37,7 +38,8 @@ final class ReadyBanner {
       String postgres,
       Path kilnHome,
       Path workerTokenFile,
-      ExampleRepository example) {}
+      ExampleRepository example,
+      String sandbox) {}
 
   /** A repository and ref for the curl line. */
   record ExampleRepository(String repo, String ref) {
@@ -88,6 +90,7 @@ final class ReadyBanner {
     lines.add("  Temporal:        " + facts.temporal().description());
     lines.add("  PostgreSQL:      " + facts.postgres());
     lines.add("  KILN_HOME:       " + facts.kilnHome());
+    lines.add("  Build sandbox:   " + facts.sandbox());
     lines.add("  Worker token:    " + facts.workerTokenFile() + " (for an extra worker)");
     lines.add(
         "  API tokens:      none needed from this machine; for anyone else:"

@@ -3,10 +3,12 @@ package dev.kiln.dev;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.dev.DevStackConfig.DataSourceSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.springframework.util.ClassUtils;
 
@@ -82,6 +84,27 @@ class KilnApplicationsTest {
         .containsEntry("kiln.api.url", "http://127.0.0.1:43210")
         .containsEntry("kiln.internal.token", "t0ken")
         .doesNotContainKeys("spring.datasource.url", "logging.register-shutdown-hook");
+  }
+
+  @Test
+  void workersBuildInTheSandboxWhenTheyCanAndAJoiningOneHidesTheStacksHome(@TempDir Path stack)
+      throws Exception {
+    Path tokenFile = Files.writeString(stack.resolve("worker.token"), "t0ken\n");
+    JoinConfig fromFile =
+        JoinConfig.load(
+            JoinConfig.Mode.WORKER,
+            new String[0],
+            Map.of(
+                "KILN_HOME", "/srv/host-a",
+                "KILN_TEMPORAL_ADDRESS", "127.0.0.1:7233",
+                "KILN_API_URL", "http://127.0.0.1:43210",
+                "KILN_INTERNAL_TOKEN_FILE", tokenFile.toString()),
+            new java.util.Properties());
+
+    assertThat(KilnApplications.WORKER_DEFAULTS).containsEntry("kiln.worker.sandbox", "auto");
+    assertThat(KilnApplications.joiningWorkerDefaults(fromFile))
+        .containsEntry("kiln.worker.sandbox", "auto")
+        .containsEntry("kiln.worker.sandbox-hide", stack.toString());
   }
 
   @Test

@@ -21,7 +21,8 @@ class ReadyBannerTest {
         "jdbc:postgresql://localhost:5432/kiln",
         Path.of("/home/dev/.kiln"),
         Path.of("/home/dev/.kiln/worker.token"),
-        new ReadyBanner.ExampleRepository("file:///src/zlib", "develop"));
+        new ReadyBanner.ExampleRepository("file:///src/zlib", "develop"),
+        "bwrap, limits by cgroup v2 (per step at most memory 4 GiB, 2 CPUs)");
   }
 
   @Test
@@ -37,6 +38,10 @@ class ReadyBannerTest {
     assertThat(lines.subList(up + 1, lines.size()))
         .anyMatch(l -> l.contains("http://localhost:8080"))
         .anyMatch(l -> l.contains("http://localhost:8080/swagger-ui.html"))
+        .anyMatch(
+            l ->
+                l.equals(
+                    "  Build sandbox:   bwrap, limits by cgroup v2 (per step at most memory 4 GiB, 2 CPUs)"))
         .anyMatch(l -> l.contains("Temporal Web UI: http://localhost:8233"))
         .anyMatch(
             l ->

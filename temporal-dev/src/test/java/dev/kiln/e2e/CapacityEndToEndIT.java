@@ -56,7 +56,11 @@ class CapacityEndToEndIT {
                 // Queued runs wait for the slot far longer than the stack's no-worker limit
                 // (DevStackProcess.NO_WORKER_TIMEOUT): being served but busy must not fail them.
                 "KILN_ARCHS",
-                arch + "," + UNSERVED));
+                arch + "," + UNSERVED,
+                // The holder's build waits for a file in the test's temporary directory, which a
+                // sandboxed build cannot see (SandboxEndToEndIT covers the sandbox).
+                "KILN_WORKER_SANDBOX",
+                "none"));
     api = new KilnHttp(stack.baseUrl());
     temporal =
         WorkflowServiceStubs.newServiceStubs(

@@ -61,6 +61,7 @@ class DevStackEndToEndIT {
     JsonNode run = rebuildAndWait(Map.of("repo", repo));
 
     assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
+    assertThat(run.path("sandbox").asText()).as("built in the sandbox").isEqualTo("bwrap");
     assertThat(run.path("phase").asText()).isEqualTo("done");
     assertThat(run.path("version").asText()).isEqualTo("1.2.3");
     assertThat(run.path("sha").asText()).hasSize(40);
@@ -180,15 +181,12 @@ class DevStackEndToEndIT {
   @Test
   void cancelKillsAChildThatIgnoresSigtermAndItsGrandchildWithinGracePlusTwoSeconds()
       throws Exception {
-    Path pids = Files.createDirectories(temp.resolve("pids-" + System.nanoTime()));
+    // The build runs in a sandbox (its own pid namespace and /tmp): the test finds its processes
+    // on the host by a number no other process uses.
+    String marker = "6" + (System.nanoTime() % 10_000_000L);
     // bash ignores SIGTERM and so does its background sleep (an ignored signal stays ignored
-    // across fork and exec): only SIGKILL to the whole group ends them.
-    String compile =
-        "trap '' TERM; sleep 600 & echo $! > "
-            + pids.resolve("grandchild")
-            + "; echo $$ > "
-            + pids.resolve("child")
-            + "; echo started; wait";
+    // across fork and exec): only SIGKILL ends them.
+    String compile = "trap '' TERM; sleep " + marker + " & echo started; wait";
     String repo =
         fixtures.repository(
             "c-make", Map.of("kiln.yaml", "compile:\n  - run: \"" + compile + "\"\n"));
@@ -196,9 +194,15 @@ class DevStackEndToEndIT {
         api.rebuild(Map.of("repo", repo, "supersede", false)).json().path("run_id").asLong();
     org.awaitility.Awaitility.await()
         .atMost(BUILD_TIMEOUT)
-        .until(() -> exists(pids.resolve("child")) && exists(pids.resolve("grandchild")));
-    ProcessHandle child = process(pids.resolve("child"));
-    ProcessHandle grandchild = process(pids.resolve("grandchild"));
+        .until(
+            () ->
+                HostProcesses.startingWith("bash -eo pipefail -c " + compile).size() == 1
+                    && HostProcesses.startingWith("sleep " + marker).size() == 1);
+    ProcessHandle child =
+        ProcessHandle.of(HostProcesses.startingWith("bash -eo pipefail -c " + compile).get(0))
+            .orElseThrow();
+    ProcessHandle grandchild =
+        ProcessHandle.of(HostProcesses.startingWith("sleep " + marker).get(0)).orElseThrow();
 
     long requested = System.nanoTime();
     assertThat(api.put("/build-jobs/" + runId + "/cancel", "{}").status()).isEqualTo(202);
@@ -457,12 +461,6 @@ class DevStackEndToEndIT {
     } catch (Exception e) {
       return run.toPrettyString();
     }
-  }
-
-  /** The process whose pid a build command wrote to {@code pidFile}. */
-  private static ProcessHandle process(Path pidFile) throws Exception {
-    long pid = Long.parseLong(Files.readString(pidFile).strip());
-    return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("pid " + pid + " is gone"));
   }
 
   /** The run's workspaces on the stack's build host: one per attempt, removed by cleanup. */

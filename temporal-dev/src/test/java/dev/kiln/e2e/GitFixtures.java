@@ -52,6 +52,17 @@ final class GitFixtures {
     }
   }
 
+  /** A new commit on {@code main} of a repository made by {@link #repository}, writing a file. */
+  static void commitFile(String repositoryUri, String path, String content) throws Exception {
+    Path dir = Path.of(java.net.URI.create(repositoryUri));
+    Files.writeString(dir.resolve(path), content);
+    try (Git git = Git.open(dir.toFile())) {
+      git.add().addFilepattern(path).call();
+      PersonIdent author = new PersonIdent("Kiln Test", "test@kiln.dev");
+      git.commit().setMessage("write " + path).setAuthor(author).setCommitter(author).call();
+    }
+  }
+
   /** Adds the Maven wrapper of this project, so the fixture builds with ./mvnw like a real one. */
   static void addMavenWrapper(Path dir) throws IOException {
     Path projectRoot = Path.of("..").toAbsolutePath().normalize();
@@ -88,6 +99,48 @@ final class GitFixtures {
     }
     if (Files.exists(dir.resolve("pom.xml"))) {
       addMavenWrapper(dir);
+    }
+    if (Files.exists(dir.resolve("configure.ac")) && !Files.exists(dir.resolve("configure"))) {
+      generateConfigure(dir);
+    }
+  }
+
+  /**
+   * Runs autoreconf, so the repository holds {@code configure} and {@code Makefile.in} the way an
+   * autotools project's release does, and Kiln detects it as one.
+   */
+  private static void generateConfigure(Path dir) throws IOException {
+    Process autoreconf;
+    try {
+      autoreconf =
+          new ProcessBuilder("autoreconf", "-fi")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .start();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "autoreconf is needed for the autotools fixture (apt-get install autoconf automake)", e);
+    }
+    String output = new String(autoreconf.getInputStream().readAllBytes());
+    try {
+      if (autoreconf.waitFor() != 0) {
+        throw new IllegalStateException("autoreconf failed in " + dir + ":\n" + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    deleteTree(dir.resolve("autom4te.cache"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
     }
   }
 

@@ -51,7 +51,13 @@ class LaneControlEndToEndIT {
 
   @BeforeAll
   static void startStackAndTwoMoreHosts() throws Exception {
-    stack = DevStackProcess.start(temp.resolve("kiln-home"), Map.of("KILN_ARCHS", archs()));
+    // Its builds coordinate with the test through files in the test's temporary directory, which a
+    // sandboxed build cannot see: these stacks run builds without one (SandboxEndToEndIT covers
+    // the sandbox).
+    stack =
+        DevStackProcess.start(
+            temp.resolve("kiln-home"),
+            Map.of("KILN_ARCHS", archs(), "KILN_WORKER_SANDBOX", "none"));
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
     for (String host : List.of("host-a", "host-b")) {
@@ -311,8 +317,13 @@ class LaneControlEndToEndIT {
         "worker",
         temp.resolve(host),
         Map.of(
-            "KILN_WORKER_ARCHS", EXTRA_ARCH,
-            "KILN_WORKER_HOST", host,
-            "KILN_WORKER_SLOTS", "1"));
+            "KILN_WORKER_ARCHS",
+            EXTRA_ARCH,
+            "KILN_WORKER_HOST",
+            host,
+            "KILN_WORKER_SLOTS",
+            "1",
+            "KILN_WORKER_SANDBOX",
+            "none"));
   }
 }

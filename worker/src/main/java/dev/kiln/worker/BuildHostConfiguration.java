@@ -5,10 +5,15 @@ import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.activities.process.sandbox.Sandbox;
+import dev.kiln.activities.process.sandbox.SandboxSettings;
+import dev.kiln.activities.process.sandbox.Sandboxes;
 import dev.kiln.workflows.TaskQueues;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,7 +46,7 @@ class BuildHostConfiguration {
    * worker never takes tasks meant for workspaces its previous life held.
    */
   @Bean
-  BuildHost buildHost(WorkerProperties properties) {
+  BuildHost buildHost(WorkerProperties properties, Sandbox sandbox) {
     String name = properties.worker().host().isBlank() ? hostname() : properties.worker().host();
     String processId = UUID.randomUUID().toString().substring(0, 8);
     return new BuildHost(
@@ -50,7 +55,54 @@ class BuildHostConfiguration {
         properties.home(),
         properties.worker().gracePeriod(),
         Runtime.getRuntime().availableProcessors(),
-        properties.repos().allowFile());
+        properties.repos().allowFile(),
+        sandbox);
+  }
+
+  /**
+   * Where this worker runs build commands. A build worker fails closed: it does not start when the
+   * sandbox cannot be set up, naming what is missing, unless {@code kiln.worker.sandbox=none}.
+   */
+  @Bean(destroyMethod = "close")
+  Sandbox buildSandbox(WorkerProperties properties, SandboxProperties sandbox) {
+    return sandbox(properties, sandbox, System.getenv(), physicalMemory());
+  }
+
+  /**
+   * The sandbox of a worker with {@code env} on a machine with {@code physicalMemory} bytes: none
+   * for a worker without the build role, which runs no build commands.
+   *
+   * @throws IllegalStateException naming what is missing when the sandbox cannot be set up
+   */
+  static Sandbox sandbox(
+      WorkerProperties properties,
+      SandboxProperties sandbox,
+      Map<String, String> env,
+      long physicalMemory) {
+    if (!properties.worker().runsBuilds()) {
+      return Sandbox.none();
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    SandboxSettings settings =
+        SandboxSettings.forWorker(
+            properties.home(),
+            env,
+            sandbox.sandboxHide(),
+            sandbox.sandboxTools(),
+            sandbox.maxima(properties.worker().effectiveSlots(), cores, physicalMemory),
+            sandbox.enforcement(),
+            "worker-" + ProcessHandle.current().pid());
+    try {
+      return Sandboxes.create(
+          sandbox.mode(), settings, properties.home().resolve("work").resolve("runs"));
+    } catch (Sandboxes.SandboxUnavailableException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static long physicalMemory() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
   }
 
   private static String hostname() {

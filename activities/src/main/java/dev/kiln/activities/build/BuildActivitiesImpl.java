@@ -33,6 +33,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,7 +68,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
-    this.commands = new CommandRunner(host);
+    this.commands = new CommandRunner(host, new StepReports(api));
     this.stager = new ArtifactStager(api);
     this.workspaces = new Workspaces(host.home());
   }
@@ -90,16 +91,23 @@ public class BuildActivitiesImpl implements BuildActivities {
     slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("compile on " + host.name() + " (" + request.plan().origin() + ")");
-      for (CommandStep step : request.plan().compile()) {
-        Duration timeout = Duration.ofSeconds(step.timeoutSeconds());
+      List<CommandStep> steps = request.plan().compile();
+      for (int i = 0; i < steps.size(); i++) {
+        CommandStep step = steps.get(i);
         CommandRunner.Outcome outcome =
             run(
                 context,
                 stepLog,
                 request.run(),
                 workspace,
-                new CommandRunner.Command("compile", step.run(), timeout, request.plan().env()));
-        failIfCompileFailed(outcome, timeout, workspace, stepLog);
+                new CommandRunner.Command(
+                    "compile",
+                    i,
+                    step.run(),
+                    Duration.ofSeconds(step.timeoutSeconds()),
+                    request.plan().env(),
+                    request.plan().sandbox()));
+        failIfCompileFailed(outcome, stepLog);
       }
     } finally {
       slots.exit(runKey);
@@ -148,16 +156,21 @@ public class BuildActivitiesImpl implements BuildActivities {
     slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
-      Duration timeout = Duration.ofSeconds(gate.timeoutSeconds());
       CommandRunner.Outcome outcome =
           run(
               context,
               stepLog,
               request.run(),
               workspace,
-              new CommandRunner.Command("gate:" + gate.name(), gate.run(), timeout, request.env()));
+              new CommandRunner.Command(
+                  "gate:" + gate.name(),
+                  0,
+                  gate.run(),
+                  Duration.ofSeconds(gate.timeoutSeconds()),
+                  request.env(),
+                  gate.sandbox()));
       TestReport report = readReports(workspace, gate, stepLog);
-      GateResult result = judge(gate, outcome, report, timeout);
+      GateResult result = judge(gate, outcome, report);
       stepLog.kiln(
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
       return result;
@@ -171,6 +184,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   public void cleanup(CleanupRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
+      host.sandbox().forget(Path.of(request.workspace()));
       workspaces.remove(Path.of(request.workspace()));
     } catch (IOException e) {
       throw Activity.wrap(e);
@@ -227,19 +241,21 @@ public class BuildActivitiesImpl implements BuildActivities {
     return () -> context.heartbeat(null);
   }
 
-  private void failIfCompileFailed(
-      CommandRunner.Outcome outcome, Duration timeout, Path workspace, StepLog stepLog) {
+  private void failIfCompileFailed(CommandRunner.Outcome outcome, StepLog stepLog) {
     ProcessExit exit = outcome.exit();
-    if (exit.succeeded()) {
+    if (exit.succeeded() && outcome.breach().isEmpty()) {
       return;
     }
     String summary;
     String type;
-    if (exit.timedOut()) {
-      summary = "compile timed out after " + Durations.brief(timeout);
+    if (outcome.breach().isPresent()) {
+      summary = "compile killed: " + outcome.breach().get();
+      type = FailureTypes.COMPILE_FAILED;
+    } else if (exit.timedOut()) {
+      summary = "compile timed out after " + Durations.brief(outcome.timeout()) + note(outcome);
       type = FailureTypes.TIMED_OUT;
     } else {
-      summary = CompileErrorExtractor.summarize(outcome.errors().result());
+      summary = CompileErrorExtractor.summarize(outcome.errors().result()) + note(outcome);
       type = FailureTypes.COMPILE_FAILED;
     }
     stepLog.kiln(summary + " (" + exit.describe() + ")");
@@ -260,18 +276,31 @@ public class BuildActivitiesImpl implements BuildActivities {
     }
   }
 
-  private static GateResult judge(
-      GateSpec gate, CommandRunner.Outcome outcome, TestReport report, Duration timeout) {
+  private static GateResult judge(GateSpec gate, CommandRunner.Outcome outcome, TestReport report) {
     var tests = report.found() ? report.counts() : null;
     ProcessExit exit = outcome.exit();
+    if (outcome.breach().isPresent()) {
+      return new GateResult(gate.name(), false, "killed: " + outcome.breach().get(), tests);
+    }
     if (exit.succeeded()) {
       return new GateResult(gate.name(), true, GateSummary.passed(report), tests);
     }
     if (exit.timedOut()) {
       return new GateResult(
-          gate.name(), false, "timed out after " + Durations.brief(timeout), tests);
+          gate.name(),
+          false,
+          "timed out after " + Durations.brief(outcome.timeout()) + note(outcome),
+          tests);
     }
     return new GateResult(
-        gate.name(), false, GateSummary.failed(report, outcome.errors().result()), tests);
+        gate.name(),
+        false,
+        Summaries.fit(GateSummary.failed(report, outcome.errors().result()) + note(outcome)),
+        tests);
+  }
+
+  /** " (process limit 256 reached)" when the step ran into a limit it was not killed for. */
+  private static String note(CommandRunner.Outcome outcome) {
+    return outcome.note().map(n -> " (" + n + ")").orElse("");
   }
 }

@@ -1,6 +1,9 @@
 package dev.kiln.activities.build;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.fetch.GitFetcher;
+import dev.kiln.activities.fetch.MirrorCache;
+import dev.kiln.activities.fetch.RepositoryUrls;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.process.BuildEnvironment;
 import dev.kiln.activities.process.CancelReason;
@@ -8,18 +11,31 @@ import dev.kiln.activities.process.OutputSink;
 import dev.kiln.activities.process.ProcessConfig;
 import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.process.ProcessRunner;
+import dev.kiln.activities.process.sandbox.ByteSizes;
+import dev.kiln.activities.process.sandbox.ResourceLimits;
+import dev.kiln.activities.process.sandbox.Sandbox;
+import dev.kiln.activities.process.sandbox.SandboxedStep;
+import dev.kiln.activities.process.sandbox.StepUsage;
 import dev.kiln.activities.summary.FirstErrorCollector;
 import dev.kiln.workflows.activities.RunContext;
+import dev.kiln.workflows.plan.SandboxRequest;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityWorkerShutdownException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one build command on this host: scrubbed environment, its own process group recorded in a
- * pid file (so a restarted worker can kill what a crash left behind), output to the step's log and
- * to the error collector, and {@code tick} (the heartbeat) while it runs.
+ * Runs one build command on this host: in the host's sandbox (namespaces, limits, per-run home,
+ * per-repository caches) or, with {@code kiln.worker.sandbox=none}, without; scrubbed environment;
+ * its own process group recorded in a pid file (so a restarted worker can kill what a crash left
+ * behind); output to the step's log and to the error collector; and {@code tick} (the heartbeat)
+ * while it runs. What the command used goes to the api for the run view.
  */
 final class CommandRunner {
 
@@ -29,29 +45,77 @@ final class CommandRunner {
    */
   static final Duration TICK = Duration.ofMillis(250);
 
-  private final BuildHost host;
+  private static final AtomicLong STEPS = new AtomicLong();
 
-  CommandRunner(BuildHost host) {
+  private final BuildHost host;
+  private final StepReports reports;
+  private final MirrorCache mirrors;
+
+  CommandRunner(BuildHost host, StepReports reports) {
     this.host = host;
+    this.reports = reports;
+    this.mirrors = new MirrorCache(host.home(), GitFetcher.DEFAULT_IO_TIMEOUT);
   }
 
   /**
    * @param step the log step its output goes to ({@code compile}, {@code gate:unit})
+   * @param index which command of the step this is (0, 1, … for compile's list)
    * @param script run with {@code bash -eo pipefail -c}
    * @param env the plan's extra environment
+   * @param sandbox what the plan asks of the sandbox, or {@code null}
    */
-  record Command(String step, String script, Duration timeout, Map<String, String> env) {}
+  record Command(
+      String step,
+      int index,
+      String script,
+      Duration timeout,
+      Map<String, String> env,
+      SandboxRequest sandbox) {}
 
-  record Outcome(ProcessExit exit, FirstErrorCollector errors) {}
+  /**
+   * @param timeout the timeout the command ran with: the plan's, or the worker's maximum if lower
+   * @param breach the sandbox limit the command was killed for ("memory limit 4 GiB exceeded")
+   * @param note a limit it ran into without being killed for it ("process limit 256 reached")
+   */
+  record Outcome(
+      ProcessExit exit,
+      FirstErrorCollector errors,
+      Duration timeout,
+      Optional<String> breach,
+      Optional<String> note,
+      StepUsage usage) {}
 
   Outcome run(RunContext run, Path workspace, Command command, StepLog log, Runnable tick) {
+    Sandbox sandbox = host.sandbox();
+    try (SandboxedStep step = sandbox.open(sandboxStep(run, workspace, command))) {
+      return run(run, workspace, command, log, tick, sandbox, step);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the sandbox for " + command.step(), e);
+    }
+  }
+
+  private Outcome run(
+      RunContext run,
+      Path workspace,
+      Command command,
+      StepLog log,
+      Runnable tick,
+      Sandbox sandbox,
+      SandboxedStep step) {
     FirstErrorCollector errors = new FirstErrorCollector(workspace);
+    int cpus = step.limits().map(l -> l.jobs(host.cpus())).orElse(host.cpus());
     Map<String, String> env =
-        BuildEnvironment.forRun(System.getenv(), run, host.cpus(), command.env());
+        BuildEnvironment.forRun(System.getenv(), run, cpus, step.environment(), command.env());
+    Duration timeout =
+        step.limits()
+            .map(ResourceLimits::timeout)
+            .filter(max -> max.compareTo(command.timeout()) < 0)
+            .orElse(command.timeout());
     ProcessConfig config =
-        ProcessConfig.of(command.script(), workspace, env, command.timeout())
+        ProcessConfig.of(command.script(), workspace, env, timeout)
             .withGracePeriod(host.gracePeriod())
-            .withPidFile(pidFile(run.runId()));
+            .withPidFile(pidFile(run.runId()))
+            .withLauncher(step.launcher());
     StepLog.OutputTarget output = log.output(command.step());
     OutputSink sink =
         new OutputSink() {
@@ -66,10 +130,70 @@ final class CommandRunner {
             log.kiln("log truncated at " + keptBytes + " bytes; the rest of this step is dropped");
           }
         };
+    log.kiln(describe(sandbox, step));
+    reports.sandbox(
+        run.runId(),
+        sandbox.kind(),
+        step.limits().orElse(null),
+        step.network(),
+        sandbox.limitsEnforcedBy().orElse(null));
     log.command(command.script());
     ProcessRunner runner = new ProcessRunner(config, sink, new KillLines(log));
+    step.startWatching(
+        command.step() + "-" + run.runId(), () -> runner.cancel(CancelReason.RESOURCE_LIMIT));
     ProcessExit exit = runner.run(precisely(tick, runner), TICK);
-    return new Outcome(exit, errors);
+    Optional<String> breach = step.breach();
+    breach.ifPresent(b -> log.kiln("killed: " + b));
+    StepUsage usage = step.usage();
+    if (usage.peakMemoryBytes() != null || usage.cpuMillis() != null) {
+      log.kiln(describe(usage));
+    }
+    reports.usage(run.runId(), command.step(), command.index(), usage);
+    return new Outcome(exit, errors, timeout, breach, step.note(), usage);
+  }
+
+  private Sandbox.Step sandboxStep(RunContext run, Path workspace, Command command) {
+    String repo = run.repo() == null ? "" : run.repo();
+    String name =
+        "run-"
+            + run.runId()
+            + "-"
+            + command.step().replaceAll("[^A-Za-z0-9._-]", "-")
+            + "-"
+            + STEPS.incrementAndGet();
+    return new Sandbox.Step(
+        name,
+        workspace,
+        repo.isEmpty() ? "unknown-repository" : RepositoryUrls.mirrorName(repo),
+        repo.isEmpty() ? null : mirrors.mirrorDir(repo),
+        command.sandbox());
+  }
+
+  /**
+   * "sandbox: bwrap (cgroup v1): memory 4 GiB, 2 CPUs, 2048 processes, disk 10 GiB; network on".
+   */
+  private static String describe(Sandbox sandbox, SandboxedStep step) {
+    if (step.limits().isEmpty()) {
+      return "sandbox: " + sandbox.kind() + " (no isolation, no limits)";
+    }
+    return "sandbox: "
+        + sandbox.kind()
+        + sandbox.limitsEnforcedBy().map(e -> " (" + e + ")").orElse("")
+        + ": "
+        + step.limits().get().describe()
+        + "; network "
+        + (step.network() ? "on" : "off");
+  }
+
+  /** "used: peak memory 312 MiB, CPU 4.2 s". */
+  private static String describe(StepUsage usage) {
+    String memory =
+        usage.peakMemoryBytes() == null ? "unknown" : ByteSizes.format(usage.peakMemoryBytes());
+    String cpu =
+        usage.cpuMillis() == null
+            ? "unknown"
+            : String.format(Locale.ROOT, "%.1f s", usage.cpuMillis() / 1000.0);
+    return "used: peak memory " + memory + ", CPU " + cpu;
   }
 
   /**

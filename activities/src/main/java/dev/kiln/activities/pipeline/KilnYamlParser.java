@@ -6,6 +6,7 @@ import dev.kiln.activities.pipeline.YamlNode.Sequence;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
+import dev.kiln.workflows.plan.SandboxRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,13 @@ import java.util.regex.Pattern;
  *     required: false           # default true
  * env:                          # string to string; numbers and booleans kept as written
  *   CFLAGS: -O2
+ * resources:                    # each optional; capped by the build worker's maximums
+ *   memory: 4g                  # all of a step's processes together (binary units: 512m, 4g)
+ *   cpus: 2                     # cores' worth of CPU time, may be fractional (0.5)
+ *   pids: 2048                  # processes and threads at once
+ *   disk: 10g                   # workspace, run home and temporary files together
+ *   timeout: 20m                # the timeout of every step that sets none of its own
+ * network: false                # an empty network namespace for every step (default true)
  * </pre>
  *
  * <p>The parser is strict: an unknown key, a value of the wrong type, or a typo is an error with
@@ -41,7 +49,14 @@ public final class KilnYamlParser {
   /** The file Kiln reads at the repository root. */
   public static final String FILE_NAME = "kiln.yaml";
 
-  private static final List<String> TOP_KEYS = List.of("compile", "stage", "gates", "env");
+  private static final List<String> TOP_KEYS =
+      List.of("compile", "stage", "gates", "env", "resources", "network");
+  private static final List<String> RESOURCE_KEYS =
+      List.of("memory", "cpus", "pids", "disk", "timeout");
+
+  /** Below this a step cannot even start a shell; a typo ("4" for "4g") says so. */
+  static final long MIN_MEMORY_BYTES = 16L << 20;
+
   private static final List<String> STEP_KEYS = List.of("run", "timeout");
   private static final List<String> STAGE_KEYS = List.of("artifacts");
   private static final List<String> GATE_KEYS =
@@ -69,38 +84,70 @@ public final class KilnYamlParser {
     }
     Mapping top = spec.mapping(root, "", "a mapping with compile, stage, gates or env");
     spec.onlyKeys(top, "", TOP_KEYS);
-    List<CommandStep> compile = compile(top.get("compile"));
+    Mapping resources = resources(top.get("resources"));
+    Long timeout =
+        resources == null || resources.get("timeout") == null
+            ? null
+            : spec.timeoutSeconds(resources.get("timeout"), "resources.timeout", 0);
+    SandboxRequest sandbox = sandbox(resources, top.get("network"));
+    List<CommandStep> compile =
+        compile(
+            top.get("compile"), timeout == null ? PlanDefaults.COMPILE_TIMEOUT_SECONDS : timeout);
     List<String> artifacts = artifacts(top.get("stage"));
-    List<GateSpec> gates = gates(top.get("gates"));
+    List<GateSpec> gates =
+        gates(top.get("gates"), timeout == null ? PlanDefaults.GATE_TIMEOUT_SECONDS : timeout);
     Map<String, String> env = env(top.get("env"));
     if (compile.isEmpty() && gates.isEmpty()) {
       throw spec.error(root.line(), "", "nothing to run: add compile or gates");
     }
-    return new PipelinePlan(FILE_NAME, compile, artifacts, gates, env);
+    List<GateSpec> sandboxedGates = gates.stream().map(g -> g.withSandbox(sandbox)).toList();
+    return new PipelinePlan(FILE_NAME, compile, artifacts, sandboxedGates, env, sandbox);
   }
 
-  private List<CommandStep> compile(YamlNode node) throws InvalidSpecException {
+  private Mapping resources(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return null;
+    }
+    Mapping resources =
+        spec.mapping(node, "resources", "a mapping with memory, cpus, pids, disk or timeout");
+    spec.onlyKeys(resources, "resources", RESOURCE_KEYS);
+    return resources;
+  }
+
+  private SandboxRequest sandbox(Mapping resources, YamlNode network) throws InvalidSpecException {
+    Boolean networkOn = network == null ? null : spec.bool(network, "network");
+    if (resources == null) {
+      return networkOn == null ? null : new SandboxRequest(null, null, null, null, networkOn);
+    }
+    Long memory = spec.byteSize(resources.get("memory"), "resources.memory", MIN_MEMORY_BYTES);
+    Double cpus = spec.positiveNumber(resources.get("cpus"), "resources.cpus");
+    Long pids = spec.count(resources.get("pids"), "resources.pids", 2, Integer.MAX_VALUE);
+    Long disk = spec.byteSize(resources.get("disk"), "resources.disk", 1L << 20);
+    return new SandboxRequest(memory, cpus, pids == null ? null : pids.intValue(), disk, networkOn);
+  }
+
+  private List<CommandStep> compile(YamlNode node, long defaultTimeout)
+      throws InvalidSpecException {
     if (node == null) {
       return List.of();
     }
     Sequence steps = spec.sequence(node, "compile", "a list of commands (- make)");
     List<CommandStep> compile = new ArrayList<>();
     for (YamlNode item : steps.items()) {
-      compile.add(step(item, "compile[" + compile.size() + "]"));
+      compile.add(step(item, "compile[" + compile.size() + "]", defaultTimeout));
     }
     return compile;
   }
 
-  private CommandStep step(YamlNode item, String path) throws InvalidSpecException {
+  private CommandStep step(YamlNode item, String path, long defaultTimeout)
+      throws InvalidSpecException {
     if (item instanceof Scalar) {
-      return new CommandStep(spec.nonEmptyString(item, path), PlanDefaults.COMPILE_TIMEOUT_SECONDS);
+      return new CommandStep(spec.nonEmptyString(item, path), defaultTimeout);
     }
     Mapping step = spec.mapping(item, path, "a command or a mapping with run and timeout");
     spec.onlyKeys(step, path, STEP_KEYS);
     String run = spec.nonEmptyString(spec.required(step, path, "run"), path + ".run");
-    long timeout =
-        spec.timeoutSeconds(
-            step.get("timeout"), path + ".timeout", PlanDefaults.COMPILE_TIMEOUT_SECONDS);
+    long timeout = spec.timeoutSeconds(step.get("timeout"), path + ".timeout", defaultTimeout);
     return new CommandStep(run, timeout);
   }
 
@@ -114,7 +161,7 @@ public final class KilnYamlParser {
     return artifacts == null ? List.of() : spec.globs(artifacts, "stage.artifacts");
   }
 
-  private List<GateSpec> gates(YamlNode node) throws InvalidSpecException {
+  private List<GateSpec> gates(YamlNode node, long defaultTimeout) throws InvalidSpecException {
     if (node == null) {
       return List.of();
     }
@@ -134,12 +181,13 @@ public final class KilnYamlParser {
             path + ".name",
             "duplicate gate name \"" + name + "\" (first at line " + earlier + ")");
       }
-      gates.add(gate(gate, path, name));
+      gates.add(gate(gate, path, name, defaultTimeout));
     }
     return gates;
   }
 
-  private GateSpec gate(Mapping gate, String path, String name) throws InvalidSpecException {
+  private GateSpec gate(Mapping gate, String path, String name, long defaultTimeout)
+      throws InvalidSpecException {
     String run = spec.nonEmptyString(spec.required(gate, path, "run"), path + ".run");
     YamlNode reports = gate.get("reports");
     YamlNode required = gate.get("required");
@@ -147,8 +195,7 @@ public final class KilnYamlParser {
         name,
         run,
         reports == null ? List.of() : spec.globs(reports, path + ".reports"),
-        spec.timeoutSeconds(
-            gate.get("timeout"), path + ".timeout", PlanDefaults.GATE_TIMEOUT_SECONDS),
+        spec.timeoutSeconds(gate.get("timeout"), path + ".timeout", defaultTimeout),
         required == null || spec.bool(required, path + ".required"));
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.kiln.activities.pipeline.YamlNode.Mapping;
 import dev.kiln.activities.pipeline.YamlNode.Scalar;
 import dev.kiln.activities.pipeline.YamlNode.Sequence;
+import dev.kiln.activities.process.sandbox.ByteSizes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,69 @@ final class SpecReader {
           "\"" + text + "\" is longer than the " + Durations.MAX.toHours() + "h maximum");
     }
     return duration.get().toSeconds();
+  }
+
+  /**
+   * A size such as {@code 4g} or {@code 512m} in bytes, at least {@code min}; {@code null} when the
+   * key is absent.
+   *
+   * @see ByteSizes
+   */
+  Long byteSize(YamlNode node, String path, long min) throws InvalidSpecException {
+    if (node == null) {
+      return null;
+    }
+    if (!(node instanceof Scalar scalar) || scalar.isNull() || scalar.isBoolean()) {
+      throw error(node.line(), path, "must be a size (" + ByteSizes.HINT + "), got " + node.kind());
+    }
+    String text = scalar.text();
+    Optional<Long> bytes = ByteSizes.parse(text);
+    if (bytes.isEmpty()) {
+      throw error(node.line(), path, "\"" + text + "\" is not a size (" + ByteSizes.HINT + ")");
+    }
+    if (bytes.get() < min) {
+      throw error(
+          node.line(),
+          path,
+          "\""
+              + text
+              + "\" is "
+              + ByteSizes.format(bytes.get())
+              + "; at least "
+              + ByteSizes.format(min)
+              + (scalar.isNumber() ? " (a plain number is bytes: write 4g, 512m)" : ""));
+    }
+    return bytes.get();
+  }
+
+  /** A number greater than zero, such as {@code 2} or {@code 0.5}; {@code null} when absent. */
+  Double positiveNumber(YamlNode node, String path) throws InvalidSpecException {
+    if (node == null) {
+      return null;
+    }
+    if (node instanceof Scalar scalar && scalar.isNumber()) {
+      double value = Double.parseDouble(scalar.text());
+      if (value > 0 && value <= 1024) {
+        return value;
+      }
+      throw error(node.line(), path, scalar.text() + " must be more than 0 and at most 1024");
+    }
+    throw error(node.line(), path, "must be a number such as 2 or 0.5, got " + node.kind());
+  }
+
+  /** A whole number in {@code [min, max]}; {@code null} when absent. */
+  Long count(YamlNode node, String path, long min, long max) throws InvalidSpecException {
+    if (node == null) {
+      return null;
+    }
+    if (node instanceof Scalar scalar && scalar.isNumber() && scalar.text().matches("\\d{1,12}")) {
+      long value = Long.parseLong(scalar.text());
+      if (value >= min && value <= max) {
+        return value;
+      }
+      throw error(node.line(), path, value + " must be between " + min + " and " + max);
+    }
+    throw error(node.line(), path, "must be a whole number, got " + node.kind());
   }
 
   /** Workspace-relative globs: one string or a list of them. */

@@ -35,6 +35,10 @@ sealed interface YamlNode {
       return token == JsonToken.VALUE_NULL;
     }
 
+    boolean isNumber() {
+      return token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+    }
+
     @Override
     public String kind() {
       return switch (token) {

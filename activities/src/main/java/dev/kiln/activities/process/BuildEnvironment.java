@@ -8,15 +8,17 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The complete environment of a build command (DESIGN.md §6). A build runs untrusted repository
- * code, so it starts from nothing rather than from the worker's environment: the worker's token,
- * proxy passwords in {@code MAVEN_OPTS} or {@code HTTPS_PROXY}, cloud credentials — none of it may
- * reach the build. Three layers, later ones winning:
+ * The complete environment of a build command. A build runs untrusted repository code, so it starts
+ * from nothing rather than from the worker's environment: the worker's token, proxy passwords in
+ * {@code MAVEN_OPTS} or {@code HTTPS_PROXY}, cloud credentials — none of it may reach the build.
+ * Four layers, later ones winning:
  *
  * <ol>
  *   <li>{@link #INHERITED}: the few worker variables tools need to find themselves, copied only if
  *       set; plus {@code LANG=C.UTF-8} when the worker has no locale, {@code CI=true} and {@code
  *       KILN=true} (what tools expect under Buildkite, GitHub Actions or GitLab CI);
+ *   <li>what the sandbox sets ({@code HOME}, {@code TMPDIR}, the dependency caches' locations),
+ *       replacing the worker's values, which point at places the sandbox hides;
  *   <li>the plan's {@code env} from {@code kiln.yaml}, taken literally ({@code $VAR} is not
  *       expanded, so {@code PATH: ...} replaces the worker's PATH);
  *   <li>the run's {@code KILN_*} variables, which a plan cannot override: they are facts.
@@ -65,7 +67,22 @@ public final class BuildEnvironment {
    */
   public static Map<String, String> forRun(
       Map<String, String> parent, RunContext run, int cpus, Map<String, String> planEnv) {
+    return forRun(parent, run, cpus, Map.of(), planEnv);
+  }
+
+  /**
+   * The environment for a command of {@code run} in a sandbox.
+   *
+   * @param sandboxEnv what the sandbox sets, over the inherited variables and under the plan's
+   */
+  public static Map<String, String> forRun(
+      Map<String, String> parent,
+      RunContext run,
+      int cpus,
+      Map<String, String> sandboxEnv,
+      Map<String, String> planEnv) {
     Map<String, String> env = new TreeMap<>(inherited(parent));
+    env.putAll(sandboxEnv);
     planEnv.forEach(
         (name, value) -> {
           if (!NAME.matcher(name).matches()) {

@@ -27,7 +27,13 @@ public enum CancelReason {
    * timed out, workflow gone). Callers that know better cancel with a more precise reason first;
    * the first reason wins.
    */
-  HEARTBEAT_FAILED("its progress heartbeat failed");
+  HEARTBEAT_FAILED("its progress heartbeat failed"),
+
+  /**
+   * The command went past a limit of its sandbox that Kiln enforces by killing the whole step: its
+   * memory (once the kernel's OOM killer struck) or its disk. Which one the step's summary says.
+   */
+  RESOURCE_LIMIT("exceeded a resource limit");
 
   private final String description;
 

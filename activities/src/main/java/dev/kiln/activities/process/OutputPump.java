@@ -47,6 +47,7 @@ final class OutputPump {
   private final OutputSink sink;
   private final long maxBytes;
   private final boolean follow;
+  private final SpoolReclaim reclaim;
   private volatile boolean writerGone;
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
@@ -70,14 +71,34 @@ final class OutputPump {
 
   /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
-    this(in, sink, maxBytes, false);
+    this(in, sink, maxBytes, false, SpoolReclaim.NONE);
   }
 
-  private OutputPump(InputStream in, OutputSink sink, long maxBytes, boolean follow) {
+  private OutputPump(
+      InputStream in, OutputSink sink, long maxBytes, boolean follow, SpoolReclaim reclaim) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
     this.follow = follow;
+    this.reclaim = reclaim;
+  }
+
+  /** Told which bytes of a followed spool file will never be forwarded ({@link SpoolSpace}). */
+  interface SpoolReclaim {
+    SpoolReclaim NONE =
+        new SpoolReclaim() {
+          @Override
+          public void dropped(long from, long to) {}
+
+          @Override
+          public void consumed(long offset) {}
+        };
+
+    /** The bytes in {@code [from, to)} lie past the cap and will be skipped, not read. */
+    void dropped(long from, long to);
+
+    /** Everything before {@code offset} has been read or counted. */
+    void consumed(long offset);
   }
 
   /**
@@ -85,7 +106,18 @@ final class OutputPump {
    * command and its group are gone) and the file was read to its end after that.
    */
   static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
-    return new OutputPump(spool, sink, maxBytes, true);
+    return following(spool, sink, maxBytes, SpoolReclaim.NONE);
+  }
+
+  /**
+   * As {@link #following(InputStream, OutputSink, long)}, telling {@code reclaim} on the reader
+   * thread which of the file's bytes will never be forwarded, so their disk may be freed: those
+   * past the cap while the command writes faster than the reader reads, and everything once the
+   * reader is past the cap.
+   */
+  static OutputPump following(
+      InputStream spool, OutputSink sink, long maxBytes, SpoolReclaim reclaim) {
+    return new OutputPump(spool, sink, maxBytes, true, reclaim);
   }
 
   /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
@@ -135,7 +167,19 @@ final class OutputPump {
         if (buf == null) {
           buf = takeBuffer();
         }
-        int n = follow && capReached ? skipAhead() : in.read(buf);
+        boolean skipping = follow && capReached;
+        if (follow && !capReached) {
+          long written = totalBytes + in.available();
+          if (written > maxBytes) {
+            // A command writing faster than this reader reads: what lies past the cap is dropped
+            // anyway, so it need not wait on disk until the reader gets there.
+            reclaim.dropped(maxBytes, written);
+          }
+        }
+        int n = skipping ? skipAhead() : in.read(buf);
+        if (skipping && n > 0) {
+          reclaim.consumed(totalBytes + n);
+        }
         if (n < 0) {
           if (!follow || lastLook) {
             break;

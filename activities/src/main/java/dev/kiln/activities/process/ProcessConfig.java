@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * One command to run. Build with {@link #of} and adjust with the {@code with…} methods.
  *
- * @param command a bash script, run as {@code setsid bash -eo pipefail -c <command>} so that it
- *     leads its own process group (pid == pgid) and everything it starts can be killed together
+ * @param command a bash script, run as {@code setsid bash -eo pipefail -c <command>} (or under a
+ *     sandbox's {@link Launcher}) so that it leads its own process group (pid == pgid) and
+ *     everything it starts can be killed together
  * @param workDir the working directory
  * @param env the complete environment: nothing is inherited from the worker, so its secrets cannot
  *     leak into the build (see {@link BuildEnvironment})
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param maxOutputBytes output past this many bytes is dropped (the command keeps running)
  * @param outputWaitDelay how long to keep reading output after the process group is gone; see
  *     {@link ProcessRunner}
+ * @param launcher what the command runs under: {@link Launcher#PLAIN} ({@code setsid}) or a
+ *     sandbox's launcher
  */
 public record ProcessConfig(
     String command,
@@ -29,12 +32,15 @@ public record ProcessConfig(
     Duration gracePeriod,
     Path pidFile,
     long maxOutputBytes,
-    Duration outputWaitDelay) {
+    Duration outputWaitDelay,
+    Launcher launcher) {
 
-  /** SIGTERM to SIGKILL, as in DESIGN.md §4. */
+  /**
+   * SIGTERM to SIGKILL: long enough for a build tool to stop its children and write its reports.
+   */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(10);
 
-  /** Per-run output cap from DESIGN.md §6. */
+  /** Output kept per command: more than any useful log, far less than a runaway one. */
   public static final long DEFAULT_MAX_OUTPUT_BYTES = 64L * 1024 * 1024;
 
   /** Long enough for the last buffered output to arrive, short enough not to stall a build. */
@@ -47,6 +53,7 @@ public record ProcessConfig(
     Objects.requireNonNull(timeout, "timeout");
     gracePeriod = gracePeriod == null ? DEFAULT_GRACE_PERIOD : gracePeriod;
     outputWaitDelay = outputWaitDelay == null ? DEFAULT_OUTPUT_WAIT_DELAY : outputWaitDelay;
+    launcher = launcher == null ? Launcher.PLAIN : launcher;
     if (command.isBlank()) {
       throw new IllegalArgumentException("command is blank");
     }
@@ -70,31 +77,68 @@ public record ProcessConfig(
         DEFAULT_GRACE_PERIOD,
         null,
         DEFAULT_MAX_OUTPUT_BYTES,
-        DEFAULT_OUTPUT_WAIT_DELAY);
+        DEFAULT_OUTPUT_WAIT_DELAY,
+        Launcher.PLAIN);
   }
 
   /** This config with another SIGTERM-to-SIGKILL grace period. */
   public ProcessConfig withGracePeriod(Duration grace) {
     return new ProcessConfig(
-        command, workDir, env, timeout, grace, pidFile, maxOutputBytes, outputWaitDelay);
+        command, workDir, env, timeout, grace, pidFile, maxOutputBytes, outputWaitDelay, launcher);
   }
 
   /** This config recording its process group in {@code file} while it runs. */
   public ProcessConfig withPidFile(Path file) {
     return new ProcessConfig(
-        command, workDir, env, timeout, gracePeriod, file, maxOutputBytes, outputWaitDelay);
+        command,
+        workDir,
+        env,
+        timeout,
+        gracePeriod,
+        file,
+        maxOutputBytes,
+        outputWaitDelay,
+        launcher);
   }
 
   /** This config with another output cap. */
   public ProcessConfig withMaxOutputBytes(long max) {
     return new ProcessConfig(
-        command, workDir, env, timeout, gracePeriod, pidFile, max, outputWaitDelay);
+        command, workDir, env, timeout, gracePeriod, pidFile, max, outputWaitDelay, launcher);
   }
 
   /** This config with another bound on reading output after the group is gone. */
   public ProcessConfig withOutputWaitDelay(Duration delay) {
     return new ProcessConfig(
-        command, workDir, env, timeout, gracePeriod, pidFile, maxOutputBytes, delay);
+        command, workDir, env, timeout, gracePeriod, pidFile, maxOutputBytes, delay, launcher);
+  }
+
+  /** This config started by {@code with} instead of plain {@code setsid}. */
+  public ProcessConfig withLauncher(Launcher with) {
+    return new ProcessConfig(
+        command,
+        workDir,
+        env,
+        timeout,
+        gracePeriod,
+        pidFile,
+        maxOutputBytes,
+        outputWaitDelay,
+        with);
+  }
+
+  /** This config with another environment (complete, as {@link #env()}). */
+  public ProcessConfig withEnv(Map<String, String> with) {
+    return new ProcessConfig(
+        command,
+        workDir,
+        with,
+        timeout,
+        gracePeriod,
+        pidFile,
+        maxOutputBytes,
+        outputWaitDelay,
+        launcher);
   }
 
   /** Leaves out environment values: plan variables may hold tokens, and configs get logged. */
@@ -116,6 +160,8 @@ public record ProcessConfig(
         + maxOutputBytes
         + ", outputWaitDelay="
         + outputWaitDelay
+        + ", launcher="
+        + launcher
         + "]";
   }
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * {@code ProcessHandle.descendants()} is a racy snapshot that misses children already reparented to
  * PID 1 — exactly the ones a build leaves behind.
  */
-final class ProcessGroup {
+final class ProcessGroup implements ProcessTree {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessGroup.class);
 
@@ -31,7 +31,8 @@ final class ProcessGroup {
     this.pgid = pgid;
   }
 
-  long pgid() {
+  @Override
+  public long pgid() {
     return pgid;
   }
 
@@ -39,7 +40,8 @@ final class ProcessGroup {
    * Whether any member of the group still runs. Zombies count as gone: they run no code, and killed
    * grandchildren stay zombies until PID 1 gets round to reaping them.
    */
-  boolean isAlive() {
+  @Override
+  public boolean isAlive() {
     if (ProcStat.available()) {
       return !ProcStat.groupMembers(pgid).isEmpty();
     }
@@ -63,7 +65,8 @@ final class ProcessGroup {
    * @param reason passed on to {@link KillObserver#terminateSent}
    * @return whether the group is gone
    */
-  boolean terminate(Duration grace, CancelReason reason, KillObserver observer) {
+  @Override
+  public boolean terminate(Duration grace, CancelReason reason, KillObserver observer) {
     if (!isAlive()) {
       observer.groupGone();
       return true;

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,13 +25,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>The command runs as {@code setsid bash -eo pipefail -c <command>} with exactly the
- *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged.
+ *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged; or under a
+ *       sandbox's {@link Launcher}, whose pid namespace is then what gets killed ({@link
+ *       SandboxTree}).
  *   <li>Stdout and stderr go straight into a spool file in the temp directory, which a pump thread
  *       follows and forwards to an {@link OutputSink}, capped at {@link
  *       ProcessConfig#maxOutputBytes()}. The command never waits for Kiln: no pipe fills up while
  *       the worker's JVM is busy (a GC pause, a loaded host), so a build writing hundreds of
  *       megabytes runs nearly as fast as with its output thrown away. The spool grows with the
- *       output and is deleted when the command ends.
+ *       output up to the cap; past it the read bytes are freed as they come ({@link SpoolSpace}),
+ *       so a command printing without end fills no disk. It is deleted when the command ends.
  *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
  *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
  *       CancelReason#TIMEOUT}.
@@ -67,9 +72,10 @@ public final class ProcessRunner {
 
   private final Object lock = new Object();
   private CancelReason cancelReason; // guarded by lock
-  private ProcessGroup group; // guarded by lock
+  private ProcessTree group; // guarded by lock
   private boolean mainExited; // guarded by lock
   private Path spool; // set before the command starts
+  private SpoolSpace spoolSpace; // set before the output is followed
 
   /** A runner for {@code config} that sends the command's output to {@code sink}. */
   public ProcessRunner(ProcessConfig config, OutputSink sink) {
@@ -159,9 +165,11 @@ public final class ProcessRunner {
 
   private ProcessExit supervise(Process process, TickingWait waiting) {
     OutputPump pump;
+    spoolSpace = new SpoolSpace(spool);
     try {
       pump =
-          OutputPump.following(new FileInputStream(spool.toFile()), sink, config.maxOutputBytes());
+          OutputPump.following(
+              new FileInputStream(spool.toFile()), sink, config.maxOutputBytes(), spoolSpace);
     } catch (IOException e) {
       // The file was made a moment ago; losing it now means the host is in trouble, not the build.
       log.error("cannot read the output spool {}; the command's output is lost", spool, e);
@@ -195,7 +203,7 @@ public final class ProcessRunner {
    */
   public void cancel(CancelReason reason) {
     Objects.requireNonNull(reason, "reason");
-    ProcessGroup target;
+    ProcessTree target;
     synchronized (lock) {
       if (cancelReason != null || mainExited) {
         return;
@@ -269,8 +277,10 @@ public final class ProcessRunner {
       if (cancelReason != null) {
         return null;
       }
+      List<String> commandLine = new ArrayList<>(config.launcher().prefix());
+      commandLine.addAll(List.of("bash", "-eo", "pipefail", "-c", config.command()));
       ProcessBuilder builder =
-          new ProcessBuilder("setsid", "bash", "-eo", "pipefail", "-c", config.command())
+          new ProcessBuilder(commandLine)
               .directory(config.workDir().toFile())
               .redirectErrorStream(true)
               // A build that reads stdin must see EOF, not wait forever on a pipe nobody writes.
@@ -286,7 +296,10 @@ public final class ProcessRunner {
         deleteSpool();
         throw e;
       }
-      group = new ProcessGroup(process.pid());
+      group =
+          config.launcher().pidNamespace()
+              ? new SandboxTree(process.pid())
+              : new ProcessGroup(process.pid());
       awaitOwnGroup(process);
       writePidFile(group);
       started.complete(group.pgid());
@@ -316,7 +329,7 @@ public final class ProcessRunner {
         GROUP_START_WAIT);
   }
 
-  private void writePidFile(ProcessGroup started) {
+  private void writePidFile(ProcessTree started) {
     if (config.pidFile() == null) {
       return;
     }
@@ -330,7 +343,7 @@ public final class ProcessRunner {
 
   /** After the command exited: its group may still hold background jobs; kill them too. */
   private void killLeftovers() {
-    ProcessGroup exited;
+    ProcessTree exited;
     synchronized (lock) {
       mainExited = true;
       exited = group;
@@ -348,7 +361,7 @@ public final class ProcessRunner {
 
   // A separate thread, so that run() keeps ticking (heartbeating) through the grace period. It is
   // not a daemon: a JVM that exits normally should still finish killing the group.
-  private void startKill(ProcessGroup target) {
+  private void startKill(ProcessTree target) {
     if (!killing.compareAndSet(false, true)) {
       return;
     }
@@ -385,6 +398,7 @@ public final class ProcessRunner {
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());
     }
+    spoolSpace.close();
     deleteSpool();
   }
 

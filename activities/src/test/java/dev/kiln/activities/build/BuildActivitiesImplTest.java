@@ -85,6 +85,23 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void aHostWithoutSandboxReportsSandboxNoneAndNoLimits() {
+    activities.compile(compile(new CommandStep("true", 60)));
+
+    assertThat(api.reports.get("sandbox"))
+        .singleElement()
+        .satisfies(
+            body -> {
+              assertThat(body.path("sandbox").asText()).isEqualTo("none");
+              assertThat(body.path("limits").isNull()).isTrue();
+            });
+    assertThat(api.reports.get("usage"))
+        .singleElement()
+        .satisfies(body -> assertThat(body.path("step").asText()).isEqualTo("compile"));
+    assertThat(api.log("kiln")).contains("sandbox: none (no isolation, no limits)");
+  }
+
+  @Test
   void compileErrorFailsNonRetryablyWithTheCompilersLine() throws Exception {
     Files.writeString(workspace.resolve("main.c"), "int main(void) {\n  return x;\n}\n");
 

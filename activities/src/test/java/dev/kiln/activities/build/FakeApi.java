@@ -25,6 +25,10 @@ final class FakeApi implements AutoCloseable {
   final ConcurrentSkipListMap<Long, JsonNode> chunks = new ConcurrentSkipListMap<>();
   final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
   final Map<String, String> artifactShas = new ConcurrentHashMap<>();
+
+  /** Other bodies, by the last part of their path ({@code sandbox}, {@code usage}), in order. */
+  final Map<String, java.util.List<JsonNode>> reports = new ConcurrentHashMap<>();
+
   private final HttpServer server;
 
   FakeApi() throws IOException {
@@ -44,6 +48,12 @@ final class FakeApi implements AutoCloseable {
                 URLDecoder.decode(query.substring("path=".length()), StandardCharsets.UTF_8);
             artifacts.put(name, body);
             artifactShas.put(name, exchange.getRequestHeaders().getFirst("X-Kiln-Sha256"));
+          } else {
+            reports
+                .computeIfAbsent(
+                    path.substring(path.lastIndexOf('/') + 1),
+                    k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(JSON.readTree(body));
           }
           exchange.sendResponseHeaders(204, -1);
           exchange.close();

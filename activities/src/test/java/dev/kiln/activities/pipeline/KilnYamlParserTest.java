@@ -7,6 +7,7 @@ import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
+import dev.kiln.workflows.plan.SandboxRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -144,10 +145,10 @@ class KilnYamlParserTest {
     assertInvalid(
         "compile:\n  - run: make\ncomplie: []\n",
         "kiln.yaml:3: complie: unknown key; did you mean \"compile\"?"
-            + " (allowed: compile, stage, gates, env)");
+            + " (allowed: compile, stage, gates, env, resources, network)");
     assertInvalid(
         "compile: [make]\nartifacts: [x]\n",
-        "kiln.yaml:2: artifacts: unknown key (allowed: compile, stage, gates, env)");
+        "kiln.yaml:2: artifacts: unknown key (allowed: compile, stage, gates, env, resources, network)");
     assertInvalid(
         "gates:\n  - name: unit\n    run: make test\n    requird: false\n",
         "kiln.yaml:4: gates[0].requird: unknown key; did you mean \"required\"?"
@@ -325,6 +326,85 @@ class KilnYamlParserTest {
               assertThat(e.problem()).isEqualTo("\"5 min\" is not a duration (use 90s, 20m, 1h)");
               assertThat(e.failureType()).isEqualTo(FailureTypes.INVALID_SPEC);
             });
+  }
+
+  @Test
+  void resourcesAndNetworkBecomeTheSandboxRequestOfThePlanAndOfEveryGate() throws Exception {
+    PipelinePlan plan =
+        parser.parse(
+            """
+            compile: [make]
+            gates:
+              - name: unit
+                run: make test
+            resources:
+              memory: 4g
+              cpus: 1.5
+              pids: 2048
+              disk: 512MiB
+            network: false
+            """);
+
+    SandboxRequest expected = new SandboxRequest(4L << 30, 1.5, 2048, 512L << 20, false);
+    assertThat(plan.sandbox()).isEqualTo(expected);
+    assertThat(plan.gates())
+        .singleElement()
+        .satisfies(g -> assertThat(g.sandbox()).isEqualTo(expected));
+  }
+
+  @Test
+  void aPlanWithoutResourcesAsksNothingOfTheSandbox() throws Exception {
+    PipelinePlan plan = parser.parse("compile: [make]\ngates:\n  - name: unit\n    run: t\n");
+
+    assertThat(plan.sandbox()).isNull();
+    assertThat(plan.gates().get(0).sandbox()).isNull();
+    assertThat(SandboxRequest.orDefault(plan.sandbox()).networkOn()).isTrue();
+  }
+
+  @Test
+  void theResourcesTimeoutIsTheTimeoutOfEveryStepThatSetsNoneOfItsOwn() throws Exception {
+    PipelinePlan plan =
+        parser.parse(
+            """
+            compile:
+              - make
+              - run: make docs
+                timeout: 1h
+            gates:
+              - name: unit
+                run: make test
+            resources:
+              timeout: 20m
+            """);
+
+    assertThat(plan.compile())
+        .extracting(CommandStep::timeoutSeconds)
+        .containsExactly(1200L, 3600L);
+    assertThat(plan.gates().get(0).timeoutSeconds()).isEqualTo(1200);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "memory: lots|resources.memory: \"lots\" is not a size (use 512m, 4g, 1.5g (binary units))",
+        "memory: 4|resources.memory: \"4\" is 4 bytes; at least 16 MiB (a plain number is bytes: write 4g, 512m)",
+        "cpus: 0|resources.cpus: 0 must be more than 0 and at most 1024",
+        "cpus: two|resources.cpus: must be a number such as 2 or 0.5, got a string",
+        "pids: 1|resources.pids: 1 must be between 2 and 2147483647",
+        "disk: true|resources.disk: must be a size (use 512m, 4g, 1.5g (binary units)), got true/false",
+        "timeout: 0s|resources.timeout: \"0s\" must be longer than zero",
+        "memroy: 4g|resources.memroy: unknown key; did you mean \"memory\"? (allowed: memory, cpus, pids, disk, timeout)"
+      })
+  void aBadResourceNamesItsLineAndKey(String entry, String problem) {
+    assertInvalid("compile: [make]\nresources:\n  " + entry + "\n", "kiln.yaml:3: " + problem);
+  }
+
+  @Test
+  void networkMustBeTrueOrFalse() {
+    assertInvalid(
+        "compile: [make]\nnetwork: \"off\"\n",
+        "kiln.yaml:2: network: must be true or false, got a string");
   }
 
   private void assertInvalid(String yaml, String message) {

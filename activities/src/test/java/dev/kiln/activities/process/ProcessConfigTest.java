@@ -40,7 +40,8 @@ class ProcessConfigTest {
                 Duration.ofSeconds(3),
                 DIR.resolve("p"),
                 10,
-                ProcessConfig.DEFAULT_OUTPUT_WAIT_DELAY));
+                ProcessConfig.DEFAULT_OUTPUT_WAIT_DELAY,
+                Launcher.PLAIN));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.workflows.activities.RunContext;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,6 +152,49 @@ class ProcessRunnerTest {
     Path spool = Path.of(targets.get(0));
     assertThat(spool.getFileName().toString()).startsWith("kiln-output-").endsWith(".log");
     assertThat(spool).doesNotExist();
+  }
+
+  @Test
+  void pastTheCapTheSpoolFileIsFreedAsItIsReadSoAFloodFillsNoDisk() throws Exception {
+    ProcessRunner runner =
+        new ProcessRunner(
+            config("readlink /proc/self/fd/1; timeout 5 yes || test $? -eq 124")
+                .withMaxOutputBytes(16 << 20),
+            sink);
+    long[] mostKib = {0};
+    Thread sampler =
+        new Thread(
+            () -> {
+              while (!runner.done().isDone()) {
+                String first = sink.text().lines().findFirst().orElse("");
+                if (first.startsWith("/")) {
+                  mostKib[0] = Math.max(mostKib[0], allocatedKib(Path.of(first)));
+                }
+              }
+            });
+    sampler.start();
+
+    ProcessExit exit = runner.run();
+    sampler.join();
+
+    System.out.println("spool at most " + mostKib[0] + " KiB; output " + exit.outputBytes());
+    assertThat(exit.succeeded()).isTrue();
+    assertThat(exit.outputBytes()).as("every byte counted").isGreaterThan(100L << 20);
+    assertThat(mostKib[0]).as("the sampler saw the spool").isPositive();
+    // the cap, plus what the flood writes while the reader is descheduled on a busy machine
+    assertThat(mostKib[0] << 10).as("disk the spool took").isLessThan((16L << 20) + (64L << 20));
+  }
+
+  /** What a file takes on disk, from du: the holes of a sparse file take nothing. */
+  private static long allocatedKib(Path file) {
+    try {
+      Process du = new ProcessBuilder("du", "-k", file.toString()).start();
+      String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      du.waitFor();
+      return out.isBlank() ? 0 : Long.parseLong(out.trim().split("\\s+")[0]);
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return 0;
+    }
   }
 
   @Test

@@ -44,6 +44,24 @@ final class InternalBodies {
   /** {@code POST /internal/runs/{id}/restarted}. */
   record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
 
+  /** {@code POST /internal/runs/{id}/sandbox}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record SandboxReport(String sandbox, Limits limits) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Limits(
+      Long memoryBytes,
+      Double cpus,
+      Integer pids,
+      Long diskBytes,
+      Long timeoutSeconds,
+      Boolean network,
+      String enforcedBy) {}
+
+  /** {@code POST /internal/runs/{id}/usage}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record UsageReport(String step, Integer command, Long peakMemoryBytes, Long cpuMillis) {}
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   record LogBatch(List<Chunk> chunks) {}
 

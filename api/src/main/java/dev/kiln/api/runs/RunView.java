@@ -9,9 +9,11 @@ import java.util.List;
  * waiting_reason}: why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no
  * worker polls kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host}
  * (the host of its latest attempt, once fetched) and {@code restarts}, one entry each time it
- * started over because its host was lost; and who asked for it: {@code triggered_by}, the name of
- * the API token that started it ({@code loopback} on the dev stack without one), as {@code
- * cancelled_by} names the one that cancelled it.
+ * started over because its host was lost; who asked for it: {@code triggered_by}, the name of the
+ * API token that started it ({@code loopback} on the dev stack without one), as {@code
+ * cancelled_by} names the one that cancelled it; how its steps were isolated: {@code sandbox}
+ * ({@code bwrap}, or {@code none} where the build host runs builds without isolation; null until a
+ * step started) and {@code limits}; and {@code steps}, what each step used.
  */
 public record RunView(
     long runId,
@@ -39,7 +41,10 @@ public record RunView(
     Temporal temporal,
     String host,
     List<Restart> restarts,
-    String triggeredBy) {
+    String triggeredBy,
+    String sandbox,
+    Limits limits,
+    List<StepUsage> steps) {
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports
@@ -60,6 +65,33 @@ public record RunView(
    */
   public record Restart(
       int attempt, String host, String previousHost, String note, Instant restartedAt) {}
+
+  /**
+   * The limits the run's steps ran under.
+   *
+   * @param cpus cores' worth of CPU time
+   * @param pids processes and threads at once
+   * @param diskBytes workspace, run home and temporary files together
+   * @param timeoutSeconds the longest any step could run
+   * @param network whether steps shared the host's network
+   * @param enforcedBy {@code cgroup v1}, {@code cgroup v2} or {@code prlimit}
+   */
+  public record Limits(
+      Long memoryBytes,
+      Double cpus,
+      Integer pids,
+      Long diskBytes,
+      Long timeoutSeconds,
+      Boolean network,
+      String enforcedBy) {}
+
+  /**
+   * What a step used: its commands' highest peak memory and their CPU time together, {@code null}
+   * where the host could not measure it.
+   *
+   * @param step {@code compile}, {@code gate:unit}
+   */
+  public record StepUsage(String step, Long peakMemoryBytes, Double cpuSeconds) {}
 
   /**
    * @param runId Temporal's run id of the workflow execution; {@code null} until it started

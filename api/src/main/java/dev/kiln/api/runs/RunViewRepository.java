@@ -15,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads everything {@code GET /runs/{id}} shows in one statement: the run's row with its gates,
- * artifacts and restarts as JSON arrays. The view is the api's most polled read, and one round trip
- * instead of four halves its cost (bench/run-view-load.sh).
+ * artifacts, restarts, sandbox and step usage as JSON. The view is the api's most polled read, and
+ * one round trip instead of four halves its cost (bench/run-view-load.sh).
  */
 @Repository
 public class RunViewRepository {
@@ -26,7 +26,17 @@ public class RunViewRepository {
       RunRecord run,
       List<GateRunRecord> gates,
       List<RunView.Artifact> artifacts,
-      List<RunView.Restart> restarts) {}
+      List<RunView.Restart> restarts,
+      Sandbox sandbox,
+      List<RunView.StepUsage> steps) {}
+
+  /**
+   * @param kind {@code bwrap} or {@code none}; {@code null} before a step reported
+   * @param limits {@code null} without a sandbox
+   */
+  public record Sandbox(String kind, RunView.Limits limits) {
+    static final Sandbox UNREPORTED = new Sandbox(null, null);
+  }
 
   private static final String SQL =
       "SELECT "
@@ -46,7 +56,15 @@ public class RunViewRepository {
                     'attempt', x.attempt, 'host', x.host, 'previous_host', x.previous_host,
                     'restarted_at', x.restarted_at)
                   ORDER BY x.attempt)
-             FROM run_restarts x WHERE x.run_id = runs.id) AS restarts_json
+             FROM run_restarts x WHERE x.run_id = runs.id) AS restarts_json,
+          (SELECT json_build_object('sandbox', s.sandbox, 'limits', s.limits)
+             FROM run_sandboxes s WHERE s.run_id = runs.id) AS sandbox_json,
+          (SELECT json_agg(json_build_object(
+                    'step', u.step, 'peak_memory_bytes', u.peak, 'cpu_millis', u.cpu)
+                  ORDER BY u.first)
+             FROM (SELECT step, max(peak_memory_bytes) AS peak, sum(cpu_millis) AS cpu,
+                          min(reported_at) AS first
+                     FROM run_step_usage WHERE run_id = runs.id GROUP BY step) u) AS usage_json
           FROM runs WHERE id = :id
           """;
 
@@ -68,7 +86,47 @@ public class RunViewRepository {
         run,
         gates(run.id(), rs.getString("gates_json")),
         artifacts(rs.getString("artifacts_json")),
-        restarts(rs.getString("restarts_json")));
+        restarts(rs.getString("restarts_json")),
+        sandbox(rs.getString("sandbox_json")),
+        usage(rs.getString("usage_json")));
+  }
+
+  private Sandbox sandbox(String object) {
+    if (object == null) {
+      return Sandbox.UNREPORTED;
+    }
+    JsonNode sandbox = json.readTree(object);
+    JsonNode limits = sandbox.get("limits");
+    if (limits == null || limits.isNull()) {
+      return new Sandbox(text(sandbox, "sandbox"), null);
+    }
+    return new Sandbox(
+        text(sandbox, "sandbox"),
+        new RunView.Limits(
+            longOrNull(limits, "memory_bytes"),
+            limits.hasNonNull("cpus") ? limits.get("cpus").asDouble() : null,
+            limits.hasNonNull("pids") ? limits.get("pids").asInt() : null,
+            longOrNull(limits, "disk_bytes"),
+            longOrNull(limits, "timeout_seconds"),
+            limits.hasNonNull("network") ? limits.get("network").asBoolean() : null,
+            text(limits, "enforced_by")));
+  }
+
+  private List<RunView.StepUsage> usage(String array) {
+    List<RunView.StepUsage> steps = new ArrayList<>();
+    for (JsonNode step : nodes(array)) {
+      Long cpu = longOrNull(step, "cpu_millis");
+      steps.add(
+          new RunView.StepUsage(
+              text(step, "step"),
+              longOrNull(step, "peak_memory_bytes"),
+              cpu == null ? null : cpu / 1000.0));
+    }
+    return steps;
+  }
+
+  private static Long longOrNull(JsonNode node, String field) {
+    return node.hasNonNull(field) ? node.get(field).asLong() : null;
   }
 
   private List<GateRunRecord> gates(long runId, String array) {

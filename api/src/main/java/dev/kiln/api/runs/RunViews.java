@@ -85,7 +85,10 @@ public class RunViews {
         temporal(run),
         run.host(),
         found.restarts(),
-        run.triggeredBy());
+        run.triggeredBy(),
+        found.sandbox().kind(),
+        found.sandbox().limits(),
+        found.steps());
   }
 
   /**

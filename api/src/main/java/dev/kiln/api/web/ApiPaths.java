@@ -24,6 +24,8 @@ public final class ApiPaths {
   public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
   public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
   public static final String INTERNAL_RESTARTED = INTERNAL_RUN + "/restarted";
+  public static final String INTERNAL_SANDBOX = INTERNAL_RUN + "/sandbox";
+  public static final String INTERNAL_USAGE = INTERNAL_RUN + "/usage";
   public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
   public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";

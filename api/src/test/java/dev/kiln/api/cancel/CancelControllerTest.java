@@ -261,6 +261,9 @@ class CancelControllerTest {
         new RunView.Temporal("kiln-run-" + id, null, null),
         null,
         List.of(),
-        "loopback");
+        "loopback",
+        null,
+        null,
+        List.of());
   }
 }

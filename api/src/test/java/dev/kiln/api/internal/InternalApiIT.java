@@ -409,6 +409,84 @@ class InternalApiIT {
   }
 
   @Test
+  void theSandboxAndWhatEachStepUsedShowInTheRunViewUntilTheRunEnds() {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+
+    assertThat(Http.json(http.get("/runs/" + id)).path("sandbox").isNull()).isTrue();
+    String limits =
+        """
+        {"sandbox": "bwrap", "limits": {"memory_bytes": 4294967296, "cpus": 2.0, "pids": 2048,
+         "disk_bytes": 10737418240, "timeout_seconds": 1200, "network": false,
+         "enforced_by": "cgroup v1", "from_a_newer_worker": 1}}
+        """;
+    assertThat(post(run + "/sandbox", limits).statusCode()).isEqualTo(204);
+    String usage =
+        "{\"step\": \"%s\", \"command\": %d, \"peak_memory_bytes\": %d, \"cpu_millis\": %d}";
+    assertThat(post(run + "/usage", usage.formatted("compile", 0, 100, 1500)).statusCode())
+        .isEqualTo(204);
+    assertThat(post(run + "/usage", usage.formatted("compile", 1, 300, 2500)).statusCode())
+        .isEqualTo(204);
+    assertThat(post(run + "/usage", usage.formatted("gate:unit", 0, 50, 10)).statusCode())
+        .isEqualTo(204);
+    // a retried activity measures again: the same command's report replaces the first
+    assertThat(post(run + "/usage", usage.formatted("gate:unit", 0, 70, 20)).statusCode())
+        .isEqualTo(204);
+
+    JsonNode view = Http.json(http.get("/runs/" + id));
+    assertThat(view.path("sandbox").asString()).isEqualTo("bwrap");
+    assertThat(view.path("limits").path("memory_bytes").asLong()).isEqualTo(4294967296L);
+    assertThat(view.path("limits").path("pids").asInt()).isEqualTo(2048);
+    assertThat(view.path("limits").path("network").asBoolean()).isFalse();
+    assertThat(view.path("limits").path("enforced_by").asString()).isEqualTo("cgroup v1");
+    assertThat(view.path("steps")).hasSize(2);
+    assertThat(view.path("steps").get(0).path("step").asString()).isEqualTo("compile");
+    assertThat(view.path("steps").get(0).path("peak_memory_bytes").asLong()).isEqualTo(300);
+    assertThat(view.path("steps").get(0).path("cpu_seconds").asDouble()).isEqualTo(4.0);
+    assertThat(view.path("steps").get(1).path("peak_memory_bytes").asLong()).isEqualTo(70);
+
+    post(run + "/finish", "{\"result\": \"passed\", \"failure_summary\": null}");
+    assertThat(post(run + "/sandbox", "{\"sandbox\": \"none\"}").statusCode()).isEqualTo(204);
+    assertThat(Http.json(http.get("/runs/" + id)).path("sandbox").asString())
+        .as("a finished run's view is final")
+        .isEqualTo("bwrap");
+  }
+
+  @Test
+  void aRunWithoutIsolationSaysSandboxNoneWithoutLimits() {
+    long id = queuedRun();
+
+    assertThat(post("/internal/runs/" + id + "/sandbox", "{\"sandbox\": \"none\"}").statusCode())
+        .isEqualTo(204);
+
+    JsonNode view = Http.json(http.get("/runs/" + id));
+    assertThat(view.path("sandbox").asString()).isEqualTo("none");
+    assertThat(view.path("limits").isNull()).isTrue();
+  }
+
+  @Test
+  void badSandboxAndUsageReportsAre400sAndUnknownRuns404s() {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+
+    assertThat(post(run + "/sandbox", "{\"sandbox\": \"Bubble Wrap!\"}").statusCode())
+        .isEqualTo(400);
+    assertThat(
+            post(run + "/sandbox", "{\"sandbox\": \"bwrap\", \"limits\": {\"pids\": -1}}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(post(run + "/usage", "{\"step\": \"compile\"}").statusCode()).isEqualTo(400);
+    assertThat(
+            post(run + "/usage", "{\"step\": \"compile\", \"command\": 0, \"cpu_millis\": -5}")
+                .statusCode())
+        .isEqualTo(400);
+    HttpResponse<String> unknown =
+        post("/internal/runs/987654321/sandbox", "{\"sandbox\": \"bwrap\"}");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.headers().firstValue("Content-Type")).contains("application/problem+json");
+  }
+
+  @Test
   void acceptsLargeLogBatchesButCapsPublicBodiesAtOneMebibyte() {
     long id = queuedRun();
     String big = "x".repeat(2 * 1024 * 1024);

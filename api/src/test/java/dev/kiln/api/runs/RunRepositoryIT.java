@@ -71,7 +71,9 @@ class RunRepositoryIT {
             "artifacts",
             "build_hosts",
             "run_restarts",
-            "api_tokens");
+            "api_tokens",
+            "run_sandboxes",
+            "run_step_usage");
   }
 
   @Test

@@ -90,7 +90,10 @@ class RunsControllerTest {
                         "host-a",
                         "restarted on host-b: previous host lost (host-a)",
                         Instant.parse("2026-01-02T03:04:30Z"))),
-                "ci-bot"));
+                "ci-bot",
+                "bwrap",
+                new RunView.Limits(4L << 30, 2.0, 2048, 10L << 30, 1200L, false, "cgroup v2"),
+                List.of(new RunView.StepUsage("compile", 312L << 20, 4.25))));
 
     mvc.perform(get("/runs/42"))
         .andExpect(status().isOk())
@@ -109,7 +112,14 @@ class RunsControllerTest {
         .andExpect(jsonPath("$.restarts[0].previous_host").value("host-a"))
         .andExpect(
             jsonPath("$.restarts[0].note")
-                .value("restarted on host-b: previous host lost (host-a)"));
+                .value("restarted on host-b: previous host lost (host-a)"))
+        .andExpect(jsonPath("$.sandbox").value("bwrap"))
+        .andExpect(jsonPath("$.limits.memory_bytes").value(4L << 30))
+        .andExpect(jsonPath("$.limits.enforced_by").value("cgroup v2"))
+        .andExpect(jsonPath("$.limits.network").value(false))
+        .andExpect(jsonPath("$.steps[0].step").value("compile"))
+        .andExpect(jsonPath("$.steps[0].peak_memory_bytes").value(312L << 20))
+        .andExpect(jsonPath("$.steps[0].cpu_seconds").value(4.25));
   }
 
   @Test
@@ -217,7 +227,10 @@ class RunsControllerTest {
             "kiln-run-7", null, "http://localhost:8233/namespaces/default/workflows/kiln-run-7"),
         null,
         List.of(),
-        null);
+        null,
+        null,
+        null,
+        List.of());
   }
 
   @Test

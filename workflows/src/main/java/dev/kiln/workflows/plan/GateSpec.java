@@ -7,11 +7,29 @@ import java.util.List;
  * gates after it; a failed optional gate is reported and the run goes on.
  *
  * @param reports globs of JUnit XML reports, relative to the workspace
+ * @param sandbox the plan's {@link PipelinePlan#sandbox()}, carried with each gate because a gate's
+ *     activity gets the gate, not the plan; {@code null} as there
  */
 public record GateSpec(
-    String name, String run, List<String> reports, long timeoutSeconds, boolean required) {
+    String name,
+    String run,
+    List<String> reports,
+    long timeoutSeconds,
+    boolean required,
+    SandboxRequest sandbox) {
 
   public GateSpec {
     reports = reports == null ? List.of() : List.copyOf(reports);
+  }
+
+  /** A gate that asks nothing of the sandbox. */
+  public GateSpec(
+      String name, String run, List<String> reports, long timeoutSeconds, boolean required) {
+    this(name, run, reports, timeoutSeconds, required, null);
+  }
+
+  /** This gate with the plan's sandbox request. */
+  public GateSpec withSandbox(SandboxRequest request) {
+    return new GateSpec(name, run, reports, timeoutSeconds, required, request);
   }
 }

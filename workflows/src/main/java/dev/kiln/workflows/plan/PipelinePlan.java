@@ -9,18 +9,32 @@ import java.util.Map;
  * @param origin a human sentence for the log: "kiln.yaml" or "detected Maven: pom.xml, ./mvnw"
  * @param artifacts globs of files to stage, relative to the workspace
  * @param env extra environment for every command
+ * @param sandbox what the plan asks of the sandbox (kiln.yaml {@code resources:} and {@code
+ *     network:}); {@code null} in plans recorded before sandboxes, read as {@link
+ *     SandboxRequest#DEFAULT}
  */
 public record PipelinePlan(
     String origin,
     List<CommandStep> compile,
     List<String> artifacts,
     List<GateSpec> gates,
-    Map<String, String> env) {
+    Map<String, String> env,
+    SandboxRequest sandbox) {
 
   public PipelinePlan {
     compile = compile == null ? List.of() : List.copyOf(compile);
     artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
     gates = gates == null ? List.of() : List.copyOf(gates);
     env = env == null ? Map.of() : Map.copyOf(env);
+  }
+
+  /** A plan that asks nothing of the sandbox (detected plans, tests). */
+  public PipelinePlan(
+      String origin,
+      List<CommandStep> compile,
+      List<String> artifacts,
+      List<GateSpec> gates,
+      Map<String, String> env) {
+    this(origin, compile, artifacts, gates, env, null);
   }
 }

@@ -1,0 +1,48 @@
+package dev.kiln.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Processes as the host sees them, read from /proc directly. */
+final class HostProcesses {
+
+  private HostProcesses() {}
+
+  /** Live (non-zombie) processes whose command line starts with {@code prefix}. */
+  static List<Long> startingWith(String prefix) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline =
+              new String(
+                      Files.readAllBytes(entry.resolve("cmdline")),
+                      java.nio.charset.StandardCharsets.ISO_8859_1)
+                  .replace('\0', ' ');
+          String stat = Files.readString(entry.resolve("stat"));
+          char state = stat.charAt(stat.lastIndexOf(')') + 2);
+          if (cmdline.startsWith(prefix) && state != 'Z') {
+            found.add(Long.parseLong(name));
+          }
+        } catch (IOException gone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Whether process {@code pid}'s environment holds {@code text}. */
+  static boolean environmentContains(long pid, String text) throws IOException {
+    byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
+    return new String(environ, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+  }
+}
