@@ -83,6 +83,13 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String FETCH_SETTLES_CHANGE = "fetch-settles";
 
+  /**
+   * Version of ledger reporting: 1 sends phases, resolutions, restarts and gate updates from a
+   * thread of their own ({@link LedgerReports}), so that neither the fetch nor the compile nor a
+   * gate waits for a round trip to the api; before it, each report was waited for.
+   */
+  static final String LEDGER_IN_BACKGROUND_CHANGE = "ledger-in-background";
+
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
 
@@ -120,6 +127,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   private final LedgerActivities ledger =
       Workflow.newActivityStub(LedgerActivities.class, LEDGER_OPTIONS);
 
+  private LedgerReports reports;
   private RebuildRequest request;
   private Phase phase = Phase.QUEUED;
   private String sha;
@@ -132,6 +140,10 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   @Override
   public RunOutcome build(RebuildRequest request) {
     this.request = request;
+    this.reports =
+        Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? LedgerReports.inBackground(ledger)
+            : LedgerReports.inline(ledger);
     Workflow.setCurrentDetails("queued");
     RunOutcome outcome;
     try {
@@ -226,7 +238,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       // Inside the try: a cancel while this is reported must still clean the workspace.
       recordResolved(fetched);
       if (restart) {
-        ledger.restarted(
+        reports.restarted(
             new RunRestart(request.runId(), attempt, fetched.host(), lostHost, restartNoteSeq));
       }
       return compileStageAndGate(host, fetched);
@@ -261,13 +273,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     GateOutcomes outcomes = new GateOutcomes();
     for (GateSpec spec : fetched.plan().gates()) {
       if (!outcomes.shouldRun(spec)) {
-        ledger.gateChanged(
-            run.runId(), new GateUpdate(spec.name(), GateStatus.BLOCKED, null, null));
+        reports.gate(run.runId(), new GateUpdate(spec.name(), GateStatus.BLOCKED, null, null));
         continue;
       }
       gate = spec.name();
       Workflow.setCurrentDetails(details());
-      ledger.gateChanged(run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null));
+      reports.gate(run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null));
       GateResult result;
       try {
         result =
@@ -276,7 +287,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
                     run, fetched.workspace(), spec, fetched.plan().env(), nextLogBase()));
       } catch (ActivityFailure failure) {
         RunOutcome failed = asBuildFailure(failure);
-        ledger.gateChanged(
+        reports.gate(
             run.runId(),
             new GateUpdate(spec.name(), GateStatus.FAILED, failed.failureSummary(), null));
         if (!spec.required()) {
@@ -286,7 +297,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         return failed;
       }
       GateStatus status = result.passed() ? GateStatus.PASSED : GateStatus.FAILED;
-      ledger.gateChanged(
+      reports.gate(
           run.runId(), new GateUpdate(spec.name(), status, result.summary(), result.tests()));
       outcomes.record(spec, result);
     }
@@ -327,7 +338,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     sha = fetched.sha();
     host = fetched.host();
     Workflow.upsertTypedSearchAttributes(KilnSearchAttributes.SHA.valueSet(sha));
-    ledger.resolved(
+    reports.resolved(
         new RunResolved(
             request.runId(),
             sha,
@@ -342,7 +353,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     boolean after = false;
     for (GateSpec spec : plan.gates()) {
       if (after) {
-        ledger.gateChanged(request.runId(), new GateUpdate(spec.name(), status, null, null));
+        reports.gate(request.runId(), new GateUpdate(spec.name(), status, null, null));
       }
       after |= spec == failed;
     }
@@ -350,7 +361,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
 
   private void markGates(PipelinePlan plan, GateStatus status) {
     for (GateSpec spec : plan.gates()) {
-      ledger.gateChanged(request.runId(), new GateUpdate(spec.name(), status, null, null));
+      reports.gate(request.runId(), new GateUpdate(spec.name(), status, null, null));
     }
   }
 
@@ -361,6 +372,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         KilnSearchAttributes.PHASE.valueSet(Phase.DONE.wireName()),
         KilnSearchAttributes.RESULT.valueSet(outcome.result().wireName()));
     Workflow.setCurrentDetails(details() + ": " + outcome.result().wireName());
+    // The terminal write comes last: the ledger ignores whatever arrives after it.
+    reports.awaitDelivered();
     if (outcome.result() == Result.ABORTED && supersededBy != null) {
       ledger.superseded(request.runId(), supersededBy);
     } else {
@@ -373,7 +386,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     phase = next;
     Workflow.upsertTypedSearchAttributes(KilnSearchAttributes.PHASE.valueSet(next.wireName()));
     Workflow.setCurrentDetails(details());
-    ledger.phaseChanged(request.runId(), next);
+    reports.phase(request.runId(), next);
   }
 
   private String details() {

@@ -113,19 +113,71 @@ class RebuildWorkflowTest {
 
     RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-passed");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
-    InOrder order = inOrder(ledger, hostA);
-    order.verify(ledger).phaseChanged(7, Phase.FETCHING);
-    order.verify(ledger).resolved(argThat(r -> r.sha().equals("abc123") && r.gates().size() == 3));
-    order.verify(ledger).phaseChanged(7, Phase.COMPILING);
-    order.verify(hostA).compile(any());
-    order.verify(ledger).phaseChanged(7, Phase.STAGING);
-    order.verify(hostA).stage(any());
-    order.verify(ledger).phaseChanged(7, Phase.GATING);
-    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
-    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("lint")));
-    order.verify(hostA).gate(argThat(g -> g.gate().name().equals("integration")));
-    order.verify(hostA).cleanup(any());
-    order.verify(ledger).finished(7, Result.PASSED, null);
+    // the reports reach the ledger in order, the terminal write last
+    InOrder reports = inOrder(ledger);
+    reports.verify(ledger).phaseChanged(7, Phase.FETCHING);
+    reports
+        .verify(ledger)
+        .resolved(argThat(r -> r.sha().equals("abc123") && r.gates().size() == 3));
+    reports.verify(ledger).phaseChanged(7, Phase.COMPILING);
+    reports.verify(ledger).phaseChanged(7, Phase.STAGING);
+    reports.verify(ledger).phaseChanged(7, Phase.GATING);
+    reports
+        .verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.RUNNING));
+    reports
+        .verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.PASSED));
+    reports.verify(ledger).finished(7, Result.PASSED, null);
+    // the steps run in order, cleanup last, before the terminal write
+    InOrder steps = inOrder(hostA, ledger);
+    steps.verify(hostA).compile(any());
+    steps.verify(hostA).stage(any());
+    steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
+    steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("lint")));
+    steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("integration")));
+    steps.verify(hostA).cleanup(any());
+    steps.verify(ledger).finished(7, Result.PASSED, null);
+  }
+
+  /**
+   * The fetch and the compile do not wait for the ledger: with the api slow to answer, the build
+   * goes on, and the reports still arrive in order before the terminal write.
+   */
+  @Test
+  void theBuildDoesNotWaitForTheLedgersReports() throws Exception {
+    CountDownLatch compiled = new CountDownLatch(1);
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              assertThat(compiled.await(30, TimeUnit.SECONDS))
+                  .as("the compile ran while the api had not yet taken the fetching phase")
+                  .isTrue();
+              return null;
+            })
+        .when(ledger)
+        .phaseChanged(7, Phase.FETCHING);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              compiled.countDown();
+              return null;
+            })
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-ledger-in-background");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    InOrder reports = inOrder(ledger);
+    reports.verify(ledger).phaseChanged(7, Phase.FETCHING);
+    reports.verify(ledger).resolved(any());
+    reports.verify(ledger).phaseChanged(7, Phase.COMPILING);
+    reports.verify(ledger).finished(7, Result.PASSED, null);
   }
 
   @Test
@@ -258,10 +310,11 @@ class RebuildWorkflowTest {
 
     org.mockito.ArgumentCaptor<RunRestart> restart =
         org.mockito.ArgumentCaptor.forClass(RunRestart.class);
-    InOrder order = inOrder(ledger, hostB);
-    order.verify(ledger).resolved(argThat(r -> r.host().equals("host-b")));
-    order.verify(ledger).restarted(restart.capture());
-    order.verify(hostB).compile(any());
+    InOrder reports = inOrder(ledger);
+    reports.verify(ledger).resolved(argThat(r -> r.host().equals("host-b")));
+    reports.verify(ledger).restarted(restart.capture());
+    reports.verify(ledger).finished(7, Result.PASSED, null);
+    verify(hostB).compile(any());
     assertThat(restart.getValue().note())
         .isEqualTo("restarted on host-b: previous host lost (host-a)");
     assertThat(restart.getValue().attempt()).isEqualTo(2);

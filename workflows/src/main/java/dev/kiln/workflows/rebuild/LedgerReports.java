@@ -1,0 +1,111 @@
+package dev.kiln.workflows.rebuild;
+
+import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.activities.GateUpdate;
+import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.activities.RunResolved;
+import dev.kiln.workflows.activities.RunRestart;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowQueue;
+import org.slf4j.Logger;
+
+/**
+ * What a run tells the ledger as it goes: phases, what the fetch resolved, restarts, gates. The
+ * reports reach the api in the order they were made, each retried until the api takes it (so they
+ * survive an api restart), but nothing in the build waits for them: they are sent from a workflow
+ * thread of their own, and only the terminal write waits until every report before it has arrived.
+ *
+ * <p>Histories recorded before {@link RebuildWorkflowImpl#LEDGER_IN_BACKGROUND_CHANGE} sent each
+ * report and waited for it; {@link #inline} replays them.
+ */
+abstract class LedgerReports {
+
+  private static final Logger log = Workflow.getLogger(LedgerReports.class);
+
+  final LedgerActivities ledger;
+
+  private LedgerReports(LedgerActivities ledger) {
+    this.ledger = ledger;
+  }
+
+  /** Each report is sent at once and waited for, as before reports went to the background. */
+  static LedgerReports inline(LedgerActivities ledger) {
+    return new LedgerReports(ledger) {
+      @Override
+      void send(Runnable report) {
+        report.run();
+      }
+
+      @Override
+      void awaitDelivered() {}
+    };
+  }
+
+  /**
+   * Reports go to a thread of their own, outside the run's cancellation scope: a cancelled run's
+   * reports still arrive, before its terminal write.
+   */
+  static LedgerReports inBackground(LedgerActivities ledger) {
+    Background reports = new Background(ledger);
+    Workflow.newDetachedCancellationScope(() -> Async.procedure(reports::deliver)).run();
+    return reports;
+  }
+
+  final void phase(long runId, Phase phase) {
+    send(() -> ledger.phaseChanged(runId, phase));
+  }
+
+  final void resolved(RunResolved resolved) {
+    send(() -> ledger.resolved(resolved));
+  }
+
+  final void restarted(RunRestart restart) {
+    send(() -> ledger.restarted(restart));
+  }
+
+  final void gate(long runId, GateUpdate update) {
+    send(() -> ledger.gateChanged(runId, update));
+  }
+
+  abstract void send(Runnable report);
+
+  /** Returns once every report sent so far has reached the ledger (or was refused for good). */
+  abstract void awaitDelivered();
+
+  private static final class Background extends LedgerReports {
+    private final WorkflowQueue<Runnable> queue = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
+    private int undelivered;
+
+    private Background(LedgerActivities ledger) {
+      super(ledger);
+    }
+
+    @Override
+    void send(Runnable report) {
+      undelivered++;
+      queue.put(report);
+    }
+
+    @Override
+    void awaitDelivered() {
+      Workflow.await(() -> undelivered == 0);
+    }
+
+    private void deliver() {
+      while (true) {
+        Runnable report = queue.take();
+        try {
+          report.run();
+        } catch (ActivityFailure refused) {
+          // Ledger activities retry until the api takes them; only a report refused for good ends
+          // here, and the build is no reason to stop for it.
+          log.warn("a ledger report was refused: {}", refused.getCause().getMessage());
+        } finally {
+          undelivered--;
+        }
+      }
+    }
+  }
+}
