@@ -262,6 +262,19 @@ class AuthorizationIT extends StrictApi {
             "{\"attempt\": 2, \"host\": \"h\", \"log_seq\": 5}",
             null));
     t.put(
+        "POST /internal/runs/{id}/sandbox",
+        new Endpoint(
+            Kind.WORKER, null, "POST", internal + "/sandbox", "{\"sandbox\": \"none\"}", null));
+    t.put(
+        "POST /internal/runs/{id}/usage",
+        new Endpoint(
+            Kind.WORKER,
+            null,
+            "POST",
+            internal + "/usage",
+            "{\"step\": \"compile\", \"command\": 0, \"peak_memory_bytes\": 1, \"cpu_millis\": 1}",
+            null));
+    t.put(
         "POST /internal/runs/{id}/logs",
         new Endpoint(Kind.WORKER, null, "POST", internal + "/logs", "{\"chunks\": []}", null));
     t.put(
