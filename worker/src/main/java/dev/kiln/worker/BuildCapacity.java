@@ -7,6 +7,7 @@ import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.capacity.Load;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.capacity.MachineLoad;
+import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.time.Clock;
@@ -30,6 +31,12 @@ final class BuildCapacity implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BuildCapacity.class);
 
+  /**
+   * Finished runs' workspaces kept for their lanes' next builds, per build slot: a host that builds
+   * a few branches in turn starts each from its last tree, with the disk of a few checkouts.
+   */
+  static final int WARM_WORKSPACES_PER_SLOT = 2;
+
   /** The CPU reading is the average over this period; polls are admitted against it. */
   static final Duration LOAD_PERIOD = Duration.ofSeconds(2);
 
@@ -45,6 +52,7 @@ final class BuildCapacity implements AutoCloseable {
   private final LoadLimits limits;
   private final MachineLoad load;
   private final BuildSlots slots;
+  private final Workspaces workspaces;
   private final WorkspaceJanitor janitor;
   private final KilnApiClient api;
   private final ScheduledExecutorService timer =
@@ -71,7 +79,13 @@ final class BuildCapacity implements AutoCloseable {
     this.load = load;
     this.api = api;
     this.slots = new BuildSlots(slots, leaseIdle, Clock.systemUTC(), this::loadAdmits);
-    this.janitor = new WorkspaceJanitor(host, this.slots);
+    this.workspaces = new Workspaces(host.home(), slots * WARM_WORKSPACES_PER_SLOT);
+    this.janitor = new WorkspaceJanitor(host, this.slots, workspaces);
+  }
+
+  /** The host's workspaces: the fetch makes them, cleanup hands them back, the janitor sweeps. */
+  Workspaces workspaces() {
+    return workspaces;
   }
 
   BuildSlots slots() {

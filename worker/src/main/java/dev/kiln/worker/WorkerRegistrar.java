@@ -133,7 +133,8 @@ class WorkerRegistrar implements SmartLifecycle {
                   .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
                   .build());
       fetch.registerActivitiesImplementations(
-          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api)));
+          new FetchActivitiesImpl(
+              host, logs, capacity.slots(), new ApiFetchStarts(api), capacity.workspaces()));
       log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
     // Never throttled by the build slots: these belong to builds that hold one, and a task left
@@ -146,7 +147,7 @@ class WorkerRegistrar implements SmartLifecycle {
                 .setMaxHeartbeatThrottleInterval(HOST_HEARTBEAT_THROTTLE)
                 .build());
     own.registerActivitiesImplementations(
-        new BuildActivitiesImpl(host, logs, api, capacity.slots()));
+        new BuildActivitiesImpl(host, logs, api, capacity.slots(), capacity.workspaces()));
     capacity.start();
     log.info("build host {}: polling {}", host.name(), host.queue());
   }

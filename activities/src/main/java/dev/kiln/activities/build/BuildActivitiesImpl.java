@@ -65,12 +65,21 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final BuildSlots slots;
 
   public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots) {
+    this(host, logs, api, slots, new Workspaces(host.home()));
+  }
+
+  /**
+   * @param workspaces the host's workspaces, shared with its fetch activities: cleanup hands a
+   *     lane's workspace back to the lane for its next build here
+   */
+  public BuildActivitiesImpl(
+      BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots, Workspaces workspaces) {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
     this.commands = new CommandRunner(host, new StepReports(api));
     this.stager = new ArtifactStager(api);
-    this.workspaces = new Workspaces(host.home());
+    this.workspaces = workspaces;
   }
 
   /** Kills process groups a crashed previous life of this worker left running. */
@@ -185,7 +194,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
       host.sandbox().forget(Path.of(request.workspace()));
-      workspaces.remove(Path.of(request.workspace()));
+      workspaces.release(Path.of(request.workspace()));
     } catch (IOException e) {
       throw Activity.wrap(e);
     } finally {

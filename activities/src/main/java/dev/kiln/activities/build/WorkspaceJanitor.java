@@ -36,9 +36,13 @@ public final class WorkspaceJanitor {
   private boolean warnedOfNeighbour;
 
   public WorkspaceJanitor(BuildHost host, BuildSlots slots) {
+    this(host, slots, new Workspaces(host.home()));
+  }
+
+  public WorkspaceJanitor(BuildHost host, BuildSlots slots, Workspaces workspaces) {
     this.host = host;
     this.slots = slots;
-    this.workspaces = new Workspaces(host.home());
+    this.workspaces = workspaces;
   }
 
   /**

@@ -37,11 +37,20 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final PipelinePlanner planner = new PipelinePlanner();
 
   public FetchActivitiesImpl(BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts) {
+    this(host, logs, slots, starts, new Workspaces(host.home()));
+  }
+
+  /**
+   * @param workspaces the host's workspaces, shared with its build activities: a workspace made
+   *     here for a lane goes back to that lane when the run's cleanup is done with it
+   */
+  public FetchActivitiesImpl(
+      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, Workspaces workspaces) {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
     this.starts = starts;
-    this.fetcher = new GitFetcher(host.home(), host.allowFileRepos());
+    this.fetcher = new GitFetcher(host.home(), workspaces, host.allowFileRepos());
   }
 
   @Override
@@ -57,7 +66,11 @@ public class FetchActivitiesImpl implements FetchActivities {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
       GitFetcher.CheckedOut checkedOut =
           fetcher.fetch(
-              request.repo(), request.ref(), request.runId(), line -> stepLog.line("fetch", line));
+              request.repo(),
+              request.ref(),
+              request.runId(),
+              Workspaces.laneKey(request.repo(), request.ref(), request.arch()),
+              line -> stepLog.line("fetch", line));
       if (heartbeat.cancelRequested()) {
         // The workflow has moved on without this result: nobody would clean the workspace.
         stepLog.kiln("fetch cancelled: removing the workspace");

@@ -35,10 +35,15 @@ public final class GitFetcher {
    * @param allowFileUrls accept {@code file://} repositories; only for the single-machine dev stack
    */
   public GitFetcher(Path kilnHome, boolean allowFileUrls) {
+    this(kilnHome, new Workspaces(kilnHome), allowFileUrls);
+  }
+
+  /** With the host's {@link Workspaces}, which remembers the lanes of the workspaces it made. */
+  public GitFetcher(Path kilnHome, Workspaces workspaces, boolean allowFileUrls) {
     this(
         new MirrorCache(kilnHome, DEFAULT_IO_TIMEOUT),
         new RefResolver(),
-        new Workspaces(kilnHome),
+        workspaces,
         allowFileUrls);
   }
 
@@ -65,6 +70,18 @@ public final class GitFetcher {
    */
   public CheckedOut fetch(String repo, String ref, long runId, Consumer<String> progress)
       throws FetchException, IOException {
+    return fetch(repo, ref, runId, null, progress);
+  }
+
+  /**
+   * As {@link #fetch(String, String, long, Consumer)}, starting from the workspace the lane's
+   * previous build on this host left, if any.
+   *
+   * @param laneKey the lane's key ({@link Workspaces#laneKey}); {@code null} for a fresh workspace
+   */
+  public CheckedOut fetch(
+      String repo, String ref, long runId, String laneKey, Consumer<String> progress)
+      throws FetchException, IOException {
     RepositoryUrls.Validation validation = RepositoryUrls.validate(repo, allowFileUrls);
     if (!validation.ok()) {
       throw new BadRepositoryException("repository not allowed: " + validation.reason());
@@ -82,6 +99,7 @@ public final class GitFetcher {
             resolved.sha(),
             runId,
             RepositoryUrls.withoutCredentials(repo),
+            laneKey,
             progress);
     progress.accept("Checked out " + resolved.shortSha() + " into " + workspace);
     return new CheckedOut(resolved.sha(), resolved.branch(), workspace);

@@ -52,12 +52,23 @@ public final class Workspaces {
   private static final Pattern WORKSPACE_NAME = Pattern.compile("(\\d{1,18})-\\d+");
 
   private final Path runsRoot;
+  private final WarmWorkspaces warm;
+  private WorkingTreeSync.FreshModes freshModes;
 
   /**
    * @param kilnHome the worker's home; workspaces live under {@code work/runs}
    */
   public Workspaces(Path kilnHome) {
+    this(kilnHome, 0);
+  }
+
+  /**
+   * @param warmCapacity how many finished runs' workspaces are kept for their lanes' next builds
+   *     (one per lane); 0 keeps none
+   */
+  public Workspaces(Path kilnHome, int warmCapacity) {
     this.runsRoot = kilnHome.resolve("work").resolve("runs").toAbsolutePath().normalize();
+    this.warm = new WarmWorkspaces(kilnHome, warmCapacity);
   }
 
   /** The run a workspace directory ({@code <runId>-<n>}) was made for; empty for another name. */
@@ -83,21 +94,67 @@ public final class Workspaces {
   public Path checkout(
       Path mirrorDir, String sha, long runId, String originUrl, Consumer<String> progress)
       throws IOException {
+    return checkout(mirrorDir, sha, runId, originUrl, null, progress);
+  }
+
+  /**
+   * As {@link #checkout(Path, String, long, String, Consumer)}, starting from the workspace the
+   * lane's previous build on this host left ({@link WarmWorkspaces}) when there is one: only what
+   * differs from a fresh checkout is written.
+   *
+   * @param laneKey the lane's key ({@link #laneKey}); {@code null} for a workspace of its own
+   */
+  public Path checkout(
+      Path mirrorDir,
+      String sha,
+      long runId,
+      String originUrl,
+      String laneKey,
+      Consumer<String> progress)
+      throws IOException {
     Path workspace = allocate(runId);
     try {
+      boolean warmStart = laneKey != null && warm.takeInto(laneKey, workspace);
+      if (warmStart) {
+        // the build may have changed anything under .git: it is made anew
+        FileTrees.deleteRecursively(workspace.resolve(Constants.DOT_GIT));
+      }
       try (Repository mirror = MirrorHealth.open(mirrorDir)) {
         initShared(workspace, mirror);
         try (Repository repo = openWorkspace(workspace)) {
           copyRefs(mirror, repo);
           setOrigin(repo, originUrl);
-          checkoutDetached(repo, ObjectId.fromString(sha), progress);
+          if (warmStart) {
+            syncDetached(repo, ObjectId.fromString(sha), progress);
+          } else {
+            checkoutDetached(repo, ObjectId.fromString(sha), progress);
+          }
         }
       }
-      log.info("Checked out {} into {}", sha, workspace);
+      if (laneKey != null) {
+        warm.inUse(workspace, laneKey);
+      }
+      log.info("Checked out {} into {}{}", sha, workspace, warmStart ? " (warm)" : "");
       return workspace;
     } catch (IOException | RuntimeException e) {
       remove(workspace);
       throw e;
+    }
+  }
+
+  /** The key under which a lane's workspace is kept between its builds on this host. */
+  public static String laneKey(String repo, String ref, String arch) {
+    return WarmWorkspaces.laneKey(repo, ref, arch);
+  }
+
+  /**
+   * A run is done with its workspace: kept for its lane's next build when it has a lane, removed
+   * otherwise. Like {@link #remove}, safe to call again.
+   */
+  public void release(Path workspace) throws IOException {
+    Path target = checkedWorkspace(workspace);
+    if (!warm.keep(target)) {
+      remove(target);
     }
   }
 
@@ -182,14 +239,18 @@ public final class Workspaces {
     checkout.setFailOnConflict(true);
     checkout.checkout();
 
+    detachHead(repo, commit);
+    reportSubmodules(repo, progress);
+  }
+
+  private static void detachHead(Repository repo, RevCommit commit) throws IOException {
     RefUpdate head = repo.updateRef(Constants.HEAD, true);
     head.setNewObjectId(commit);
     head.disableRefLog();
     RefUpdate.Result result = head.forceUpdate();
     if (result != RefUpdate.Result.NEW && result != RefUpdate.Result.FORCED) {
-      throw new IOException("could not detach HEAD at " + sha.name() + ": " + result);
+      throw new IOException("could not detach HEAD at " + commit.name() + ": " + result);
     }
-    reportSubmodules(repo, progress);
   }
 
   /**
@@ -197,6 +258,37 @@ public final class Workspaces {
    * validation and mirroring as the top-level one. Their directories are left empty; say so, since
    * a build that needs them fails later with a less obvious error.
    */
+  private Path checkedWorkspace(Path workspace) {
+    Path target = workspace.toAbsolutePath().normalize();
+    if (!target.startsWith(runsRoot)
+        || target.getParent() == null
+        || !target.getParent().equals(runsRoot)) {
+      throw new IllegalArgumentException("not a workspace under " + runsRoot + ": " + workspace);
+    }
+    return target;
+  }
+
+  /** Brings a kept workspace to {@code sha}, writing only what differs from a fresh checkout. */
+  private void syncDetached(Repository repo, ObjectId sha, Consumer<String> progress)
+      throws IOException {
+    RevCommit commit;
+    try (RevWalk walk = new RevWalk(repo)) {
+      commit = walk.parseCommit(sha);
+    }
+    WorkingTreeSync.Outcome outcome = new WorkingTreeSync(repo, freshModes()).to(commit);
+    detachHead(repo, commit);
+    progress.accept("Reused the lane's workspace: " + outcome.describe());
+    reportSubmodules(repo, progress);
+  }
+
+  private synchronized WorkingTreeSync.FreshModes freshModes() throws IOException {
+    if (freshModes == null) {
+      Files.createDirectories(runsRoot);
+      freshModes = WorkingTreeSync.FreshModes.probe(runsRoot.getParent());
+    }
+    return freshModes;
+  }
+
   private static void reportSubmodules(Repository repo, Consumer<String> progress)
       throws IOException {
     DirCache index = DirCache.read(repo);
@@ -222,12 +314,8 @@ public final class Workspaces {
    *     (the path arrives from workflow data; refusing protects the rest of the disk)
    */
   public void remove(Path workspace) throws IOException {
-    Path target = workspace.toAbsolutePath().normalize();
-    if (!target.startsWith(runsRoot)
-        || target.getParent() == null
-        || !target.getParent().equals(runsRoot)) {
-      throw new IllegalArgumentException("not a workspace under " + runsRoot + ": " + workspace);
-    }
+    Path target = checkedWorkspace(workspace);
+    warm.forget(target);
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       FileTrees.deleteRecursively(target);
       log.info("Removed workspace {}", target);

@@ -1,0 +1,132 @@
+package dev.kiln.activities.fetch;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workspaces kept after their run, one per lane, for the lane's next build on this host to start
+ * from: checking out only what changed is what makes a warm lane's fetch fast. They live under
+ * {@code work/warm/<lane key>}, outside {@code work/runs}, and at most {@code capacity} of them,
+ * the least recently used going first. A lane's workspace serves that lane only (repository, ref
+ * and architecture): the builds of one branch or merge request never start from another's tree, and
+ * {@link WorkingTreeSync} trusts nothing in it anyway.
+ */
+final class WarmWorkspaces {
+
+  private static final Logger log = LoggerFactory.getLogger(WarmWorkspaces.class);
+
+  private final Path root;
+  private final int capacity;
+
+  /** Which lane each workspace in use belongs to, so cleanup knows where to keep it. */
+  private final Map<Path, String> lanes = new ConcurrentHashMap<>();
+
+  WarmWorkspaces(Path kilnHome, int capacity) {
+    this.root = kilnHome.resolve("work").resolve("warm").toAbsolutePath().normalize();
+    this.capacity = capacity;
+  }
+
+  /** The key of a lane: short, safe as a file name, and the same on every host. */
+  static String laneKey(String repo, String ref, String arch) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((repo + "\n" + ref + "\n" + arch).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Moves the lane's kept workspace onto {@code target}, an empty directory reserved for the run.
+   *
+   * @return whether there was one; {@code target} is left as it was when not
+   */
+  boolean takeInto(String laneKey, Path target) throws IOException {
+    Path kept = root.resolve(laneKey);
+    try {
+      // rename(2) replaces an empty directory: the target stays reserved throughout
+      Files.move(kept, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } catch (NoSuchFileException none) {
+      return false;
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException("cannot move " + kept + " to " + target + " in one step", e);
+    }
+  }
+
+  /** The workspace now serves the lane's run; {@link #keep} gives it back to the lane. */
+  void inUse(Path workspace, String laneKey) {
+    lanes.put(workspace.toAbsolutePath().normalize(), laneKey);
+  }
+
+  /**
+   * Keeps a finished run's workspace for its lane, replacing what the lane kept before, and drops
+   * the least recently used ones past the capacity.
+   *
+   * @return false when the workspace belongs to no known lane (the caller removes it)
+   */
+  boolean keep(Path workspace) throws IOException {
+    String laneKey = lanes.remove(workspace.toAbsolutePath().normalize());
+    if (laneKey == null || capacity < 1 || !Files.isDirectory(workspace)) {
+      return false;
+    }
+    Files.createDirectories(root);
+    Path kept = root.resolve(laneKey);
+    FileTrees.deleteRecursively(kept);
+    Files.move(workspace, kept, StandardCopyOption.ATOMIC_MOVE);
+    Files.setLastModifiedTime(kept, FileTime.from(Instant.now()));
+    try {
+      evictBeyondCapacity();
+    } catch (IOException e) {
+      // the next keep tries again; a lane taking its workspace meanwhile is harmless
+      log.warn("could not drop old kept workspaces: {}", e.toString());
+    }
+    return true;
+  }
+
+  /** Forgets a workspace that is being removed instead of kept. */
+  void forget(Path workspace) {
+    lanes.remove(workspace.toAbsolutePath().normalize());
+  }
+
+  private void evictBeyondCapacity() throws IOException {
+    List<Path> byAge;
+    try (Stream<Path> dirs = Files.list(root)) {
+      byAge =
+          dirs.filter(Files::isDirectory)
+              .sorted(Comparator.comparing(WarmWorkspaces::lastUsed).reversed())
+              .toList();
+    }
+    for (Path old : byAge.subList(Math.min(capacity, byAge.size()), byAge.size())) {
+      log.info("dropping the kept workspace {}: more than {} kept", old.getFileName(), capacity);
+      FileTrees.deleteRecursively(old);
+    }
+  }
+
+  private static FileTime lastUsed(Path dir) {
+    try {
+      return Files.getLastModifiedTime(dir);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
+  }
+}

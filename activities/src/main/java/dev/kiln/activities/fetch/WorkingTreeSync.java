@@ -1,0 +1,270 @@
+package dev.kiln.activities.fetch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Brings a working tree that an earlier build of the same lane used to exactly what a fresh
+ * checkout of a commit gives, writing only what differs: files the build wrote, ignored or not, go;
+ * tracked files it changed, replaced or re-permissioned are written again; files the new commit
+ * changed are written; the rest stays. Nothing in the old tree is trusted: a file is kept only if
+ * its content hashes to the commit's blob and its kind and executable bit match, and the {@code
+ * .git} directory is made anew by the caller. Every tracked file ends with the same modification
+ * time, as after a checkout, so no build tool sees a tracked file as newer than another.
+ */
+final class WorkingTreeSync {
+
+  private final Repository repo;
+  private final Path root;
+  private final Set<PosixFilePermission> fileMode;
+  private final Set<PosixFilePermission> executableMode;
+  private final Set<PosixFilePermission> directoryMode;
+
+  /**
+   * @param repo the workspace's repository, its {@code .git} new, its index empty
+   * @param fresh the permissions a fresh checkout gives files and directories (the umask's)
+   */
+  WorkingTreeSync(Repository repo, FreshModes fresh) {
+    this.repo = repo;
+    this.root = repo.getWorkTree().toPath();
+    this.fileMode = fresh.file();
+    this.executableMode = fresh.executable();
+    this.directoryMode = fresh.directory();
+  }
+
+  /** The permissions files, executables and directories get when JGit writes them here. */
+  record FreshModes(
+      Set<PosixFilePermission> file,
+      Set<PosixFilePermission> executable,
+      Set<PosixFilePermission> directory) {
+
+    /** Read off a file and a directory made the way a checkout makes them. */
+    static FreshModes probe(Path scratchParent) throws IOException {
+      Path dir = Files.createTempDirectory(scratchParent, ".mode-probe");
+      try {
+        Path probeDir = dir.resolve("d");
+        probeDir.toFile().mkdir(); // as JGit does: the umask applies, unlike createDirectory's
+        Path file = dir.resolve("f");
+        new java.io.FileOutputStream(file.toFile()).close();
+        Set<PosixFilePermission> file0 = Files.getPosixFilePermissions(file);
+        Set<PosixFilePermission> executable = new HashSet<>(file0);
+        // JGit's setExecute grants execute wherever read is granted
+        if (file0.contains(PosixFilePermission.OWNER_READ)) {
+          executable.add(PosixFilePermission.OWNER_EXECUTE);
+        }
+        if (file0.contains(PosixFilePermission.GROUP_READ)) {
+          executable.add(PosixFilePermission.GROUP_EXECUTE);
+        }
+        if (file0.contains(PosixFilePermission.OTHERS_READ)) {
+          executable.add(PosixFilePermission.OTHERS_EXECUTE);
+        }
+        return new FreshModes(file0, executable, Files.getPosixFilePermissions(probeDir));
+      } finally {
+        FileTrees.deleteRecursively(dir);
+      }
+    }
+  }
+
+  /** What the sync did, for the run's log. */
+  record Outcome(int kept, int written, int removed) {
+    String describe() {
+      return kept + " files kept, " + written + " written, " + removed + " removed";
+    }
+  }
+
+  /** Makes the working tree {@code commit}'s and the index match it. */
+  Outcome to(RevCommit commit) throws IOException {
+    Map<String, Tracked> wanted = trackedFiles(commit);
+    Set<String> wantedDirs = parentDirectories(wanted.keySet());
+    List<DirCacheEntry> kept = new ArrayList<>();
+    int[] removed = {0};
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes)
+              throws IOException {
+            if (dir.equals(root)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String path = relative(dir);
+            if (path.equals(Constants.DOT_GIT) || !wantedDirs.contains(path)) {
+              if (!path.equals(Constants.DOT_GIT)) {
+                FileTrees.deleteRecursively(dir);
+                removed[0]++;
+              }
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            Files.setPosixFilePermissions(dir, directoryMode);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            String path = relative(file);
+            Tracked tracked = wanted.get(path);
+            if (tracked != null && matches(file, attributes, tracked)) {
+              kept.add(tracked.entry(path));
+            } else {
+              Files.delete(file);
+              removed[0]++;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    writeIndex(kept);
+    DirCacheCheckout checkout = new DirCacheCheckout(repo, repo.lockDirCache(), commit.getTree());
+    checkout.setFailOnConflict(true);
+    checkout.checkout();
+    int written = wanted.size() - kept.size();
+    settle(wanted);
+    return new Outcome(kept.size(), written, removed[0]);
+  }
+
+  /** A tracked file of the commit: its mode and blob. */
+  private record Tracked(FileMode mode, ObjectId blob) {
+    DirCacheEntry entry(String path) {
+      DirCacheEntry entry = new DirCacheEntry(path);
+      entry.setFileMode(mode);
+      entry.setObjectId(blob);
+      return entry;
+    }
+  }
+
+  private Map<String, Tracked> trackedFiles(RevCommit commit) throws IOException {
+    Map<String, Tracked> files = new HashMap<>();
+    try (TreeWalk walk = new TreeWalk(repo)) {
+      walk.addTree(commit.getTree());
+      walk.setRecursive(true);
+      while (walk.next()) {
+        FileMode mode = walk.getFileMode(0);
+        if (mode != FileMode.GITLINK) {
+          // a submodule's directory is left to the checkout, which makes it empty
+          files.put(walk.getPathString(), new Tracked(mode, walk.getObjectId(0)));
+        }
+      }
+    }
+    return files;
+  }
+
+  private static Set<String> parentDirectories(Set<String> paths) {
+    Set<String> dirs = new HashSet<>();
+    for (String path : paths) {
+      for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+        dirs.add(path.substring(0, slash));
+      }
+    }
+    return dirs;
+  }
+
+  /** Whether the file is the tracked one: same kind, executable bit and blob. */
+  private boolean matches(Path file, BasicFileAttributes attributes, Tracked tracked)
+      throws IOException {
+    if (tracked.mode() == FileMode.SYMLINK) {
+      return attributes.isSymbolicLink()
+          && blobOf(
+                  Files.readSymbolicLink(file)
+                      .toString()
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              .equals(tracked.blob());
+    }
+    if (!attributes.isRegularFile()) {
+      return false;
+    }
+    boolean executable = tracked.mode() == FileMode.EXECUTABLE_FILE;
+    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+    if (!mode.equals(executable ? executableMode : fileMode)) {
+      return false;
+    }
+    try (ObjectInserter.Formatter hasher = new ObjectInserter.Formatter();
+        InputStream in = Files.newInputStream(file)) {
+      return hasher.idFor(Constants.OBJ_BLOB, attributes.size(), in).equals(tracked.blob());
+    }
+  }
+
+  private static ObjectId blobOf(byte[] content) {
+    try (ObjectInserter.Formatter hasher = new ObjectInserter.Formatter()) {
+      return hasher.idFor(Constants.OBJ_BLOB, content);
+    }
+  }
+
+  /** An index of the kept files, so the checkout writes only the others. */
+  private void writeIndex(List<DirCacheEntry> kept) throws IOException {
+    DirCache index = repo.lockDirCache();
+    try {
+      DirCacheBuilder builder = index.builder();
+      for (DirCacheEntry entry : kept) {
+        Path file = root.resolve(entry.getPathString());
+        BasicFileAttributes attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        entry.setLength(attributes.size());
+        entry.setLastModified(attributes.lastModifiedTime().toInstant());
+        builder.add(entry);
+      }
+      builder.finish();
+      index.write();
+      index.commit();
+    } finally {
+      index.unlock();
+    }
+  }
+
+  /**
+   * Gives every tracked file one modification time, then writes the index again with it, so that
+   * the files read as clean: kept and written files alike look as if checked out together.
+   */
+  private void settle(Map<String, Tracked> wanted) throws IOException {
+    FileTime now = FileTime.from(Instant.now());
+    for (Map.Entry<String, Tracked> file : wanted.entrySet()) {
+      Path path = root.resolve(file.getKey());
+      if (file.getValue().mode() != FileMode.SYMLINK) {
+        Files.setLastModifiedTime(path, now);
+      }
+    }
+    DirCache index = repo.lockDirCache();
+    try {
+      for (int i = 0; i < index.getEntryCount(); i++) {
+        DirCacheEntry entry = index.getEntry(i);
+        if (entry.getFileMode() != FileMode.SYMLINK && entry.getFileMode() != FileMode.GITLINK) {
+          entry.setLastModified(now.toInstant());
+        }
+      }
+      index.write();
+      index.commit();
+    } finally {
+      index.unlock();
+    }
+  }
+
+  /** A path as git writes it: relative to the root, with forward slashes. */
+  private String relative(Path path) {
+    return root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+  }
+}
