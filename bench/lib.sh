@@ -4,6 +4,13 @@
 # KILN_DEV_JAR: a copy of the jar, so that a rebuild meanwhile cannot pull it from under the stack
 jar=${KILN_DEV_JAR:-temporal-dev/target/kiln-dev.jar}
 [ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests install" >&2; exit 1; }
+# A jar older than the sources measures code that is no longer there (a stale jar once made a
+# fixed bug look like a regression).
+stale_by=$(find "$(dirname "${BASH_SOURCE[0]}")/.." -path '*/src/main/*' -type f -newer "$jar" -print -quit)
+if [ -n "$stale_by" ]; then
+  echo "$jar is older than $stale_by: rebuild first (./mvnw -q -B -DskipTests install)" >&2
+  exit 1
+fi
 work=$(mktemp -d)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BackgroundHeartbeat implements AutoCloseable {
 
-  public static final Duration EVERY = Duration.ofSeconds(3);
+  public static final Duration EVERY = Duration.ofSeconds(1);
 
   private static final ScheduledExecutorService TIMER =
       Executors.newSingleThreadScheduledExecutor(

@@ -178,6 +178,44 @@ class DevStackEndToEndIT {
     assertThat(late.json().path("result").asText()).isEqualTo("cancelled");
   }
 
+  /**
+   * A cancel reaches a command only in the answer to a heartbeat. One sent right at the compile's
+   * start rides the first heartbeat, which the SDK sends at once; this one comes 5 s in, when only
+   * the worker's heartbeat throttle decides how soon the command hears of it.
+   */
+  @Test
+  void aCancelFiveSecondsIntoACompileKillsItsProcessesWithinTwoSeconds() throws Exception {
+    String marker = "7" + (System.nanoTime() % 10_000_000L);
+    String compile = "sleep " + marker;
+    String repo =
+        fixtures.repository(
+            "c-make", Map.of("kiln.yaml", "compile:\n  - run: \"" + compile + "\"\n"));
+    long runId =
+        api.rebuild(Map.of("repo", repo, "supersede", false)).json().path("run_id").asLong();
+    org.awaitility.Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> HostProcesses.startingWith("sleep " + marker).size() == 1);
+    ProcessHandle sleeping =
+        ProcessHandle.of(HostProcesses.startingWith("sleep " + marker).get(0)).orElseThrow();
+    org.awaitility.Awaitility.await()
+        .pollDelay(Duration.ofSeconds(5))
+        .until(sleeping::isAlive);
+
+    long requested = System.nanoTime();
+    assertThat(api.put("/build-jobs/" + runId + "/cancel", "{}").status()).isEqualTo(202);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> !sleeping.isAlive());
+    Duration killed = Duration.ofNanos(System.nanoTime() - requested);
+
+    System.out.printf(
+        "cancel 5 s into a compile -> its process dead: %d ms%n", killed.toMillis());
+    assertThat(killed).isLessThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(api.awaitEnd(runId, Duration.ofSeconds(30)).path("result").asText())
+        .isEqualTo("cancelled");
+  }
+
   @Test
   void cancelKillsAChildThatIgnoresSigtermAndItsGrandchildWithinGracePlusTwoSeconds()
       throws Exception {

@@ -40,8 +40,8 @@ class WorkerRegistrar implements SmartLifecycle {
 
   /**
    * A cancel or supersede reaches a running command only in the answer to a heartbeat, and the SDK
-   * otherwise sends one per 0.8 × heartbeat timeout (12 s): a cancel would wait that long before
-   * the SIGTERM. Half a second keeps cancel → process group dead within a second.
+   * otherwise sends one per 0.8 × heartbeat timeout (4 s of the 5 s): a cancel would wait that long
+   * before the SIGTERM. Half a second keeps cancel → process group dead within a second.
    */
   static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 
@@ -150,6 +150,14 @@ class WorkerRegistrar implements SmartLifecycle {
         new BuildActivitiesImpl(host, logs, api, capacity.slots(), capacity.workspaces()));
     capacity.start();
     log.info("build host {}: polling {}", host.name(), host.queue());
+    // A cancel reaches a command only in a heartbeat's answer: these two decide how soon.
+    log.info(
+        "build host {}: commands heartbeat every {} ms, sent to Temporal at most every {} ms;"
+            + " fetches at most every {} ms",
+        host.name(),
+        BuildActivitiesImpl.COMMAND_HEARTBEAT.toMillis(),
+        HOST_HEARTBEAT_THROTTLE.toMillis(),
+        FETCH_HEARTBEAT_THROTTLE.toMillis());
   }
 
   /** Fetch workers run activities only; the other slot kinds keep the SDK's default sizes. */

@@ -57,6 +57,9 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   private static final Duration LOG_DRAIN_SLICE = Duration.ofSeconds(1);
 
+  /** How often a running command's activity heartbeats, and so checks for a cancel. */
+  public static final Duration COMMAND_HEARTBEAT = CommandRunner.TICK;
+
   private final BuildHost host;
   private final StepLogs logs;
   private final CommandRunner commands;
