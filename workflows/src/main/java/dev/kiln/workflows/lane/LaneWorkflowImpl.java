@@ -7,6 +7,7 @@ import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.LedgerActivities;
+import dev.kiln.workflows.rebuild.LedgerReports;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -71,6 +72,14 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   private final LedgerActivities ledger =
       Workflow.newActivityStub(LedgerActivities.class, RebuildWorkflowImpl.LEDGER_OPTIONS);
 
+  /**
+   * Version of ledger reporting: 1 sends the lane's writes (coalesced and cancelled runs) from a
+   * thread of their own, so that a burst's newest request does not wait for one write per request
+   * it overtook; before it, each write was waited for.
+   */
+  static final String LEDGER_IN_BACKGROUND_CHANGE = "ledger-in-background";
+
+  private LedgerReports reports;
   private final LaneInput input;
   private final List<RebuildRequest> pending = new ArrayList<>();
   private final ArrayDeque<Long> admitted = new ArrayDeque<>();
@@ -98,6 +107,10 @@ public class LaneWorkflowImpl implements LaneWorkflow {
 
   @Override
   public void run(LaneInput input) {
+    reports =
+        Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
+            ? LedgerReports.inBackground(ledger)
+            : LedgerReports.inline(ledger);
     Workflow.setCurrentDetails(details());
     try {
       while (true) {
@@ -205,7 +218,9 @@ public class LaneWorkflowImpl implements LaneWorkflow {
     if (Workflow.await(IDLE_TIMEOUT, () -> !pending.isEmpty())) {
       return true;
     }
-    // A submit accepted in this very task must not be lost with the run.
+    // A submit accepted in this very task, and the reports not yet delivered, must not be lost
+    // with the run.
+    reports.awaitDelivered();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return !pending.isEmpty();
   }
@@ -218,12 +233,13 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   /** Only ever between builds: closing this run would cancel a running child (REQUEST_CANCEL). */
   private void continueAsNew() {
     Workflow.await(Workflow::isEveryHandlerFinished);
-    // A cancel that came for a waiting run must not be lost with this run: record it first. The
-    // ledger write lets more signals in, hence the loop.
-    while (hasCancelledPending()) {
+    // A cancel that came for a waiting run, and every report, must not be lost with this run:
+    // record and deliver them first. Waiting for the ledger lets more signals in, hence the loop.
+    do {
       recordCancelledPending();
+      reports.awaitDelivered();
       Workflow.await(Workflow::isEveryHandlerFinished);
-    }
+    } while (hasCancelledPending());
     log.info(
         "lane {}: continuing as new after {} builds, {} pending",
         input.lane(),
@@ -271,7 +287,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       long by = newest == null ? lastStarted : newest.runId();
       log.info(
           "lane {}: run {} coalesced, superseded by run {}", input.lane(), skipped.runId(), by);
-      ledger.superseded(skipped.runId(), by);
+      reports.superseded(skipped.runId(), by);
       pending.remove(skipped);
     }
   }
@@ -314,7 +330,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       log.info("lane {}: run {} cancelled before it started", input.lane(), request.runId());
       if (cancelRequests.contains(request.runId()) && !childStarted) {
         // no child ever ran to record it
-        ledger.finished(request.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
+        reports.finished(request.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
       }
     }
     cancelRequests.remove(request.runId());
@@ -374,7 +390,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       cancelRequests.remove(cancelled.runId());
       log.info("lane {}: run {} cancelled before it started", input.lane(), cancelled.runId());
       Workflow.setCurrentDetails(details());
-      ledger.finished(cancelled.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
+      reports.finished(cancelled.runId(), Result.CANCELLED, CANCELLED_SUMMARY);
     }
   }
 
@@ -396,7 +412,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       summary = "the run's workflow timed out";
     }
     if (summary != null) {
-      ledger.finished(request.runId(), Result.FAILED, summary);
+      reports.finished(request.runId(), Result.FAILED, summary);
     }
   }
 
@@ -407,9 +423,10 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       Workflow.await(buildingOutcome::isCompleted);
     }
     for (RebuildRequest request : pending) {
-      ledger.finished(request.runId(), Result.CANCELLED, "lane cancelled");
+      reports.finished(request.runId(), Result.CANCELLED, "lane cancelled");
     }
     pending.clear();
+    reports.awaitDelivered();
   }
 
   private RebuildRequest newestPendingAfter(RebuildRequest running) {

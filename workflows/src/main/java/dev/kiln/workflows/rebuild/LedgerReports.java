@@ -1,6 +1,7 @@
 package dev.kiln.workflows.rebuild;
 
 import dev.kiln.workflows.Phase;
+import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
@@ -17,10 +18,10 @@ import org.slf4j.Logger;
  * survive an api restart), but nothing in the build waits for them: they are sent from a workflow
  * thread of their own, and only the terminal write waits until every report before it has arrived.
  *
- * <p>Histories recorded before {@link RebuildWorkflowImpl#LEDGER_IN_BACKGROUND_CHANGE} sent each
+ * <p>Histories recorded before the workflows' {@code ledger-in-background} versions sent each
  * report and waited for it; {@link #inline} replays them.
  */
-abstract class LedgerReports {
+public abstract class LedgerReports {
 
   private static final Logger log = Workflow.getLogger(LedgerReports.class);
 
@@ -31,7 +32,7 @@ abstract class LedgerReports {
   }
 
   /** Each report is sent at once and waited for, as before reports went to the background. */
-  static LedgerReports inline(LedgerActivities ledger) {
+  public static LedgerReports inline(LedgerActivities ledger) {
     return new LedgerReports(ledger) {
       @Override
       void send(Runnable report) {
@@ -39,7 +40,7 @@ abstract class LedgerReports {
       }
 
       @Override
-      void awaitDelivered() {}
+      public void awaitDelivered() {}
     };
   }
 
@@ -47,7 +48,7 @@ abstract class LedgerReports {
    * Reports go to a thread of their own, outside the run's cancellation scope: a cancelled run's
    * reports still arrive, before its terminal write.
    */
-  static LedgerReports inBackground(LedgerActivities ledger) {
+  public static LedgerReports inBackground(LedgerActivities ledger) {
     Background reports = new Background(ledger);
     Workflow.newDetachedCancellationScope(() -> Async.procedure(reports::deliver)).run();
     return reports;
@@ -69,10 +70,20 @@ abstract class LedgerReports {
     send(() -> ledger.gateChanged(runId, update));
   }
 
+  /** A run's terminal result: the ledger keeps the first one a run gets. */
+  public final void finished(long runId, Result result, String failureSummary) {
+    send(() -> ledger.finished(runId, result, failureSummary));
+  }
+
+  /** A run ended aborted, superseded by a newer one. */
+  public final void superseded(long runId, long byRunId) {
+    send(() -> ledger.superseded(runId, byRunId));
+  }
+
   abstract void send(Runnable report);
 
   /** Returns once every report sent so far has reached the ledger (or was refused for good). */
-  abstract void awaitDelivered();
+  public abstract void awaitDelivered();
 
   private static final class Background extends LedgerReports {
     private final WorkflowQueue<Runnable> queue = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
@@ -89,7 +100,7 @@ abstract class LedgerReports {
     }
 
     @Override
-    void awaitDelivered() {
+    public void awaitDelivered() {
       Workflow.await(() -> undelivered == 0);
     }
 

@@ -265,7 +265,8 @@ class LaneWorkflowTest {
     assertThat(events.stream().filter(e -> e.startsWith("fetch:")))
         .containsExactly("fetch:1", "fetch:2");
     client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
-    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-enqueue");
+    RecordedHistories.saveIfRecording(
+        client, LaneWorkflow.workflowId(LANE), "lane-enqueue-reports-in-background");
   }
 
   @Test
