@@ -9,7 +9,6 @@ import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.rebuild.LedgerReports;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
-import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.common.Priority;
@@ -69,8 +68,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
   /** Run ids remembered to reject a duplicate submit; older ones are long finished. */
   static final int ADMITTED_MEMORY = 100;
 
-  private final LedgerActivities ledger =
-      Workflow.newActivityStub(LedgerActivities.class, RebuildWorkflowImpl.LEDGER_OPTIONS);
+  private final LedgerActivities ledger = LedgerReports.stub();
 
   /**
    * Version of ledger reporting: 1 sends the lane's writes (coalesced and cancelled runs) from a

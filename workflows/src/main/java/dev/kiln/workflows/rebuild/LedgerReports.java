@@ -2,14 +2,18 @@ package dev.kiln.workflows.rebuild;
 
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
+import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowQueue;
+import java.time.Duration;
 import org.slf4j.Logger;
 
 /**
@@ -26,6 +30,23 @@ public abstract class LedgerReports {
   private static final Logger log = Workflow.getLogger(LedgerReports.class);
 
   final LedgerActivities ledger;
+
+  /** The api may be restarting: keep reporting until it answers. */
+  private static final ActivityOptions OPTIONS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.CONTROL)
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .build())
+          .build();
+
+  /** The ledger's activities, as a workflow calls them. */
+  public static LedgerActivities stub() {
+    return Workflow.newActivityStub(LedgerActivities.class, OPTIONS);
+  }
 
   private LedgerReports(LedgerActivities ledger) {
     this.ledger = ledger;

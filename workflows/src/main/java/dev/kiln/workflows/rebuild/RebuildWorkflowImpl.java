@@ -1,13 +1,11 @@
 package dev.kiln.workflows.rebuild;
 
-import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.LogSequences;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
-import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.CleanupRequest;
 import dev.kiln.workflows.activities.CompileRequest;
@@ -23,12 +21,8 @@ import dev.kiln.workflows.activities.RunContext;
 import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.StageRequest;
-import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
-import io.temporal.activity.ActivityCancellationType;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -38,7 +32,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 
@@ -54,27 +47,6 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
 
   /** Restarts from fetch after a lost host; past this the run fails rather than loop forever. */
   static final int MAX_HOST_ATTEMPTS = 5;
-
-  /** How long a host queue may hold a task with nobody polling before the host counts as lost. */
-  static final Duration HOST_SCHEDULE_TO_START = Duration.ofSeconds(10);
-
-  /**
-   * A worker that dies mid-command stops heartbeating; this is how soon that is noticed. A live
-   * host's commands heartbeat every 250 ms, sent at most every 500 ms, and its other host
-   * activities every second: ten chances to be heard before it counts as lost.
-   */
-  static final Duration HOST_HEARTBEAT = Duration.ofSeconds(5);
-
-  /** What {@link #HOST_SCHEDULE_TO_START} and {@link #HOST_HEARTBEAT} were before 5 s and 10 s. */
-  static final Duration OLD_HOST_SCHEDULE_TO_START = Duration.ofSeconds(30);
-
-  static final Duration OLD_HOST_HEARTBEAT = Duration.ofSeconds(15);
-
-  /**
-   * Version of the host timeouts: 1 notices a lost host within {@link #HOST_HEARTBEAT} (or {@link
-   * #HOST_SCHEDULE_TO_START} between steps); before it, 15 s and 30 s.
-   */
-  static final String FAST_HOST_LOSS_CHANGE = "fast-host-loss";
 
   /**
    * Version of the restart path: 1 reports each restart to the ledger ({@code restarted on <host>:
@@ -105,44 +77,10 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String LEDGER_IN_BACKGROUND_CHANGE = "ledger-in-background";
 
-  /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
-  private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
-
-  /** The api may be restarting: keep reporting until it answers. Shared with the lane. */
-  public static final ActivityOptions LEDGER_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setTaskQueue(TaskQueues.CONTROL)
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .build())
-          .build();
-
-  private static final RetryOptions FETCH_RETRY =
-      RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(2))
-          .setMaximumInterval(Duration.ofSeconds(30))
-          .setMaximumAttempts(5)
-          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
-          .build();
-
-  /** A command is not idempotent (it may have pushed, written caches): never rerun it in place. */
-  private static final RetryOptions RUN_ONCE =
-      RetryOptions.newBuilder().setMaximumAttempts(1).build();
-
-  private static final RetryOptions HOST_RETRY =
-      RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setMaximumAttempts(3)
-          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
-          .build();
-
-  private final LedgerActivities ledger =
-      Workflow.newActivityStub(LedgerActivities.class, LEDGER_OPTIONS);
+  private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
+  private RebuildActivityOptions options;
   private RebuildRequest request;
   private Phase phase = Phase.QUEUED;
   private String sha;
@@ -155,6 +93,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   @Override
   public RunOutcome build(RebuildRequest request) {
     this.request = request;
+    this.options = new RebuildActivityOptions(request);
     this.reports =
         Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
             ? LedgerReports.inBackground(ledger)
@@ -228,7 +167,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         }
         fetched = served.get();
       } else {
-        fetched = fetchStub(!restart, settles).fetch(fetchRequest());
+        fetched = options.fetchStub(!restart, settles).fetch(fetchRequest());
       }
     } catch (ActivityFailure failure) {
       if (CancellationScope.current().isCancelRequested()) {
@@ -241,7 +180,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       }
       return RunOutcome.failed(Failures.summary(failure));
     }
-    BuildActivities host = hostStub(fetched);
+    BuildActivities host = options.hostStub(fetched);
     if (settles && CancellationScope.current().isCancelRequested()) {
       // Cancelled while the fetch ran, and the fetch finished anyway: its workspace is ours to
       // free.
@@ -458,7 +397,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * @return empty when no worker serves the arch (the fetch, never started, is cancelled)
    */
   private Optional<FetchResult> fetchWhileTheArchIsServed(boolean settles) {
-    FetchActivities fetch = fetchStub(false, settles);
+    FetchActivities fetch = options.fetchStub(false, settles);
     List<Promise<FetchResult>> started = new ArrayList<>(1);
     CancellationScope scope =
         Workflow.newCancellationScope(
@@ -508,91 +447,6 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         + request.arch()
         + " within "
         + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
-  }
-
-  /**
-   * @param limited whether the fetch fails after {@code noWorkerTimeoutSeconds} unstarted (the path
-   *     of histories recorded before {@link #NO_WORKER_WATCH_CHANGE}); never for a restart after a
-   *     lost host, whose arch was served moments ago
-   * @param settles whether cancelling the fetch waits until it has ended ({@link
-   *     #FETCH_SETTLES_CHANGE})
-   */
-  private FetchActivities fetchStub(boolean limited, boolean settles) {
-    ActivityOptions.Builder options =
-        ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.build(request.arch()))
-            .setStartToCloseTimeout(Duration.ofHours(1))
-            .setHeartbeatTimeout(Duration.ofMinutes(1))
-            .setRetryOptions(FETCH_RETRY)
-            .setSummary("fetch " + request.repo() + " " + displayRef());
-    if (settles) {
-      options.setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
-    }
-    // Only when asked for: histories recorded without the limit must replay with the same options.
-    // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
-    if (request.noWorkerTimeoutSeconds() > 0 && limited) {
-      options.setScheduleToStartTimeout(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
-    }
-    return Workflow.newActivityStub(FetchActivities.class, options.build());
-  }
-
-  private BuildActivities hostStub(FetchResult fetched) {
-    return Workflow.newActivityStub(
-        BuildActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(fetched.hostQueue())
-            .setScheduleToStartTimeout(hostScheduleToStart())
-            .setStartToCloseTimeout(hostActivityTimeout(fetched.plan()))
-            .setHeartbeatTimeout(hostHeartbeat())
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-            .setRetryOptions(RUN_ONCE)
-            .setSummary("on " + fetched.host())
-            .build(),
-        Map.of(
-            "Stage",
-            hostOptions(fetched, HOST_RETRY),
-            "Cleanup",
-            hostOptions(fetched, HOST_RETRY)));
-  }
-
-  private ActivityOptions hostOptions(FetchResult fetched, RetryOptions retry) {
-    return ActivityOptions.newBuilder()
-        .setTaskQueue(fetched.hostQueue())
-        .setScheduleToStartTimeout(hostScheduleToStart())
-        .setStartToCloseTimeout(Duration.ofMinutes(30))
-        .setHeartbeatTimeout(hostHeartbeat())
-        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-        .setRetryOptions(retry)
-        .setSummary("on " + fetched.host())
-        .build();
-  }
-
-  private boolean fastHostLoss() {
-    return Workflow.getVersion(FAST_HOST_LOSS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-  }
-
-  private Duration hostScheduleToStart() {
-    return fastHostLoss() ? HOST_SCHEDULE_TO_START : OLD_HOST_SCHEDULE_TO_START;
-  }
-
-  private Duration hostHeartbeat() {
-    return fastHostLoss() ? HOST_HEARTBEAT : OLD_HOST_HEARTBEAT;
-  }
-
-  /** The longest a host activity can legitimately take: all commands' timeouts plus margin. */
-  private static Duration hostActivityTimeout(PipelinePlan plan) {
-    long seconds = 0;
-    for (CommandStep step : plan.compile()) {
-      seconds += step.timeoutSeconds();
-    }
-    for (GateSpec spec : plan.gates()) {
-      seconds = Math.max(seconds, spec.timeoutSeconds());
-    }
-    return Duration.ofSeconds(seconds).plus(ACTIVITY_TIMEOUT_MARGIN);
-  }
-
-  private String displayRef() {
-    return request.ref() == null ? "(default branch)" : request.ref();
   }
 
   /** Thrown inside the workflow only: the host holding the workspace is gone. */

@@ -1,0 +1,160 @@
+package dev.kiln.workflows.rebuild;
+
+import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.activities.BuildActivities;
+import dev.kiln.workflows.activities.FetchActivities;
+import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a run's activities are scheduled: on which queue, with which timeouts, retries and
+ * cancellation. The fetch goes to the architecture's shared queue and may be retried; the steps on
+ * the host that took it go to that host's queue with timeouts short enough to notice a lost host,
+ * and run once (a command is not idempotent).
+ */
+final class RebuildActivityOptions {
+
+  /** How long a host queue may hold a task with nobody polling before the host counts as lost. */
+  static final Duration HOST_SCHEDULE_TO_START = Duration.ofSeconds(10);
+
+  /**
+   * A worker that dies mid-command stops heartbeating; this is how soon that is noticed. A live
+   * host's commands heartbeat every 250 ms, sent at most every 500 ms, and its other host
+   * activities every second: ten chances to be heard before it counts as lost.
+   */
+  static final Duration HOST_HEARTBEAT = Duration.ofSeconds(5);
+
+  /** What {@link #HOST_SCHEDULE_TO_START} and {@link #HOST_HEARTBEAT} were before 5 s and 10 s. */
+  static final Duration OLD_HOST_SCHEDULE_TO_START = Duration.ofSeconds(30);
+
+  static final Duration OLD_HOST_HEARTBEAT = Duration.ofSeconds(15);
+
+  /**
+   * Version of the host timeouts: 1 notices a lost host within {@link #HOST_HEARTBEAT} (or {@link
+   * #HOST_SCHEDULE_TO_START} between steps); before it, 15 s and 30 s.
+   */
+  static final String FAST_HOST_LOSS_CHANGE = "fast-host-loss";
+
+  /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
+  private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
+
+  private static final RetryOptions FETCH_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(2))
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(5)
+          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
+          .build();
+
+  /** A command is not idempotent (it may have pushed, written caches): never rerun it in place. */
+  private static final RetryOptions RUN_ONCE =
+      RetryOptions.newBuilder().setMaximumAttempts(1).build();
+
+  private static final RetryOptions HOST_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setMaximumAttempts(3)
+          .setDoNotRetry(FailureTypes.BUILD_FAILURES)
+          .build();
+
+  private final RebuildRequest request;
+
+  RebuildActivityOptions(RebuildRequest request) {
+    this.request = request;
+  }
+
+  /**
+   * @param limited whether the fetch fails after {@code noWorkerTimeoutSeconds} unstarted (the path
+   *     of histories recorded before {@link RebuildWorkflowImpl#NO_WORKER_WATCH_CHANGE}); never for
+   *     a restart after a lost host, whose arch was served moments ago
+   * @param settles whether cancelling the fetch waits until it has ended ({@link
+   *     RebuildWorkflowImpl#FETCH_SETTLES_CHANGE})
+   */
+  FetchActivities fetchStub(boolean limited, boolean settles) {
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder()
+            .setTaskQueue(TaskQueues.build(request.arch()))
+            .setStartToCloseTimeout(Duration.ofHours(1))
+            .setHeartbeatTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(FETCH_RETRY)
+            .setSummary("fetch " + request.repo() + " " + displayRef());
+    if (settles) {
+      options.setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
+    }
+    // Only when asked for: histories recorded without the limit must replay with the same options.
+    // Schedule-to-start timeouts are not retried, so the run fails as soon as the limit passes.
+    if (request.noWorkerTimeoutSeconds() > 0 && limited) {
+      options.setScheduleToStartTimeout(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
+    }
+    return Workflow.newActivityStub(FetchActivities.class, options.build());
+  }
+
+  BuildActivities hostStub(FetchResult fetched) {
+    return Workflow.newActivityStub(
+        BuildActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(fetched.hostQueue())
+            .setScheduleToStartTimeout(hostScheduleToStart())
+            .setStartToCloseTimeout(hostActivityTimeout(fetched.plan()))
+            .setHeartbeatTimeout(hostHeartbeat())
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setRetryOptions(RUN_ONCE)
+            .setSummary("on " + fetched.host())
+            .build(),
+        Map.of(
+            "Stage",
+            hostOptions(fetched, HOST_RETRY),
+            "Cleanup",
+            hostOptions(fetched, HOST_RETRY)));
+  }
+
+  private ActivityOptions hostOptions(FetchResult fetched, RetryOptions retry) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(fetched.hostQueue())
+        .setScheduleToStartTimeout(hostScheduleToStart())
+        .setStartToCloseTimeout(Duration.ofMinutes(30))
+        .setHeartbeatTimeout(hostHeartbeat())
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setRetryOptions(retry)
+        .setSummary("on " + fetched.host())
+        .build();
+  }
+
+  private boolean fastHostLoss() {
+    return Workflow.getVersion(FAST_HOST_LOSS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  private Duration hostScheduleToStart() {
+    return fastHostLoss() ? HOST_SCHEDULE_TO_START : OLD_HOST_SCHEDULE_TO_START;
+  }
+
+  private Duration hostHeartbeat() {
+    return fastHostLoss() ? HOST_HEARTBEAT : OLD_HOST_HEARTBEAT;
+  }
+
+  /** The longest a host activity can legitimately take: all commands' timeouts plus margin. */
+  private static Duration hostActivityTimeout(PipelinePlan plan) {
+    long seconds = 0;
+    for (CommandStep step : plan.compile()) {
+      seconds += step.timeoutSeconds();
+    }
+    for (GateSpec spec : plan.gates()) {
+      seconds = Math.max(seconds, spec.timeoutSeconds());
+    }
+    return Duration.ofSeconds(seconds).plus(ACTIVITY_TIMEOUT_MARGIN);
+  }
+
+  private String displayRef() {
+    return request.ref() == null ? "(default branch)" : request.ref();
+  }
+}
