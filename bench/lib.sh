@@ -6,9 +6,22 @@ jar=${KILN_DEV_JAR:-temporal-dev/target/kiln-dev.jar}
 [ -f "$jar" ] || { echo "build first: ./mvnw -q -B -DskipTests install" >&2; exit 1; }
 # A jar older than the sources measures code that is no longer there (a stale jar once made a
 # fixed bug look like a regression).
-stale_by=$(find "$(dirname "${BASH_SOURCE[0]}")/.." -path '*/src/main/*' -type f -newer "$jar" -print -quit)
+# The build time is read from inside the jar (its newest entry), so a copy made later tells the
+# truth too.
+built=$(python3 -c 'import sys,zipfile,datetime; print(max(datetime.datetime(*i.date_time).timestamp() for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$jar")
+stale_by=$(python3 - "$built" "$(dirname "${BASH_SOURCE[0]}")/.." <<'PY'
+import os, sys
+built, root = float(sys.argv[1]), sys.argv[2]
+for top in ("workflows", "activities", "worker", "api", "temporal-dev"):
+    for d, _, files in os.walk(os.path.join(root, top, "src", "main")):
+        for f in files:
+            p = os.path.join(d, f)
+            if os.path.getmtime(p) > built + 1:
+                print(p); sys.exit()
+PY
+)
 if [ -n "$stale_by" ]; then
-  echo "$jar is older than $stale_by: rebuild first (./mvnw -q -B -DskipTests install)" >&2
+  echo "$jar was built before $stale_by changed: rebuild first (./mvnw -q -B -DskipTests install)" >&2
   exit 1
 fi
 work=$(mktemp -d)

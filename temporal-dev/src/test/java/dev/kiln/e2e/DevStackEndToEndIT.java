@@ -197,9 +197,7 @@ class DevStackEndToEndIT {
         .until(() -> HostProcesses.startingWith("sleep " + marker).size() == 1);
     ProcessHandle sleeping =
         ProcessHandle.of(HostProcesses.startingWith("sleep " + marker).get(0)).orElseThrow();
-    org.awaitility.Awaitility.await()
-        .pollDelay(Duration.ofSeconds(5))
-        .until(sleeping::isAlive);
+    org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(5)).until(sleeping::isAlive);
 
     long requested = System.nanoTime();
     assertThat(api.put("/build-jobs/" + runId + "/cancel", "{}").status()).isEqualTo(202);
@@ -209,8 +207,7 @@ class DevStackEndToEndIT {
         .until(() -> !sleeping.isAlive());
     Duration killed = Duration.ofNanos(System.nanoTime() - requested);
 
-    System.out.printf(
-        "cancel 5 s into a compile -> its process dead: %d ms%n", killed.toMillis());
+    System.out.printf("cancel 5 s into a compile -> its process dead: %d ms%n", killed.toMillis());
     assertThat(killed).isLessThanOrEqualTo(Duration.ofSeconds(2));
     assertThat(api.awaitEnd(runId, Duration.ofSeconds(30)).path("result").asText())
         .isEqualTo("cancelled");

@@ -173,8 +173,8 @@ class LaneControlEndToEndIT {
   }
 
   /**
-   * A host whose CPU its own build saturates still heartbeats: four busy loops on the machine's
-   * two cores for five heartbeat timeouts, and the run passes where it started, never restarted.
+   * A host whose CPU its own build saturates still heartbeats: four busy loops on the machine's two
+   * cores for five heartbeat timeouts, and the run passes where it started, never restarted.
    */
   @Test
   void aHostBusyWithItsOwnBuildIsNeverTakenForLost() throws Exception {

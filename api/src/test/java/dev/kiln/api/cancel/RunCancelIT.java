@@ -17,8 +17,8 @@ import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.lane.LaneWorkflow;
 import dev.kiln.workflows.lane.LaneWorkflowImpl;
+import dev.kiln.workflows.rebuild.LedgerReports;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
-import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import dev.kiln.workflows.rebuild.RunProgress;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -71,8 +71,7 @@ class RunCancelIT {
   /** Builds until cancelled, then records {@code cancelled} like the real workflow. */
   public static class BuildsUntilCancelledWorkflow implements RebuildWorkflow {
 
-    private final LedgerActivities ledger =
-        Workflow.newActivityStub(LedgerActivities.class, RebuildWorkflowImpl.LEDGER_OPTIONS);
+    private final LedgerActivities ledger = LedgerReports.stub();
 
     @Override
     public RunOutcome build(RebuildRequest request) {
