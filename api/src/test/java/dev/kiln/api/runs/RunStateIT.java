@@ -86,7 +86,7 @@ class RunStateIT extends RunningApi {
   void mrTaskListsTheMergeRequestsRunsNewestFirst() {
     String repo = "https://example.com/mr.git";
     long a = runs.insert(newRun(repo, "feature/a", "x86_64", "4711", null)).orElseThrow();
-    runs.insert(newRun(repo, "feature/b", "x86_64", "4712", null)).orElseThrow();
+    assertThat(runs.insert(newRun(repo, "feature/b", "x86_64", "4712", null))).isPresent();
     long b = runs.insert(newRun(repo, "feature/a", "aarch64", "4711", null)).orElseThrow();
 
     HttpResponse<String> response = http.get("/mr-task/4711");
