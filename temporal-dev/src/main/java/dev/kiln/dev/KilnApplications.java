@@ -28,7 +28,7 @@ final class KilnApplications {
 
   /**
    * The api's jars bring JDBC and Flyway onto the classpath; the worker holds no database
-   * credentials (DESIGN §2) and must not try to configure a DataSource.
+   * credentials (docs/architecture.md) and must not try to configure a DataSource.
    */
   static final List<String> WORKER_EXCLUDED_AUTO_CONFIGURATION =
       List.of(

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole dev stack as a newcomer starts it: {@code java -jar temporal-dev/target/kiln-dev.jar},
@@ -108,19 +110,23 @@ final class DevStackProcess implements AutoCloseable {
   }
 
   private void awaitUp() throws InterruptedException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (console().contains("Kiln is up")) {
-        return;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "dev stack exited with " + process.exitValue() + ":\n" + console());
-      }
-      TimeUnit.MILLISECONDS.sleep(250);
+    try {
+      Awaitility.await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                if (!process.isAlive() && !console().contains("Kiln is up")) {
+                  throw new IllegalStateException(
+                      "dev stack exited with " + process.exitValue() + ":\n" + console());
+                }
+                return console().contains("Kiln is up");
+              });
+    } catch (ConditionTimeoutException notUp) {
+      close();
+      throw new IllegalStateException(
+          "dev stack not up within " + START_TIMEOUT + ":\n" + console(), notUp);
     }
-    close();
-    throw new IllegalStateException("dev stack not up within " + START_TIMEOUT + ":\n" + console());
   }
 
   /** Stops the stack the way Ctrl-C does (SIGTERM runs its shutdown hook). */

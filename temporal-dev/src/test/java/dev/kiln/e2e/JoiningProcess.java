@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * {@code java -jar kiln-dev.jar worker|api}: one more build worker or api joining a running dev
@@ -104,20 +106,31 @@ final class JoiningProcess implements AutoCloseable {
   /** Waits for its ready line, written after {@link #offset}: a restart appends to the console. */
   JoiningProcess awaitRunning() throws InterruptedException {
     String ready = "The Kiln " + mode + " is running";
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (console().indexOf(ready, offset) >= 0) {
-        return this;
-      }
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "kiln-dev.jar " + mode + " exited with " + process.exitValue() + ":\n" + console());
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
+    try {
+      Awaitility.await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                boolean running = console().indexOf(ready, offset) >= 0;
+                if (!running && !process.isAlive()) {
+                  throw new IllegalStateException(
+                      "kiln-dev.jar "
+                          + mode
+                          + " exited with "
+                          + process.exitValue()
+                          + ":\n"
+                          + console());
+                }
+                return running;
+              });
+      return this;
+    } catch (ConditionTimeoutException notRunning) {
+      close();
+      throw new IllegalStateException(
+          "kiln-dev.jar " + mode + " not running within " + START_TIMEOUT + ":\n" + console(),
+          notRunning);
     }
-    close();
-    throw new IllegalStateException(
-        "kiln-dev.jar " + mode + " not running within " + START_TIMEOUT + ":\n" + console());
   }
 
   /** Stops it the way Ctrl-C does. */

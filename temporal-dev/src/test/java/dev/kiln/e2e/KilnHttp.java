@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /** The api as curl sees it. */
 final class KilnHttp {
@@ -68,17 +68,17 @@ final class KilnHttp {
   }
 
   /** Polls the run view, as a headless poller would, until the run has a terminal result. */
-  JsonNode awaitEnd(long runId, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode run = null;
-    while (System.nanoTime() < deadline) {
-      run = get("/runs/" + runId).json();
-      if (!"building".equals(run.path("result").asText())) {
-        return run;
-      }
-      TimeUnit.MILLISECONDS.sleep(500);
-    }
-    throw new AssertionError("run " + runId + " did not end within " + timeout + ": " + run);
+  JsonNode awaitEnd(long runId, Duration timeout) {
+    JsonNode[] run = {null};
+    Awaitility.await("run " + runId + " ended")
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              run[0] = get("/runs/" + runId).json();
+              return !"building".equals(run[0].path("result").asText());
+            });
+    return run[0];
   }
 
   private Answer send(HttpRequest request) throws Exception {

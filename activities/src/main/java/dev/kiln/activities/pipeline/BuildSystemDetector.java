@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Plans a build for a repository without kiln.yaml, from the files at its root. Build systems are
- * tried in the order DESIGN.md §6 fixes: .buckconfig, pom.xml, build.gradle(.kts), Cargo.toml,
+ * tried in the order docs/kiln-yaml.md gives: .buckconfig, pom.xml, build.gradle(.kts), Cargo.toml,
  * go.mod, package.json, configure + Makefile.in, CMakeLists.txt, Makefile. The first match wins, so
  * a Maven project with a package.json for its web assets is built with Maven.
  *

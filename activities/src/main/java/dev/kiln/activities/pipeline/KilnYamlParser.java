@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code kiln.yaml} (DESIGN.md §6) into a {@link PipelinePlan}.
+ * Reads {@code kiln.yaml} (docs/kiln-yaml.md) into a {@link PipelinePlan}.
  *
  * <pre>
  * compile:                      # list; an item is a command or {run, timeout}

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The one-line summary of a gate (DESIGN.md §5), at most {@link Summaries#MAX_LENGTH} characters:
+ * The one-line summary of a gate , at most {@link Summaries#MAX_LENGTH} characters:
  *
  * <ul>
  *   <li>passed, with reports: {@code 212 tests, 0 failed} ({@code , 3 skipped} when any were);

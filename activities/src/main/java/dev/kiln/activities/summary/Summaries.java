@@ -3,7 +3,7 @@ package dev.kiln.activities.summary;
 /** The length limit every failure summary obeys. */
 public final class Summaries {
 
-  /** DESIGN.md §5: a failure summary is at most this many characters. */
+  /** A failure summary is at most this many characters. */
   public static final int MAX_LENGTH = 600;
 
   private static final String ELLIPSIS = "…";

@@ -118,7 +118,7 @@ public record KilnProperties(
 
   /**
    * @param maxBytesPerRun log bytes stored per run; later chunks are dropped and one {@code kiln}
-   *     line says so (DESIGN.md §6)
+   *     line says so (docs/kiln-yaml.md)
    * @param heartbeat how often a log stream (SSE) sends a comment, so proxies keep an idle stream
    *     open and a vanished client is noticed; each heartbeat also re-reads the database, which
    *     covers a notification lost while the LISTEN connection reconnected

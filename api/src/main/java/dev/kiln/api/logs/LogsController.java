@@ -20,9 +20,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * {@code GET /runs/{id}/logs}, as plain text or as a live stream (SSE). The plain mapping declares
- * no {@code produces}: DESIGN.md says every request that does not ask for {@code text/event-stream}
- * gets the plain log; the stream is the method with {@code produces = text/event-stream}, which
- * Spring picks only for clients that name it in {@code Accept}.
+ * no {@code produces}: every request that does not ask for {@code text/event-stream} gets the plain
+ * log; the stream is the method with {@code produces = text/event-stream}, which Spring picks only
+ * for clients that name it in {@code Accept}.
  */
 @RestController
 class LogsController {

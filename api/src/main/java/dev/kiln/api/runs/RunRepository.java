@@ -32,7 +32,10 @@ public class RunRepository {
    */
   public static final String CANCELLED_IN_TEMPORAL = "temporal";
 
-  /** Failure summaries are capped so run views stay readable (DESIGN.md §5). */
+  /**
+   * Failure summaries are capped so run views stay readable (600 characters, as the api README
+   * says).
+   */
   public static final int FAILURE_SUMMARY_MAX = 600;
 
   /**

@@ -5,15 +5,15 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code GET /runs/{id}}: the run view of DESIGN.md §5, field for field, plus {@code
- * waiting_reason}: why a queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no
- * worker polls kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host}
- * (the host of its latest attempt, once fetched) and {@code restarts}, one entry each time it
- * started over because its host was lost; who asked for it: {@code triggered_by}, the name of the
- * API token that started it ({@code loopback} on the dev stack without one), as {@code
- * cancelled_by} names the one that cancelled it; how its steps were isolated: {@code sandbox}
- * ({@code bwrap}, or {@code none} where the build host runs builds without isolation; null until a
- * step started) and {@code limits}; and {@code steps}, what each step used.
+ * {@code GET /runs/{id}}: the run view the api README describes, plus {@code waiting_reason}: why a
+ * queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no worker polls
+ * kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host} (the host of
+ * its latest attempt, once fetched) and {@code restarts}, one entry each time it started over
+ * because its host was lost; who asked for it: {@code triggered_by}, the name of the API token that
+ * started it ({@code loopback} on the dev stack without one), as {@code cancelled_by} names the one
+ * that cancelled it; how its steps were isolated: {@code sandbox} ({@code bwrap}, or {@code none}
+ * where the build host runs builds without isolation; null until a step started) and {@code
+ * limits}; and {@code steps}, what each step used.
  */
 public record RunView(
     long runId,

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class RunViews {
 
-  /** The step name a gate's log lines are written under (DESIGN.md §5: {@code gate:unit}). */
+  /** The step name a gate's log lines are written under ({@code gate:unit}). */
   public static String gateStep(String gateName) {
     return "gate:" + gateName;
   }

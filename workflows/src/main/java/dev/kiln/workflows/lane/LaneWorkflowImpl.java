@@ -486,7 +486,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
     return utf8Length(cut) <= SUMMARY_MAX_BYTES ? cut : "run " + request.runId();
   }
 
-  /** DESIGN.md §4: {@code low|normal|high|urgent} are Temporal priority keys 4..1. */
+  /** {@code low|normal|high|urgent} are Temporal priority keys 4..1. */
   static int priorityKey(String priority) {
     if (priority == null) {
       return 3;
