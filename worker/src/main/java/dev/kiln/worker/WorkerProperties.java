@@ -1,6 +1,7 @@
 package dev.kiln.worker;
 
 import dev.kiln.activities.capacity.LoadLimits;
+import dev.kiln.workflows.Architectures;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public record WorkerProperties(
 
     public List<String> effectiveArchs() {
       if (archs.isEmpty()) {
-        return List.of(Architectures.normalise(System.getProperty("os.arch")));
+        return List.of(Architectures.current());
       }
       return archs.stream().map(Architectures::normalise).toList();
     }

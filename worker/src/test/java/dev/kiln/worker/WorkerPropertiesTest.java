@@ -3,6 +3,7 @@ package dev.kiln.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.activities.capacity.LoadLimits;
+import dev.kiln.workflows.Architectures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -14,6 +14,7 @@ import dev.kiln.activities.summary.GateSummary;
 import dev.kiln.activities.summary.JUnitReports;
 import dev.kiln.activities.summary.Summaries;
 import dev.kiln.activities.summary.TestReport;
+import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.CleanupRequest;
@@ -264,7 +265,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       summary = "compile killed: " + outcome.breach().get();
       type = FailureTypes.COMPILE_FAILED;
     } else if (exit.timedOut()) {
-      summary = "compile timed out after " + Durations.brief(outcome.timeout()) + note(outcome);
+      summary = "compile timed out after " + Durations.format(outcome.timeout()) + note(outcome);
       type = FailureTypes.TIMED_OUT;
     } else {
       summary = CompileErrorExtractor.summarize(outcome.errors().result()) + note(outcome);
@@ -301,7 +302,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       return new GateResult(
           gate.name(),
           false,
-          "timed out after " + Durations.brief(outcome.timeout()) + note(outcome),
+          "timed out after " + Durations.format(outcome.timeout()) + note(outcome),
           tests);
     }
     return new GateResult(

@@ -3,6 +3,7 @@ package dev.kiln.activities.build;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.process.CancelReason;
 import dev.kiln.activities.process.KillObserver;
+import dev.kiln.workflows.Durations;
 import java.time.Duration;
 
 /**
@@ -33,7 +34,7 @@ final class KillLines implements KillObserver {
 
   @Override
   public void killSent(Duration grace) {
-    log.kiln("SIGKILL sent after " + Durations.brief(grace) + " grace");
+    log.kiln("SIGKILL sent after " + Durations.format(grace) + " grace");
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.kiln.activities.pipeline.YamlNode.Mapping;
 import dev.kiln.activities.pipeline.YamlNode.Scalar;
 import dev.kiln.activities.pipeline.YamlNode.Sequence;
 import dev.kiln.activities.process.sandbox.ByteSizes;
+import dev.kiln.workflows.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,11 +111,11 @@ final class SpecReader {
     if (duration.get().isZero()) {
       throw error(node.line(), path, "\"" + text + "\" must be longer than zero");
     }
-    if (duration.get().compareTo(Durations.MAX) > 0) {
+    if (duration.get().compareTo(Durations.MAX_STEP) > 0) {
       throw error(
           node.line(),
           path,
-          "\"" + text + "\" is longer than the " + Durations.MAX.toHours() + "h maximum");
+          "\"" + text + "\" is longer than the " + Durations.MAX_STEP.toHours() + "h maximum");
     }
     return duration.get().toSeconds();
   }

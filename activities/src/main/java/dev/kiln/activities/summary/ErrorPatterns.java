@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Recognises error lines of the compilers and build tools Kiln detects. Works on one
- * line at a time, already stripped of colour codes; {@link FirstErrorCollector} handles what spans
- * lines (rustc's location, javac's symbol, Gradle's message).
+ * Recognises error lines of the compilers and build tools Kiln detects. Works on one line at a
+ * time, already stripped of colour codes; {@link FirstErrorCollector} handles what spans lines
+ * (rustc's location, javac's symbol, Gradle's message).
  */
 final class ErrorPatterns {
 

@@ -1,5 +1,6 @@
 package dev.kiln.api.config;
 
+import dev.kiln.workflows.Architectures;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public record KilnProperties(
 
   public KilnProperties {
     home = home == null ? Path.of(System.getProperty("user.home"), ".kiln") : home;
-    archs = archs.stream().map(Archs::normalise).distinct().toList();
+    archs = archs.stream().map(Architectures::normalise).distinct().toList();
     if (internal.token() == null || internal.token().isBlank()) {
       throw new IllegalArgumentException(
           "kiln.internal.token is required: it is the shared secret workers send as"

@@ -1,6 +1,5 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.config.Archs;
 import dev.kiln.api.internal.InternalBodies.HostAnswer;
 import dev.kiln.api.internal.InternalBodies.HostStatus;
 import dev.kiln.api.queue.BuildHostRepository;
@@ -9,6 +8,7 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
+import dev.kiln.workflows.Architectures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ class InternalHostsController {
 
   @GetMapping(path = ApiPaths.INTERNAL_ARCH_SERVED, produces = MediaType.APPLICATION_JSON_VALUE)
   Map<String, Object> served(@PathVariable String arch) {
-    String normalised = Archs.normalise(InternalInput.name("arch", arch));
+    String normalised = Architectures.normalise(InternalInput.name("arch", arch));
     return Map.of("arch", normalised, "served", queue.served(normalised));
   }
 
@@ -93,7 +93,7 @@ class InternalHostsController {
     }
     List<String> normalised = new ArrayList<>();
     for (int i = 0; i < archs.size(); i++) {
-      normalised.add(Archs.normalise(InternalInput.name("archs[" + i + "]", archs.get(i))));
+      normalised.add(Architectures.normalise(InternalInput.name("archs[" + i + "]", archs.get(i))));
     }
     return normalised;
   }

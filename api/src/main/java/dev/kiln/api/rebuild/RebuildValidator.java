@@ -1,10 +1,10 @@
 package dev.kiln.api.rebuild;
 
-import dev.kiln.api.config.Archs;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.runs.NewRun;
-import dev.kiln.api.runs.RunPriority;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.RunPriority;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +31,7 @@ class RebuildValidator {
 
   @Autowired
   RebuildValidator(KilnProperties properties) {
-    this(properties.archs(), properties.repos().allowFile(), Archs.current());
+    this(properties.archs(), properties.repos().allowFile(), Architectures.current());
   }
 
   RebuildValidator(List<String> archs, boolean allowFile, String defaultArch) {
@@ -92,7 +92,7 @@ class RebuildValidator {
     if (requested != null && requested.isBlank()) {
       throw ApiException.badRequest("arch: must not be empty; leave it out for " + defaultArch);
     }
-    String arch = requested == null ? defaultArch : Archs.normalise(requested);
+    String arch = requested == null ? defaultArch : Architectures.normalise(requested);
     if (!archs.contains(arch)) {
       String known = String.join(", ", archs);
       throw ApiException.unprocessable(

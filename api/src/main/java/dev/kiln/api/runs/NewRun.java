@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.workflows.RunPriority;
 import java.util.List;
 import java.util.Objects;
 

@@ -3,10 +3,10 @@ package dev.kiln.api.runs;
 import dev.kiln.api.auth.Access;
 import dev.kiln.api.auth.RequiresScope;
 import dev.kiln.api.auth.Scope;
-import dev.kiln.api.config.Archs;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.Result;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -88,7 +88,7 @@ class RunsController {
             blankToNull(repo),
             blankToNull(branch),
             blankToNull(mr),
-            blankToNull(arch) == null ? null : Archs.normalise(arch),
+            blankToNull(arch) == null ? null : Architectures.normalise(arch),
             blankToNull(result) == null ? null : result(result),
             blankToNull(since) == null ? null : instant(since),
             before);

@@ -1,10 +1,11 @@
 package dev.kiln.api.temporal;
 
 import dev.kiln.api.config.KilnProperties;
-import dev.kiln.api.runs.RunPriority;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
+import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.WorkflowTexts;
 import dev.kiln.workflows.lane.LaneInput;
 import dev.kiln.workflows.lane.LaneWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;

@@ -3,9 +3,9 @@ package dev.kiln.api.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.api.runs.NewRun;
-import dev.kiln.api.runs.RunPriority;
 import dev.kiln.api.support.Http;
 import dev.kiln.api.support.RunningApi;
+import dev.kiln.workflows.RunPriority;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.StreamSupport;

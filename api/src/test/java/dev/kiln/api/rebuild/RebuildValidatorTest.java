@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.api.runs.NewRun;
-import dev.kiln.api.runs.RunPriority;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.RunPriority;
 import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.api.AbstractThrowableAssert;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
+import dev.kiln.workflows.RunPriority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.kiln.api.support;
 
 import dev.kiln.api.runs.NewRun;
-import dev.kiln.api.runs.RunPriority;
+import dev.kiln.workflows.RunPriority;
 import java.util.List;
 
 /** Queued-run requests for tests. */

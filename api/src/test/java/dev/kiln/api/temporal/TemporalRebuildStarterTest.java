@@ -6,7 +6,6 @@ import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributeKey;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -55,28 +54,6 @@ class TemporalRebuildStarterTest {
     assertThat(priorityKey("high")).isEqualTo(2);
     assertThat(priorityKey("normal")).isEqualTo(3);
     assertThat(priorityKey("low")).isEqualTo(4);
-  }
-
-  @Test
-  void keepsTheStaticSummaryWithin200BytesAndRefAndArchVisible() {
-    String longRepo = "https://example.com/" + "ü".repeat(300) + ".git";
-    String summary = WorkflowTexts.summary(request(longRepo, "feature/x", null, "normal"));
-
-    assertThat(summary.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(200);
-    assertThat(summary).startsWith("…").endsWith("@feature/x x86_64");
-    assertThat(WorkflowTexts.summary(request("https://example.com/a.git", null, null, "low")))
-        .isEqualTo("https://example.com/a.git@HEAD x86_64");
-  }
-
-  @Test
-  void linksTheRunViewFromTheStaticDetails() {
-    String details =
-        WorkflowTexts.details(
-            request("https://example.com/a.git", "main", null, "normal"),
-            "http://api:8080/runs/42");
-
-    assertThat(details).contains("[run view](http://api:8080/runs/42)");
-    assertThat(details).contains("[log](http://api:8080/runs/42/logs)");
   }
 
   private static int priorityKey(String priority) {

@@ -5,7 +5,9 @@ import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
+import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.WorkflowTexts;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.rebuild.LedgerReports;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
@@ -26,7 +28,6 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,8 +60,6 @@ public class LaneWorkflowImpl implements LaneWorkflow {
    * harmless.
    */
   static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
-
-  private static final int SUMMARY_MAX_BYTES = 200;
 
   /** What a run cancelled on request records, the same as a {@code RebuildWorkflow} cancelled. */
   static final String CANCELLED_SUMMARY = "cancelled";
@@ -454,53 +453,16 @@ public class LaneWorkflowImpl implements LaneWorkflow {
         // a run id is never reused: a second start of the same run must not build it again
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(searchAttributes(request))
-        .setStaticSummary(summary(request))
-        .setPriority(Priority.newBuilder().setPriorityKey(priorityKey(request.priority())).build())
+        .setStaticSummary(WorkflowTexts.laneRunSummary(request))
+        .setPriority(
+            Priority.newBuilder()
+                .setPriorityKey(RunPriority.temporalKeyOf(request.priority()))
+                .build())
         .build();
   }
 
   static SearchAttributes searchAttributes(RebuildRequest request) {
     return KilnSearchAttributes.forQueuedRun(request);
-  }
-
-  /**
-   * {@code run N: repo@ref arch}. Temporal caps a static summary at 200 bytes: a long repository
-   * URL is cut from the left, so that ref and arch, which tell a repository's runs apart, stay
-   * visible.
-   */
-  static String summary(RebuildRequest request) {
-    String head = "run " + request.runId() + ": ";
-    String tail = "@" + (request.ref() == null ? "HEAD" : request.ref()) + " " + request.arch();
-    String full = head + request.repo() + tail;
-    if (utf8Length(full) <= SUMMARY_MAX_BYTES) {
-      return full;
-    }
-    int budget = SUMMARY_MAX_BYTES - utf8Length(head) - utf8Length(tail) - utf8Length("…");
-    String repo = request.repo();
-    int start = repo.length();
-    while (start > 0 && utf8Length(repo.substring(start - 1)) <= budget) {
-      start--;
-    }
-    String cut = head + "…" + repo.substring(start) + tail;
-    // a ref so long that it alone breaks the limit: the summary is only a label
-    return utf8Length(cut) <= SUMMARY_MAX_BYTES ? cut : "run " + request.runId();
-  }
-
-  /** {@code low|normal|high|urgent} are Temporal priority keys 4..1. */
-  static int priorityKey(String priority) {
-    if (priority == null) {
-      return 3;
-    }
-    return switch (priority) {
-      case "urgent" -> 1;
-      case "high" -> 2;
-      case "low" -> 4;
-      default -> 3;
-    };
-  }
-
-  private static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private String details() {

@@ -1,5 +1,6 @@
 package dev.kiln.workflows.rebuild;
 
+import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.LogSequences;
 import dev.kiln.workflows.Phase;

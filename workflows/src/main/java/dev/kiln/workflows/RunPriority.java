@@ -1,11 +1,14 @@
-package dev.kiln.api.runs;
+package dev.kiln.workflows;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** How urgent a run is; maps onto Temporal priority keys (1 is served first). */
+/**
+ * How urgent a run is: {@code low|normal|high|urgent}, Temporal priority keys 4..1 (1 is served
+ * first). The api sets it on a run started alone, the lane on the runs it starts.
+ */
 public enum RunPriority {
   URGENT(1),
   HIGH(2),
@@ -24,6 +27,14 @@ public enum RunPriority {
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The Temporal priority key of a priority as a request spells it: an unknown or absent one is
+   * {@link #NORMAL}'s (the api refuses unknown ones before they get here).
+   */
+  public static int temporalKeyOf(String wireName) {
+    return fromWireName(wireName).orElse(NORMAL).temporalKey();
   }
 
   public static Optional<RunPriority> fromWireName(String name) {

@@ -1,45 +1,57 @@
-package dev.kiln.api.temporal;
+package dev.kiln.workflows;
 
-import dev.kiln.workflows.RebuildRequest;
 import java.nio.charset.StandardCharsets;
 
-/** The static summary and details the Web UI shows for a run's workflow. */
-final class WorkflowTexts {
+/**
+ * The static summaries and details the Web UI shows for lanes and runs: the api sets them on what
+ * it starts, a lane on the runs it starts. Temporal caps a summary at 200 bytes.
+ */
+public final class WorkflowTexts {
 
   /** Temporal's limit for a static summary, in bytes. */
-  static final int SUMMARY_MAX_BYTES = 200;
+  public static final int SUMMARY_MAX_BYTES = 200;
 
   private WorkflowTexts() {}
 
-  /**
-   * {@code repo@ref arch}, one line. A long repository URL is shortened from the left, so that ref
-   * and arch, which tell runs of one repository apart, stay visible.
-   */
   /** The lane workflow's one-line summary, within the Web UI's size limit. */
-  static String laneSummary(String lane) {
+  public static String laneSummary(String lane) {
     return truncateBytes(lane, SUMMARY_MAX_BYTES - bytes("lane "));
   }
 
-  static String summary(RebuildRequest request) {
+  /**
+   * {@code repo@ref arch}, one line: the summary of a run started on its own. A long repository URL
+   * is shortened from the left, so that ref and arch, which tell runs of one repository apart, stay
+   * visible.
+   */
+  public static String summary(RebuildRequest request) {
+    return summary("", request);
+  }
+
+  /** {@code run N: repo@ref arch}: the summary of a run a lane starts, shortened as above. */
+  public static String laneRunSummary(RebuildRequest request) {
+    return summary("run " + request.runId() + ": ", request);
+  }
+
+  private static String summary(String head, RebuildRequest request) {
     String tail = "@" + (request.ref() == null ? "HEAD" : request.ref()) + " " + request.arch();
-    String full = request.repo() + tail;
+    String full = head + request.repo() + tail;
     if (bytes(full) <= SUMMARY_MAX_BYTES) {
       return full;
     }
-    if (bytes(tail) + bytes("…") >= SUMMARY_MAX_BYTES) {
+    if (bytes(head) + bytes(tail) + bytes("…") >= SUMMARY_MAX_BYTES) {
       return truncateBytes(full, SUMMARY_MAX_BYTES);
     }
     String repo = request.repo();
-    int budget = SUMMARY_MAX_BYTES - bytes(tail) - bytes("…");
+    int budget = SUMMARY_MAX_BYTES - bytes(head) - bytes(tail) - bytes("…");
     int start = repo.length();
     while (start > 0 && bytes(repo.substring(start - 1)) <= budget) {
       start--;
     }
-    return "…" + repo.substring(start) + tail;
+    return head + "…" + repo.substring(start) + tail;
   }
 
   /** Markdown for the workflow's detail page. */
-  static String details(RebuildRequest request, String runUrl) {
+  public static String details(RebuildRequest request, String runUrl) {
     StringBuilder md = new StringBuilder();
     md.append("**Kiln run ")
         .append(request.runId())

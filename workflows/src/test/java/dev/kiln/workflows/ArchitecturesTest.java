@@ -1,4 +1,4 @@
-package dev.kiln.worker;
+package dev.kiln.workflows;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
