@@ -3,8 +3,8 @@ package dev.kiln.api.cancel;
 import dev.kiln.api.auth.Access;
 import dev.kiln.api.auth.Caller;
 import dev.kiln.api.auth.Scope;
-import dev.kiln.api.internal.LedgerService;
 import dev.kiln.api.rebuild.RebuildService;
+import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunView;
@@ -41,19 +41,19 @@ public class CancelService {
   private final RunRepository runs;
   private final RunViews views;
   private final RunCanceller canceller;
-  private final LedgerService ledger;
+  private final RunEndings endings;
   private final Access access;
 
   public CancelService(
       RunRepository runs,
       RunViews views,
       RunCanceller canceller,
-      LedgerService ledger,
+      RunEndings endings,
       Access access) {
     this.runs = runs;
     this.views = views;
     this.canceller = canceller;
-    this.ledger = ledger;
+    this.endings = endings;
     this.access = access;
   }
 
@@ -101,7 +101,7 @@ public class CancelService {
           throw alreadyEnded(now);
         }
         // the same terminal write a workflow makes: open gates are closed too
-        ledger.finished(runId, Result.CANCELLED, NO_WORKFLOW_SUMMARY);
+        endings.finished(runId, Result.CANCELLED, NO_WORKFLOW_SUMMARY);
       }
       return views.view(runId);
     }

@@ -9,6 +9,7 @@ import dev.kiln.api.internal.InternalBodies.Resolved;
 import dev.kiln.api.internal.InternalBodies.Restarted;
 import dev.kiln.api.internal.InternalBodies.Supersede;
 import dev.kiln.api.runs.GateRunRepository;
+import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
@@ -30,9 +31,11 @@ import org.springframework.web.bind.annotation.RestController;
 class InternalRunsController {
 
   private final LedgerService ledger;
+  private final RunEndings endings;
 
-  InternalRunsController(LedgerService ledger) {
+  InternalRunsController(LedgerService ledger, RunEndings endings) {
     this.ledger = ledger;
+    this.endings = endings;
   }
 
   @PostMapping(path = ApiPaths.INTERNAL_PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -76,7 +79,7 @@ class InternalRunsController {
   @PostMapping(path = ApiPaths.INTERNAL_FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)
   FinishAnswer finish(@PathVariable String id, @RequestBody Finish body) {
     return new FinishAnswer(
-        ledger.finished(
+        endings.finished(
             RunIds.parse(id), InternalInput.terminalResult(body.result()), body.failureSummary()));
   }
 
@@ -86,7 +89,7 @@ class InternalRunsController {
     if (body.supersededBy() == null || body.supersededBy() <= 0 || body.supersededBy() == runId) {
       throw ApiException.badRequest("superseded_by: must be the id of another run");
     }
-    return new FinishAnswer(ledger.superseded(runId, body.supersededBy()));
+    return new FinishAnswer(endings.superseded(runId, body.supersededBy()));
   }
 
   @PostMapping(path = ApiPaths.INTERNAL_RESTARTED, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -9,7 +9,6 @@ import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunRestartRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Phase;
-import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
@@ -97,42 +96,5 @@ public class LedgerService {
     if (!gates.update(runId, name, status, summary, tests, run.result().isTerminal())) {
       throw ApiException.notFound("run " + runId + " has no gate \"" + name + "\"");
     }
-  }
-
-  /**
-   * Records the terminal result and closes the gates in one transaction, so nobody reads a finished
-   * run with a gate still pending: from then on the run's view never changes ({@code RunViews}
-   * caches it).
-   *
-   * @return whether this was the first terminal write (later ones change nothing)
-   */
-  @Transactional
-  public boolean finished(long runId, Result result, String failureSummary) {
-    return recordEnd(runId, result, runs.finish(runId, result, failureSummary, null));
-  }
-
-  /**
-   * The run ended aborted because run {@code byRunId} of its lane replaced it; one transaction, as
-   * {@link #finished}.
-   */
-  @Transactional
-  public boolean superseded(long runId, long byRunId) {
-    return recordEnd(
-        runId,
-        Result.ABORTED,
-        runs.finish(runId, Result.ABORTED, "superseded by run " + byRunId, byRunId));
-  }
-
-  private boolean recordEnd(long runId, Result result, boolean applied) {
-    if (applied) {
-      // Gates the run never reached (or left running when cancelled) must not look pending.
-      gates.closeUnfinished(runId);
-      log.info("run {} finished: {}", runId, result.wireName());
-    } else if (!runs.exists(runId)) {
-      throw ApiException.runNotFound(runId);
-    } else {
-      log.info("run {} already finished; ignored a later {}", runId, result.wireName());
-    }
-    return applied;
   }
 }

@@ -14,7 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.kiln.api.internal.LedgerService;
+import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunView;
@@ -48,7 +48,7 @@ class CancelControllerTest {
   @MockitoBean RunRepository runs;
   @MockitoBean RunViews views;
   @MockitoBean RunCanceller canceller;
-  @MockitoBean LedgerService ledger;
+  @MockitoBean RunEndings endings;
 
   private static ResultActions problem(ResultActions result, int status, String detail)
       throws Exception {
@@ -138,7 +138,7 @@ class CancelControllerTest {
 
     mvc.perform(put("/build-jobs/9/cancel")).andExpect(status().isAccepted());
 
-    verify(ledger).finished(9, Result.CANCELLED, CancelService.NO_WORKFLOW_SUMMARY);
+    verify(endings).finished(9, Result.CANCELLED, CancelService.NO_WORKFLOW_SUMMARY);
   }
 
   @Test
@@ -150,7 +150,7 @@ class CancelControllerTest {
     when(canceller.cancel(10, null)).thenReturn(RunCanceller.Delivery.NO_WORKFLOW);
 
     problem(mvc.perform(put("/build-jobs/10/cancel")), 409, "run 10 already ended: passed");
-    verify(ledger, never()).finished(anyLong(), any(), any());
+    verify(endings, never()).finished(anyLong(), any(), any());
   }
 
   @Test

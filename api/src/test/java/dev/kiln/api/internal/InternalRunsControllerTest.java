@@ -15,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
+import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Phase;
@@ -41,6 +42,7 @@ class InternalRunsControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean LedgerService ledger;
+  @MockitoBean RunEndings endings;
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
     var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);
@@ -151,8 +153,8 @@ class InternalRunsControllerTest {
 
   @Test
   void answersFinishWithWhetherItApplied() throws Exception {
-    when(ledger.finished(1, Result.PASSED, null)).thenReturn(true);
-    when(ledger.finished(1, Result.FAILED, "boom")).thenReturn(false);
+    when(endings.finished(1, Result.PASSED, null)).thenReturn(true);
+    when(endings.finished(1, Result.FAILED, "boom")).thenReturn(false);
 
     postJson("/internal/runs/1/finish", "{\"result\": \"passed\"}", TOKEN)
         .andExpect(status().isOk())
@@ -171,12 +173,12 @@ class InternalRunsControllerTest {
         postJson("/internal/runs/1/finish", "{\"result\": \"building\"}", TOKEN),
         400,
         "result: \"building\" is not one of passed, failed, cancelled, aborted");
-    verify(ledger, never()).finished(anyLong(), any(), isNull());
+    verify(endings, never()).finished(anyLong(), any(), isNull());
   }
 
   @Test
   void answers404ForAnUnknownRun() throws Exception {
-    when(ledger.finished(eq(99L), any(), any())).thenThrow(ApiException.runNotFound(99));
+    when(endings.finished(eq(99L), any(), any())).thenThrow(ApiException.runNotFound(99));
     problem(
         postJson("/internal/runs/99/finish", "{\"result\": \"passed\"}", TOKEN),
         404,
