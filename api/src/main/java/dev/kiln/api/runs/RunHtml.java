@@ -52,7 +52,12 @@ final class RunHtml {
           .append(esc(g.summary()))
           .append("</td></tr>");
     }
-    String title = run.repo() + " " + (run.ref() == null ? "HEAD" : run.ref()) + " " + run.arch();
+    String title =
+        run.run().repo()
+            + " "
+            + (run.run().ref() == null ? "HEAD" : run.run().ref())
+            + " "
+            + run.run().arch();
     return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -127,14 +132,14 @@ final class RunHtml {
         </script></body></html>
         """
         .formatted(
-            run.runId(),
+            run.run().runId(),
             esc(title),
-            esc(run.failureSummary()),
-            esc(run.result()),
-            esc(run.phase()),
-            esc(run.sha() == null ? "(not resolved yet)" : run.sha()),
-            esc(run.temporal().uiUrl()),
-            esc(ApiPaths.runLogs(run.runId())),
+            esc(run.run().failureSummary()),
+            esc(run.run().result()),
+            esc(run.run().phase()),
+            esc(run.run().sha() == null ? "(not resolved yet)" : run.run().sha()),
+            esc(run.run().temporal().uiUrl()),
+            esc(ApiPaths.runLogs(run.run().runId())),
             gates,
             esc(run.waitingReason()),
             esc(nonce));

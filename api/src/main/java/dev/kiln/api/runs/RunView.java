@@ -1,12 +1,14 @@
 package dev.kiln.api.runs;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.kiln.workflows.activities.TestCounts;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code GET /runs/{id}}: the run view the api README describes, plus {@code waiting_reason}: why a
- * queued run waits ("waiting for a free slot on x86_64: 2 builds ahead", "no worker polls
+ * {@code GET /runs/{id}}: what {@code GET /runs} lists of a run ({@link RunSummary}, written in the
+ * same object, not nested), its gates and artifacts, plus {@code waiting_reason}: why a queued run
+ * waits ("waiting for a free slot on x86_64: 2 builds ahead", "no worker polls
  * kiln-build-riscv64"), null unless the run is queued; and where it runs: {@code host} (the host of
  * its latest attempt, once fetched) and {@code restarts}, one entry each time it started over
  * because its host was lost; who asked for it: {@code triggered_by}, the name of the API token that
@@ -16,29 +18,10 @@ import java.util.List;
  * limits}; and {@code steps}, what each step used.
  */
 public record RunView(
-    long runId,
-    String repo,
-    String ref,
-    String branch,
-    String sha,
-    String arch,
-    String lane,
-    String mr,
-    String priority,
-    String version,
-    String phase,
-    String result,
-    Instant queuedAt,
-    Instant startedAt,
-    Instant finishedAt,
-    long elapsedS,
-    String failureSummary,
-    Long supersededBy,
-    String cancelledBy,
+    @JsonUnwrapped RunSummary run,
     String waitingReason,
     List<Gate> gates,
     List<Artifact> artifacts,
-    Temporal temporal,
     String host,
     List<Restart> restarts,
     String triggeredBy,

@@ -59,7 +59,7 @@ class RunsController {
   }
 
   private RunView readable(RunView view) {
-    access.require(Scope.READ, view.repo());
+    access.require(Scope.READ, view.run().repo());
     return view;
   }
 

@@ -17,6 +17,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.runs.RunSummary;
 import dev.kiln.api.runs.RunView;
 import dev.kiln.api.runs.RunViews;
 import dev.kiln.api.support.WebSliceConfig;
@@ -236,29 +237,30 @@ class CancelControllerTest {
 
   private static RunView view(long id, String cancelledBy) {
     return new RunView(
-        id,
-        REPO,
-        "main",
-        null,
-        null,
-        "x86_64",
-        REPO + "#main@x86_64",
-        null,
-        "normal",
-        null,
-        "compiling",
-        "building",
-        Instant.parse("2026-01-02T03:04:05Z"),
-        Instant.parse("2026-01-02T03:04:06Z"),
-        null,
-        60,
-        null,
-        null,
-        cancelledBy,
+        new RunSummary(
+            id,
+            REPO,
+            "main",
+            null,
+            null,
+            "x86_64",
+            REPO + "#main@x86_64",
+            null,
+            "normal",
+            null,
+            "compiling",
+            "building",
+            Instant.parse("2026-01-02T03:04:05Z"),
+            Instant.parse("2026-01-02T03:04:06Z"),
+            null,
+            60,
+            null,
+            null,
+            cancelledBy,
+            new RunView.Temporal("kiln-run-" + id, null, null)),
         null,
         List.of(),
         List.of(),
-        new RunView.Temporal("kiln-run-" + id, null, null),
         null,
         List.of(),
         "loopback",

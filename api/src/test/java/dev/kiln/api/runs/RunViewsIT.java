@@ -56,6 +56,6 @@ class RunViewsIT {
     rewriteHostBehindTheLedger(id, "builder-2");
 
     assertThat(views.view(id)).isSameAs(first);
-    assertThat(first.result()).isEqualTo("passed");
+    assertThat(first.run().result()).isEqualTo("passed");
   }
 }

@@ -43,9 +43,10 @@ class TemporalBuildQueuesTest {
                 }
               });
       acceptor.start();
+      TemporalBuildQueues queues = queues(silent.getLocalPort());
       long started = System.nanoTime();
 
-      Optional<Integer> answer = queues(silent.getLocalPort()).pollerCount("x86_64");
+      Optional<Integer> answer = queues.pollerCount("x86_64");
 
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       assertThat(answer).isEmpty();
