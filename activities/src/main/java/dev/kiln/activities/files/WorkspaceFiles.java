@@ -1,18 +1,47 @@
 package dev.kiln.activities.files;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
-/** Finds the files matching globs under a workspace: test reports, artifacts. */
+/**
+ * Reads a workspace, whose content is untrusted: the files matching globs (test reports, artifacts)
+ * and the small files detection looks at. A 2 GiB {@code Makefile} must not take the worker's heap
+ * with it, so every read is capped.
+ */
 public final class WorkspaceFiles {
 
+  /** Plenty for a pom.xml, package.json, Cargo.toml or a generated Makefile.in. */
+  public static final int MAX_READ_BYTES = 4 * 1024 * 1024;
+
   private WorkspaceFiles() {}
+
+  /** Whether {@code name} (relative to the workspace) is a regular file. */
+  public static boolean isFile(Path workspace, String name) {
+    return Files.isRegularFile(workspace.resolve(name));
+  }
+
+  /**
+   * The file's first {@link #MAX_READ_BYTES} bytes as UTF-8 (malformed bytes replaced), or empty if
+   * it is not a regular file.
+   */
+  public static Optional<String> read(Path workspace, String name) throws IOException {
+    Path file = workspace.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return Optional.of(new String(in.readNBytes(MAX_READ_BYTES), StandardCharsets.UTF_8));
+    }
+  }
 
   /**
    * Regular files under {@code workspace} matching any glob, as workspace-relative paths, sorted

@@ -1,5 +1,6 @@
 package dev.kiln.activities.pipeline;
 
+import dev.kiln.activities.files.WorkspaceFiles;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.kiln.activities.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.activities.files.WorkspaceFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
