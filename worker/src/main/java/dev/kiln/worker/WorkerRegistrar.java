@@ -4,6 +4,7 @@ import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
+import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.ledger.ApiFetchStarts;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
@@ -57,6 +58,7 @@ class WorkerRegistrar implements SmartLifecycle {
   private final KilnApiClient api;
   private final StepLogs logs;
   private final BuildHost host;
+  private final GitFetcher fetcher;
   private BuildCapacity capacity;
   private volatile boolean running;
 
@@ -65,12 +67,14 @@ class WorkerRegistrar implements SmartLifecycle {
       WorkerProperties properties,
       KilnApiClient api,
       StepLogs logs,
-      BuildHost host) {
+      BuildHost host,
+      GitFetcher fetcher) {
     this.factory = factory;
     this.properties = properties;
     this.api = api;
     this.logs = logs;
     this.host = host;
+    this.fetcher = fetcher;
   }
 
   @Override
@@ -133,7 +137,7 @@ class WorkerRegistrar implements SmartLifecycle {
                   .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
                   .build());
       fetch.registerActivitiesImplementations(
-          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api)));
+          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher));
       log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
     // Never throttled by the build slots: these belong to builds that hold one, and a task left

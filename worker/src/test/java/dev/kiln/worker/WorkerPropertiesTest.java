@@ -1,8 +1,10 @@
 package dev.kiln.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.activities.capacity.LoadLimits;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,44 @@ class WorkerPropertiesTest {
     assertThat(properties.worker().effectiveSlots()).isEqualTo(3);
     assertThat(properties.worker().loadLimits()).isEqualTo(new LoadLimits(0.9, 0.7));
     assertThat(properties.worker().gracePeriod()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void repositoryCredentialsBindPerHostAndNeverPrintTheirSecret() {
+    WorkerProperties properties =
+        bind(
+            Map.of(
+                "kiln.repos.allow-hosts", "git.internal,10.0.0.0/8",
+                "kiln.repos.credentials[0].host", "GitHub.com",
+                "kiln.repos.credentials[0].username", "x-access-token",
+                "kiln.repos.credentials[0].password", "ghp_secret",
+                "kiln.repos.credentials[1].host", "git.internal:8443",
+                "kiln.repos.credentials[1].username", "kiln",
+                "kiln.repos.credentials[1].password-file", "/run/secrets/git-internal"));
+
+    assertThat(properties.repos().allowHosts()).containsExactly("git.internal", "10.0.0.0/8");
+    assertThat(properties.repos().repositoryCredentials().hasFor("github.com", -1)).isTrue();
+    assertThat(properties.repos().repositoryCredentials().hasFor("git.internal", 8443)).isTrue();
+    assertThat(properties.repos().repositoryCredentials().hasFor("git.internal", 443)).isFalse();
+    assertThat(properties.repos().credentials().get(1).passwordFile())
+        .isEqualTo(Path.of("/run/secrets/git-internal"));
+    assertThat(properties.repos().toString()).doesNotContain("ghp_secret");
+  }
+
+  @Test
+  void anEntryWithBothAPasswordAndAFileIsRefusedNamingItsHost() {
+    WorkerProperties properties =
+        bind(
+            Map.of(
+                "kiln.repos.credentials[0].host", "github.com",
+                "kiln.repos.credentials[0].username", "x",
+                "kiln.repos.credentials[0].password", "p",
+                "kiln.repos.credentials[0].password-file", "/f"));
+
+    assertThatThrownBy(() -> properties.repos().repositoryCredentials())
+        .hasMessage(
+            "kiln.repos.credentials: the entry for github.com needs exactly one of password and"
+                + " password-file");
   }
 
   private static WorkerProperties bind(Map<String, String> values) {

@@ -36,12 +36,16 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final FetchStarts starts;
   private final PipelinePlanner planner = new PipelinePlanner();
 
-  public FetchActivitiesImpl(BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts) {
+  /**
+   * @param fetcher gets the source onto this host, under the repository policy
+   */
+  public FetchActivitiesImpl(
+      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, GitFetcher fetcher) {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
     this.starts = starts;
-    this.fetcher = new GitFetcher(host.home(), host.allowFileRepos());
+    this.fetcher = fetcher;
   }
 
   @Override

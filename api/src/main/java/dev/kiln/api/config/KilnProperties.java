@@ -1,5 +1,8 @@
 package dev.kiln.api.config;
 
+import dev.kiln.workflows.repo.AllowedHosts;
+import dev.kiln.workflows.repo.HostResolver;
+import dev.kiln.workflows.repo.RepositoryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,10 +84,33 @@ public record KilnProperties(
   }
 
   /**
+   * The repository policy's settings; the workers read the same ones (docs/operations.md).
+   *
    * @param allowFile accept {@code file://} repository URLs; only for local development, where api
    *     and workers share a disk
+   * @param allowHosts hosts Kiln fetches from although they are, or resolve to, loopback, private,
+   *     link-local or other non-public addresses: names ({@code git.internal}, {@code
+   *     *.corp.example}), addresses or ranges ({@code 10.0.0.0/8})
+   * @param resolveNames look host names up when a run is submitted, refusing one that resolves to a
+   *     non-public address at once; {@code false} leaves names to the workers, which judge them
+   *     where they connect in any case (for an api whose DNS answers differ from the workers')
    */
-  public record Repos(@DefaultValue("false") boolean allowFile) {}
+  public record Repos(
+      @DefaultValue("false") boolean allowFile,
+      @DefaultValue List<String> allowHosts,
+      @DefaultValue("true") boolean resolveNames) {
+
+    public Repos {
+      AllowedHosts.of(allowHosts); // fails the start on an entry it cannot read
+    }
+
+    public RepositoryPolicy policy() {
+      return new RepositoryPolicy(
+          allowFile,
+          AllowedHosts.of(allowHosts),
+          resolveNames ? HostResolver.SYSTEM : HostResolver.NONE);
+    }
+  }
 
   /**
    * @param maxSize the largest artifact a worker may upload

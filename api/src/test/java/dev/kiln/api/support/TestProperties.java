@@ -25,7 +25,7 @@ public final class TestProperties {
             Duration.ofSeconds(10),
             Duration.ofSeconds(10),
             Duration.ofSeconds(2)),
-        new KilnProperties.Repos(false),
+        new KilnProperties.Repos(false, List.of(), false),
         List.of("x86_64", "aarch64"),
         new KilnProperties.Artifacts(DataSize.ofGigabytes(1)),
         new KilnProperties.Http(DataSize.ofMegabytes(1)),
