@@ -9,9 +9,11 @@ import dev.kiln.activities.ledger.ApiFetchStarts;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.activities.retention.RetentionActivitiesImpl;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
+import dev.kiln.workflows.retention.RetentionWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -59,6 +61,7 @@ class WorkerRegistrar implements SmartLifecycle {
   private final StepLogs logs;
   private final BuildHost host;
   private final GitFetcher fetcher;
+  private final RetentionScheduleRegistrar retention;
   private BuildCapacity capacity;
   private volatile boolean running;
 
@@ -68,13 +71,15 @@ class WorkerRegistrar implements SmartLifecycle {
       KilnApiClient api,
       StepLogs logs,
       BuildHost host,
-      GitFetcher fetcher) {
+      GitFetcher fetcher,
+      RetentionScheduleRegistrar retention) {
     this.factory = factory;
     this.properties = properties;
     this.api = api;
     this.logs = logs;
     this.host = host;
     this.fetcher = fetcher;
+    this.retention = retention;
   }
 
   @Override
@@ -107,9 +112,12 @@ class WorkerRegistrar implements SmartLifecycle {
 
   private void registerControl() {
     Worker control = factory.newWorker(TaskQueues.CONTROL);
-    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class, LaneWorkflowImpl.class);
-    control.registerActivitiesImplementations(new LedgerActivitiesImpl(api));
+    control.registerWorkflowImplementationTypes(
+        RebuildWorkflowImpl.class, LaneWorkflowImpl.class, RetentionWorkflowImpl.class);
+    control.registerActivitiesImplementations(
+        new LedgerActivitiesImpl(api), new RetentionActivitiesImpl(api));
     log.info("worker role control: polling {}", TaskQueues.CONTROL);
+    retention.register();
   }
 
   private void registerBuild() {

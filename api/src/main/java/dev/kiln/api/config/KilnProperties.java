@@ -113,9 +113,27 @@ public record KilnProperties(
   }
 
   /**
+   * Limits on what a run stages; past one, the stage step fails saying which.
+   *
    * @param maxSize the largest artifact a worker may upload
+   * @param maxCount the most artifacts one run may keep
+   * @param maxTotalSize the most bytes one run's artifacts may take together
    */
-  public record Artifacts(@DefaultValue("1GB") DataSize maxSize) {}
+  public record Artifacts(
+      @DefaultValue("1GB") DataSize maxSize,
+      @DefaultValue("1000") int maxCount,
+      @DefaultValue("10GB") DataSize maxTotalSize) {
+
+    public Artifacts {
+      if (maxCount < 1) {
+        throw new IllegalArgumentException("kiln.artifacts.max-count must be at least 1");
+      }
+      if (maxSize.toBytes() < 1 || maxTotalSize.toBytes() < 1) {
+        throw new IllegalArgumentException(
+            "kiln.artifacts.max-size and max-total-size must be positive");
+      }
+    }
+  }
 
   /**
    * @param maxBodySize the largest request body of the public API

@@ -264,6 +264,7 @@ class CancelControllerTest {
         "loopback",
         null,
         null,
-        List.of());
+        List.of(),
+        null);
   }
 }

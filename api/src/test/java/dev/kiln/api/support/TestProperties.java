@@ -27,7 +27,7 @@ public final class TestProperties {
             Duration.ofSeconds(2)),
         new KilnProperties.Repos(false, List.of(), false),
         List.of("x86_64", "aarch64"),
-        new KilnProperties.Artifacts(DataSize.ofGigabytes(1)),
+        new KilnProperties.Artifacts(DataSize.ofGigabytes(1), 1000, DataSize.ofGigabytes(10)),
         new KilnProperties.Http(DataSize.ofMegabytes(1)),
         new KilnProperties.Logs(DataSize.ofMegabytes(64), Duration.ofSeconds(15)),
         new KilnProperties.Dispatch(Duration.ofMinutes(5), Duration.ofSeconds(2)),
