@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class WorkerPropertiesTest {
 
@@ -71,6 +73,27 @@ class WorkerPropertiesTest {
     assertThat(properties.repos().credentials().get(1).passwordFile())
         .isEqualTo(Path.of("/run/secrets/git-internal"));
     assertThat(properties.repos().toString()).doesNotContain("ghp_secret");
+  }
+
+  /** As the README tells a team to set them on a build worker. */
+  @Test
+  void repositoryCredentialsAndAllowedHostsBindFromEnvironmentVariables() {
+    Map<String, Object> env =
+        Map.of(
+            "KILN_REPOS_ALLOWHOSTS", "git.internal,10.0.0.0/8",
+            "KILN_REPOS_CREDENTIALS_0_HOST", "github.com",
+            "KILN_REPOS_CREDENTIALS_0_USERNAME", "x-access-token",
+            "KILN_REPOS_CREDENTIALS_0_PASSWORDFILE", "/run/secrets/github-token");
+    WorkerProperties properties =
+        new Binder(
+                ConfigurationPropertySources.from(
+                    new SystemEnvironmentPropertySource("systemEnvironment", env)))
+            .bindOrCreate("kiln", WorkerProperties.class);
+
+    assertThat(properties.repos().allowHosts()).containsExactly("git.internal", "10.0.0.0/8");
+    assertThat(properties.repos().credentials().get(0).passwordFile())
+        .isEqualTo(Path.of("/run/secrets/github-token"));
+    assertThat(properties.repos().repositoryCredentials().hasFor("github.com", -1)).isTrue();
   }
 
   @Test
