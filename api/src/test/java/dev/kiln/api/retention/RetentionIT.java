@@ -87,6 +87,9 @@ class RetentionIT extends RunningApi {
         .startsWith("logs and artifacts removed on ")
         .contains(keptFor + " after the run ended (kiln.retention)")
         .endsWith("its result, summary and gates are kept");
+    String page =
+        http.send(http.request("/runs/" + run).header("Accept", "text/html").GET().build()).body();
+    assertThat(page).contains("<pre id=\"log\">logs and artifacts removed on ");
     HttpResponse<String> logs = http.get("/runs/" + run + "/logs");
     assertThat(logs.statusCode()).isEqualTo(410);
     assertThat(Http.json(logs).path("detail").asString())

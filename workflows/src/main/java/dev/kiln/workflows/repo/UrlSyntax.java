@@ -20,8 +20,8 @@ final class UrlSyntax {
 
   static final String USE_HTTPS = "use the repository's https:// URL";
   static final String CREDENTIALS_HINT =
-      "the workers' repository credentials (kiln.repos.credentials) authenticate to a host;"
-          + " see \"Private repositories\" in the README";
+      "give the build workers repository credentials for the host instead"
+          + " (kiln.repos.credentials, docs/operations.md)";
 
   /** git's {@code <transport>::<address>} remote helper syntax. */
   private static final Pattern HELPER = Pattern.compile("^([A-Za-z0-9][A-Za-z0-9+.\\-]*)::");
@@ -111,9 +111,7 @@ final class UrlSyntax {
     String authority = rest.substring(0, end);
     String path = rest.substring(end);
     if (authority.contains("@")) {
-      throw refused(
-          "must not contain a user name or password (user@host): put no credentials in a URL; "
-              + CREDENTIALS_HINT);
+      throw refused("must not contain a user name or password (user@host): " + CREDENTIALS_HINT);
     }
     int colon = authority.lastIndexOf(':');
     boolean hasPort = colon > authority.lastIndexOf(']');
