@@ -13,31 +13,18 @@ import java.util.Objects;
  * @param home KILN_HOME: {@code work/mirrors}, {@code work/runs}
  * @param gracePeriod SIGTERM → SIGKILL delay when a command is cancelled
  * @param cpus given to commands as {@code KILN_CPUS}
- * @param allowFileRepos whether {@code file://} repositories may be fetched (dev stack only)
  * @param sandbox where build commands run: a bubblewrap sandbox, or none
  */
 public record BuildHost(
-    String name,
-    String queue,
-    Path home,
-    Duration gracePeriod,
-    int cpus,
-    boolean allowFileRepos,
-    Sandbox sandbox) {
+    String name, String queue, Path home, Duration gracePeriod, int cpus, Sandbox sandbox) {
 
   public BuildHost {
     Objects.requireNonNull(sandbox, "sandbox");
   }
 
   /** A host that runs commands without a sandbox (tests of what a sandbox does not change). */
-  public BuildHost(
-      String name,
-      String queue,
-      Path home,
-      Duration gracePeriod,
-      int cpus,
-      boolean allowFileRepos) {
-    this(name, queue, home, gracePeriod, cpus, allowFileRepos, Sandbox.none());
+  public BuildHost(String name, String queue, Path home, Duration gracePeriod, int cpus) {
+    this(name, queue, home, gracePeriod, cpus, Sandbox.none());
   }
 
   public Path mirrors() {

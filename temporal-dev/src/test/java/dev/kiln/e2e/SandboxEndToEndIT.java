@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.kiln.activities.fetch.RepositoryUrls;
+import dev.kiln.activities.fetch.MirrorNames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +99,7 @@ class SandboxEndToEndIT {
     Files.writeString(otherCache.resolve("lib.jar"), "genuine");
     Path userHome = Path.of(System.getProperty("user.home"));
     String repo = fixtures.repository("c-make", Map.of("kiln.yaml", escapeSpec(marker)));
-    Path ownMirror = stack.home.resolve("work/mirrors/" + RepositoryUrls.mirrorName(repo) + ".git");
+    Path ownMirror = stack.home.resolve("work/mirrors/" + MirrorNames.of(repo) + ".git");
     Map<String, String> paths = new LinkedHashMap<>();
     paths.put("TOKEN_FILE", stack.home.resolve("worker.token").toString());
     paths.put("CANARY_A", canary.substring(0, 10));
@@ -147,7 +147,7 @@ class SandboxEndToEndIT {
     }
     assertThat(HostProcesses.startingWith("sleep " + marker)).as("daemons left behind").isEmpty();
     assertThat(otherCache.resolve("lib.jar")).hasContent("genuine");
-    String ownCache = RepositoryUrls.mirrorName(repo);
+    String ownCache = MirrorNames.of(repo);
     assertThat(stack.home.resolve("caches/" + ownCache + "/maven/org/own/lib.jar"))
         .hasContent("mine");
     assertThat(run.path("sandbox").asText()).isEqualTo("bwrap");

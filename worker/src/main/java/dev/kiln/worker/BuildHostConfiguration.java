@@ -1,6 +1,8 @@
 package dev.kiln.worker;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.fetch.GitFetcher;
+import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
@@ -55,8 +57,19 @@ class BuildHostConfiguration {
         properties.home(),
         properties.worker().gracePeriod(),
         Runtime.getRuntime().availableProcessors(),
-        properties.repos().allowFile(),
         sandbox);
+  }
+
+  /**
+   * How this worker reaches repositories: the policy the api applies at submit, applied again to
+   * every connection, and the repository credentials.
+   */
+  @Bean(destroyMethod = "close")
+  RemoteAccess remoteAccess(WorkerProperties properties) {
+    return RemoteAccess.of(
+        properties.repos().policy(),
+        properties.repos().repositoryCredentials(),
+        GitFetcher.DEFAULT_IO_TIMEOUT);
   }
 
   /**

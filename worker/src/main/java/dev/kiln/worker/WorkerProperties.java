@@ -1,7 +1,9 @@
 package dev.kiln.worker;
 
 import dev.kiln.activities.capacity.LoadLimits;
+import dev.kiln.activities.fetch.RepositoryCredentials;
 import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.repo.RepositoryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param api where the api's {@code /internal} endpoints are, and the worker token
  * @param temporal the Temporal frontend
  * @param worker roles, architectures, slots, grace period, host name
- * @param repos whether file:// repositories may be fetched (dev stack only)
+ * @param repos the repository policy's settings and the repository credentials
  */
 @ConfigurationProperties("kiln")
 public record WorkerProperties(
@@ -89,5 +91,39 @@ public record WorkerProperties(
     }
   }
 
-  public record Repos(@DefaultValue("false") boolean allowFile) {}
+  /**
+   * The repository policy's settings, as the api reads them (docs/operations.md), and the
+   * credentials this worker presents to repository hosts.
+   *
+   * @param allowFile accept {@code file://} repositories (dev stack only)
+   * @param allowHosts hosts fetched from although they are, or resolve to, non-public addresses
+   * @param credentials per-host user name and password (or token), for private repositories
+   */
+  public record Repos(
+      @DefaultValue("false") boolean allowFile,
+      @DefaultValue List<String> allowHosts,
+      @DefaultValue List<Credential> credentials) {
+
+    public RepositoryPolicy policy() {
+      return RepositoryPolicy.of(allowFile, allowHosts);
+    }
+
+    public RepositoryCredentials repositoryCredentials() {
+      return new RepositoryCredentials(
+          credentials.stream()
+              .map(
+                  c ->
+                      new RepositoryCredentials.Credential(
+                          c.host(), c.username(), c.password(), c.passwordFile()))
+              .toList());
+    }
+
+    /** Never printed with its secret. */
+    public record Credential(String host, String username, String password, Path passwordFile) {
+      @Override
+      public String toString() {
+        return "Credential[" + host + ", " + username + "]";
+      }
+    }
+  }
 }

@@ -4,13 +4,17 @@ import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
+import dev.kiln.activities.fetch.GitFetcher;
+import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.ledger.ApiFetchStarts;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
+import dev.kiln.activities.retention.RetentionActivitiesImpl;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
+import dev.kiln.workflows.retention.RetentionWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -57,6 +61,8 @@ class WorkerRegistrar implements SmartLifecycle {
   private final KilnApiClient api;
   private final StepLogs logs;
   private final BuildHost host;
+  private final RemoteAccess remotes;
+  private final RetentionScheduleRegistrar retention;
   private BuildCapacity capacity;
   private volatile boolean running;
 
@@ -65,12 +71,16 @@ class WorkerRegistrar implements SmartLifecycle {
       WorkerProperties properties,
       KilnApiClient api,
       StepLogs logs,
-      BuildHost host) {
+      BuildHost host,
+      RemoteAccess remotes,
+      RetentionScheduleRegistrar retention) {
     this.factory = factory;
     this.properties = properties;
     this.api = api;
     this.logs = logs;
     this.host = host;
+    this.remotes = remotes;
+    this.retention = retention;
   }
 
   @Override
@@ -103,9 +113,12 @@ class WorkerRegistrar implements SmartLifecycle {
 
   private void registerControl() {
     Worker control = factory.newWorker(TaskQueues.CONTROL);
-    control.registerWorkflowImplementationTypes(RebuildWorkflowImpl.class, LaneWorkflowImpl.class);
-    control.registerActivitiesImplementations(new LedgerActivitiesImpl(api));
+    control.registerWorkflowImplementationTypes(
+        RebuildWorkflowImpl.class, LaneWorkflowImpl.class, RetentionWorkflowImpl.class);
+    control.registerActivitiesImplementations(
+        new LedgerActivitiesImpl(api), new RetentionActivitiesImpl(api));
     log.info("worker role control: polling {}", TaskQueues.CONTROL);
+    retention.register();
   }
 
   private void registerBuild() {
@@ -122,6 +135,9 @@ class WorkerRegistrar implements SmartLifecycle {
             MachineLoad.ofThisMachine(),
             api);
     capacity.janitor().removeLeftoversAtStart();
+    // The fetcher makes its workspaces in the host's Workspaces, so they go back to their lanes.
+    GitFetcher fetcher =
+        new GitFetcher(host.home(), capacity.workspaces(), properties.repos().policy(), remotes);
     // One supplier for every arch: the archs share this host's slots.
     BuildSlotSupplier fetchSlots = new BuildSlotSupplier(capacity.slots());
     for (String arch : config.effectiveArchs()) {
@@ -133,8 +149,7 @@ class WorkerRegistrar implements SmartLifecycle {
                   .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
                   .build());
       fetch.registerActivitiesImplementations(
-          new FetchActivitiesImpl(
-              host, logs, capacity.slots(), new ApiFetchStarts(api), capacity.workspaces()));
+          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher));
       log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
     // Never throttled by the build slots: these belong to builds that hold one, and a task left

@@ -10,6 +10,8 @@ import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
+import dev.kiln.activities.fetch.GitFetcher;
+import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
@@ -25,6 +27,7 @@ import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
+import dev.kiln.workflows.repo.RepositoryPolicy;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
@@ -109,8 +112,7 @@ class RunEndsFreeTheHostTest {
             TaskQueues.host("host-a", "p1"),
             temp.resolve("home"),
             Duration.ofSeconds(2),
-            2,
-            true);
+            2);
     capacity =
         new BuildCapacity(
             host,
@@ -156,7 +158,13 @@ class RunEndsFreeTheHostTest {
                 .setMaxHeartbeatThrottleInterval(WorkerRegistrar.FETCH_HEARTBEAT_THROTTLE)
                 .build());
     fetch.registerActivitiesImplementations(
-        new FetchActivitiesImpl(host, logs, slots, this::fetchStarts));
+        new FetchActivitiesImpl(
+            host,
+            logs,
+            slots,
+            this::fetchStarts,
+            new GitFetcher(
+                host.home(), RepositoryPolicy.of(true, List.of()), RemoteAccess.localOnly())));
     Worker own =
         env.newWorker(
             host.queue(),

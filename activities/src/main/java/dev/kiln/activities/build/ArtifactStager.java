@@ -1,6 +1,7 @@
 package dev.kiln.activities.build;
 
 import dev.kiln.activities.files.WorkspaceFiles;
+import dev.kiln.activities.ledger.ApiRejectedException;
 import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.workflows.activities.ArtifactRecord;
@@ -42,11 +43,36 @@ final class ArtifactStager {
       String path = relative.toString().replace(file.getFileSystem().getSeparator(), "/");
       String sha256 = sha256(file);
       long size = Files.size(file);
-      api.uploadArtifact(runId, path, file, sha256);
+      upload(runId, path, file, sha256, staged.size(), files.size());
       log.kiln("staged " + path + " (" + size + " bytes, sha256 " + sha256 + ")");
       staged.add(new ArtifactRecord(path, size, sha256));
     }
     return staged;
+  }
+
+  /**
+   * A refusal (a quota, a path the api will not take) ends the stage step with the api's reason and
+   * how far staging got, which becomes the run's failure summary.
+   */
+  private void upload(long runId, String path, Path file, String sha256, int done, int all) {
+    try {
+      api.uploadArtifact(runId, path, file, sha256);
+    } catch (ApiRejectedException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      throw new ApiRejectedException(
+          "\""
+              + path
+              + "\" refused: "
+              + e.detail()
+              + " ("
+              + done
+              + " of "
+              + all
+              + " matching files staged)",
+          e.status());
+    }
   }
 
   static String sha256(Path file) throws IOException {

@@ -3,7 +3,7 @@ package dev.kiln.activities.build;
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.MirrorCache;
-import dev.kiln.activities.fetch.RepositoryUrls;
+import dev.kiln.activities.fetch.MirrorNames;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.process.BuildEnvironment;
 import dev.kiln.activities.process.CancelReason;
@@ -164,7 +164,7 @@ final class CommandRunner {
     return new Sandbox.Step(
         name,
         workspace,
-        repo.isEmpty() ? "unknown-repository" : RepositoryUrls.mirrorName(repo),
+        repo.isEmpty() ? "unknown-repository" : MirrorNames.of(repo),
         repo.isEmpty() ? null : mirrors.mirrorDir(repo),
         command.sandbox());
   }

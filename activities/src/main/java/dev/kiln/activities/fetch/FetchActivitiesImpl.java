@@ -36,21 +36,16 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final FetchStarts starts;
   private final PipelinePlanner planner = new PipelinePlanner();
 
-  public FetchActivitiesImpl(BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts) {
-    this(host, logs, slots, starts, new Workspaces(host.home()));
-  }
-
   /**
-   * @param workspaces the host's workspaces, shared with its build activities: a workspace made
-   *     here for a lane goes back to that lane when the run's cleanup is done with it
+   * @param fetcher gets the source onto this host, under the repository policy
    */
   public FetchActivitiesImpl(
-      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, Workspaces workspaces) {
+      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, GitFetcher fetcher) {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
     this.starts = starts;
-    this.fetcher = new GitFetcher(host.home(), workspaces, host.allowFileRepos());
+    this.fetcher = fetcher;
   }
 
   @Override

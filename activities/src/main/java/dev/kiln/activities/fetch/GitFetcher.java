@@ -1,15 +1,17 @@
 package dev.kiln.activities.fetch;
 
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryRefusedException;
+import dev.kiln.workflows.repo.RepositoryUrl;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.eclipse.jgit.transport.SshSessionFactory;
 
 /**
- * Gets a run's source onto this host: validates the repository URL, updates the host's mirror,
- * resolves the ref and checks the commit out into a fresh workspace. The fetch activity is a thin
- * adapter over {@link #fetch}.
+ * Gets a run's source onto this host: applies the repository policy to the URL and ref (as the api
+ * did at submit), updates the host's mirror, resolves the ref and checks the commit out into a
+ * fresh workspace. The fetch activity is a thin adapter over {@link #fetch}.
  */
 public final class GitFetcher {
 
@@ -25,34 +27,37 @@ public final class GitFetcher {
    */
   public record CheckedOut(String sha, String branch, Path workspace) {}
 
+  private final RepositoryPolicy policy;
   private final MirrorCache mirrors;
   private final RefResolver resolver;
   private final Workspaces workspaces;
-  private final boolean allowFileUrls;
 
   /**
    * @param kilnHome mirrors go to {@code work/mirrors}, workspaces to {@code work/runs}
-   * @param allowFileUrls accept {@code file://} repositories; only for the single-machine dev stack
+   * @param policy the repository policy the api applied at submit, applied again here
+   * @param remotes how repositories are reached; its HTTP transport applies {@code policy} to every
+   *     connection
    */
-  public GitFetcher(Path kilnHome, boolean allowFileUrls) {
-    this(kilnHome, new Workspaces(kilnHome), allowFileUrls);
+  public GitFetcher(Path kilnHome, RepositoryPolicy policy, RemoteAccess remotes) {
+    this(kilnHome, new Workspaces(kilnHome), policy, remotes);
   }
 
   /** With the host's {@link Workspaces}, which remembers the lanes of the workspaces it made. */
-  public GitFetcher(Path kilnHome, Workspaces workspaces, boolean allowFileUrls) {
+  public GitFetcher(
+      Path kilnHome, Workspaces workspaces, RepositoryPolicy policy, RemoteAccess remotes) {
     this(
-        new MirrorCache(kilnHome, DEFAULT_IO_TIMEOUT),
+        policy,
+        new MirrorCache(kilnHome, DEFAULT_IO_TIMEOUT, remotes),
         new RefResolver(),
-        workspaces,
-        allowFileUrls);
+        workspaces);
   }
 
   public GitFetcher(
-      MirrorCache mirrors, RefResolver resolver, Workspaces workspaces, boolean allowFileUrls) {
+      RepositoryPolicy policy, MirrorCache mirrors, RefResolver resolver, Workspaces workspaces) {
+    this.policy = policy;
     this.mirrors = mirrors;
     this.resolver = resolver;
     this.workspaces = workspaces;
-    this.allowFileUrls = allowFileUrls;
   }
 
   /**
@@ -61,10 +66,10 @@ public final class GitFetcher {
    * @param ref branch, tag, {@code refs/...} name, full or short sha; {@code null} for the
    *     repository's default branch
    * @param progress receives progress lines for the run log ("Resolved main → 9f1c2ab")
-   * @throws RefNotFoundException the ref does not exist (not retryable)
+   * @throws RefNotFoundException the ref does not exist, or the policy refuses it (not retryable)
    * @throws AmbiguousRefException a short sha matches several commits (not retryable)
-   * @throws BadRepositoryException the URL is not allowed, or no repository is there (not
-   *     retryable)
+   * @throws BadRepositoryException the policy refuses the URL or its host, or no repository is
+   *     there (not retryable)
    * @throws RepositoryUnreachableException network, auth or server trouble (retryable)
    * @throws IOException this host's disk failed while checking out (retryable)
    */
@@ -82,44 +87,41 @@ public final class GitFetcher {
   public CheckedOut fetch(
       String repo, String ref, long runId, String laneKey, Consumer<String> progress)
       throws FetchException, IOException {
-    RepositoryUrls.Validation validation = RepositoryUrls.validate(repo, allowFileUrls);
-    if (!validation.ok()) {
-      throw new BadRepositoryException("repository not allowed: " + validation.reason());
-    }
-    requireTransport(validation.transport());
+    RepositoryUrl url = checked(repo, ref);
     String refShown = ref == null || ref.isBlank() ? "the default branch" : ref;
-    progress.accept("Fetching " + RepositoryUrls.redact(repo) + " at " + refShown);
+    progress.accept("Fetching " + url.canonical() + " at " + refShown);
 
-    ResolvedRef resolved = mirrors.sync(repo, progress, mirror -> resolver.resolve(mirror, ref));
+    ResolvedRef resolved = mirrors.sync(url, progress, mirror -> resolver.resolve(mirror, ref));
     progress.accept(resolved.describe(ref));
 
     Path workspace =
         workspaces.checkout(
-            mirrors.mirrorDir(repo),
+            mirrors.mirrorDir(url.canonical()),
             resolved.sha(),
             runId,
-            RepositoryUrls.withoutCredentials(repo),
+            url.canonical(),
             laneKey,
             progress);
     progress.accept("Checked out " + resolved.shortSha() + " into " + workspace);
     return new CheckedOut(resolved.sha(), resolved.branch(), workspace);
   }
 
+  /** The policy's verdict, in the exceptions the fetch activity reports. */
+  private RepositoryUrl checked(String repo, String ref) throws FetchException {
+    try {
+      RepositoryUrl url = policy.check(repo);
+      policy.checkRef(ref);
+      return url;
+    } catch (RepositoryRefusedException e) {
+      throw switch (e.subject()) {
+        case REPO -> new BadRepositoryException("repository not allowed: " + e.reason());
+        case REF -> RefNotFoundException.refused(ref, e.reason());
+      };
+    }
+  }
+
   /** Deletes a workspace made by {@link #fetch}; see {@link Workspaces#remove}. */
   public void remove(Path workspace) throws IOException {
     workspaces.remove(workspace);
-  }
-
-  /**
-   * JGit's core has no SSH client; it comes from a separate artifact found through the service
-   * loader. Without one, JGit fails with "remote hung up unexpectedly", which reads like a network
-   * fault and would be retried forever.
-   */
-  private static void requireTransport(RepositoryUrls.Transport transport)
-      throws BadRepositoryException {
-    if (transport == RepositoryUrls.Transport.SSH && SshSessionFactory.getInstance() == null) {
-      throw new BadRepositoryException(
-          "ssh repositories are not supported by this worker (no SSH client for JGit); use https");
-    }
   }
 }

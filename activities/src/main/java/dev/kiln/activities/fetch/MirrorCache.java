@@ -1,5 +1,7 @@
 package dev.kiln.activities.fetch;
 
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryUrl;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.eclipse.jgit.api.FetchCommand;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
@@ -50,14 +53,27 @@ public final class MirrorCache {
 
   private final Path root;
   private final int ioTimeoutSeconds;
+  private final RemoteAccess remotes;
 
   /**
+   * A cache that fetches only {@code file://} repositories: for looking mirrors up, and for local
+   * repositories.
+   *
    * @param kilnHome the worker's home; mirrors live under {@code work/mirrors}
    * @param ioTimeout how long a network read may stall before the fetch fails (retryably)
    */
   public MirrorCache(Path kilnHome, Duration ioTimeout) {
+    this(kilnHome, ioTimeout, RemoteAccess.localOnly());
+  }
+
+  /**
+   * @param remotes how repositories are reached: the policy-pinned HTTP transport and the host's
+   *     repository credentials
+   */
+  public MirrorCache(Path kilnHome, Duration ioTimeout, RemoteAccess remotes) {
     this.root = kilnHome.resolve("work").resolve("mirrors").toAbsolutePath().normalize();
     this.ioTimeoutSeconds = (int) Math.max(1, ioTimeout.toSeconds());
+    this.remotes = remotes;
   }
 
   /** Work on a mirror done while its lock is held. */
@@ -66,9 +82,13 @@ public final class MirrorCache {
     T apply(Repository mirror) throws FetchException, IOException;
   }
 
-  /** Where the mirror of {@code url} lives (whether or not it exists yet). */
+  /**
+   * Where the mirror of {@code url} lives (whether or not it exists yet).
+   *
+   * @param url in the repository policy's canonical form
+   */
   public Path mirrorDir(String url) {
-    return root.resolve(RepositoryUrls.mirrorName(url) + ".git");
+    return root.resolve(MirrorNames.of(url) + ".git");
   }
 
   /**
@@ -76,24 +96,26 @@ public final class MirrorCache {
    * corrupt), then runs {@code action} on it before releasing the lock, so the action sees exactly
    * the refs this fetch wrote and not those of a concurrent one.
    *
-   * @param url a repository URL that passed {@link RepositoryUrls#validate}
+   * @param repository a repository URL the repository policy accepted
    * @param progress receives human progress lines for the run log
-   * @throws BadRepositoryException the server says there is no repository at {@code url}
+   * @throws BadRepositoryException the server says there is no repository there, or the host (or
+   *     one a redirect leads to) is not allowed
    * @throws RepositoryUnreachableException network, auth or server trouble, or local disk errors
    */
-  public <T> T sync(String url, Consumer<String> progress, MirrorAction<T> action)
+  public <T> T sync(RepositoryUrl repository, Consumer<String> progress, MirrorAction<T> action)
       throws FetchException, IOException {
+    String url = repository.canonical();
     Path dir = mirrorDir(url);
     Files.createDirectories(root);
     try (MirrorLock lock = MirrorLock.acquire(dir, progress);
-        Repository mirror = openOrClone(url, dir, progress)) {
+        Repository mirror = openOrClone(repository, dir, progress)) {
       return action.apply(mirror);
     }
   }
 
-  private Repository openOrClone(String url, Path dir, Consumer<String> progress)
+  private Repository openOrClone(RepositoryUrl url, Path dir, Consumer<String> progress)
       throws FetchException, IOException {
-    String shown = RepositoryUrls.redact(url);
+    String shown = url.canonical();
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       String problem = MirrorHealth.problem(dir);
       if (problem == null) {
@@ -122,7 +144,7 @@ public final class MirrorCache {
    * Clones beside the final directory and renames it into place, so that a crash mid-clone leaves a
    * stray temporary directory (swept by the next clone) instead of a half-filled mirror.
    */
-  private Repository cloneInto(String url, Path dir, Consumer<String> progress)
+  private Repository cloneInto(RepositoryUrl url, Path dir, Consumer<String> progress)
       throws FetchException, IOException {
     deleteLeftoverClones(dir);
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -137,7 +159,7 @@ public final class MirrorCache {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     } catch (LocalFetchFailure e) {
       throw new RepositoryUnreachableException(
-          "could not clone " + RepositoryUrls.redact(url) + ": " + e.getMessage());
+          "could not clone " + url.canonical() + ": " + e.getMessage());
     } finally {
       FileTrees.deleteRecursively(tmp);
     }
@@ -153,26 +175,29 @@ public final class MirrorCache {
     }
   }
 
-  private void fetch(Repository mirror, String url, Consumer<String> progress)
+  private void fetch(Repository mirror, RepositoryUrl url, Consumer<String> progress)
       throws FetchException, LocalFetchFailure, IOException {
     long started = System.nanoTime();
     FetchResult result;
     try {
-      result =
+      FetchCommand fetch =
           Git.wrap(mirror)
               .fetch()
-              .setRemote(url)
+              .setRemote(url.canonical())
               .setRefSpecs(MIRROR_REFSPECS)
               .setRemoveDeletedRefs(true)
               .setTagOpt(TagOpt.NO_TAGS)
               .setRecurseSubmodules(FetchRecurseSubmodulesMode.NO)
               .setTimeout(ioTimeoutSeconds)
-              .setProgressMonitor(new LineProgressMonitor(progress))
-              .call();
+              .setProgressMonitor(new LineProgressMonitor(progress));
+      remotes.configure(fetch, url);
+      result = fetch.call();
     } catch (InvalidRemoteException e) {
-      throw new BadRepositoryException("no git repository at " + RepositoryUrls.redact(url));
+      throw new BadRepositoryException("no git repository at " + url.canonical());
+    } catch (RemoteAccess.RefusedTransportException e) {
+      throw new BadRepositoryException("repository not allowed: " + e.getMessage());
     } catch (TransportException e) {
-      throw new RepositoryUnreachableException("git fetch failed: " + describe(e));
+      throw FetchFailures.classify(url, e, remotes.credentials());
     } catch (GitAPIException | JGitInternalException e) {
       throw new LocalFetchFailure(describe(e));
     }
@@ -186,7 +211,7 @@ public final class MirrorCache {
         });
     log.info(
         "Fetched {} into {}: {} refs updated in {} ms",
-        RepositoryUrls.redact(url),
+        url.canonical(),
         mirror.getDirectory(),
         updated,
         (System.nanoTime() - started) / 1_000_000);
@@ -248,7 +273,7 @@ public final class MirrorCache {
     } else if (root != null && !message.contains(root)) {
       message = message + " (" + root + ")";
     }
-    return RepositoryUrls.redact(message);
+    return RepositoryPolicy.redact(message);
   }
 
   private static String rootMessage(Throwable e) {
@@ -256,7 +281,7 @@ public final class MirrorCache {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return RepositoryUrls.redact(
+    return RepositoryPolicy.redact(
         root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
   }
 

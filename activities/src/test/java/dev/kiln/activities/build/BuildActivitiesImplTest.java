@@ -59,8 +59,7 @@ class BuildActivitiesImplTest {
     api = new FakeApi();
     KilnApiClient client = new KilnApiClient(api.url(), "token");
     logs = new StepLogs(new LogUploader(new ApiChunkTransport(client), 1 << 24), Clock.systemUTC());
-    BuildHost host =
-        new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2, true);
+    BuildHost host = new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2);
     env = TestActivityEnvironment.newInstance();
     slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
     env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client, slots));

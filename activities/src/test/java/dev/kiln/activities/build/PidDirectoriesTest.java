@@ -54,7 +54,7 @@ class PidDirectoriesTest {
   }
 
   private BuildHost host(String queue) {
-    return new BuildHost("h", queue, home, Duration.ofSeconds(1), 1, false);
+    return new BuildHost("h", queue, home, Duration.ofSeconds(1), 1);
   }
 
   private ProcessRunner sleeper(Path pidFile) {

@@ -75,8 +75,7 @@ class SandboxedBuildActivitiesIT {
                 "activities-it-" + ProcessHandle.current().pid()),
             home.resolve("work/runs"));
     BuildHost host =
-        new BuildHost(
-            "host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2, true, sandbox);
+        new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2, sandbox);
     env = TestActivityEnvironment.newInstance();
     BuildSlots slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
     env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client, slots));

@@ -28,7 +28,7 @@ class WorkspaceJanitorTest {
   @BeforeEach
   void setUp() throws Exception {
     runs = Files.createDirectories(home.resolve("work/runs"));
-    host = new BuildHost("h", "kiln-host-h-1", home, Duration.ofSeconds(1), 1, false);
+    host = new BuildHost("h", "kiln-host-h-1", home, Duration.ofSeconds(1), 1);
     slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
     janitor = new WorkspaceJanitor(host, slots);
   }
@@ -121,8 +121,7 @@ class WorkspaceJanitorTest {
 
   @Test
   void aKilnHomeSharedWithAnotherLiveWorkerIsLeftAlone() throws Exception {
-    PidDirectories.own(
-        new BuildHost("h2", "kiln-host-h2-1", home, Duration.ofSeconds(1), 1, false));
+    PidDirectories.own(new BuildHost("h2", "kiln-host-h2-1", home, Duration.ofSeconds(1), 1));
     Path theirs = workspace("14-1");
 
     janitor.removeLeftoversAtStart();

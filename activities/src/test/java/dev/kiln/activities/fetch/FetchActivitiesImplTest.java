@@ -38,6 +38,7 @@ class FetchActivitiesImplTest {
   FetchActivities activities;
   BuildHost host;
   BuildSlots slots;
+  RemoteAccess remotes;
   final List<Long> fetchStarts = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -47,11 +48,16 @@ class FetchActivitiesImplTest {
             new LogUploader((runId, chunks) -> log.addAll(chunks), 1 << 20), Clock.systemUTC());
     host =
         new BuildHost(
-            "host-a", "kiln-host-host-a-1", temp.resolve("home"), Duration.ofSeconds(1), 2, true);
+            "host-a", "kiln-host-host-a-1", temp.resolve("home"), Duration.ofSeconds(1), 2);
     env = TestActivityEnvironment.newInstance();
     slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
+    remotes =
+        RemoteAccess.of(
+            TestPolicies.localAndLoopback(), RepositoryCredentials.none(), Duration.ofSeconds(20));
+    GitFetcher fetcher =
+        new GitFetcher(temp.resolve("home"), TestPolicies.localAndLoopback(), remotes);
     env.registerActivitiesImplementations(
-        new FetchActivitiesImpl(host, logs, slots, fetchStarts::add));
+        new FetchActivitiesImpl(host, logs, slots, fetchStarts::add, fetcher));
     activities = env.newActivityStub(FetchActivities.class);
   }
 
@@ -59,6 +65,7 @@ class FetchActivitiesImplTest {
   void tearDown() {
     env.close();
     logs.close();
+    remotes.close();
   }
 
   @Test

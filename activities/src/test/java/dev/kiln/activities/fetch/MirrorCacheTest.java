@@ -58,7 +58,8 @@ class MirrorCacheTest {
 
   @Test
   void firstSyncClonesABareMirrorUnderKilnHome() throws Exception {
-    String sha = cache.sync(origin.url(), lines::add, mirror -> head(mirror, "main"));
+    String sha =
+        cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> head(mirror, "main"));
 
     Path dir = cache.mirrorDir(origin.url());
     assertThat(dir.getParent()).isEqualTo(tmp.resolve("home/work/mirrors"));
@@ -72,14 +73,15 @@ class MirrorCacheTest {
 
   @Test
   void aSecondSyncFetchesIntoTheSameMirrorInsteadOfRecloning() throws Exception {
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     Path dir = cache.mirrorDir(origin.url());
     Object identity = Files.readAttributes(dir, BasicFileAttributes.class).fileKey();
     Files.writeString(dir.resolve("kiln-test-marker"), "still here");
     RevCommit pushed = origin.commit("second.txt", "2\n");
     lines.clear();
 
-    String sha = cache.sync(origin.url(), lines::add, mirror -> head(mirror, "main"));
+    String sha =
+        cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> head(mirror, "main"));
 
     assertThat(sha).isEqualTo(pushed.name());
     assertThat(Files.readAttributes(dir, BasicFileAttributes.class).fileKey()).isEqualTo(identity);
@@ -90,10 +92,10 @@ class MirrorCacheTest {
 
   @Test
   void anUnchangedOriginLeavesTheMirrorAsItIs() throws Exception {
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     lines.clear();
 
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
 
     assertThat(lines).contains("Mirror is up to date");
   }
@@ -103,13 +105,13 @@ class MirrorCacheTest {
     RevCommit first = origin.repository().parseCommit(origin.repository().resolve("main"));
     origin.branch("old");
     origin.lightweightTag("moving", first);
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     origin.deleteBranch("old");
     RevCommit second = origin.commit("b.txt", "b\n");
     origin.lightweightTag("moving", second);
 
     cache.sync(
-        origin.url(),
+        TestPolicies.url(origin.url()),
         lines::add,
         mirror -> {
           assertThat(mirror.exactRef("refs/heads/old")).isNull();
@@ -121,25 +123,26 @@ class MirrorCacheTest {
   @Test
   void theMirrorFollowsAChangeOfTheOriginsDefaultBranch() throws Exception {
     origin.branch("develop");
-    assertThat(cache.sync(origin.url(), lines::add, MirrorCacheTest::headTarget))
+    assertThat(cache.sync(TestPolicies.url(origin.url()), lines::add, MirrorCacheTest::headTarget))
         .isEqualTo("refs/heads/main");
 
     origin.checkout("develop");
 
-    assertThat(cache.sync(origin.url(), lines::add, MirrorCacheTest::headTarget))
+    assertThat(cache.sync(TestPolicies.url(origin.url()), lines::add, MirrorCacheTest::headTarget))
         .isEqualTo("refs/heads/develop");
   }
 
   @Test
   void aMirrorThatIsNotARepositoryIsDeletedAndRecloned() throws Exception {
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     Path dir = cache.mirrorDir(origin.url());
     FileTrees.deleteRecursively(dir);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("HEAD"), "garbage");
     lines.clear();
 
-    String sha = cache.sync(origin.url(), lines::add, mirror -> head(mirror, "main"));
+    String sha =
+        cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> head(mirror, "main"));
 
     assertThat(sha).isEqualTo(origin.repository().resolve("main").name());
     assertThat(lines)
@@ -149,13 +152,14 @@ class MirrorCacheTest {
 
   @Test
   void aMirrorThatLostItsObjectsIsDeletedAndRecloned() throws Exception {
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     Path dir = cache.mirrorDir(origin.url());
     FileTrees.deleteRecursively(dir.resolve("objects/pack"));
     Files.createDirectories(dir.resolve("objects/pack"));
     lines.clear();
 
-    String sha = cache.sync(origin.url(), lines::add, mirror -> head(mirror, "main"));
+    String sha =
+        cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> head(mirror, "main"));
 
     assertThat(sha).isEqualTo(origin.repository().resolve("main").name());
     assertThat(lines)
@@ -167,11 +171,11 @@ class MirrorCacheTest {
 
   @Test
   void aMirrorWithAnUnreadableConfigIsDeletedAndRecloned() throws Exception {
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
     Files.writeString(cache.mirrorDir(origin.url()).resolve("config"), "[[[ not a config");
     lines.clear();
 
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
 
     assertThat(lines)
         .anyMatch(line -> line.contains("is corrupt (") && line.endsWith("re-cloning"));
@@ -184,7 +188,7 @@ class MirrorCacheTest {
     Path leftover = dir.resolveSibling(dir.getFileName() + ".tmp-crashed");
     Files.createDirectories(leftover.resolve("objects"));
 
-    cache.sync(origin.url(), lines::add, mirror -> null);
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
 
     assertThat(leftover).doesNotExist();
     assertThat(dir).isDirectory();
@@ -207,7 +211,7 @@ class MirrorCacheTest {
                 () -> {
                   go.await();
                   return own.sync(
-                      origin.url(),
+                      TestPolicies.url(origin.url()),
                       lines::add,
                       mirror -> {
                         mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
@@ -243,7 +247,8 @@ class MirrorCacheTest {
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return cache.sync(origin.url(), lines::add, mirror -> head(mirror, "main"));
+                  return cache.sync(
+                      TestPolicies.url(origin.url()), lines::add, mirror -> head(mirror, "main"));
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
                 }
@@ -268,7 +273,7 @@ class MirrorCacheTest {
   void aFileUrlWithNoRepositoryIsABadRepositoryAndLeavesNoMirror() throws IOException {
     String url = tmp.resolve("does-not-exist").toUri().toString();
 
-    assertThatThrownBy(() -> cache.sync(url, lines::add, mirror -> null))
+    assertThatThrownBy(() -> cache.sync(TestPolicies.url(url), lines::add, mirror -> null))
         .isInstanceOfSatisfying(
             BadRepositoryException.class,
             e -> {
@@ -279,33 +284,34 @@ class MirrorCacheTest {
     assertThat(mirrorsLeft()).isEmpty();
   }
 
+  /** The port's state is the worker's business: the run view says only what kind of failure. */
   @Test
-  void aClosedPortIsUnreachableRetryableAndRedacted() throws Exception {
-    String url = "http://kiln:hunter2@127.0.0.1:" + closedPort() + "/acme/app.git";
+  void aClosedPortIsUnreachableRetryableAndNamesOnlyTheKindOfFailure() throws Exception {
+    String url = "http://127.0.0.1:" + closedPort() + "/acme/app.git";
 
-    assertThatThrownBy(() -> cache.sync(url, lines::add, mirror -> null))
-        .isInstanceOfSatisfying(
-            RepositoryUnreachableException.class,
-            e -> {
-              assertThat(e.getMessage())
-                  .startsWith("git fetch failed: http://***@127.0.0.1:")
-                  .contains("connection failed")
-                  .doesNotContain("hunter2")
-                  .doesNotContain("kiln@");
-              assertThat(e.getCause()).isNull();
-              assertThat(e.retryable()).isTrue();
-              assertThat(e.failureType()).isEqualTo(FailureTypes.REPO_UNREACHABLE);
-            });
+    try (RemoteAccess remotes = loopbackRemotes()) {
+      MirrorCache http = new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20), remotes);
+      assertThatThrownBy(() -> http.sync(TestPolicies.url(url), lines::add, mirror -> null))
+          .isInstanceOfSatisfying(
+              RepositoryUnreachableException.class,
+              e -> {
+                assertThat(e).hasMessage("fetch of " + url + " failed: could not connect");
+                assertThat(e.getCause()).isNull();
+                assertThat(e.retryable()).isTrue();
+                assertThat(e.failureType()).isEqualTo(FailureTypes.REPO_UNREACHABLE);
+              });
+    }
     assertThat(mirrorsLeft()).isEmpty();
   }
 
   @Test
   void anHttpServerAnsweringNotFoundMeansThereIsNoRepository() throws Exception {
     HttpServer server = httpServer(404);
-    try {
+    try (RemoteAccess remotes = loopbackRemotes()) {
+      MirrorCache http = new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20), remotes);
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/acme/missing.git";
 
-      assertThatThrownBy(() -> cache.sync(url, lines::add, mirror -> null))
+      assertThatThrownBy(() -> http.sync(TestPolicies.url(url), lines::add, mirror -> null))
           .isInstanceOf(BadRepositoryException.class)
           .hasMessage("no git repository at " + url);
     } finally {
@@ -314,17 +320,62 @@ class MirrorCacheTest {
   }
 
   @Test
-  void anHttpServerDemandingCredentialsIsUnreachableNotBad() throws Exception {
+  void anHttpServerDemandingCredentialsIsUnreachableAndPointsToRepositoryCredentials()
+      throws Exception {
     HttpServer server = httpServer(401);
-    try {
+    try (RemoteAccess remotes = loopbackRemotes()) {
+      MirrorCache http = new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20), remotes);
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/acme/private.git";
 
-      assertThatThrownBy(() -> cache.sync(url, lines::add, mirror -> null))
+      assertThatThrownBy(() -> http.sync(TestPolicies.url(url), lines::add, mirror -> null))
           .isInstanceOf(RepositoryUnreachableException.class)
-          .hasMessageStartingWith("git fetch failed: " + url);
+          .hasMessage(
+              "fetch of "
+                  + url
+                  + " failed: the server asks for credentials: give the workers repository"
+                  + " credentials for 127.0.0.1 (kiln.repos.credentials)");
     } finally {
       server.stop(0);
     }
+  }
+
+  /** Whatever the server writes is the worker's log's, never the run view's. */
+  @Test
+  void aServerThatIsNotGitIsReportedWithoutItsAnswer() throws Exception {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] page = "<html>secret internal dashboard: db password hunter2</html>".getBytes();
+          exchange.getResponseHeaders().add("Content-Type", "text/html");
+          exchange.sendResponseHeaders(200, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
+    server.start();
+    try (RemoteAccess remotes = loopbackRemotes()) {
+      MirrorCache http = new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20), remotes);
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/admin";
+
+      assertThatThrownBy(() -> http.sync(TestPolicies.url(url), lines::add, mirror -> null))
+          .isInstanceOfSatisfying(
+              FetchException.class,
+              e ->
+                  assertThat(e.getMessage())
+                      .startsWith("fetch of " + url + " failed: ")
+                      .doesNotContain("hunter2")
+                      .doesNotContain("dashboard")
+                      .doesNotContain("html"));
+      assertThat(lines).noneMatch(line -> line.contains("hunter2"));
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static RemoteAccess loopbackRemotes() {
+    return RemoteAccess.of(
+        TestPolicies.localAndLoopback(), RepositoryCredentials.none(), Duration.ofSeconds(20));
   }
 
   private static String head(Repository mirror, String branch) throws IOException {

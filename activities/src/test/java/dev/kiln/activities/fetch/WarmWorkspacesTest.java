@@ -73,7 +73,7 @@ class WarmWorkspacesTest {
     Path home = tmp.resolve("home");
     workspaces = new Workspaces(home, 2);
     mirrors = new MirrorCache(home, Duration.ofSeconds(20));
-    mirrors.sync(url(), line -> {}, mirror -> null);
+    mirrors.sync(TestPolicies.url(url()), line -> {}, mirror -> null);
     mirrorDir = mirrors.mirrorDir(url());
   }
 

@@ -42,7 +42,7 @@ class WorkspacesTest {
     head = origin.commit("src/main.c", "int main(void) { return 0; }\n");
     workspaces = new Workspaces(tmp.resolve("home"));
     MirrorCache mirrors = new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20));
-    mirrors.sync(origin.url(), line -> {}, mirror -> null);
+    mirrors.sync(TestPolicies.url(origin.url()), line -> {}, mirror -> null);
     mirrorDir = mirrors.mirrorDir(origin.url());
   }
 
@@ -214,7 +214,7 @@ class WorkspacesTest {
 
   private void resync() throws Exception {
     new MirrorCache(tmp.resolve("home"), Duration.ofSeconds(20))
-        .sync(origin.url(), line -> {}, mirror -> null);
+        .sync(TestPolicies.url(origin.url()), line -> {}, mirror -> null);
   }
 
   private static Repository open(Path workspace) throws IOException {

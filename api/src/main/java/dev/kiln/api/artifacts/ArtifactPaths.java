@@ -3,7 +3,6 @@ package dev.kiln.api.artifacts;
 import dev.kiln.api.web.ApiException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Artifact paths come from build workers, which run untrusted code: a path must stay inside its
@@ -12,9 +11,6 @@ import java.util.regex.Pattern;
 public final class ArtifactPaths {
 
   static final int MAX_LENGTH = 1024;
-
-  private static final Pattern SHA = Pattern.compile("[0-9a-f]{7,64}");
-  private static final Pattern ARCH = Pattern.compile("[a-z0-9_]{1,32}");
 
   private ArtifactPaths() {}
 
@@ -56,15 +52,20 @@ public final class ArtifactPaths {
   }
 
   /**
-   * The store key {@code <sha>/<arch>/<path>} for a normalised path.
-   *
-   * @throws IllegalStateException when sha or arch could escape their directory level (they come
-   *     from the ledger, not the request, so this is a server fault)
+   * The store key {@code runs/<run>/<path>} for a normalised path: each run's artifacts in a
+   * directory of their own, which no other run ever writes to. (Before, artifacts were keyed by
+   * {@code <sha>/<arch>/<path>}, so a second run of the same sha replaced a finished run's file;
+   * rows from then keep their keys.)
    */
-  public static String storageKey(String sha, String arch, String normalisedPath) {
-    if (!SHA.matcher(sha).matches() || !ARCH.matcher(arch).matches()) {
-      throw new IllegalStateException("refusing storage key for sha " + sha + " and arch " + arch);
+  public static String storageKey(long runId, String normalisedPath) {
+    if (runId < 1) {
+      throw new IllegalStateException("refusing storage key for run " + runId);
     }
-    return sha + "/" + arch + "/" + normalisedPath;
+    return runDirectory(runId) + "/" + normalisedPath;
+  }
+
+  /** The store directory of a run's artifacts, relative to the store's root. */
+  public static String runDirectory(long runId) {
+    return "runs/" + runId;
   }
 }

@@ -1,6 +1,9 @@
 package dev.kiln.api.artifacts;
 
+import dev.kiln.api.artifacts.ArtifactRepository.Recording;
+import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.runs.RunRecord;
+import dev.kiln.api.runs.RunRemovals;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import java.io.IOException;
@@ -24,18 +27,29 @@ public class ArtifactService {
   private final RunRepository runs;
   private final ArtifactRepository artifacts;
   private final ArtifactStore store;
+  private final ArtifactRepository.Quota quota;
+  private final RunRemovals removals;
 
-  public ArtifactService(RunRepository runs, ArtifactRepository artifacts, ArtifactStore store) {
+  public ArtifactService(
+      RunRepository runs,
+      ArtifactRepository artifacts,
+      ArtifactStore store,
+      KilnProperties properties,
+      RunRemovals removals) {
     this.runs = runs;
+    this.removals = removals;
     this.artifacts = artifacts;
     this.store = store;
+    this.quota =
+        new ArtifactRepository.Quota(
+            properties.artifacts().maxCount(), properties.artifacts().maxTotalSize().toBytes());
   }
 
   /** A file to send, and what the ledger says it is. */
   public record Download(StoredArtifact artifact, Path file) {}
 
   /**
-   * Stores an artifact of a run that fetch has resolved (the store is keyed by sha and arch).
+   * Stores an artifact of a building run under {@code runs/<run>/<path>}, within the run's quotas.
    *
    * @param sha256Header the client's {@code X-Kiln-Sha256}
    * @param declaredLength the request's Content-Length, or -1 when it sent none
@@ -44,10 +58,7 @@ public class ArtifactService {
       long runId, String path, String sha256Header, long declaredLength, InputStream body)
       throws IOException {
     if (declaredLength > store.maxSize()) {
-      throw ApiException.payloadTooLarge(
-          "artifact is larger than the limit of "
-              + store.maxSize()
-              + " bytes (kiln.artifacts.max-size)");
+      throw store.tooLarge(store.maxSize());
     }
     if (sha256Header == null || sha256Header.isBlank()) {
       throw ApiException.badRequest("X-Kiln-Sha256 header is required");
@@ -61,18 +72,82 @@ public class ArtifactService {
     if (run.result().isTerminal()) {
       throw ended(run);
     }
-    if (run.sha() == null) {
-      throw ApiException.conflict(
-          "run " + runId + " has no resolved sha yet; artifacts are stored by sha and arch");
+    ArtifactRepository.Usage before = artifacts.usage(runId, normalised);
+    checkQuota(runId, normalised, before, Math.max(declaredLength, 0));
+    long room = quota.maxBytes() - before.bytes();
+    ArtifactStore.Staged staged =
+        store.stage(
+            body,
+            expected,
+            Math.min(store.maxSize(), room),
+            limit ->
+                limit < store.maxSize()
+                    ? overBytes(runId, normalised, before, "more than " + limit + " bytes")
+                    : store.tooLarge(limit));
+    try {
+      String key = ArtifactPaths.storageKey(runId, normalised);
+      Recording recording =
+          artifacts.record(
+              runId,
+              normalised,
+              staged.size(),
+              staged.sha256(),
+              key,
+              quota,
+              () -> store.commit(staged, key));
+      if (recording instanceof Recording.Recorded recorded) {
+        log.info("stored artifact {} ({} bytes) of run {}", normalised, staged.size(), runId);
+        return recorded.artifact();
+      }
+      if (recording instanceof Recording.OverQuota over) {
+        checkQuota(
+            runId,
+            normalised,
+            new ArtifactRepository.Usage(over.count(), over.bytes()),
+            staged.size());
+      }
+      // the run ended while the bytes arrived; they were never put in place
+      throw ended(runs.find(runId).orElseThrow());
+    } finally {
+      store.discard(staged);
     }
-    String key = ArtifactPaths.storageKey(run.sha(), run.arch(), normalised);
-    ArtifactStore.Stored stored = store.store(key, body, expected);
-    log.info("stored artifact {} ({} bytes) of run {}", normalised, stored.size(), runId);
-    return artifacts
-        .upsert(runId, normalised, stored.size(), stored.sha256(), key)
-        // it ended while the bytes arrived; they stay in the store, unreferenced, like any
-        // replaced upload
-        .orElseThrow(() -> ended(runs.find(runId).orElseThrow()));
+  }
+
+  /** A 413 naming the quota, when storing {@code size} more bytes would exceed one. */
+  private void checkQuota(long runId, String path, ArtifactRepository.Usage others, long size) {
+    if (others.count() + 1 > quota.maxCount()) {
+      throw ApiException.payloadTooLarge(
+          "run "
+              + runId
+              + " already has "
+              + others.count()
+              + " artifacts, the most one run may keep (kiln.artifacts.max-count = "
+              + quota.maxCount()
+              + "); \""
+              + path
+              + "\" was not stored");
+    }
+    if (others.bytes() + size > quota.maxBytes()) {
+      throw overBytes(runId, path, others, size + " bytes");
+    }
+  }
+
+  private ApiException overBytes(
+      long runId, String path, ArtifactRepository.Usage others, String size) {
+    return ApiException.payloadTooLarge(
+        "\""
+            + path
+            + "\" ("
+            + size
+            + ") would take run "
+            + runId
+            + "'s artifacts past "
+            + quota.maxBytes()
+            + " bytes, the most one run may keep (kiln.artifacts.max-total-size); its other "
+            + others.count()
+            + " artifacts take "
+            + others.bytes()
+            + " bytes");
   }
 
   private static ApiException ended(RunRecord run) {
@@ -93,6 +168,7 @@ public class ArtifactService {
 
   public Download download(long runId, String path) throws IOException {
     String normalised = ArtifactPaths.normalise(path);
+    removals.requireKept(runId, "artifacts");
     StoredArtifact artifact =
         artifacts
             .find(runId, normalised)

@@ -60,6 +60,10 @@ class ArtifactsController {
    * Sends the file with its sha256 as strong ETag (so {@code If-None-Match} gets a 304) and in
    * {@code X-Kiln-Sha256}. Content-Length and Range requests are handled by Spring's resource
    * support, from the file itself.
+   *
+   * <p>A build decides what its artifacts contain: an HTML file staged by one repository's build
+   * must not run as a page of the api's origin. So every download is an opaque attachment that no
+   * browser sniffs into something else, whatever it holds.
    */
   @GetMapping(ApiPaths.RUN_ARTIFACT)
   @RequiresScope(Scope.READ)
@@ -76,6 +80,7 @@ class ArtifactsController {
         .contentType(MediaType.APPLICATION_OCTET_STREAM)
         .eTag("\"" + artifact.sha256() + "\"")
         .header(SHA256_HEADER, artifact.sha256())
+        .header("X-Content-Type-Options", "nosniff")
         .header(
             HttpHeaders.CONTENT_DISPOSITION,
             ContentDisposition.attachment()

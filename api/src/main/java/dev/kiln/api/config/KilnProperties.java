@@ -1,6 +1,9 @@
 package dev.kiln.api.config;
 
 import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.repo.AllowedHosts;
+import dev.kiln.workflows.repo.HostResolver;
+import dev.kiln.workflows.repo.RepositoryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,15 +85,56 @@ public record KilnProperties(
   }
 
   /**
+   * The repository policy's settings; the workers read the same ones (docs/operations.md).
+   *
    * @param allowFile accept {@code file://} repository URLs; only for local development, where api
    *     and workers share a disk
+   * @param allowHosts hosts Kiln fetches from although they are, or resolve to, loopback, private,
+   *     link-local or other non-public addresses: names ({@code git.internal}, {@code
+   *     *.corp.example}), addresses or ranges ({@code 10.0.0.0/8})
+   * @param resolveNames look host names up when a run is submitted, refusing one that resolves to a
+   *     non-public address at once; {@code false} leaves names to the workers, which judge them
+   *     where they connect in any case (for an api whose DNS answers differ from the workers')
    */
-  public record Repos(@DefaultValue("false") boolean allowFile) {}
+  public record Repos(
+      @DefaultValue("false") boolean allowFile,
+      @DefaultValue List<String> allowHosts,
+      @DefaultValue("true") boolean resolveNames) {
+
+    public Repos {
+      AllowedHosts.of(allowHosts); // fails the start on an entry it cannot read
+    }
+
+    public RepositoryPolicy policy() {
+      return new RepositoryPolicy(
+          allowFile,
+          AllowedHosts.of(allowHosts),
+          resolveNames ? HostResolver.SYSTEM : HostResolver.NONE);
+    }
+  }
 
   /**
+   * Limits on what a run stages; past one, the stage step fails saying which.
+   *
    * @param maxSize the largest artifact a worker may upload
+   * @param maxCount the most artifacts one run may keep
+   * @param maxTotalSize the most bytes one run's artifacts may take together
    */
-  public record Artifacts(@DefaultValue("1GB") DataSize maxSize) {}
+  public record Artifacts(
+      @DefaultValue("1GB") DataSize maxSize,
+      @DefaultValue("1000") int maxCount,
+      @DefaultValue("10GB") DataSize maxTotalSize) {
+
+    public Artifacts {
+      if (maxCount < 1) {
+        throw new IllegalArgumentException("kiln.artifacts.max-count must be at least 1");
+      }
+      if (maxSize.toBytes() < 1 || maxTotalSize.toBytes() < 1) {
+        throw new IllegalArgumentException(
+            "kiln.artifacts.max-size and max-total-size must be positive");
+      }
+    }
+  }
 
   /**
    * @param maxBodySize the largest request body of the public API

@@ -96,4 +96,10 @@ final class InternalBodies {
   record HostAnswer(List<Long> ended) {}
 
   record ArtifactAnswer(String path, long size, String sha256) {}
+
+  /** {@code POST /internal/retention}: at most {@code limit} runs (the batch size when null). */
+  record RetentionRequest(Integer limit) {}
+
+  /** What one retention batch removed; {@code more}: call again. */
+  record RetentionAnswer(int runs, long logChunks, int artifacts, boolean more) {}
 }

@@ -5,6 +5,7 @@ import dev.kiln.api.auth.RequiresScope;
 import dev.kiln.api.auth.Scope;
 import dev.kiln.api.limits.StreamLimits;
 import dev.kiln.api.runs.RunAccess;
+import dev.kiln.api.runs.RunRemovals;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
@@ -34,12 +35,19 @@ class LogsController {
   private final LogStreams streams;
   private final RunAccess access;
   private final StreamLimits limits;
+  private final RunRemovals removals;
 
-  LogsController(LogReader reader, LogStreams streams, RunAccess access, StreamLimits limits) {
+  LogsController(
+      LogReader reader,
+      LogStreams streams,
+      RunAccess access,
+      StreamLimits limits,
+      RunRemovals removals) {
     this.reader = reader;
     this.streams = streams;
     this.access = access;
     this.limits = limits;
+    this.removals = removals;
   }
 
   @GetMapping(ApiPaths.RUN_LOGS)
@@ -52,6 +60,7 @@ class LogsController {
       throws IOException {
     long runId = RunIds.parse(id);
     access.require(Scope.READ, runId);
+    removals.requireKept(runId, "logs");
     checkAfter("after", after);
     LogFilter filter = new LogFilter(step(step), after == null ? -1 : after);
     LogReader.LogSnapshot snapshot = reader.snapshot(runId, filter);
@@ -79,6 +88,7 @@ class LogsController {
       HttpServletResponse response) {
     long runId = RunIds.parse(id);
     Caller caller = access.require(Scope.READ, runId);
+    removals.requireKept(runId, "logs");
     checkAfter("after", after);
     Long start = after;
     if (lastEventId != null && !lastEventId.isBlank()) {

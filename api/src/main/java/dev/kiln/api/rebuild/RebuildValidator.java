@@ -5,6 +5,8 @@ import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.RunPriority;
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryRefusedException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +20,6 @@ import org.springframework.stereotype.Component;
 @Component
 class RebuildValidator {
 
-  static final int MAX_REF = 255;
   static final int MAX_MR = 64;
   static final int MAX_TARGET = 255;
   static final int MAX_ARGS = 100;
@@ -26,17 +27,17 @@ class RebuildValidator {
   static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private final List<String> archs;
-  private final boolean allowFile;
+  private final RepositoryPolicy repositories;
   private final String defaultArch;
 
   @Autowired
   RebuildValidator(KilnProperties properties) {
-    this(properties.archs(), properties.repos().allowFile(), Architectures.current());
+    this(properties.archs(), properties.repos().policy(), Architectures.current());
   }
 
-  RebuildValidator(List<String> archs, boolean allowFile, String defaultArch) {
+  RebuildValidator(List<String> archs, RepositoryPolicy repositories, String defaultArch) {
     this.archs = archs;
-    this.allowFile = allowFile;
+    this.repositories = repositories;
     this.defaultArch = defaultArch;
   }
 
@@ -54,38 +55,25 @@ class RebuildValidator {
         repo, ref, arch, Lanes.of(repo, ref, arch), mr, priority, supersede, target, args, key);
   }
 
+  /** The policy the workers apply at fetch: what it refuses here would fail there. */
   private String repo(String repo) {
-    if (repo == null || repo.isBlank()) {
+    if (repo == null) {
       throw ApiException.badRequest("repo is required");
     }
-    RepoUrls.problem(repo, allowFile)
-        .ifPresent(
-            detail -> {
-              throw ApiException.badRequest(detail);
-            });
-    return repo;
+    try {
+      return repositories.check(repo).canonical();
+    } catch (RepositoryRefusedException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 
-  private static String ref(String ref) {
-    if (ref == null) {
-      return null;
+  private String ref(String ref) {
+    try {
+      repositories.checkRef(ref);
+      return ref;
+    } catch (RepositoryRefusedException e) {
+      throw ApiException.badRequest(e.getMessage());
     }
-    if (ref.isEmpty()) {
-      throw ApiException.badRequest("ref: must not be empty; leave it out for the default branch");
-    }
-    if (ref.length() > MAX_REF) {
-      throw ApiException.badRequest("ref: longer than " + MAX_REF + " characters");
-    }
-    if (ref.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-      throw ApiException.badRequest("ref: must not contain whitespace or control characters");
-    }
-    if (ref.contains("..")) {
-      throw ApiException.badRequest("ref: must not contain \"..\"");
-    }
-    if (ref.startsWith("-")) {
-      throw ApiException.badRequest("ref: must not start with \"-\"");
-    }
-    return ref;
   }
 
   private String arch(String requested) {

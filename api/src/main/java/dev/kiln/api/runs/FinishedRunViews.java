@@ -2,15 +2,18 @@ package dev.kiln.api.runs;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Views of finished runs, kept in memory. A finished run's view is final: every ledger write is
- * guarded by {@code result = 'building'} (runs, restarts, artifacts), and the gates are closed in
- * the transaction that ends the run, after which no gate update applies. So an api instance can
- * serve such a view from memory for as long as it likes, whatever other instances write; a
- * dashboard or a script polling a finished run then costs no database round trip.
+ * Views of finished runs, kept in memory. A finished run's view is final but for one change: every
+ * ledger write is guarded by {@code result = 'building'} (runs, restarts, artifacts), and the gates
+ * are closed in the transaction that ends the run, after which no gate update applies. So an api
+ * instance can serve such a view from memory, whatever other instances write; a dashboard or a
+ * script polling a finished run then costs no database round trip. The one change is retention,
+ * days later, removing the run's logs and artifacts: the instance that removes them forgets the
+ * view at once, the others within {@link #EXPIRY}.
  */
 @Component
 class FinishedRunViews {
@@ -18,7 +21,15 @@ class FinishedRunViews {
   /** A view takes a few KiB: some MiB at most. */
   static final int CAPACITY = 4096;
 
-  private final Cache<Long, RunView> views = Caffeine.newBuilder().maximumSize(CAPACITY).build();
+  /** How long a view is served from memory before it is read again. */
+  static final Duration EXPIRY = Duration.ofMinutes(10);
+
+  private final Cache<Long, RunView> views =
+      Caffeine.newBuilder().maximumSize(CAPACITY).expireAfterWrite(EXPIRY).build();
+
+  void forget(long runId) {
+    views.invalidate(runId);
+  }
 
   Optional<RunView> find(long runId) {
     return Optional.ofNullable(views.getIfPresent(runId));

@@ -80,7 +80,7 @@ final class RunHtml {
         <a href="%7$s">Temporal Web UI</a> · <a href="%8$s">raw log</a></p>
         <p class="waiting" id="waiting">%10$s</p>
         <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
-        <pre id="log"></pre>
+        <pre id="log">%12$s</pre>
         <script nonce="%11$s">
         (function () {
           var log = document.getElementById('log');
@@ -142,7 +142,9 @@ final class RunHtml {
             esc(ApiPaths.runLogs(run.run().runId())),
             gates,
             esc(run.waitingReason()),
-            esc(nonce));
+            esc(nonce),
+            // the log is gone: its stream answers 410, and the page says why instead
+            esc(run.retention() == null ? null : run.retention().note()));
   }
 
   /** Escapes for HTML text and attribute values. */

@@ -15,7 +15,8 @@ import java.util.List;
  * started it ({@code loopback} on the dev stack without one), as {@code cancelled_by} names the one
  * that cancelled it; how its steps were isolated: {@code sandbox} ({@code bwrap}, or {@code none}
  * where the build host runs builds without isolation; null until a step started) and {@code
- * limits}; and {@code steps}, what each step used.
+ * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
+ * kiln.retention}) removed the run's logs and artifacts.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -27,7 +28,8 @@ public record RunView(
     String triggeredBy,
     String sandbox,
     Limits limits,
-    List<StepUsage> steps) {
+    List<StepUsage> steps,
+    Retention retention) {
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports
@@ -80,4 +82,21 @@ public record RunView(
    * @param runId Temporal's run id of the workflow execution; {@code null} until it started
    */
   public record Temporal(String workflowId, String runId, String uiUrl) {}
+
+  /**
+   * Retention removed the run's logs and artifacts; everything else in the view is kept.
+   *
+   * @param keptFor the retention that applied: {@code 30d}, {@code 12h}, {@code 90s}
+   * @param note says so in a sentence
+   */
+  public record Retention(Instant removedAt, String keptFor, String note) {
+
+    static String format(java.time.Duration duration) {
+      long seconds = duration.toSeconds();
+      if (seconds % 86_400 == 0) {
+        return seconds / 86_400 + "d";
+      }
+      return seconds % 3_600 == 0 ? seconds / 3_600 + "h" : seconds + "s";
+    }
+  }
 }

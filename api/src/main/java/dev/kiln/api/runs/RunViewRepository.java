@@ -4,6 +4,7 @@ import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ public class RunViewRepository {
       List<RunView.Artifact> artifacts,
       List<RunView.Restart> restarts,
       Sandbox sandbox,
-      List<RunView.StepUsage> steps) {}
+      List<RunView.StepUsage> steps,
+      RunView.Retention retention) {}
 
   /**
    * @param kind {@code bwrap} or {@code none}; {@code null} before a step reported
@@ -64,7 +66,11 @@ public class RunViewRepository {
                   ORDER BY u.first)
              FROM (SELECT step, max(peak_memory_bytes) AS peak, sum(cpu_millis) AS cpu,
                           min(reported_at) AS first
-                     FROM run_step_usage WHERE run_id = runs.id GROUP BY step) u) AS usage_json
+                     FROM run_step_usage WHERE run_id = runs.id GROUP BY step) u) AS usage_json,
+          (SELECT json_build_object(
+                    'removed_at', x.removed_at,
+                    'kept_for_s', extract(epoch FROM x.kept_for)::bigint)
+             FROM run_retention x WHERE x.run_id = runs.id) AS retention_json
           FROM runs WHERE id = :id
           """;
 
@@ -88,7 +94,18 @@ public class RunViewRepository {
         artifacts(rs.getString("artifacts_json")),
         restarts(rs.getString("restarts_json")),
         sandbox(rs.getString("sandbox_json")),
-        usage(rs.getString("usage_json")));
+        usage(rs.getString("usage_json")),
+        retention(rs.getString("retention_json")));
+  }
+
+  private RunView.Retention retention(String object) {
+    if (object == null) {
+      return null;
+    }
+    JsonNode retention = json.readTree(object);
+    return RunRemovals.retention(
+        OffsetDateTime.parse(text(retention, "removed_at")).toInstant(),
+        Duration.ofSeconds(retention.get("kept_for_s").asLong()));
   }
 
   private Sandbox sandbox(String object) {

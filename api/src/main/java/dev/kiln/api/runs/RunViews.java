@@ -42,6 +42,14 @@ public class RunViews {
     this.finished = finished;
   }
 
+  /**
+   * Drops a finished run's view from this instance's memory: retention changed it. (Other instances
+   * notice within {@link FinishedRunViews#EXPIRY}.)
+   */
+  public void forget(long id) {
+    finished.forget(id);
+  }
+
   /** {@code GET /runs/{id}}; a finished run's view comes from memory after its first read. */
   public RunView view(long id) {
     return finished.find(id).orElseGet(() -> read(id));
@@ -69,7 +77,8 @@ public class RunViews {
         run.triggeredBy(),
         found.sandbox().kind(),
         found.sandbox().limits(),
-        found.steps());
+        found.steps(),
+        found.retention());
   }
 
   /**

@@ -30,6 +30,7 @@ public final class ApiPaths {
   public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
   public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";
   public static final String INTERNAL_ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
+  public static final String INTERNAL_RETENTION = INTERNAL + "/retention";
 
   private ApiPaths() {}
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.api.web.ApiException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,10 +43,10 @@ class ArtifactPathsTest {
             });
   }
 
-  @ParameterizedTest
-  @CsvSource({"../x, x86_64", "abc1234, ../..", "ABC/1234, x86_64"})
-  void refusesStorageKeysWhoseShaOrArchIsNotPlain(String sha, String arch) {
-    assertThatThrownBy(() -> ArtifactPaths.storageKey(sha, arch, "a.jar"))
+  @Test
+  void eachRunKeepsItsArtifactsInADirectoryOfItsOwn() {
+    assertThat(ArtifactPaths.storageKey(7, "target/app.jar")).isEqualTo("runs/7/target/app.jar");
+    assertThatThrownBy(() -> ArtifactPaths.storageKey(0, "a.jar"))
         .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -34,7 +34,7 @@ class ArtifactStoreTest {
             p.temporal(),
             p.repos(),
             p.archs(),
-            new KilnProperties.Artifacts(maxSize),
+            new KilnProperties.Artifacts(maxSize, 1000, DataSize.ofGigabytes(10)),
             p.http(),
             p.logs(),
             p.dispatch(),

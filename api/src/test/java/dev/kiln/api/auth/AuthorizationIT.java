@@ -299,6 +299,9 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "GET /internal/archs/{arch}/served",
         Endpoint.get(Kind.WORKER, null, "/internal/archs/x86_64/served"));
+    t.put(
+        "POST /internal/retention",
+        new Endpoint(Kind.WORKER, null, "POST", "/internal/retention", "{\"limit\": 1}", null));
     return t;
   }
 

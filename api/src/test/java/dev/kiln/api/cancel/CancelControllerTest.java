@@ -266,6 +266,7 @@ class CancelControllerTest {
         "loopback",
         null,
         null,
-        List.of());
+        List.of(),
+        null);
   }
 }

@@ -198,7 +198,7 @@ class InternalApiIT {
     HttpResponse<String> uploaded = putArtifact(id, "target/app.jar", jar, sha256(jar));
     assertThat(uploaded.statusCode()).isEqualTo(201);
     assertThat(Http.json(uploaded).path("size").asLong()).isEqualTo(jar.length);
-    assertThat(home.resolve("artifacts/" + SHA + "/x86_64/target/app.jar")).hasBinaryContent(jar);
+    assertThat(home.resolve("artifacts/runs/" + id + "/target/app.jar")).hasBinaryContent(jar);
 
     HttpResponse<byte[]> download =
         http.sendForBytes(http.request("/runs/" + id + "/artifacts/target/app.jar").GET().build());
@@ -400,12 +400,14 @@ class InternalApiIT {
     assertThat(stored.artifacts()).isEmpty();
   }
 
+  /** Artifacts are stored per run, so a run need not have resolved its sha to stage one. */
   @Test
-  void refusesAnArtifactBeforeTheRunIsResolved() throws Exception {
+  void storesAnArtifactOfARunThatHasNotResolvedItsShaUnderTheRun() throws Exception {
     long id = queuedRun();
     byte[] data = "x".getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> response = putArtifact(id, "a.bin", data, sha256(data));
-    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(home.resolve("artifacts/runs/" + id + "/a.bin")).hasBinaryContent(data);
   }
 
   @Test

@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.kiln.api.runs.RunAccess;
+import dev.kiln.api.runs.RunRemovals;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ class LogsControllerTest {
   @MockitoBean LogStreams streams;
   // who may read which run is AuthorizationIT's subject; here every run is readable
   @MockitoBean RunAccess access;
+  @MockitoBean RunRemovals removals;
 
   @Test
   void servesTheLogAsUtf8PlainTextWithTheLastSequenceNumber() throws Exception {

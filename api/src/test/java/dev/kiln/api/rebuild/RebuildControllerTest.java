@@ -175,7 +175,7 @@ class RebuildControllerTest {
     problem(
         postRebuild("{\"repo\": \"ext::sh -c touch% /tmp/pwned\"}"),
         400,
-        "repo: scheme \"ext::\" is not allowed");
+        "repo: transport \"ext::\" is not allowed; use the repository's https:// URL");
   }
 
   @Test
@@ -183,7 +183,8 @@ class RebuildControllerTest {
     problem(
         postRebuild("{\"repo\": \"file:///srv/git/app.git\"}"),
         400,
-        "repo: scheme \"file://\" is not allowed");
+        "repo: file:// URLs are only allowed on the dev stack (kiln.repos.allow-file); use the"
+            + " repository's https:// URL");
   }
 
   @Test
@@ -191,8 +192,7 @@ class RebuildControllerTest {
     problem(
         postRebuild("{\"repo\": \"/srv/git/app.git\"}"),
         400,
-        "repo: \"/srv/git/app.git\" is not a git URL; use https://, http://, ssh://, git:// or"
-            + " user@host:path");
+        "repo: local paths are not allowed; use a URL such as https://host/owner/repo.git");
   }
 
   @Test

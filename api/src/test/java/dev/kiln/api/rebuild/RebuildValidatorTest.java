@@ -6,8 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.RunPriority;
+import dev.kiln.workflows.repo.AllowedHosts;
+import dev.kiln.workflows.repo.HostResolver;
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
@@ -15,8 +22,27 @@ class RebuildValidatorTest {
 
   private static final String REPO = "https://github.com/madler/zlib.git";
 
+  /** Names resolve through this map only: no test looks a name up in the machine's DNS. */
+  private static final HostResolver RESOLVER =
+      host -> {
+        List<String> literals =
+            Map.of("github.com", List.of("140.82.121.4"), "git.lan", List.of("192.168.1.5"))
+                .get(host);
+        if (literals == null) {
+          throw new UnknownHostException(host);
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String literal : literals) {
+          addresses.add(InetAddress.getByName(literal));
+        }
+        return addresses;
+      };
+
+  private static final RepositoryPolicy POLICY =
+      new RepositoryPolicy(false, AllowedHosts.none(), RESOLVER);
+
   private final RebuildValidator validator =
-      new RebuildValidator(List.of("x86_64", "aarch64"), false, "x86_64");
+      new RebuildValidator(List.of("x86_64", "aarch64"), POLICY, "x86_64");
 
   private static RebuildBody body(String repo) {
     return new RebuildBody(repo, null, null, null, null, null, null, null);
@@ -52,7 +78,34 @@ class RebuildValidatorTest {
   @Test
   void requiresRepo() {
     assertRefused(body(null), 400, "repo is required");
-    assertRefused(body("  "), 400, "repo is required");
+    assertRefused(body("  "), 400, "repo: must not be empty");
+  }
+
+  @Test
+  void storesTheRepositoryInTheCanonicalFormTokenPatternsMatch() {
+    NewRun run = validator.validate(body("HTTPS://GitHub.com/madler/zlib.git"), null);
+
+    assertThat(run.repo()).isEqualTo(REPO);
+    assertThat(run.lane()).isEqualTo(REPO + "#HEAD@x86_64");
+  }
+
+  @Test
+  void refusesWhatTheWorkersWouldRefuseAtFetchWithThePolicysReason() {
+    assertRefused(
+        body("git@github.com:madler/zlib.git"),
+        400,
+        "repo: ssh addresses such as host:path are not supported (Kiln's workers fetch over"
+            + " https); use the repository's https:// URL");
+    assertRefused(
+        body("https://git.lan/team/app.git"),
+        400,
+        "repo: host \"git.lan\" resolves to a private address; Kiln fetches only from public"
+            + " addresses unless kiln.repos.allow-hosts allows the host");
+    assertRefused(
+        withRef("main~1"),
+        400,
+        "ref: must not contain \"~\": name a branch, tag or"
+            + " sha, not a revision expression (such as main~1)");
   }
 
   @Test
@@ -63,7 +116,7 @@ class RebuildValidatorTest {
 
   @Test
   void refusesTheDefaultArchWhenThisMachineIsNotABuildArch() {
-    RebuildValidator onRiscv = new RebuildValidator(List.of("x86_64"), false, "riscv64");
+    RebuildValidator onRiscv = new RebuildValidator(List.of("x86_64"), POLICY, "riscv64");
     assertThatThrownBy(() -> onRiscv.validate(body(REPO), null))
         .isInstanceOfSatisfying(
             ApiException.class,

@@ -74,7 +74,8 @@ class RunRepositoryIT {
             "run_restarts",
             "api_tokens",
             "run_sandboxes",
-            "run_step_usage");
+            "run_step_usage",
+            "run_retention");
   }
 
   @Test

@@ -84,11 +84,12 @@ class RunViewRepositoryIT {
   }
 
   @Test
-  void artifactsComeInPathOrderAndRestartsInAttemptOrderWithTheirNotes() {
+  void artifactsComeInPathOrderAndRestartsInAttemptOrderWithTheirNotes() throws Exception {
     long id = newRunId();
     ArtifactRepository artifacts = new ArtifactRepository(jdbc);
-    artifacts.upsert(id, "out/b.so", 5_000_000_000L, "b".repeat(64), "k1");
-    artifacts.upsert(id, "out/a.so", 12, "a".repeat(64), "k2");
+    ArtifactRepository.Quota quota = new ArtifactRepository.Quota(10, Long.MAX_VALUE);
+    artifacts.record(id, "out/b.so", 5_000_000_000L, "b".repeat(64), "k1", quota, () -> {});
+    artifacts.record(id, "out/a.so", 12, "a".repeat(64), "k2", quota, () -> {});
     RunRestartRepository restarts = new RunRestartRepository(jdbc);
     restarts.record(id, 3, "host-c", "host-b");
     restarts.record(id, 2, "host-b", "host-a");

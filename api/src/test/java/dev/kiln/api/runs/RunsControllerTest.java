@@ -94,7 +94,8 @@ class RunsControllerTest {
                 "ci-bot",
                 "bwrap",
                 new RunView.Limits(4L << 30, 2.0, 2048, 10L << 30, 1200L, false, "cgroup v2"),
-                List.of(new RunView.StepUsage("compile", 312L << 20, 4.25))));
+                List.of(new RunView.StepUsage("compile", 312L << 20, 4.25)),
+                null));
 
     mvc.perform(get("/runs/42"))
         .andExpect(status().isOk())
@@ -234,7 +235,8 @@ class RunsControllerTest {
         null,
         null,
         null,
-        List.of());
+        List.of(),
+        null);
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.kiln.api.internal;
+
+import dev.kiln.api.internal.InternalBodies.RetentionAnswer;
+import dev.kiln.api.internal.InternalBodies.RetentionRequest;
+import dev.kiln.api.retention.RetentionService;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.ApiPaths;
+import java.io.IOException;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Retention's batches, called by the daily retention workflow's activity. */
+@RestController
+class InternalRetentionController {
+
+  private final RetentionService retention;
+
+  InternalRetentionController(RetentionService retention) {
+    this.retention = retention;
+  }
+
+  @PostMapping(path = ApiPaths.INTERNAL_RETENTION, consumes = MediaType.APPLICATION_JSON_VALUE)
+  RetentionAnswer prune(@RequestBody RetentionRequest body) throws IOException {
+    if (body.limit() != null && body.limit() < 1) {
+      throw ApiException.badRequest("limit: must be at least 1");
+    }
+    RetentionService.Pruned pruned = retention.prune(body.limit());
+    return new RetentionAnswer(
+        pruned.runs(), pruned.logChunks(), pruned.artifacts(), pruned.more());
+  }
+}
