@@ -63,6 +63,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final ArtifactStager stager;
   private final Workspaces workspaces;
   private final BuildSlots slots;
+  private final TestResultReports testResults;
 
   public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots) {
     this.host = host;
@@ -70,6 +71,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     this.slots = slots;
     this.commands = new CommandRunner(host, new StepReports(api));
     this.stager = new ArtifactStager(api);
+    this.testResults = new TestResultReports(api);
     this.workspaces = new Workspaces(host.home());
   }
 
@@ -170,6 +172,10 @@ public class BuildActivitiesImpl implements BuildActivities {
                   request.env(),
                   gate.sandbox()));
       TestReport report = readReports(workspace, gate, stepLog);
+      if (!report.found()) {
+        report = outcome.tests();
+      }
+      storeTestResults(runId, gate, report, stepLog);
       GateResult result = judge(gate, outcome, report);
       stepLog.kiln(
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
@@ -273,6 +279,25 @@ public class BuildActivitiesImpl implements BuildActivities {
     } catch (IOException e) {
       stepLog.kiln("could not read test reports: " + e.getMessage());
       return TestReport.none();
+    }
+  }
+
+  /** Per-test results go to the api directly; the workflow only carries the counts. */
+  private void storeTestResults(long runId, GateSpec gate, TestReport report, StepLog stepLog) {
+    if (!report.found()) {
+      return;
+    }
+    stepLog.kiln(
+        "tests from "
+            + report.source()
+            + ": "
+            + GateSummary.totals(report.counts())
+            + (report.tests().size() < report.counts().total()
+                ? " (" + report.tests().size() + " listed)"
+                : ""));
+    String failed = testResults.send(runId, gate.name(), report.tests());
+    if (failed != null) {
+      stepLog.kiln("could not store the test results: " + failed);
     }
   }
 
