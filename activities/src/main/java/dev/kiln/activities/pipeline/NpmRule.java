@@ -134,9 +134,13 @@ final class NpmRule implements BuildRule {
                 + " --test-reporter-destination=$PWD/"
                 + DIR
                 + "/node-test.xml\" npm test";
-        case JEST -> "npm test -- --json --outputFile=" + DIR + "/jest.json";
+        // Jest and Vitest do not make the directory they write into.
+        case JEST ->
+            "mkdir -p " + DIR + " && npm test -- --json --outputFile=" + DIR + "/jest.json";
         case VITEST ->
-            "npm test -- --reporter=default --reporter=junit --outputFile.junit="
+            "mkdir -p "
+                + DIR
+                + " && npm test -- --reporter=default --reporter=junit --outputFile.junit="
                 + DIR
                 + "/vitest.xml";
         case MOCHA ->

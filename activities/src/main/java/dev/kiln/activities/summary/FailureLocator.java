@@ -47,7 +47,9 @@ final class FailureLocator {
   /** V8: {@code at Object.<anonymous> (/ws/calc.test.js:4:10)} or {@code at /ws/a.js:4:10}. */
   private static final Pattern JS_FRAME =
       Pattern.compile(
-          "^\\s*at (?:.*? \\()?(?:file://)?(?<file>[^\\s()]+?):(?<line>\\d+):(?<col>\\d+)\\)?$");
+          "^\\s*at (?:.*? \\()?(?:file://)?(?<file>[^\\s()]+?):(?<line>\\d+):(?<col>\\d+)\\)?"
+              // node prints an error's own properties after its last frame: "… (x.js:1:2) {".
+              + "(?: \\{)?$");
 
   /** Go's testing: {@code calc_test.go:7: Add(2, 3) = -1, want 5}. */
   private static final Pattern GO_LOG =
@@ -63,11 +65,11 @@ final class FailureLocator {
   /** Rust ≥ 1.73: {@code thread 'tests::adds' panicked at src/lib.rs:7:9:}, message below. */
   private static final Pattern RUST_PANIC =
       Pattern.compile(
-          "^thread '[^']*' panicked at (?<file>[^\\s:]+):(?<line>\\d+):(?<col>\\d+):(?<rest>.*)$");
+          "^thread '[^']*'(?: \\(\\d+\\))? panicked at (?<file>[^\\s:]+):(?<line>\\d+):(?<col>\\d+):(?<rest>.*)$");
 
   /** Rust before 1.73: {@code thread 'x' panicked at 'message', src/lib.rs:7:9}. */
   private static final Pattern RUST_PANIC_OLD =
-      Pattern.compile("^thread '[^']*' panicked at '(?<msg>.*)$");
+      Pattern.compile("^thread '[^']*'(?: \\(\\d+\\))? panicked at '(?<msg>.*)$");
 
   private static final Pattern RUST_OLD_END =
       Pattern.compile("^(?<msg>.*)', (?<file>[^\\s:]+):(?<line>\\d+):(?<col>\\d+)$");
@@ -99,11 +101,21 @@ final class FailureLocator {
   TestFailure junit(
       String className, String message, String type, List<String> details, List<String> output) {
     Optional<Location> where = jvm(className, details);
-    boolean jvm = where.isPresent();
-    where = where.or(() -> python(details)).or(() -> javaScript(details));
     if (where.isPresent()) {
       String text = message != null ? MessageLines.join(message) : firstMessageLine(details);
-      return failure(withType(type, text, jvm), where.get());
+      return failure(withType(type, text), where.get());
+    }
+    where = python(details);
+    if (where.isPresent()) {
+      String text = message != null ? MessageLines.join(message) : firstMessageLine(details);
+      return failure(text, where.get());
+    }
+    where = javaScript(details);
+    if (where.isPresent()) {
+      // node's reporter joins the message's lines without a space in the attribute; the text
+      // above the stack keeps them apart.
+      String text = firstMessageLine(details);
+      return failure(text != null ? text : MessageLines.join(message), where.get());
     }
     Optional<TestFailure> fromOutput = fileLine(details).or(() -> fileLine(output));
     if (fromOutput.isPresent()) {
@@ -284,8 +296,8 @@ final class FailureLocator {
     return Optional.empty();
   }
 
-  private static String withType(String type, String message, boolean jvm) {
-    if (!jvm || type == null || type.isBlank()) {
+  private static String withType(String type, String message) {
+    if (type == null || type.isBlank()) {
       return message;
     }
     String simple = type.substring(type.lastIndexOf('.') + 1);
@@ -320,7 +332,13 @@ final class FailureLocator {
       return message;
     }
     List<String> copy = new ArrayList<>(message);
-    copy.set(0, copy.get(0).strip().replaceFirst("^(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*:)", "$1"));
+    copy.set(
+        0,
+        copy.get(0)
+            .strip()
+            // Node: "Error [ERR_TEST_FAILURE]: Expected …", "AssertionError [ERR_ASSERTION]: …".
+            .replaceFirst("^(?:Assertion)?Error(?: \\[ERR_\\w+\\])?: ", "")
+            .replaceFirst("^(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*:)", "$1"));
     return copy;
   }
 

@@ -193,7 +193,8 @@ class BuildSystemDetectorTest {
                 List.of(
                     new GateSpec(
                         "unit",
-                        "npm test -- --json --outputFile=.kiln-reports/unit/jest.json",
+                        "mkdir -p .kiln-reports/unit"
+                            + " && npm test -- --json --outputFile=.kiln-reports/unit/jest.json",
                         List.of(".kiln-reports/unit/*"),
                         1800,
                         true)),
@@ -225,7 +226,7 @@ class BuildSystemDetectorTest {
             Map.entry("NODE_ENV=test node --experimental-vm-modules --test test/", nodeTest),
             Map.entry(
                 "vitest run",
-                "npm test -- --reporter=default --reporter=junit"
+                "mkdir -p .kiln-reports/unit && npm test -- --reporter=default --reporter=junit"
                     + " --outputFile.junit=.kiln-reports/unit/vitest.xml"),
             Map.entry(
                 "npx mocha 'test/**/*.js'",
