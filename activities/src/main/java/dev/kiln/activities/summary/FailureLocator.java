@@ -102,7 +102,12 @@ final class FailureLocator {
       String className, String message, String type, List<String> details, List<String> output) {
     Optional<Location> where = jvm(className, details);
     if (where.isPresent()) {
-      String text = message != null ? MessageLines.join(message) : firstMessageLine(details);
+      // Gradle writes the exception's toString as the message: "java.lang.AssertionError: …".
+      String own =
+          message != null && type != null && message.startsWith(type + ": ")
+              ? message.substring(type.length() + 2)
+              : message;
+      String text = own != null ? MessageLines.join(own) : firstMessageLine(details);
       return failure(withType(type, text), where.get());
     }
     where = python(details);

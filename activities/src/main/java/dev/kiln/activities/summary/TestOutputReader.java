@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Reads test results from a gate's output as it streams to the log, for runners whose results come
- * on their output rather than in a file: {@code go test -json} (test2json events) and {@code cargo
- * test} (libtest's human output).
+ * on their output rather than in a file: {@code go test -json} (test2json events), {@code cargo
+ * test} (libtest's human output) and TAP (tape, node-tap, prove).
  *
  * <p>test2json events are for machines: the log gets the text each {@code output} event carries, as
  * {@code go test} without {@code -json} would have printed it, and the other events not at all.
@@ -32,6 +32,7 @@ public final class TestOutputReader implements OutputSink {
   private final OutputSink downstream;
   private final GoTestEvents go;
   private final LibtestOutput libtest;
+  private final TapOutput tap;
   private final LineBuffer line = new LineBuffer();
   private boolean atLineStart = true;
   private boolean holding;
@@ -46,6 +47,7 @@ public final class TestOutputReader implements OutputSink {
     FailureLocator locator = new FailureLocator(new WorkspacePaths(workspace));
     this.go = new GoTestEvents(locator);
     this.libtest = new LibtestOutput(locator);
+    this.tap = new TapOutput(locator);
   }
 
   @Override
@@ -136,11 +138,15 @@ public final class TestOutputReader implements OutputSink {
   /** The tests the output reported; {@link TestReport#none()} when it reported none. */
   public TestReport report() {
     libtest.finish();
+    tap.finish();
     if (go.seen()) {
       return go.tally().toReport("go test -json", 0, List.of());
     }
     if (libtest.seen()) {
       return libtest.tally().toReport("cargo test output", 0, List.of());
+    }
+    if (tap.seen()) {
+      return tap.tally().toReport("TAP output", 0, List.of());
     }
     return TestReport.none();
   }
@@ -176,7 +182,9 @@ public final class TestOutputReader implements OutputSink {
     if (stripped.endsWith("\r")) {
       stripped = stripped.substring(0, stripped.length() - 1);
     }
-    libtest.accept(Ansi.strip(stripped));
+    String clean = Ansi.strip(stripped);
+    libtest.accept(clean);
+    tap.accept(clean);
   }
 
   private void forward(byte[] buf, int from, int to) {

@@ -170,6 +170,39 @@ class RunnerResultsTest {
     assertThat(report.tests()).extracting(TestResult::durationMillis).containsExactly(12L, 2L, 1L);
   }
 
+  @Test
+  void gradleJUnitQuotesTheAssertionWithoutTheExceptionsClassRepeated() throws IOException {
+    TestReport report = read("gradle.xml");
+
+    assertThat(report.counts()).isEqualTo(new TestCounts(2, 1, 0));
+    assertThat(GateSummary.failed(report, Optional.empty()))
+        .isEqualTo(
+            "1 of 2 tests failed: CalcTest.adds: CalcTest.java:10: expected:<5> but was:<-1>");
+  }
+
+  @Test
+  void tapeOutputNamesTheFailingAssertionWithItsValuesAndTheTestsLine() throws IOException {
+    Streamed tape = stream("tape.txt");
+
+    assertThat(tape.report.source()).isEqualTo("TAP output");
+    assertThat(tape.report.counts()).isEqualTo(new TestCounts(153, 3, 0));
+    assertThat(tape.report.failures().get(1))
+        .isEqualTo(
+            TestResult.failed(
+                "nums",
+                "nums > should be deeply equivalent",
+                null,
+                new TestFailure(
+                    "should be deeply equivalent (expected: 'number', actual: 'string')",
+                    "test/num.js",
+                    24)));
+    assertThat(GateSummary.failed(tape.report, Optional.empty()))
+        .startsWith(
+            "3 of 153 tests failed: nums > should be deeply equivalent: test/num.js:15: should be"
+                + " deeply equivalent (expected: { x: 1234, y: 5.67, z: 10000000,");
+    assertThat(tape.log).isEqualTo(resource("tape.txt"));
+  }
+
   /** A report file read from a workspace, as a gate's reports are. */
   private TestReport read(String name) throws IOException {
     Files.writeString(temp.resolve(name), resource(name).replace("/ws/", temp + "/"));
