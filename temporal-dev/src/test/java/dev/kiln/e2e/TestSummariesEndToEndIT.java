@@ -160,7 +160,8 @@ class TestSummariesEndToEndIT {
 
     assertThat(run.path("failure_summary").asText())
         .isEqualTo(
-            "gate unit failed: 1 of 2 tests failed: CalcTest.adds: CalcTest.java:10: expected: <5>"
+            "gate unit failed: 1 of 2 tests failed: CalcTest.adds:"
+                + " src/test/java/calc/CalcTest.java:10: expected: <5>"
                 + " but was: <-1>");
     assertCounts(run, 2, 1, 0);
   }
@@ -172,7 +173,8 @@ class TestSummariesEndToEndIT {
 
     assertThat(run.path("failure_summary").asText())
         .isEqualTo(
-            "gate unit failed: 1 of 2 tests failed: CalcTest.adds: CalcTest.java:10:"
+            "gate unit failed: 1 of 2 tests failed: CalcTest.adds:"
+                + " src/test/java/calc/CalcTest.java:10:"
                 + " expected:<5> but was:<-1>");
     assertCounts(run, 2, 1, 0);
   }

@@ -80,7 +80,16 @@ public final class JUnitReports {
     }
     String source =
         sawJest && !sawJUnit ? "Jest JSON" : sawJest ? "JUnit XML, Jest JSON" : "JUnit XML";
-    return tally.toReport(source, files, unreadable);
+    TestReport report = tally.toReport(source, files, unreadable);
+    if (report.counts().failed() == 0) {
+      return report;
+    }
+    return new TestReport(
+        report.counts(),
+        JvmSourcePaths.resolve(workspace, report.tests()),
+        source,
+        files,
+        unreadable);
   }
 
   private static boolean startsWithBrace(Path file) throws IOException {

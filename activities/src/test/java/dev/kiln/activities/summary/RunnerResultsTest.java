@@ -171,6 +171,22 @@ class RunnerResultsTest {
   }
 
   @Test
+  void aJvmFramesBareFileNameBecomesItsWorkspacePathWhenThePackageFindsOneFile()
+      throws IOException {
+    Files.createDirectories(temp.resolve("core/src/test/java/calc"));
+    Files.writeString(temp.resolve("core/src/test/java/calc/CalcTest.java"), "class CalcTest {}");
+    Files.createDirectories(temp.resolve("other/src/test/java/notcalc"));
+    Files.writeString(temp.resolve("other/src/test/java/notcalc/CalcTest.java"), "");
+
+    TestReport report = read("surefire.xml");
+
+    assertThat(report.failures())
+        .extracting(t -> t.failure().file() + ":" + t.failure().line())
+        .containsExactly(
+            "core/src/test/java/calc/CalcTest.java:9", "core/src/test/java/calc/CalcTest.java:15");
+  }
+
+  @Test
   void gradleJUnitQuotesTheAssertionWithoutTheExceptionsClassRepeated() throws IOException {
     TestReport report = read("gradle.xml");
 
