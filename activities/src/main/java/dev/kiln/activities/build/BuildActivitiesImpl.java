@@ -175,7 +175,10 @@ public class BuildActivitiesImpl implements BuildActivities {
       if (!report.found()) {
         report = outcome.tests();
       }
-      storeTestResults(runId, gate, report, stepLog);
+      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context)) {
+        // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
+        storeTestResults(runId, gate, report, stepLog);
+      }
       GateResult result = judge(gate, outcome, report);
       stepLog.kiln(
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());

@@ -76,7 +76,9 @@ class TestResultReports {
       } catch (RuntimeException e) {
         last = e;
       }
-      pause(attempt);
+      if (attempt < ATTEMPTS) {
+        pause(attempt);
+      }
     }
     log.warn(
         "run {}: could not store the test results of gate {}: {}", runId, gate, last.toString());

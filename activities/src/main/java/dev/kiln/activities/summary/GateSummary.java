@@ -1,8 +1,10 @@
 package dev.kiln.activities.summary;
 
 import dev.kiln.workflows.activities.TestCounts;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one-line summary of a gate, at most {@link Summaries#MAX_LENGTH} characters, the same shape
@@ -73,7 +75,13 @@ public final class GateSummary {
     }
     String separator = ALSO;
     int shown = 1;
+    Set<String> named = new HashSet<>(List.of(first.name()));
     for (TestResult next : failures.subList(1, failures.size())) {
+      // tape names assertions, not tests: "should be equal" twice says nothing new.
+      if (!named.add(next.name())) {
+        shown++;
+        continue;
+      }
       // Keep room for ", …" in case this is not the last name.
       if (text.length()
               + separator.length()
@@ -88,7 +96,7 @@ public final class GateSummary {
       shown++;
     }
     if (shown < counts.failed()) {
-      text.append(shown == 1 ? ALSO : SEPARATOR).append(MORE);
+      text.append(separator).append(MORE);
     }
     return Summaries.fit(text.toString());
   }

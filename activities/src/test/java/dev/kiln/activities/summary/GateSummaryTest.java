@@ -76,6 +76,22 @@ class GateSummaryTest {
   }
 
   @Test
+  void aNameAlreadyShownIsNotRepeated() {
+    TestFailure values = new TestFailure("should be equal (expected: 5, actual: -1)", "t.js", 4);
+    TestReport report =
+        reportOf(
+            9,
+            TestResult.failed("adds", "adds > should be equal", null, values),
+            TestResult.failed("adds", "adds > should be equal", null, values),
+            TestResult.failed("subtracts", "subtracts > should be equal", null, values));
+
+    assertThat(GateSummary.failed(report, Optional.empty()))
+        .isEqualTo(
+            "3 of 9 tests failed: adds > should be equal: t.js:4: should be equal (expected: 5,"
+                + " actual: -1); also failed: subtracts > should be equal");
+  }
+
+  @Test
   void aLongAssertionLeavesRoomForTheNextNamesAndTheWholeStaysWithinTheLimit() {
     TestResult[] failures = new TestResult[30];
     failures[0] =
