@@ -279,8 +279,10 @@ public class BuildActivitiesImpl implements BuildActivities {
               gate.reports().isEmpty() ? JUnitReports.conventionalGlobs() : gate.reports());
       report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
       return report;
-    } catch (IOException e) {
-      stepLog.kiln("could not read test reports: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // A report Kiln cannot make sense of must not fail the gate: its exit status decides.
+      log.warn("could not read the test reports of gate {}", gate.name(), e);
+      stepLog.kiln("could not read test reports: " + e);
       return TestReport.none();
     }
   }

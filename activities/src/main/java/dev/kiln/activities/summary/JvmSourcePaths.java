@@ -46,7 +46,8 @@ final class JvmSourcePaths {
     }
     List<TestResult> resolved = new ArrayList<>(tests.size());
     for (TestResult test : tests) {
-      List<String> paths = found.getOrDefault(key(test), List.of());
+      List<String> paths =
+          globOf.containsKey(key(test)) ? found.getOrDefault(key(test), List.of()) : List.of();
       if (paths.size() == 1) {
         TestFailure f = test.failure();
         resolved.add(
@@ -83,6 +84,6 @@ final class JvmSourcePaths {
   }
 
   private static String key(TestResult test) {
-    return test.suite() + "\u0000" + test.failure().file();
+    return test.suite() + "\u0000" + (test.failure() == null ? null : test.failure().file());
   }
 }

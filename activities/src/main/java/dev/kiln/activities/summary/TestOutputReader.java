@@ -7,6 +7,8 @@ import dev.kiln.activities.process.OutputSink;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads test results from a gate's output as it streams to the log, for runners whose results come
@@ -20,6 +22,8 @@ import java.util.List;
  * OutputSink}.
  */
 public final class TestOutputReader implements OutputSink {
+
+  private static final Logger log = LoggerFactory.getLogger(TestOutputReader.class);
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +41,7 @@ public final class TestOutputReader implements OutputSink {
   private boolean atLineStart = true;
   private boolean holding;
   private boolean lineTooLong;
+  private boolean parsingFailed;
 
   /**
    * @param workspace paths under it are shown relative to it
@@ -137,8 +142,14 @@ public final class TestOutputReader implements OutputSink {
 
   /** The tests the output reported; {@link TestReport#none()} when it reported none. */
   public TestReport report() {
-    libtest.finish();
-    tap.finish();
+    guarded(
+        () -> {
+          libtest.finish();
+          tap.finish();
+        });
+    if (parsingFailed) {
+      return TestReport.none();
+    }
     if (go.seen()) {
       return go.tally().toReport("go test -json", 0, List.of());
     }
@@ -160,7 +171,7 @@ public final class TestOutputReader implements OutputSink {
       parseLine(text);
       return;
     }
-    go.accept(event);
+    guarded(() -> go.accept(event));
     String output = GoTestEvents.outputOf(event);
     if (output != null && !output.isEmpty()) {
       byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
@@ -183,8 +194,27 @@ public final class TestOutputReader implements OutputSink {
       stripped = stripped.substring(0, stripped.length() - 1);
     }
     String clean = Ansi.strip(stripped);
-    libtest.accept(clean);
-    tap.accept(clean);
+    guarded(
+        () -> {
+          libtest.accept(clean);
+          tap.accept(clean);
+        });
+  }
+
+  /**
+   * Runs a parser on a line. A parser that breaks stops reading results, never the output: the log
+   * and the gate's exit status matter more than its counts.
+   */
+  private void guarded(Runnable parse) {
+    if (parsingFailed) {
+      return;
+    }
+    try {
+      parse.run();
+    } catch (RuntimeException e) {
+      parsingFailed = true;
+      log.warn("stopped reading test results from the output", e);
+    }
   }
 
   private void forward(byte[] buf, int from, int to) {
