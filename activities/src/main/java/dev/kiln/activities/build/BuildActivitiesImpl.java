@@ -325,8 +325,19 @@ public class BuildActivitiesImpl implements BuildActivities {
     return new GateResult(
         gate.name(),
         false,
-        Summaries.fit(GateSummary.failed(report, outcome.errors().result()) + note(outcome)),
+        Summaries.fit(
+            GateSummary.failed(report, outcome.errors().result(), summaryRoom(gate, outcome))
+                + note(outcome)),
         tests);
+  }
+
+  /**
+   * Room for the gate's summary within the run's: the workflow puts {@code gate <name> failed: }
+   * before it, and the note after it.
+   */
+  private static int summaryRoom(GateSpec gate, CommandRunner.Outcome outcome) {
+    int room = Summaries.MAX_LENGTH - ("gate " + gate.name() + " failed: ").length();
+    return Math.max(room - note(outcome).length(), 100);
   }
 
   /** " (process limit 256 reached)" when the step ran into a limit it was not killed for. */

@@ -45,12 +45,20 @@ public final class GateSummary {
    * @param output what {@link FirstErrorCollector#result()} found in the gate's output
    */
   public static String failed(TestReport report, Optional<ErrorExcerpt> output) {
+    return failed(report, output, Summaries.MAX_LENGTH);
+  }
+
+  /**
+   * As {@link #failed(TestReport, Optional)}, in at most {@code maxLength} characters: the run's
+   * summary puts {@code gate unit failed: } before it, and the names must fit after that too.
+   */
+  public static String failed(TestReport report, Optional<ErrorExcerpt> output, int maxLength) {
     TestCounts counts = report.counts();
     if (report.found() && counts.failed() > 0) {
-      return failedTests(counts, report.failures());
+      return failedTests(counts, report.failures(), maxLength);
     }
     String error = output.map(ErrorExcerpt::text).orElse("failed with no output");
-    return Summaries.fit(report.found() ? totals(counts) + "; " + error : error);
+    return Summaries.fit(report.found() ? totals(counts) + "; " + error : error, maxLength);
   }
 
   /** {@code 212 tests, 0 failed} plus {@code , 3 skipped} when nonzero. */
@@ -59,7 +67,7 @@ public final class GateSummary {
     return counts.skipped() > 0 ? text + ", " + counts.skipped() + " skipped" : text;
   }
 
-  private static String failedTests(TestCounts counts, List<TestResult> failures) {
+  private static String failedTests(TestCounts counts, List<TestResult> failures, int maxLength) {
     StringBuilder text =
         new StringBuilder(counts.failed() + " of " + counts.total() + " tests failed");
     if (failures.isEmpty()) {
@@ -70,7 +78,7 @@ public final class GateSummary {
     String why = first.failure() == null ? "" : first.failure().describe();
     int names = failures.size() > 1 ? ROOM_FOR_NAMES : 0;
     if (!why.isEmpty()) {
-      int room = Summaries.MAX_LENGTH - text.length() - 2 - names;
+      int room = maxLength - text.length() - 2 - names;
       text.append(": ").append(Summaries.fit(why, Math.max(room, 40)));
     }
     String separator = ALSO;
@@ -88,7 +96,7 @@ public final class GateSummary {
               + next.name().length()
               + SEPARATOR.length()
               + MORE.length()
-          > Summaries.MAX_LENGTH) {
+          > maxLength) {
         break;
       }
       text.append(separator).append(next.name());
@@ -98,6 +106,6 @@ public final class GateSummary {
     if (shown < counts.failed()) {
       text.append(separator).append(MORE);
     }
-    return Summaries.fit(text.toString());
+    return Summaries.fit(text.toString(), maxLength);
   }
 }

@@ -76,6 +76,19 @@ class GateSummaryTest {
   }
 
   @Test
+  void theSummaryLeavesRoomForTheRunsPrefixSoItsLastNameIsNotCut() {
+    String[] names =
+        IntStream.range(0, 50).mapToObj(i -> "SomeTest.method" + i).toArray(String[]::new);
+    String prefix = "gate unit failed: ";
+
+    String summary =
+        GateSummary.failed(
+            report(500, 50, 0, names), Optional.empty(), Summaries.MAX_LENGTH - prefix.length());
+
+    assertThat(prefix + summary).hasSizeLessThanOrEqualTo(Summaries.MAX_LENGTH).endsWith(", …");
+  }
+
+  @Test
   void aNameAlreadyShownIsNotRepeated() {
     TestFailure values = new TestFailure("should be equal (expected: 5, actual: -1)", "t.js", 4);
     TestReport report =
