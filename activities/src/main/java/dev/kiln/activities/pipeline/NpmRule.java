@@ -125,15 +125,17 @@ final class NpmRule implements BuildRule {
     /** The gate's command; arguments after {@code --} go to the test script's command. */
     String command() {
       return switch (this) {
-        // Every node process the script starts gets these; only a test runner acts on them.
+        // Every node process the script starts gets these; only a test runner acts on them. A
+        // node without the junit reporter would fail every run on the option: it gets none.
         case NODE ->
             "mkdir -p "
                 + DIR
-                + " && NODE_OPTIONS=\"$NODE_OPTIONS --test-reporter=spec"
-                + " --test-reporter-destination=stdout --test-reporter=junit"
+                + " && if [ \"$(node -p 'typeof require(\"node:test/reporters\").junit'"
+                + " 2>/dev/null)\" = function ]; then NODE_OPTIONS=\"$NODE_OPTIONS"
+                + " --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit"
                 + " --test-reporter-destination=$PWD/"
                 + DIR
-                + "/node-test.xml\" npm test";
+                + "/node-test.xml\" npm test; else npm test; fi";
         // Jest and Vitest do not make the directory they write into.
         case JEST ->
             "mkdir -p " + DIR + " && npm test -- --json --outputFile=" + DIR + "/jest.json";

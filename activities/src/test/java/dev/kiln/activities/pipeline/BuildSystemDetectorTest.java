@@ -217,9 +217,12 @@ class BuildSystemDetectorTest {
     }
 
     String nodeTest =
-        "mkdir -p .kiln-reports/unit && NODE_OPTIONS=\"$NODE_OPTIONS --test-reporter=spec"
+        "mkdir -p .kiln-reports/unit && if [ \"$(node -p"
+            + " 'typeof require(\"node:test/reporters\").junit' 2>/dev/null)\" = function ];"
+            + " then NODE_OPTIONS=\"$NODE_OPTIONS --test-reporter=spec"
             + " --test-reporter-destination=stdout --test-reporter=junit"
-            + " --test-reporter-destination=$PWD/.kiln-reports/unit/node-test.xml\" npm test";
+            + " --test-reporter-destination=$PWD/.kiln-reports/unit/node-test.xml\" npm test;"
+            + " else npm test; fi";
     assertThat(gates)
         .containsExactly(
             Map.entry("node --test", nodeTest),
