@@ -36,6 +36,27 @@ final class GitFixtures {
     return dir.toUri().toString();
   }
 
+  /**
+   * A repository whose single commit on {@code main} holds exactly {@code files} (path → content),
+   * for projects written out in the test itself. Files ending in {@code .sh} are executable.
+   */
+  String project(String label, Map<String, String> files) throws Exception {
+    Path dir = root.resolve(label + "-" + System.nanoTime());
+    for (var file : files.entrySet()) {
+      Path target = dir.resolve(file.getKey());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, file.getValue());
+      if (file.getKey().endsWith(".sh")) {
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    if (Files.exists(dir.resolve("pom.xml"))) {
+      addMavenWrapper(dir);
+    }
+    commitAll(dir, "project " + label);
+    return dir.toUri().toString();
+  }
+
   /** A new commit on {@code main} of a repository made by {@link #repository}, deleting files. */
   static void commitDeletion(String repositoryUri, String... paths) throws Exception {
     Path dir = Path.of(java.net.URI.create(repositoryUri));

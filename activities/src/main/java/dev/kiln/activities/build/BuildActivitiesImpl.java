@@ -67,6 +67,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final ArtifactStager stager;
   private final Workspaces workspaces;
   private final BuildSlots slots;
+  private final TestResultReports testResults;
 
   public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots) {
     this(host, logs, api, slots, new Workspaces(host.home()));
@@ -83,6 +84,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     this.slots = slots;
     this.commands = new CommandRunner(host, new StepReports(api));
     this.stager = new ArtifactStager(api);
+    this.testResults = new TestResultReports(api);
     this.workspaces = workspaces;
   }
 
@@ -183,6 +185,13 @@ public class BuildActivitiesImpl implements BuildActivities {
                   request.env(),
                   gate.sandbox()));
       TestReport report = readReports(workspace, gate, stepLog);
+      if (!report.found()) {
+        report = outcome.tests();
+      }
+      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context)) {
+        // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
+        storeTestResults(runId, gate, report, stepLog);
+      }
       GateResult result = judge(gate, outcome, report);
       stepLog.kiln(
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
@@ -283,9 +292,30 @@ public class BuildActivitiesImpl implements BuildActivities {
               gate.reports().isEmpty() ? JUnitReports.conventionalGlobs() : gate.reports());
       report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
       return report;
-    } catch (IOException e) {
-      stepLog.kiln("could not read test reports: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // A report Kiln cannot make sense of must not fail the gate: its exit status decides.
+      log.warn("could not read the test reports of gate {}", gate.name(), e);
+      stepLog.kiln("could not read test reports: " + e);
       return TestReport.none();
+    }
+  }
+
+  /** Per-test results go to the api directly; the workflow only carries the counts. */
+  private void storeTestResults(long runId, GateSpec gate, TestReport report, StepLog stepLog) {
+    if (!report.found()) {
+      return;
+    }
+    stepLog.kiln(
+        "tests from "
+            + report.source()
+            + ": "
+            + GateSummary.totals(report.counts())
+            + (report.tests().size() < report.counts().total()
+                ? " (" + report.tests().size() + " listed)"
+                : ""));
+    String failed = testResults.send(runId, gate.name(), report.tests());
+    if (failed != null) {
+      stepLog.kiln("could not store the test results: " + failed);
     }
   }
 
@@ -308,8 +338,19 @@ public class BuildActivitiesImpl implements BuildActivities {
     return new GateResult(
         gate.name(),
         false,
-        Summaries.fit(GateSummary.failed(report, outcome.errors().result()) + note(outcome)),
+        Summaries.fit(
+            GateSummary.failed(report, outcome.errors().result(), summaryRoom(gate, outcome))
+                + note(outcome)),
         tests);
+  }
+
+  /**
+   * Room for the gate's summary within the run's: the workflow puts {@code gate <name> failed: }
+   * before it, and the note after it.
+   */
+  private static int summaryRoom(GateSpec gate, CommandRunner.Outcome outcome) {
+    int room = Summaries.MAX_LENGTH - ("gate " + gate.name() + " failed: ").length();
+    return Math.max(room - note(outcome).length(), 100);
   }
 
   /** " (process limit 256 reached)" when the step ran into a limit it was not killed for. */

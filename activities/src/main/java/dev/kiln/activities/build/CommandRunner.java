@@ -17,6 +17,8 @@ import dev.kiln.activities.process.sandbox.Sandbox;
 import dev.kiln.activities.process.sandbox.SandboxedStep;
 import dev.kiln.activities.process.sandbox.StepUsage;
 import dev.kiln.activities.summary.FirstErrorCollector;
+import dev.kiln.activities.summary.TestOutputReader;
+import dev.kiln.activities.summary.TestReport;
 import dev.kiln.workflows.activities.RunContext;
 import dev.kiln.workflows.plan.SandboxRequest;
 import io.temporal.client.ActivityCanceledException;
@@ -47,6 +49,9 @@ final class CommandRunner {
 
   private static final AtomicLong STEPS = new AtomicLong();
 
+  /** The prefix of a gate's step name ({@code gate:unit}). */
+  static final String GATE_STEP = "gate:";
+
   private final BuildHost host;
   private final StepReports reports;
   private final MirrorCache mirrors;
@@ -76,6 +81,8 @@ final class CommandRunner {
    * @param timeout the timeout the command ran with: the plan's, or the worker's maximum if lower
    * @param breach the sandbox limit the command was killed for ("memory limit 4 GiB exceeded")
    * @param note a limit it ran into without being killed for it ("process limit 256 reached")
+   * @param tests what a gate's output reported of its tests ({@code go test -json}, {@code cargo
+   *     test}); {@link TestReport#none()} for compile steps
    */
   record Outcome(
       ProcessExit exit,
@@ -83,7 +90,8 @@ final class CommandRunner {
       Duration timeout,
       Optional<String> breach,
       Optional<String> note,
-      StepUsage usage) {}
+      StepUsage usage,
+      TestReport tests) {}
 
   Outcome run(RunContext run, Path workspace, Command command, StepLog log, Runnable tick) {
     Sandbox sandbox = host.sandbox();
@@ -117,7 +125,7 @@ final class CommandRunner {
             .withPidFile(pidFile(run.runId()))
             .withLauncher(step.launcher());
     StepLog.OutputTarget output = log.output(command.step());
-    OutputSink sink =
+    OutputSink logAndErrors =
         new OutputSink() {
           @Override
           public void write(byte[] buf, int off, int len) {
@@ -130,6 +138,10 @@ final class CommandRunner {
             log.kiln("log truncated at " + keptBytes + " bytes; the rest of this step is dropped");
           }
         };
+    // Only a gate runs tests; a compile step's output goes to the log exactly as printed.
+    TestOutputReader tests =
+        command.step().startsWith(GATE_STEP) ? new TestOutputReader(workspace, logAndErrors) : null;
+    OutputSink sink = tests == null ? logAndErrors : tests;
     log.kiln(describe(sandbox, step));
     reports.sandbox(
         run.runId(),
@@ -149,7 +161,14 @@ final class CommandRunner {
       log.kiln(describe(usage));
     }
     reports.usage(run.runId(), command.step(), command.index(), usage);
-    return new Outcome(exit, errors, timeout, breach, step.note(), usage);
+    return new Outcome(
+        exit,
+        errors,
+        timeout,
+        breach,
+        step.note(),
+        usage,
+        tests == null ? TestReport.none() : tests.report());
   }
 
   private Sandbox.Step sandboxStep(RunContext run, Path workspace, Command command) {

@@ -14,11 +14,24 @@ import java.util.regex.Pattern;
  * CMake: configure a Release build in {@code build/} and build it in parallel; {@code ctest} as the
  * gate only when the top-level CMakeLists.txt enables testing, since ctest in a project without
  * tests reports "No tests were found" and, with newer CMake, fails.
+ *
+ * <p>CTest 3.21 and later write JUnit XML ({@code --output-junit}) with each test's output, where
+ * the test's own failure line is; older ones run as before, without per-test results.
  */
 final class CMakeRule implements BuildRule {
 
   private static final Pattern ENABLES_TESTING =
       Pattern.compile("(?i)\\benable_testing\\s*\\(|\\binclude\\s*\\(\\s*CTest\\s*\\)");
+
+  private static final String REPORTS = PlanDefaults.reportsDir("unit");
+
+  /** The path is absolute because CTest resolves a relative one against the build directory. */
+  static final String CTEST =
+      "if ctest --help | grep -- --output-junit >/dev/null; then mkdir -p "
+          + REPORTS
+          + " && ctest --test-dir build --output-on-failure --output-junit \"$PWD/"
+          + REPORTS
+          + "/ctest.xml\"; else ctest --test-dir build --output-on-failure; fi";
 
   @Override
   public String lookedFor() {
@@ -34,8 +47,7 @@ final class CMakeRule implements BuildRule {
     boolean testing = enablesTesting(lists.get());
     List<GateSpec> gates =
         testing
-            ? List.of(
-                PlanDefaults.gate("unit", "ctest --test-dir build --output-on-failure", List.of()))
+            ? List.of(PlanDefaults.gate("unit", CTEST, List.of(REPORTS + "/*.xml")))
             : List.of();
     return Optional.of(
         new PipelinePlan(

@@ -11,6 +11,10 @@ import java.util.Optional;
  * Go: build and test every package; {@code go vet} as an optional gate, reported but not failing
  * the run, since vet findings are advice more often than bugs. {@code go build ./...} discards
  * binaries when it builds several packages, so there are no artifacts to guess.
+ *
+ * <p>The tests run with {@code -json}: test2json's events name the test of every output line, even
+ * of a panic's goroutine dump. The build host reads them from the output and shows their text in
+ * the log as plain {@code go test} would.
  */
 final class GoRule implements BuildRule {
 
@@ -30,7 +34,7 @@ final class GoRule implements BuildRule {
             List.of(PlanDefaults.compile("go build ./...")),
             List.of(),
             List.of(
-                PlanDefaults.gate("unit", "go test ./...", List.of()),
+                PlanDefaults.gate("unit", "go test -json ./...", List.of()),
                 PlanDefaults.optionalGate("vet", "go vet ./...")),
             Map.of()));
   }

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * gates:                        # list of {name, run, reports?, timeout?, required?}
  *   - name: unit                # [A-Za-z0-9._-]+, unique
  *     run: make test
- *     reports: ["**&#47;TEST-*.xml"]
+ *     reports: ["**&#47;TEST-*.xml"]  # or {junit: "build/test-results/**&#47;*.xml"}
  *     timeout: 10m              # default 30m
  *     required: false           # default true
  * env:                          # string to string; numbers and booleans kept as written
@@ -61,6 +61,13 @@ public final class KilnYamlParser {
   private static final List<String> STAGE_KEYS = List.of("artifacts");
   private static final List<String> GATE_KEYS =
       List.of("name", "run", "reports", "timeout", "required");
+
+  /**
+   * Report formats a gate may name ({@code reports: {junit: …}}). Jest's JSON results are read
+   * wherever a report glob finds them, so {@code jest} is a name for the same list.
+   */
+  private static final List<String> REPORT_FORMATS = List.of("junit", "jest");
+
   private static final Pattern GATE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
   /** The api stores gate names and log steps ({@code gate:<name>}) in bounded columns. */
@@ -194,9 +201,22 @@ public final class KilnYamlParser {
     return new GateSpec(
         name,
         run,
-        reports == null ? List.of() : spec.globs(reports, path + ".reports"),
+        reports == null ? List.of() : reports(reports, path + ".reports"),
         spec.timeoutSeconds(gate.get("timeout"), path + ".timeout", defaultTimeout),
         required == null || spec.bool(required, path + ".required"));
+  }
+
+  /** A glob, a list of globs, or a mapping of report formats to either. */
+  private List<String> reports(YamlNode node, String path) throws InvalidSpecException {
+    if (!(node instanceof Mapping formats)) {
+      return spec.globs(node, path);
+    }
+    spec.onlyKeys(formats, path, REPORT_FORMATS);
+    List<String> globs = new ArrayList<>();
+    for (YamlNode.Entry entry : formats.entries().values()) {
+      globs.addAll(spec.globs(entry.value(), path + "." + entry.key()));
+    }
+    return globs;
   }
 
   /** Gate names appear in URLs, log step names and metrics labels, hence the narrow alphabet. */

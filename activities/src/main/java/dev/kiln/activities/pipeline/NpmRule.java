@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * npm: install ({@code npm ci} when a lockfile pins the tree, else {@code npm install}), then
@@ -21,6 +22,11 @@ import java.util.Optional;
  *
  * <p>{@code CI=true} is set because test runners such as Jest and react-scripts otherwise start in
  * interactive watch mode and never exit.
+ *
+ * <p>The test gate asks the runner the test script names for results in a file ({@link
+ * TestRunner}): node's test runner and Vitest for JUnit XML beside their usual output, Jest for its
+ * JSON results, Mocha for its xunit report (which replaces its console output). A script that runs
+ * more than one command gets no extra arguments, since npm would hand them to the last one only.
  */
 final class NpmRule implements BuildRule {
 
@@ -53,7 +59,9 @@ final class NpmRule implements BuildRule {
     }
     List<GateSpec> gates = new ArrayList<>();
     if (isRealTestScript(scripts.path("test"))) {
-      gates.add(PlanDefaults.gate("unit", "npm test", List.of()));
+      TestRunner runner = TestRunner.of(scripts.path("test").asText());
+      notes.add("tests with " + runner.description());
+      gates.add(PlanDefaults.gate("unit", runner.command(), runner.reports()));
     } else {
       notes.add("no test script");
     }
@@ -72,6 +80,84 @@ final class NpmRule implements BuildRule {
       return JSON.readTree(packageJson).path("scripts");
     } catch (JsonProcessingException e) {
       return JSON.missingNode();
+    }
+  }
+
+  /** What the test script runs, and how {@code npm test} asks it for a results file. */
+  enum TestRunner {
+    NODE("node's test runner, JUnit XML"),
+    JEST("Jest, JSON results"),
+    VITEST("Vitest, JUnit XML"),
+    MOCHA("Mocha, xunit report"),
+    OTHER("an unknown runner, no results file");
+
+    private static final String DIR = PlanDefaults.reportsDir("unit");
+    private static final Pattern NODE_TEST =
+        Pattern.compile("(^|[\\s;&|(])node\\s+(?:\\S+\\s+)*--test\\b");
+    private static final Pattern SHELL_OPERATORS = Pattern.compile("&&|\\|\\||[;|&<>`]|\\$\\(");
+
+    private final String description;
+
+    TestRunner(String description) {
+      this.description = description;
+    }
+
+    static TestRunner of(String script) {
+      String command = script.strip();
+      if (NODE_TEST.matcher(command).find()) {
+        return NODE;
+      }
+      if (SHELL_OPERATORS.matcher(command).find()) {
+        return OTHER;
+      }
+      String first = command.replaceFirst("^npx\\s+", "").split("\\s+")[0];
+      return switch (first) {
+        case "jest" -> JEST;
+        case "vitest" -> VITEST;
+        case "mocha" -> MOCHA;
+        default -> OTHER;
+      };
+    }
+
+    String description() {
+      return description;
+    }
+
+    /** The gate's command; arguments after {@code --} go to the test script's command. */
+    String command() {
+      return switch (this) {
+        // Every node process the script starts gets these; only a test runner acts on them. A
+        // node without the junit reporter would fail every run on the option: it gets none.
+        case NODE ->
+            "mkdir -p "
+                + DIR
+                + " && if [ \"$(node -p 'typeof require(\"node:test/reporters\").junit'"
+                + " 2>/dev/null)\" = function ]; then NODE_OPTIONS=\"$NODE_OPTIONS"
+                + " --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit"
+                + " --test-reporter-destination=$PWD/"
+                + DIR
+                + "/node-test.xml\" npm test; else npm test; fi";
+        // Jest and Vitest do not make the directory they write into.
+        case JEST ->
+            "mkdir -p " + DIR + " && npm test -- --json --outputFile=" + DIR + "/jest.json";
+        case VITEST ->
+            "mkdir -p "
+                + DIR
+                + " && npm test -- --reporter=default --reporter=junit --outputFile.junit="
+                + DIR
+                + "/vitest.xml";
+        case MOCHA ->
+            "mkdir -p "
+                + DIR
+                + " && npm test -- --reporter xunit --reporter-option output="
+                + DIR
+                + "/mocha.xml";
+        case OTHER -> "npm test";
+      };
+    }
+
+    List<String> reports() {
+      return this == OTHER ? List.of() : List.of(DIR + "/*");
     }
   }
 

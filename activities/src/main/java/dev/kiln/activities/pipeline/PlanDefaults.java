@@ -14,7 +14,19 @@ final class PlanDefaults {
   /** A gate runs against an already-compiled tree. */
   static final long GATE_TIMEOUT_SECONDS = Duration.ofMinutes(30).toSeconds();
 
+  /**
+   * Where detected plans ask test runners to write their results, one directory per gate: inside
+   * the workspace, where the build host reads them after the gate, and apart from the project's own
+   * files.
+   */
+  static final String REPORTS_DIR = ".kiln-reports";
+
   private PlanDefaults() {}
+
+  /** The report directory of gate {@code gate}, workspace-relative. */
+  static String reportsDir(String gate) {
+    return REPORTS_DIR + "/" + gate;
+  }
 
   static CommandStep compile(String run) {
     return new CommandStep(run, COMPILE_TIMEOUT_SECONDS);

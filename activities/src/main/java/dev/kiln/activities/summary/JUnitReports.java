@@ -1,8 +1,9 @@
 package dev.kiln.activities.summary;
 
 import dev.kiln.activities.files.WorkspaceFiles;
-import dev.kiln.workflows.activities.TestCounts;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the JUnit XML reports a gate produced into one {@link TestReport}. */
+/**
+ * Reads the report files a gate produced into one {@link TestReport}: JUnit XML (what nearly every
+ * runner can write), and Jest's {@code --json} results, told apart by their first character.
+ */
 public final class JUnitReports {
 
   private static final Logger log = LoggerFactory.getLogger(JUnitReports.class);
@@ -21,6 +25,9 @@ public final class JUnitReports {
 
   /** Where Gradle's test tasks write reports, in every project and test task. */
   public static final List<String> GRADLE_GLOBS = List.of("**/build/test-results/**/*.xml");
+
+  /** A report larger than this is not read: no runner writes one, a hostile build might. */
+  static final long MAX_REPORT_BYTES = 256L << 20;
 
   private JUnitReports() {}
 
@@ -39,33 +46,61 @@ public final class JUnitReports {
    * @throws IOException if the workspace cannot be walked
    */
   public static TestReport read(Path workspace, List<String> globs) throws IOException {
-    int total = 0;
-    int failed = 0;
-    int skipped = 0;
+    WorkspacePaths paths = new WorkspacePaths(workspace);
+    FailureLocator locator = new FailureLocator(paths);
+    JUnitXmlParser junit = new JUnitXmlParser(locator);
+    JestJsonParser jest = new JestJsonParser(locator, paths);
+    TestTally tally = new TestTally();
     int files = 0;
-    List<String> failing = new ArrayList<>();
+    boolean sawJest = false;
+    boolean sawJUnit = false;
     List<String> unreadable = new ArrayList<>();
     for (Path relative : WorkspaceFiles.find(workspace, globs)) {
+      Path file = workspace.resolve(relative);
       try {
-        JUnitXmlParser.Suite suite = JUnitXmlParser.parse(workspace.resolve(relative));
-        total += suite.total();
-        failed += suite.failed();
-        skipped += suite.skipped();
-        failing.addAll(
-            suite
-                .failing()
-                .subList(
-                    0,
-                    Math.min(
-                        suite.failing().size(),
-                        JUnitXmlParser.MAX_FAILING_NAMES - failing.size())));
+        if (Files.size(file) > MAX_REPORT_BYTES) {
+          throw new JUnitXmlParser.MalformedReportException(
+              "larger than " + (MAX_REPORT_BYTES >> 20) + " MiB", null);
+        }
+        if (startsWithBrace(file)) {
+          tally.addAll(jest.parse(file));
+          sawJest = true;
+        } else {
+          tally.addAll(junit.parse(file));
+          sawJUnit = true;
+        }
         files++;
       } catch (IOException | JUnitXmlParser.MalformedReportException e) {
         log.warn("skipping unreadable test report {}: {}", relative, e.getMessage());
         unreadable.add(relative + ": " + firstLine(e.getMessage()));
       }
     }
-    return new TestReport(new TestCounts(total, failed, skipped), failing, files, unreadable);
+    if (files == 0) {
+      return new TestReport(tally.counts(), List.of(), null, 0, unreadable);
+    }
+    String source =
+        sawJest && !sawJUnit ? "Jest JSON" : sawJest ? "JUnit XML, Jest JSON" : "JUnit XML";
+    TestReport report = tally.toReport(source, files, unreadable);
+    if (report.counts().failed() == 0) {
+      return report;
+    }
+    return new TestReport(
+        report.counts(),
+        JvmSourcePaths.resolve(workspace, report.tests()),
+        source,
+        files,
+        unreadable);
+  }
+
+  private static boolean startsWithBrace(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      int b;
+      do {
+        b = in.read();
+      } while (b == ' ' || b == '\n' || b == '\r' || b == '\t' || b == 0xEF || b == 0xBB
+          || b == 0xBF);
+      return b == '{';
+    }
   }
 
   private static String firstLine(String message) {

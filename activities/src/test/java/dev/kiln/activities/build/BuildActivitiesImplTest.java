@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.ledger.KilnApiClient;
@@ -145,8 +146,47 @@ class BuildActivitiesImplTest {
 
     assertThat(result.passed()).isFalse();
     assertThat(result.tests()).isEqualTo(new TestCounts(2, 1, 0));
-    assertThat(result.summary()).contains("1 of 2 tests failed").contains("CalcTest.divides");
-    assertThat(api.log("gate:unit")).isNotNull();
+    assertThat(result.summary()).isEqualTo("1 of 2 tests failed: CalcTest.divides: boom");
+    assertThat(api.log(null)).contains("tests from JUnit XML: 2 tests, 1 failed");
+    JsonNode sent = api.reports.get("tests").get(0);
+    assertThat(sent.path("first").asInt()).isZero();
+    assertThat(sent.path("tests"))
+        .extracting(t -> t.path("name").asText() + " " + t.path("status").asText())
+        .containsExactly("CalcTest.adds passed", "CalcTest.divides failed");
+    assertThat(sent.path("tests").get(1).path("message").asText()).isEqualTo("boom");
+  }
+
+  @Test
+  void cargoTestOutputIsReadAsTheGateRunsAndItsTestsGoToTheApiInParts() {
+    StringBuilder lines = new StringBuilder("echo 'running 1201 tests'\n");
+    for (int i = 0; i < 1200; i++) {
+      lines.append("echo 'test t").append(i).append(" ... ok'\n");
+    }
+    lines.append(
+        """
+        echo 'test broken ... FAILED'
+        echo 'failures:'
+        echo ''
+        echo '---- broken stdout ----'
+        echo "thread 'broken' panicked at src/lib.rs:3:5:"
+        echo 'it broke'
+        echo ''
+        echo 'failures:'
+        echo '    broken'
+        echo 'test result: FAILED. 1200 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out'
+        exit 101
+        """);
+    GateSpec gate = new GateSpec("unit", lines.toString(), List.of(), 60, true);
+
+    GateResult result =
+        activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(result.tests()).isEqualTo(new TestCounts(1201, 1, 0));
+    assertThat(result.summary())
+        .isEqualTo("1 of 1201 tests failed: broken: src/lib.rs:3: it broke");
+    assertThat(api.reports.get("tests"))
+        .extracting(part -> part.path("first").asInt() + "+" + part.path("tests").size())
+        .containsExactly("0+500", "500+500", "1000+201");
   }
 
   @Test

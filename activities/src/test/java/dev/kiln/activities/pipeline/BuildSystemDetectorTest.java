@@ -139,7 +139,8 @@ class BuildSystemDetectorTest {
         .containsExactly(new CommandStep("cargo build --release --locked", 3600));
     assertThat(plan.gates())
         .containsExactly(
-            new GateSpec("unit", "cargo test --release --locked", List.of(), 1800, true));
+            new GateSpec(
+                "unit", "cargo test --release --no-fail-fast --locked", List.of(), 1800, true));
     assertThat(plan.artifacts())
         .containsExactlyInAnyOrder(
             "target/release/kiln-cli",
@@ -173,7 +174,7 @@ class BuildSystemDetectorTest {
                 List.of(new CommandStep("go build ./...", 3600)),
                 List.of(),
                 List.of(
-                    new GateSpec("unit", "go test ./...", List.of(), 1800, true),
+                    new GateSpec("unit", "go test -json ./...", List.of(), 1800, true),
                     new GateSpec("vet", "go vet ./...", List.of(), 1800, false)),
                 Map.of()));
   }
@@ -186,11 +187,56 @@ class BuildSystemDetectorTest {
     assertThat(detector.detect(ws))
         .isEqualTo(
             new PipelinePlan(
-                "detected npm: package.json found, using npm ci",
+                "detected npm: package.json found, using npm ci, tests with Jest, JSON results",
                 List.of(new CommandStep("npm ci", 3600), new CommandStep("npm run build", 3600)),
                 List.of(),
-                List.of(new GateSpec("unit", "npm test", List.of(), 1800, true)),
+                List.of(
+                    new GateSpec(
+                        "unit",
+                        "mkdir -p .kiln-reports/unit"
+                            + " && npm test -- --json --outputFile=.kiln-reports/unit/jest.json",
+                        List.of(".kiln-reports/unit/*"),
+                        1800,
+                        true)),
                 Map.of("CI", "true")));
+  }
+
+  @Test
+  void npmAsksEachKnownTestRunnerForAResultsFileAndLeavesCompoundScriptsAlone() throws Exception {
+    Map<String, String> gates = new java.util.LinkedHashMap<>();
+    for (String script :
+        List.of(
+            "node --test",
+            "NODE_ENV=test node --experimental-vm-modules --test test/",
+            "vitest run",
+            "npx mocha 'test/**/*.js'",
+            "jest && eslint .",
+            "tap test/*.js")) {
+      write("package.json", "{\"scripts\": {\"test\": \"" + script + "\"}}");
+      gates.put(script, detector.detect(ws).gates().get(0).run());
+    }
+
+    String nodeTest =
+        "mkdir -p .kiln-reports/unit && if [ \"$(node -p"
+            + " 'typeof require(\"node:test/reporters\").junit' 2>/dev/null)\" = function ];"
+            + " then NODE_OPTIONS=\"$NODE_OPTIONS --test-reporter=spec"
+            + " --test-reporter-destination=stdout --test-reporter=junit"
+            + " --test-reporter-destination=$PWD/.kiln-reports/unit/node-test.xml\" npm test;"
+            + " else npm test; fi";
+    assertThat(gates)
+        .containsExactly(
+            Map.entry("node --test", nodeTest),
+            Map.entry("NODE_ENV=test node --experimental-vm-modules --test test/", nodeTest),
+            Map.entry(
+                "vitest run",
+                "mkdir -p .kiln-reports/unit && npm test -- --reporter=default --reporter=junit"
+                    + " --outputFile.junit=.kiln-reports/unit/vitest.xml"),
+            Map.entry(
+                "npx mocha 'test/**/*.js'",
+                "mkdir -p .kiln-reports/unit && npm test -- --reporter xunit"
+                    + " --reporter-option output=.kiln-reports/unit/mocha.xml"),
+            Map.entry("jest && eslint .", "npm test"),
+            Map.entry("tap test/*.js", "npm test"));
   }
 
   @Test
@@ -270,8 +316,12 @@ class BuildSystemDetectorTest {
                 List.of(
                     new GateSpec(
                         "unit",
-                        "ctest --test-dir build --output-on-failure",
-                        List.of(),
+                        "if ctest --help | grep -- --output-junit >/dev/null; then"
+                            + " mkdir -p .kiln-reports/unit && ctest --test-dir build"
+                            + " --output-on-failure --output-junit"
+                            + " \"$PWD/.kiln-reports/unit/ctest.xml\"; else"
+                            + " ctest --test-dir build --output-on-failure; fi",
+                        List.of(".kiln-reports/unit/*.xml"),
                         1800,
                         true)),
                 Map.of()));

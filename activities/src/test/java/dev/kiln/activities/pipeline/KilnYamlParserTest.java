@@ -314,6 +314,33 @@ class KilnYamlParserTest {
   }
 
   @Test
+  void aGateNamesItsReportsByFormatAndTheListFormStillWorks() throws Exception {
+    String yaml =
+        """
+        gates:
+          - name: unit
+            run: python3 -m pytest --junitxml=reports/pytest.xml
+            reports:
+              junit: "reports/*.xml"
+              jest: [web/jest.json]
+          - name: it
+            run: ./it.sh
+            reports: ["**/TEST-*.xml"]
+        """;
+
+    assertThat(parser.parse(yaml).gates())
+        .extracting(GateSpec::reports)
+        .containsExactly(List.of("reports/*.xml", "web/jest.json"), List.of("**/TEST-*.xml"));
+    assertInvalid(
+        "gates:\n  - name: unit\n    run: x\n    reports:\n      junt: a.xml\n",
+        "kiln.yaml:5: gates[0].reports.junt: unknown key; did you mean \"junit\"?"
+            + " (allowed: junit, jest)");
+    assertInvalid(
+        "gates:\n  - name: unit\n    run: x\n    reports:\n      junit: /etc/x.xml\n",
+        "kiln.yaml:5: gates[0].reports.junit: \"/etc/x.xml\" must be relative to the workspace");
+  }
+
+  @Test
   void errorsCarryTheirPartsAndFailureType() {
     assertThatThrownBy(
             () -> parser.parse("gates:\n  - name: unit\n    run: x\n    timeout: 5 min\n"))

@@ -105,7 +105,7 @@ class JUnitReportsTest {
     TestReport report = JUnitReports.read(workspace, List.of("reports/*.xml"));
 
     assertThat(report.counts()).isEqualTo(new TestCounts(3, 1, 0));
-    assertThat(report.failingTests()).containsExactly("Cart adds items.Cart adds items");
+    assertThat(report.failingTests()).containsExactly("Cart adds items");
   }
 
   @Test

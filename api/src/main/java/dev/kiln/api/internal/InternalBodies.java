@@ -44,6 +44,18 @@ final class InternalBodies {
   /** {@code POST /internal/runs/{id}/restarted}. */
   record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
 
+  /** {@code POST /internal/runs/{id}/gates/{name}/tests}: tests {@code first} … of the gate. */
+  record TestsPart(Integer first, Integer total, List<TestEntry> tests) {}
+
+  record TestEntry(
+      String suite,
+      String name,
+      String status,
+      Long durationMs,
+      String message,
+      String file,
+      Integer line) {}
+
   /** {@code POST /internal/runs/{id}/sandbox}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record SandboxReport(String sandbox, Limits limits) {}

@@ -25,10 +25,11 @@ public class GateRunRepository {
 
   /**
    * Replaces the run's gates with {@code gates}, all {@code pending}, in the given order. A run
-   * restarted on another host re-resolves, and its gates start over.
+   * restarted on another host re-resolves, and its gates start over, their tests with them.
    */
   public void replaceAll(long runId, List<PlannedGate> gates) {
     jdbc.sql("DELETE FROM gate_runs WHERE run_id = :runId").param("runId", runId).update();
+    jdbc.sql("DELETE FROM test_results WHERE run_id = :runId").param("runId", runId).update();
     int ordinal = 0;
     for (PlannedGate gate : gates) {
       jdbc.sql(

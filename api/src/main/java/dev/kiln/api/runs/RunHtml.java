@@ -51,6 +51,7 @@ final class RunHtml {
           .append("</td><td>")
           .append(esc(g.summary()))
           .append("</td></tr>");
+      failures(gates, g.failures());
     }
     String title =
         run.run().repo()
@@ -69,6 +70,7 @@ final class RunHtml {
         .waiting{color:#8a6d00}.waiting:empty{display:none}
         table{border-collapse:collapse}td,th{padding:.15em .8em .15em 0;text-align:left}
         .s-passed{color:#16782b}.s-failed{color:#b3261e}.s-running{color:#8a6d00}
+        .failures{margin:0;padding-left:1.2em;color:#5a1a14}
         #log{background:#111;color:#ddd;font:12px ui-monospace,monospace;white-space:pre-wrap;
         padding:.6em;height:60vh;overflow:auto}
         .b{font-weight:bold}.f30{color:#666}.f31{color:#e55}.f32{color:#5c5}.f33{color:#dd5}
@@ -145,6 +147,24 @@ final class RunHtml {
             esc(nonce),
             // the log is gone: its stream answers 410, and the page says why instead
             esc(run.retention() == null ? null : run.retention().note()));
+  }
+
+  /** A gate's failing tests under its row: name, then where and what. */
+  private static void failures(StringBuilder html, java.util.List<RunView.Failure> failures) {
+    if (failures.isEmpty()) {
+      return;
+    }
+    html.append("<tr><td></td><td colspan=\"3\"><ul class=\"failures\">");
+    for (RunView.Failure f : failures) {
+      String where = f.file() == null ? "" : f.file() + (f.line() == null ? "" : ":" + f.line());
+      html.append("<li><b>")
+          .append(esc(f.name()))
+          .append("</b>")
+          .append(where.isEmpty() ? "" : " <code>" + esc(where) + "</code>")
+          .append(f.message() == null ? "" : " " + esc(f.message()))
+          .append("</li>");
+    }
+    html.append("</ul></td></tr>");
   }
 
   /** Escapes for HTML text and attribute values. */

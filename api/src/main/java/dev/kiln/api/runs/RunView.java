@@ -34,6 +34,8 @@ public record RunView(
   /**
    * @param tests {@code null} when the gate produced no JUnit reports
    * @param logRef the gate's log: {@code /runs/{id}/logs?step=gate:<name>}
+   * @param failures the first failing tests, at most {@value TestResultRepository#MAX_FAILURES}
+   *     (all of them: {@code GET /runs/{id}/tests?status=failed})
    */
   public record Gate(
       String name,
@@ -41,7 +43,36 @@ public record RunView(
       boolean required,
       String summary,
       TestCounts tests,
-      String logRef) {}
+      String logRef,
+      List<Failure> failures) {
+
+    public Gate {
+      failures = failures == null ? List.of() : List.copyOf(failures);
+    }
+
+    /** A gate without failing tests listed. */
+    public Gate(
+        String name,
+        String status,
+        boolean required,
+        String summary,
+        TestCounts tests,
+        String logRef) {
+      this(name, status, required, summary, tests, logRef, List.of());
+    }
+  }
+
+  /**
+   * A failing test as its runner reported it.
+   *
+   * @param name as the summary names it ({@code CalcTest.adds}, {@code TestAdd}, {@code
+   *     tests::adds})
+   * @param suite its class, package or test target, when the runner has one
+   * @param message its assertion or panic line
+   * @param file where that is, workspace-relative where the runner says so
+   * @param line 1-based
+   */
+  public record Failure(String name, String suite, String message, String file, Integer line) {}
 
   public record Artifact(String path, long size, String sha256) {}
 

@@ -48,7 +48,15 @@ public class RunViewRepository {
           (SELECT json_agg(json_build_object(
                     'name', g.name, 'ordinal', g.ordinal, 'required', g.required,
                     'status', g.status, 'summary', g.summary, 'total', g.tests_total,
-                    'failed', g.tests_failed, 'skipped', g.tests_skipped)
+                    'failed', g.tests_failed, 'skipped', g.tests_skipped,
+                    'failures', (SELECT json_agg(json_build_object(
+                                          'name', t.name, 'suite', t.suite, 'message', t.message,
+                                          'file', t.file, 'line', t.line)
+                                        ORDER BY t.ordinal)
+                                   FROM (SELECT * FROM test_results t
+                                          WHERE t.run_id = runs.id AND t.gate = g.name
+                                            AND t.status = 'failed'
+                                          ORDER BY t.ordinal LIMIT :maxFailures) t))
                   ORDER BY g.ordinal)
              FROM gate_runs g WHERE g.run_id = runs.id) AS gates_json,
           (SELECT json_agg(json_build_object('path', a.path, 'size', a.size, 'sha256', a.sha256)
@@ -83,7 +91,11 @@ public class RunViewRepository {
   }
 
   public Optional<RunDetails> find(long id) {
-    return jdbc.sql(SQL).param("id", id).query(this::map).optional();
+    return jdbc.sql(SQL)
+        .param("id", id)
+        .param("maxFailures", TestResultRepository.MAX_FAILURES)
+        .query(this::map)
+        .optional();
   }
 
   private RunDetails map(ResultSet rs, int row) throws SQLException {
@@ -165,9 +177,27 @@ public class RunViewRepository {
               text(gate, "summary"),
               tests,
               null,
-              null));
+              null,
+              failures(gate.get("failures"))));
     }
     return gates;
+  }
+
+  private List<RunView.Failure> failures(JsonNode array) {
+    List<RunView.Failure> failures = new ArrayList<>();
+    if (array == null || array.isNull()) {
+      return failures;
+    }
+    for (JsonNode failure : array) {
+      failures.add(
+          new RunView.Failure(
+              text(failure, "name"),
+              text(failure, "suite"),
+              text(failure, "message"),
+              text(failure, "file"),
+              failure.hasNonNull("line") ? failure.get("line").asInt() : null));
+    }
+    return failures;
   }
 
   private List<RunView.Artifact> artifacts(String array) {

@@ -188,7 +188,8 @@ public class RunViews {
         gate.required(),
         gate.summary(),
         gate.tests(),
-        logRef);
+        logRef,
+        gate.failures());
   }
 
   private static String nextLink(RunFilter filter, int limit, long lastId) {

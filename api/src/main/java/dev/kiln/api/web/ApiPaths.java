@@ -9,6 +9,7 @@ public final class ApiPaths {
   public static final String RUN_LOGS = "/runs/{id}/logs";
   public static final String RUN_ARTIFACTS = "/runs/{id}/artifacts";
   public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
+  public static final String RUN_TESTS = "/runs/{id}/tests";
   public static final String STATE = "/state";
   public static final String MR_TASK = "/mr-task/{mr}";
   public static final String BUILD_JOB_CANCEL = "/build-jobs/{id}/cancel";
@@ -21,6 +22,7 @@ public final class ApiPaths {
   public static final String INTERNAL_PHASE = INTERNAL_RUN + "/phase";
   public static final String INTERNAL_RESOLVED = INTERNAL_RUN + "/resolved";
   public static final String INTERNAL_GATE = INTERNAL_RUN + "/gates/{name}";
+  public static final String INTERNAL_GATE_TESTS = INTERNAL_GATE + "/tests";
   public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
   public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
   public static final String INTERNAL_RESTARTED = INTERNAL_RUN + "/restarted";
@@ -48,6 +50,10 @@ public final class ApiPaths {
 
   public static String token(long id) {
     return TOKENS + "/" + id;
+  }
+
+  public static String runTests(long id) {
+    return run(id) + "/tests";
   }
 
   public static String runArtifacts(long id) {

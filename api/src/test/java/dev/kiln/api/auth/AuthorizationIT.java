@@ -181,6 +181,7 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "GET /runs/{id}/artifacts/{*path}",
         Endpoint.get(Kind.RUN, Scope.READ, run + "/artifacts/target/app.jar"));
+    t.put("GET /runs/{id}/tests", Endpoint.get(Kind.RUN, Scope.READ, run + "/tests"));
     t.put("GET /state", Endpoint.get(Kind.LIST, Scope.READ, "/state"));
     t.put("GET /mr-task/{mr}", Endpoint.get(Kind.LIST, Scope.READ, "/mr-task/7"));
     t.put(
@@ -243,6 +244,15 @@ class AuthorizationIT extends StrictApi {
             "POST",
             internal + "/gates/unit",
             "{\"status\": \"running\"}",
+            null));
+    t.put(
+        "POST /internal/runs/{id}/gates/{name}/tests",
+        new Endpoint(
+            Kind.WORKER,
+            null,
+            "POST",
+            internal + "/gates/unit/tests",
+            "{\"first\": 0, \"tests\": []}",
             null));
     t.put(
         "POST /internal/runs/{id}/finish",

@@ -228,7 +228,19 @@ class RunsControllerTest {
         null,
         List.of(
             new RunView.Gate(
-                "unit", "failed", true, "2 failed", null, "/runs/7/logs?step=gate:unit")),
+                "unit",
+                "failed",
+                true,
+                "2 failed",
+                null,
+                "/runs/7/logs?step=gate:unit",
+                List.of(
+                    new RunView.Failure(
+                        "CalcTest.adds",
+                        "calc.CalcTest",
+                        "expected: <5> but was: <-1>",
+                        "CalcTest.java",
+                        9)))),
         List.of(),
         null,
         List.of(),
@@ -258,6 +270,9 @@ class RunsControllerTest {
         .contains("href=\"http://localhost:8233/namespaces/default/workflows/kiln-run-7\"")
         .contains("new EventSource('/runs/7/logs')")
         .contains("<td class=\"s-failed\">failed</td>")
+        .contains(
+            "<li><b>CalcTest.adds</b> <code>CalcTest.java:9</code>"
+                + " expected: &lt;5&gt; but was: &lt;-1&gt;</li>")
         .doesNotContain("<script src")
         .doesNotContain("<link");
   }
@@ -269,7 +284,10 @@ class RunsControllerTest {
     mvc.perform(get("/runs/7").accept(MediaType.ALL))
         .andExpect(status().isOk())
         .andExpect(content().contentType(MediaType.APPLICATION_JSON))
-        .andExpect(jsonPath("$.result").value("failed"));
+        .andExpect(jsonPath("$.result").value("failed"))
+        .andExpect(jsonPath("$.gates[0].failures[0].name").value("CalcTest.adds"))
+        .andExpect(jsonPath("$.gates[0].failures[0].file").value("CalcTest.java"))
+        .andExpect(jsonPath("$.gates[0].failures[0].line").value(9));
     mvc.perform(get("/runs/7"))
         .andExpect(status().isOk())
         .andExpect(content().contentType(MediaType.APPLICATION_JSON));

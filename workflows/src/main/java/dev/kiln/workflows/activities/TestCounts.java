@@ -1,4 +1,4 @@
 package dev.kiln.workflows.activities;
 
-/** Totals from JUnit XML reports. */
+/** A gate's test totals, from its runner's reports or output. */
 public record TestCounts(int total, int failed, int skipped) {}
