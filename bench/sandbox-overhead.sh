@@ -15,31 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-tarball=${ZLIB_TARBALL:-}
-if [ -z "$tarball" ]; then
-  apt_dir="$work/apt"
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources" "$apt_dir/src"
-  cat >"$apt_dir/sources/debian-src.sources" <<SOURCES
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-  apt_opts=(-o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt_dir/sources"
-    -o "Dir::State::Lists=$apt_dir/lists" -o APT::Sandbox::User=root)
-  apt-get "${apt_opts[@]}" update -qq
-  (cd "$apt_dir/src" && apt-get "${apt_opts[@]}" source --download-only -qq zlib 2>/dev/null)
-  tarball=$(ls "$apt_dir"/src/zlib_*.orig.tar.* | head -1)
-  # the build unpacks it with plain tar: give it an uncompressed one
-  case "$tarball" in
-    *.bz2) bunzip2 -c "$tarball" >"$work/zlib.tar" ;;
-    *.xz) xz -dc "$tarball" >"$work/zlib.tar" ;;
-    *.gz) gunzip -c "$tarball" >"$work/zlib.tar" ;;
-  esac
-  tarball="$work/zlib.tar"
-fi
+. bench/zlib-source.sh
+tarball=$(zlib_tarball "$work")
 echo "source: ${ZLIB_TARBALL:-the zlib source package of Debian} ($(du -h "$tarball" | cut -f1))"
 
 ./mvnw -q -B -pl activities dependency:build-classpath -Dmdep.includeScope=runtime \

@@ -272,7 +272,7 @@ class SandboxEndToEndIT {
   }
 
   @Test
-  void yesAtFullSpeedForAMinuteKeepsTheSpoolNearTheOutputCapAndTheStoredLogAtTheLogCap()
+  void yesAtFullSpeedForAMinuteKeepsTheSpoolWithinTheOutputCapAndTheStoredLogAtTheLogCap()
       throws Exception {
     String spec =
         """
@@ -297,10 +297,9 @@ class SandboxEndToEndIT {
         median >> 20, p90 >> 20, most >> 20, samples.size());
     assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
     assertThat(most).as("the spool was followed at all").isPositive();
-    // About the cap: the batch freed at a time on top, and what yes writes (hundreds of MB/s) while
-    // the worker's reader waits for a core; without the freeing it would be tens of gigabytes.
-    assertThat(p90).as("spool on disk, p90").isLessThan(SPOOL_CAP + (32L << 20));
-    assertThat(most).as("spool on disk, max").isLessThan(4 * SPOOL_CAP);
+    // The relay copies the cap and one byte into the spool and only counts the rest, however busy
+    // the machine: du's block rounding on top, and nothing else.
+    assertThat(most).as("spool on disk, max").isLessThanOrEqualTo(SPOOL_CAP + (1L << 20));
     assertThat(log.length()).isLessThan((4 << 20) + (64 << 10));
     assertThat(log).contains("log truncated at 4 MiB");
   }

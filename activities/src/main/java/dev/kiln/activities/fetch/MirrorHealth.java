@@ -28,12 +28,21 @@ final class MirrorHealth {
       return "not a directory";
     }
     try (Repository repo = open(dir)) {
+      return problem(repo);
+    } catch (RepositoryNotFoundException e) {
+      return "not a git repository";
+    } catch (IOException | RuntimeException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  /** As {@link #problem(Path)}, for a mirror already open. */
+  static String problem(Repository repo) {
+    try {
       if (!repo.isBare()) {
         return "not a bare repository";
       }
       return missingRefTip(repo);
-    } catch (RepositoryNotFoundException e) {
-      return "not a git repository";
     } catch (IOException | RuntimeException e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
     }

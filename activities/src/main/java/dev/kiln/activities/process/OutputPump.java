@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
  * reader hands nothing more over and only counts: what it reads from a pipe, or, in a spool file,
  * what it skips.
  *
- * <p>It reads either a pipe, which ends at end-of-file, or a spool file the command writes into
- * ({@link #following}), which ends only when {@link #close} says the command is gone: until then,
- * end-of-file means "nothing new yet" and the reader looks again every {@link #FOLLOW_POLL}. A pipe
- * must be drained, or the command blocks in write(2); a spool file never makes the command wait.
+ * <p>It reads either a pipe, which ends at end-of-file, or a spool file ({@link #following}) that
+ * the command's {@link OutputRelay} writes into, which ends only when {@link #close} says the
+ * command is gone: until then, end-of-file means "nothing new yet" and the reader looks again every
+ * {@link #FOLLOW_POLL}. A pipe must be drained, or its writer blocks in write(2); a spool file
+ * never makes its writer wait. What the relay counted but kept out of the file is added with {@link
+ * #addUnspooledBytes}.
  */
 final class OutputPump {
 
@@ -47,7 +49,6 @@ final class OutputPump {
   private final OutputSink sink;
   private final long maxBytes;
   private final boolean follow;
-  private final SpoolReclaim reclaim;
   private volatile boolean writerGone;
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
@@ -59,6 +60,7 @@ final class OutputPump {
   private boolean abandoned;
 
   private volatile long totalBytes;
+  private volatile long unspooledBytes;
   private int buffersMade; // guarded by spare
 
   // Reader thread only.
@@ -71,34 +73,14 @@ final class OutputPump {
 
   /** A pump for a pipe: the output ends at end-of-file. */
   OutputPump(InputStream in, OutputSink sink, long maxBytes) {
-    this(in, sink, maxBytes, false, SpoolReclaim.NONE);
+    this(in, sink, maxBytes, false);
   }
 
-  private OutputPump(
-      InputStream in, OutputSink sink, long maxBytes, boolean follow, SpoolReclaim reclaim) {
+  private OutputPump(InputStream in, OutputSink sink, long maxBytes, boolean follow) {
     this.in = in;
     this.sink = sink;
     this.maxBytes = maxBytes;
     this.follow = follow;
-    this.reclaim = reclaim;
-  }
-
-  /** Told which bytes of a followed spool file will never be forwarded ({@link SpoolSpace}). */
-  interface SpoolReclaim {
-    SpoolReclaim NONE =
-        new SpoolReclaim() {
-          @Override
-          public void dropped(long from, long to) {}
-
-          @Override
-          public void consumed(long offset) {}
-        };
-
-    /** The bytes in {@code [from, to)} lie past the cap and will be skipped, not read. */
-    void dropped(long from, long to);
-
-    /** Everything before {@code offset} has been read or counted. */
-    void consumed(long offset);
   }
 
   /**
@@ -106,18 +88,15 @@ final class OutputPump {
    * command and its group are gone) and the file was read to its end after that.
    */
   static OutputPump following(InputStream spool, OutputSink sink, long maxBytes) {
-    return following(spool, sink, maxBytes, SpoolReclaim.NONE);
+    return new OutputPump(spool, sink, maxBytes, true);
   }
 
   /**
-   * As {@link #following(InputStream, OutputSink, long)}, telling {@code reclaim} on the reader
-   * thread which of the file's bytes will never be forwarded, so their disk may be freed: those
-   * past the cap while the command writes faster than the reader reads, and everything once the
-   * reader is past the cap.
+   * Counts {@code bytes} of output that never reached the followed file (the relay read them past
+   * the cap and dropped them). Call it before {@link #close}.
    */
-  static OutputPump following(
-      InputStream spool, OutputSink sink, long maxBytes, SpoolReclaim reclaim) {
-    return new OutputPump(spool, sink, maxBytes, true, reclaim);
+  void addUnspooledBytes(long bytes) {
+    unspooledBytes += bytes;
   }
 
   /** Starts both threads as daemons, so a pipe that never closes cannot keep the JVM alive. */
@@ -130,9 +109,9 @@ final class OutputPump {
     reader.start();
   }
 
-  /** Every byte read so far, forwarded or dropped. */
+  /** Every byte of output so far, forwarded or dropped. */
   long totalBytes() {
-    return totalBytes;
+    return totalBytes + unspooledBytes;
   }
 
   /**
@@ -167,19 +146,7 @@ final class OutputPump {
         if (buf == null) {
           buf = takeBuffer();
         }
-        boolean skipping = follow && capReached;
-        if (follow && !capReached) {
-          long written = totalBytes + in.available();
-          if (written > maxBytes) {
-            // A command writing faster than this reader reads: what lies past the cap is dropped
-            // anyway, so it need not wait on disk until the reader gets there.
-            reclaim.dropped(maxBytes, written);
-          }
-        }
-        int n = skipping ? skipAhead() : in.read(buf);
-        if (skipping && n > 0) {
-          reclaim.consumed(totalBytes + n);
-        }
+        int n = follow && capReached ? skipAhead() : in.read(buf);
         if (n < 0) {
           if (!follow || lastLook) {
             break;
@@ -282,7 +249,7 @@ final class OutputPump {
         }
       }
       if (!sinkFailed) {
-        long total = totalBytes;
+        long total = totalBytes();
         notifySink(() -> sink.finished(total, total - forwardedBytes));
       }
     } finally {

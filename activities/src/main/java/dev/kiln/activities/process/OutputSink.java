@@ -5,10 +5,10 @@ package dev.kiln.activities.process;
  * bytes. Bytes are not decoded or split into lines: a chunk may end mid-line or mid-character.
  *
  * <p>The runner calls a sink from one thread at a time, in order, never concurrently, and not from
- * the thread that reads the output: the command writes into a spool file and never waits for the
- * sink; a sink that falls 64 MiB behind only makes the reader wait. A sink should not block for
- * long and should not throw: if it throws, the runner logs the error and stops forwarding, and the
- * command still runs to its end.
+ * the thread that reads the output: the output goes through a relay process into a spool file, so
+ * the command never waits for the sink; a sink that falls 64 MiB behind only makes the reader wait.
+ * A sink should not block for long and should not throw: if it throws, the runner logs the error
+ * and stops forwarding, and the command still runs to its end.
  */
 @FunctionalInterface
 public interface OutputSink {

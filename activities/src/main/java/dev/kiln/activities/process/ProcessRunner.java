@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -27,13 +28,13 @@ import org.slf4j.LoggerFactory;
  *       configured environment, stdin from {@code /dev/null}, stdout and stderr merged; or under a
  *       sandbox's {@link Launcher}, whose pid namespace is then what gets killed ({@link
  *       SandboxTree}).
- *   <li>Stdout and stderr go straight into a spool file in the temp directory, which a pump thread
- *       follows and forwards to an {@link OutputSink}, capped at {@link
- *       ProcessConfig#maxOutputBytes()}. The command never waits for Kiln: no pipe fills up while
- *       the worker's JVM is busy (a GC pause, a loaded host), so a build writing hundreds of
- *       megabytes runs nearly as fast as with its output thrown away. The spool grows with the
- *       output up to the cap; past it the read bytes are freed as they come ({@link SpoolSpace}),
- *       so a command printing without end fills no disk. It is deleted when the command ends.
+ *   <li>Stdout and stderr go into a pipe drained by a small relay process ({@link OutputRelay}),
+ *       which copies the output up to {@link ProcessConfig#maxOutputBytes()} into a spool file in
+ *       the temp directory and past it only counts it. A pump thread follows the spool and forwards
+ *       it to an {@link OutputSink}. The command never waits for Kiln's JVM (a GC pause, a loaded
+ *       host), only for the relay, and the spool never holds more than the cap plus one byte,
+ *       however fast the command writes: a command printing without end fills no disk. The spool is
+ *       deleted when the command ends.
  *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
  *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
  *       CancelReason#TIMEOUT}.
@@ -74,7 +75,7 @@ public final class ProcessRunner {
   private ProcessTree group; // guarded by lock
   private boolean mainExited; // guarded by lock
   private Path spool; // set before the command starts
-  private SpoolSpace spoolSpace; // set before the output is followed
+  private OutputRelay relay; // started with the command
 
   /** A runner for {@code config} that sends the command's output to {@code sink}. */
   public ProcessRunner(ProcessConfig config, OutputSink sink) {
@@ -164,11 +165,9 @@ public final class ProcessRunner {
 
   private ProcessExit supervise(Process process, TickingWait waiting) {
     OutputPump pump;
-    spoolSpace = new SpoolSpace(spool);
     try {
       pump =
-          OutputPump.following(
-              new FileInputStream(spool.toFile()), sink, config.maxOutputBytes(), spoolSpace);
+          OutputPump.following(new FileInputStream(spool.toFile()), sink, config.maxOutputBytes());
     } catch (IOException e) {
       // The file was made a moment ago; losing it now means the host is in trouble, not the build.
       log.error("cannot read the output spool {}; the command's output is lost", spool, e);
@@ -287,10 +286,15 @@ public final class ProcessRunner {
       builder.environment().clear();
       builder.environment().putAll(config.env());
       spool = Files.createTempFile("kiln-output-", ".log");
-      builder.redirectOutput(spool.toFile());
       Process process;
       try {
-        process = builder.start();
+        // One more byte than the cap: the pump tells a cut output from one exactly at the cap.
+        long spooled = Math.max(config.maxOutputBytes(), config.maxOutputBytes() + 1);
+        List<Process> pipeline =
+            ProcessBuilder.startPipeline(
+                List.of(builder, OutputRelay.builder(config.launcher(), spool, spooled)));
+        process = pipeline.get(0);
+        relay = OutputRelay.of(pipeline.get(1));
       } catch (IOException e) {
         deleteSpool();
         throw e;
@@ -381,23 +385,31 @@ public final class ProcessRunner {
   }
 
   /**
-   * Stops reading output once the group is gone: the spool is read to its end, then deleted. A
-   * process that escaped the group (setsid, a daemonizing tool) may still be writing into it, and
-   * following it would hang the build after the command finished. As buildkite's waitDelay does,
-   * read for a bounded time, then give up on it.
+   * Stops reading output once the group is gone: the relay sees the end of the output, the spool is
+   * read to its end, then deleted. A process that escaped the group (setsid, a daemonizing tool)
+   * may still hold the output open, and waiting for it would hang the build after the command
+   * finished. As buildkite's waitDelay does, wait for a bounded time, then give up on it.
    */
   private void finishOutput(OutputPump pump) {
-    if (!pump.close(config.outputWaitDelay())) {
+    OptionalLong pastCap = relay.awaitBytesPastLimit(config.outputWaitDelay());
+    if (pastCap.isPresent()) {
+      pump.addUnspooledBytes(pastCap.getAsLong());
+    } else {
       log.warn(
           "output of {} still open {} after the group exited: a process outside the group holds"
               + " it; not waiting for it",
           group,
           config.outputWaitDelay());
+      relay.kill();
+    }
+    // The relay is gone, so the spool is complete: reading it to its end takes no waiting.
+    if (!pump.close(config.outputWaitDelay())) {
+      log.warn(
+          "the output spool {} was not read to its end within {}", spool, config.outputWaitDelay());
     }
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());
     }
-    spoolSpace.close();
     deleteSpool();
   }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -98,6 +99,60 @@ class MirrorCacheTest {
     cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
 
     assertThat(lines).contains("Mirror is up to date");
+  }
+
+  @Test
+  void anUnchangedMirrorStaysOpenBetweenSyncsAndSeesNewCommits() throws Exception {
+    Repository first = cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> mirror);
+    RevCommit pushed = origin.commit("second.txt", "2\n");
+
+    Repository second =
+        cache.sync(
+            TestPolicies.url(origin.url()),
+            lines::add,
+            mirror -> {
+              assertThat(mirror.resolve("main")).isEqualTo(pushed);
+              return mirror;
+            });
+    Repository third = cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> mirror);
+
+    assertThat(second).isSameAs(first);
+    assertThat(third).isSameAs(first);
+  }
+
+  @Test
+  void aMirrorWhosePacksSomeoneElseChangedIsOpenedAfresh() throws Exception {
+    Repository first = cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> mirror);
+    origin.commit("second.txt", "2\n");
+    cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> null);
+    try (Repository other = MirrorHealth.open(cache.mirrorDir(origin.url()))) {
+      Git.wrap(other).gc().call(); // another process repacking the mirror
+    }
+
+    Repository after =
+        cache.sync(
+            TestPolicies.url(origin.url()),
+            lines::add,
+            mirror -> {
+              assertThat(mirror.resolve("main")).isEqualTo(origin.repository().resolve("main"));
+              return mirror;
+            });
+
+    assertThat(after).isNotSameAs(first);
+  }
+
+  @Test
+  void onlyTheMirrorsUsedLastStayOpen() throws Exception {
+    Repository first = cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> mirror);
+    for (int i = 0; i < OpenMirrors.KEPT; i++) {
+      try (OriginRepo other = OriginRepo.withCommit(tmp.resolve("other-" + i))) {
+        cache.sync(TestPolicies.url(other.url()), lines::add, mirror -> null);
+      }
+    }
+
+    Repository again = cache.sync(TestPolicies.url(origin.url()), lines::add, mirror -> mirror);
+
+    assertThat(again).isNotSameAs(first);
   }
 
   @Test

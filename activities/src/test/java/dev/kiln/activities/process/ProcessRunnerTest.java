@@ -7,17 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.workflows.activities.RunContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,33 +149,68 @@ class ProcessRunnerTest {
   }
 
   @Test
-  void outputGoesToASpoolFileThatIsDeletedWhenTheCommandEnds() {
-    ProcessExit exit = run("readlink /proc/self/fd/1; readlink /proc/self/fd/2");
+  void outputGoesThroughAPipeIntoASpoolFileThatIsDeletedWhenTheCommandEnds() throws Exception {
+    String marker = "spool-" + UUID.randomUUID();
+    ProcessRunner runner =
+        new ProcessRunner(
+            config("echo " + marker + "; readlink /proc/self/fd/1 /proc/self/fd/2; sleep 1"), sink);
+    List<Path> spools = new CopyOnWriteArrayList<>();
+    Thread finder = new Thread(() -> spools.addAll(awaitSpoolStartingWith(marker, runner)));
+    finder.start();
+
+    ProcessExit exit = runner.run();
+    finder.join();
 
     assertThat(exit.succeeded()).isTrue();
-    List<String> targets = sink.text().lines().toList();
-    assertThat(targets).hasSize(2).allMatch(t -> t.equals(targets.get(0)));
-    Path spool = Path.of(targets.get(0));
-    assertThat(spool.getFileName().toString()).startsWith("kiln-output-").endsWith(".log");
-    assertThat(spool).doesNotExist();
+    List<String> lines = sink.text().lines().toList();
+    assertThat(lines.subList(1, 3))
+        .as("stdout and stderr")
+        .allMatch(target -> target.matches("pipe:\\[\\d+]"))
+        .containsOnly(lines.get(1));
+    assertThat(spools).singleElement().satisfies(spool -> assertThat(spool).doesNotExist());
+    assertThat(spools.get(0).getFileName().toString()).startsWith("kiln-output-").endsWith(".log");
   }
 
   @Test
-  void pastTheCapTheSpoolFileIsFreedAsItIsReadSoAFloodFillsNoDisk() throws Exception {
+  void aFloodPastTheCapNeverPutsMoreThanTheCapIntoTheSpoolWhateverTheReaderDoes() throws Exception {
+    long cap = 16L << 20;
+    String marker = "flood-" + UUID.randomUUID();
+    // The sink stalls for a second on its first write: a worker too busy to read changes nothing.
+    OutputSink slow =
+        new OutputSink() {
+          private boolean stalled;
+
+          @Override
+          public void write(byte[] buf, int off, int len) {
+            if (!stalled) {
+              stalled = true;
+              LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+            }
+            sink.write(buf, off, len);
+          }
+
+          @Override
+          public void truncated(long keptBytes) {
+            sink.truncated(keptBytes);
+          }
+
+          @Override
+          public void finished(long totalBytes, long droppedBytes) {
+            sink.finished(totalBytes, droppedBytes);
+          }
+        };
     ProcessRunner runner =
         new ProcessRunner(
-            config("readlink /proc/self/fd/1; timeout 5 yes || test $? -eq 124")
-                .withMaxOutputBytes(16 << 20),
-            sink);
-    long[] mostKib = {0};
+            config("echo " + marker + "; timeout 5 yes || test $? -eq 124").withMaxOutputBytes(cap),
+            slow);
+    long[] most = {0, 0}; // length, allocated
     Thread sampler =
         new Thread(
             () -> {
-              while (!runner.done().isDone()) {
-                String first = sink.text().lines().findFirst().orElse("");
-                if (first.startsWith("/")) {
-                  mostKib[0] = Math.max(mostKib[0], allocatedKib(Path.of(first)));
-                }
+              List<Path> found = awaitSpoolStartingWith(marker, runner);
+              while (!found.isEmpty() && !runner.done().isDone()) {
+                most[0] = Math.max(most[0], sizeOrZero(found.get(0)));
+                most[1] = Math.max(most[1], allocatedKib(found.get(0)) << 10);
               }
             });
     sampler.start();
@@ -177,12 +218,58 @@ class ProcessRunnerTest {
     ProcessExit exit = runner.run();
     sampler.join();
 
-    System.out.println("spool at most " + mostKib[0] + " KiB; output " + exit.outputBytes());
+    System.out.printf("spool at most %d bytes long, %d bytes on disk%n", most[0], most[1]);
     assertThat(exit.succeeded()).isTrue();
     assertThat(exit.outputBytes()).as("every byte counted").isGreaterThan(100L << 20);
-    assertThat(mostKib[0]).as("the sampler saw the spool").isPositive();
-    // the cap, plus what the flood writes while the reader is descheduled on a busy machine
-    assertThat(mostKib[0] << 10).as("disk the spool took").isLessThan((16L << 20) + (64L << 20));
+    assertThat(sink.bytes()).hasSize((int) cap);
+    assertThat(sink.truncations()).containsExactly(cap);
+    assertThat(sink.finishes())
+        .singleElement()
+        .satisfies(
+            f -> assertThat(f).containsExactly(exit.outputBytes(), exit.outputBytes() - cap));
+    assertThat(most[0]).as("the sampler saw the spool").isPositive();
+    assertThat(most[0]).as("spool length").isLessThanOrEqualTo(cap + 1);
+    assertThat(most[1]).as("disk the spool took").isLessThanOrEqualTo(cap + (64 << 10));
+  }
+
+  /**
+   * The spool file in the temp directory whose output starts with {@code marker} (other tests on
+   * this machine may be running commands too), found while {@code runner} runs; empty if none.
+   */
+  private static List<Path> awaitSpoolStartingWith(String marker, ProcessRunner runner) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    byte[] expected = marker.getBytes(StandardCharsets.UTF_8);
+    while (!runner.done().isDone()) {
+      try (Stream<Path> files = Files.list(tmp)) {
+        List<Path> spools =
+            files
+                .filter(f -> f.getFileName().toString().startsWith("kiln-output-"))
+                .filter(f -> startsWith(f, expected))
+                .toList();
+        if (!spools.isEmpty()) {
+          return spools;
+        }
+      } catch (IOException e) {
+        // a file went away while listing: look again
+      }
+    }
+    return List.of();
+  }
+
+  private static boolean startsWith(Path file, byte[] prefix) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return Arrays.equals(in.readNBytes(prefix.length), prefix);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** What a file takes on disk, from du: the holes of a sparse file take nothing. */

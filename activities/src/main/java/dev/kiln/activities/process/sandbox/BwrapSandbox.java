@@ -109,7 +109,7 @@ public final class BwrapSandbox implements Sandbox {
               List.of(workspace, runHome, stepTmp),
               limits.diskBytes());
       return new SandboxedStep(
-          new Launcher(prefix, true),
+          new Launcher(prefix, true, helperPrefix(cgroup)),
           env,
           limits,
           layout.network(),
@@ -123,6 +123,17 @@ public final class BwrapSandbox implements Sandbox {
       RunDirs.deleteTree(stepTmp);
       throw e;
     }
+  }
+
+  /** What gives a helper of the step (its output relay) the step's share of the CPU. */
+  private static List<String> helperPrefix(StepCgroup cgroup) {
+    if (cgroup == null) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS, "kiln-output"));
+    cgroup.helperProcsFiles().forEach(f -> args.add(f.toString()));
+    args.add("--");
+    return args;
   }
 
   /** What puts the step under its limits before bwrap starts. */

@@ -53,6 +53,16 @@ final class CgroupV1 implements Cgroups {
       }
       bases.put(controller, base);
     }
+    Path cpu = bases.get("cpu");
+    if (cpu != null) {
+      String shares = Long.toString(CpuShare.buildsShares());
+      try {
+        CgroupFiles.write(cpu.getParent().resolve("cpu.shares"), shares);
+        CgroupFiles.write(cpu.resolve("cpu.shares"), shares);
+      } catch (IOException e) {
+        throw new CgroupsUnavailableException("cgroup v1 cpu: " + e.getMessage());
+      }
+    }
     return new CgroupV1(bases);
   }
 
@@ -159,6 +169,12 @@ final class CgroupV1 implements Cgroups {
         files.add(dir.resolve("cgroup.procs"));
       }
       return files;
+    }
+
+    /** The step's directory in the cpu hierarchy alone. */
+    @Override
+    public List<Path> helperProcsFiles() {
+      return List.of(dirs.get("cpu").resolve("cgroup.procs"));
     }
 
     @Override

@@ -21,6 +21,10 @@ final class CgroupV2 implements Cgroups {
 
   static final String WORKER_LEAF = "kiln.worker";
   static final String BUILDS = "kiln.builds";
+
+  /** The suffix of the cgroup beside a step's that its helpers (the output relay) join. */
+  static final String HELPERS = ".helpers";
+
   private static final String ENABLE = "+memory +cpu +pids";
 
   private final Path base;
@@ -56,6 +60,9 @@ final class CgroupV2 implements Cgroups {
       if (!enabledForChildren(base)) {
         CgroupFiles.write(base.resolve("cgroup.subtree_control"), ENABLE);
       }
+      String weight = Long.toString(CpuShare.buildsWeight());
+      CgroupFiles.write(builds.resolve("cpu.weight"), weight);
+      CgroupFiles.write(base.resolve("cpu.weight"), weight);
       return new CgroupV2(base);
     } catch (IOException e) {
       throw new CgroupsUnavailableException(
@@ -106,8 +113,13 @@ final class CgroupV2 implements Cgroups {
   public StepCgroup create(String name, ResourceLimits limits) throws IOException {
     Path dir = base.resolve(name);
     Files.createDirectories(dir);
-    Step step = new Step(dir);
+    Path helpers = base.resolve(name + HELPERS);
+    Files.createDirectories(helpers);
+    Step step = new Step(dir, helpers);
     try {
+      // Beside the step, not in it: as much CPU weight, none of its memory or process limits.
+      CgroupFiles.write(
+          helpers.resolve("cpu.weight"), Long.toString(CpuShare.weight(limits.cpus())));
       CgroupFiles.write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));
       CgroupFiles.writeIfPresent(dir.resolve("memory.swap.max"), "0");
       // One process over the limit ends the whole step, as a build that lost a compiler would.
@@ -137,11 +149,16 @@ final class CgroupV2 implements Cgroups {
     CgroupFiles.remove(base);
   }
 
-  private record Step(Path dir) implements StepCgroup {
+  private record Step(Path dir, Path helpers) implements StepCgroup {
 
     @Override
     public List<Path> procsFiles() {
       return List.of(dir.resolve("cgroup.procs"));
+    }
+
+    @Override
+    public List<Path> helperProcsFiles() {
+      return List.of(helpers.resolve("cgroup.procs"));
     }
 
     @Override
@@ -165,6 +182,7 @@ final class CgroupV2 implements Cgroups {
     @Override
     public void close() {
       CgroupFiles.remove(dir);
+      CgroupFiles.remove(helpers);
     }
   }
 

@@ -9,6 +9,13 @@ public interface StepCgroup extends AutoCloseable {
   /** The files a process writes its pid into to join (one per hierarchy under cgroup v1). */
   List<Path> procsFiles();
 
+  /**
+   * The files a helper of the step (its output relay) joins: the step's share of the CPU, but none
+   * of its memory or process limits, which a fork bomb or an out-of-memory kill of the build must
+   * not take the helper down with.
+   */
+  List<Path> helperProcsFiles();
+
   /** Peak memory and CPU time of everything that ran in it. */
   StepUsage usage();
 

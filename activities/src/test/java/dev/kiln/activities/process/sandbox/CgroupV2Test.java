@@ -53,6 +53,17 @@ class CgroupV2Test {
   }
 
   @Test
+  void theWorkersBuildsTogetherWeighAsManyProcessesAsTheMachineHasCores() throws Exception {
+    Path own = delegatedCgroup("");
+
+    CgroupV2.setUp(own, "worker-1");
+
+    String cores = Integer.toString(100 * Runtime.getRuntime().availableProcessors());
+    assertThat(own.resolve("kiln.builds/cpu.weight")).hasContent(cores);
+    assertThat(own.resolve("kiln.builds/worker-1/cpu.weight")).hasContent(cores);
+  }
+
+  @Test
   void aStepsLimitsAreWrittenBeforeAnythingJoins() throws Exception {
     Path own = delegatedCgroup("");
     Cgroups cgroups = CgroupV2.setUp(own, "worker-1");
@@ -75,6 +86,23 @@ class CgroupV2Test {
     assertThat(step.resolve("cpu.weight")).hasContent("150");
     assertThat(step.resolve("pids.max")).hasContent("2048");
     assertThat(cgroup.procsFiles()).containsExactly(step.resolve("cgroup.procs"));
+  }
+
+  @Test
+  void aStepsHelpersGetItsCpuWeightBesideItWithoutItsLimits() throws Exception {
+    Path own = delegatedCgroup("");
+    Cgroups cgroups = CgroupV2.setUp(own, "worker-1");
+
+    StepCgroup cgroup =
+        cgroups.create(
+            "run-7-compile-1",
+            new ResourceLimits(4L << 30, 1.5, 2048, 10L << 30, Duration.ofMinutes(20)));
+
+    Path helpers = own.resolve("kiln.builds/worker-1/run-7-compile-1.helpers");
+    assertThat(cgroup.helperProcsFiles()).containsExactly(helpers.resolve("cgroup.procs"));
+    assertThat(helpers.resolve("cpu.weight")).hasContent("150");
+    assertThat(helpers.resolve("pids.max")).doesNotExist();
+    assertThat(helpers.resolve("memory.max")).doesNotExist();
   }
 
   @Test
