@@ -47,6 +47,7 @@ import io.temporal.client.BatchRequest;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -183,6 +184,12 @@ class LaneWorkflowTest {
     LaneAdmission admission = submit(1);
 
     assertThat(admission).isEqualTo(new LaneAdmission(1, LANE, "kiln-run-1", null));
+    // The admission names the run's workflow; the lane starts it in its next workflow task.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(WorkflowNotFoundException.class)
+        .until(
+            () -> client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(1)).describe() != null);
     RunOutcome outcome =
         client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(1)).getResult(RunOutcome.class);
     assertThat(outcome).isEqualTo(RunOutcome.passed());
