@@ -75,6 +75,7 @@ class RequestLimitsIT {
     String calm = token("calm", Scope.READ);
     List<Integer> statuses = new ArrayList<>();
     RawHttp.Response refused = null;
+    long began = System.nanoTime();
     for (int i = 0; i < 12; i++) {
       RawHttp.Response response =
           http.send("GET", "/state", null, "Authorization", "Bearer " + busy);
@@ -84,7 +85,10 @@ class RequestLimitsIT {
       }
     }
     assertThat(statuses).contains(200, 429);
-    assertThat(statuses.stream().filter(s -> s == 200).count()).isLessThanOrEqualTo(7);
+    // a burst of 5, then 5 more each second the 12 requests took (a loaded machine is slow)
+    double seconds = (System.nanoTime() - began) / 1e9;
+    assertThat(statuses.stream().filter(s -> s == 200).count())
+        .isLessThanOrEqualTo(5 + (long) Math.ceil(5 * seconds));
     assertThat(refused.header("Retry-After")).isEqualTo("1");
     assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
     assertThat(refused.body()).contains("token \\\"busy\\\" sent more than 5 requests a second");

@@ -75,7 +75,8 @@ class RunRepositoryIT {
             "api_tokens",
             "run_sandboxes",
             "run_step_usage",
-            "run_retention");
+            "run_retention",
+            "test_results");
   }
 
   @Test
