@@ -30,6 +30,22 @@ final class Interrupts {
       PrintWriter err,
       Terminal terminal) {
     AtomicBoolean cancelling = new AtomicBoolean();
+    try {
+      handle(runId, cancelWithoutAsking, client, out, err, terminal, cancelling);
+    } catch (IllegalArgumentException ignoredByTheParent) {
+      // a process started with SIGINT ignored (a background job of a shell without job control)
+      // cannot be interrupted, so there is nothing to handle
+    }
+  }
+
+  private static void handle(
+      long runId,
+      boolean cancelWithoutAsking,
+      KilnClient client,
+      PrintWriter out,
+      PrintWriter err,
+      Terminal terminal,
+      AtomicBoolean cancelling) {
     Signal.handle(
         new Signal("INT"),
         signal -> {
