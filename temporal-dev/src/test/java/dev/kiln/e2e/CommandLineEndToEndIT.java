@@ -177,14 +177,16 @@ class CommandLineEndToEndIT {
     assertThat(page.path("runs")).hasSize(1);
     assertThat(page.path("runs").get(0).path("run_id").asLong()).isEqualTo(runId);
     assertThat(page.path("runs").get(0).path("result").asText()).isEqualTo("passed");
+    assertThat(table.exitCode()).as(table.toString()).isZero();
     assertThat(table.out().lines().toList())
         .hasSize(2)
         .last()
         .asString()
         .startsWith(runId + " ")
         .contains("passed", "done", "main");
+    assertThat(show.exitCode()).as(show.toString()).isZero();
     assertThat(show.out()).startsWith("run " + runId + "  passed  done").contains(repo);
-    assertThat(log.exitCode()).isZero();
+    assertThat(log.exitCode()).as(log.toString()).isZero();
     assertThat(log.out()).contains("compiled by the passing fixture");
   }
 

@@ -1,11 +1,13 @@
 package dev.kiln.cli.follow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.cli.ExitCodes;
 import dev.kiln.cli.Kiln;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.RunPriority;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,8 +84,8 @@ public final class RebuildCommand implements Callable<Integer> {
     return RunEndings.report(runId, follower.follow(runId), kiln.err(), kiln.terminal());
   }
 
-  ObjectNode body() {
-    ObjectNode body = kiln.client().json().createObjectNode();
+  Map<String, String> body() {
+    Map<String, String> body = new LinkedHashMap<>();
     body.put("repo", repo);
     if (ref != null) {
       body.put("ref", ref);
@@ -92,7 +94,7 @@ public final class RebuildCommand implements Callable<Integer> {
       body.put("arch", Architectures.normalise(arch));
     }
     if (priority != null) {
-      String wire = priority.strip().toLowerCase(java.util.Locale.ROOT);
+      String wire = priority.strip().toLowerCase(Locale.ROOT);
       if (RunPriority.fromWireName(wire).isEmpty()) {
         throw new CommandLine.ParameterException(
             spec.commandLine(),
