@@ -56,12 +56,20 @@ public final class Kiln {
     Map<String, String> env = System.getenv();
     PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    Kiln kiln =
-        new Kiln(env, Path.of(System.getProperty("user.home")), out, err, Terminal.detect(env));
+    Kiln kiln = new Kiln(env, home(env), out, err, Terminal.detect(env));
     int code = kiln.run(args);
     out.flush();
     err.flush();
     System.exit(code);
+  }
+
+  /**
+   * {@code $HOME}, as the shell's {@code ~} means it; the JVM's {@code user.home} (the password
+   * database's) only without it.
+   */
+  static Path home(Map<String, String> env) {
+    String home = env.get("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
   }
 
   /** Runs one command line and returns its exit code; usage errors and failures are one line. */

@@ -84,4 +84,10 @@ class KilnCommandLineTest {
     assertThat(code).isZero();
     assertThat(out.toString()).contains("rebuild", "logs", "runs", "show", "cancel", "Exit codes");
   }
+
+  @Test
+  void homeIsTheShellsHomeWhenSet() {
+    assertThat(Kiln.home(Map.of("HOME", "/home/someone"))).isEqualTo(Path.of("/home/someone"));
+    assertThat(Kiln.home(Map.of())).isEqualTo(Path.of(System.getProperty("user.home")));
+  }
 }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code kiln} command line as a real process ({@code bin/kiln}) against the real dev stack:
  * following a run prints its log and exits with its result (0 passed, 1 failed, 2 cancelled),
- * listings parse as JSON, and an api nobody listens for is exit 3 with one line.
+ * listings parse as JSON, the token (from the environment or the config file) is what the api
+ * judges, and an api nobody listens for is exit 3 with one line.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CommandLineEndToEndIT {
@@ -188,6 +193,57 @@ class CommandLineEndToEndIT {
     assertThat(show.out()).startsWith("run " + runId + "  passed  done").contains(repo);
     assertThat(log.exitCode()).as(log.toString()).isZero();
     assertThat(log.out()).contains("compiled by the passing fixture");
+  }
+
+  /**
+   * A request with a token is judged by the token even from loopback, so these prove the token
+   * travels as the api expects, from the config file as from the environment.
+   */
+  @Test
+  void theTokenFromTheConfigFileOrTheEnvironmentIsWhatTheApiJudges() throws Exception {
+    String readOnly = devJar("token", "create", "--name", "cli-read", "--scopes", "read");
+    assertThat(readOnly).matches("kiln_[0-9A-Za-z]{43}");
+    Path home = Files.createDirectories(temp.resolve("cli-home/.config/kiln"));
+    Files.writeString(
+        home.resolve("config"),
+        "# the command line's own\nurl=" + stack.baseUrl() + "\ntoken=" + readOnly + "\n");
+    Map<String, String> fromFile = Map.of("HOME", temp.resolve("cli-home").toString());
+
+    KilnCliProcess.Finished listed = withEnv(fromFile, "runs", "--json");
+    KilnCliProcess.Finished cancel = withEnv(fromFile, "cancel", "1");
+    KilnCliProcess.Finished unknown =
+        withEnv(Map.of("KILN_TOKEN", "kiln_" + "A".repeat(43)), "runs");
+
+    assertThat(listed.exitCode()).as(listed.toString()).isZero();
+    assertThat(cancel.exitCode()).as(cancel.toString()).isEqualTo(3);
+    assertThat(cancel.err().lines()).hasSize(1);
+    assertThat(cancel.err()).startsWith("kiln: 403: token \"cli-read\" lacks scope \"cancel\"");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(3);
+    assertThat(unknown.err().strip()).isEqualTo("kiln: 401: unknown token (check KILN_TOKEN)");
+  }
+
+  private static KilnCliProcess.Finished withEnv(Map<String, String> env, String... args)
+      throws Exception {
+    String url = env.containsKey("HOME") ? null : stack.baseUrl();
+    return KilnCliProcess.start(temp.resolve("cli"), url, env, args).await(Duration.ofMinutes(1));
+  }
+
+  /** {@code java -jar kiln-dev.jar args...} on the stack's KILN_HOME: its stdout, trimmed. */
+  private static String devJar(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(Path.of("target", "kiln-dev.jar").toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(n -> n.startsWith("KILN_") || n.startsWith("SPRING_"));
+    builder.environment().put("KILN_HOME", stack.home.toString());
+    Path out = Files.createTempFile(temp, "dev-jar", ".out");
+    Process process =
+        builder.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(process.exitValue()).isZero();
+    return Files.readString(out).trim();
   }
 
   @Test

@@ -33,12 +33,21 @@ final class KilnCliProcess {
   record Finished(int exitCode, String out, String err) {}
 
   /**
-   * Starts {@code kiln args...} with {@code KILN_URL=url}.
+   * Starts {@code kiln args...} with {@code KILN_URL=url} (none when null).
    *
    * @param dir where its output files go; also its {@code HOME}, so no config file of the machine's
    *     user is read
    */
   static KilnCliProcess start(Path dir, String url, String... args) throws IOException {
+    return start(dir, url, Map.of(), args);
+  }
+
+  /**
+   * As {@link #start(Path, String, String...)}, with {@code env} added last (a {@code HOME} there
+   * replaces the command's own).
+   */
+  static KilnCliProcess start(Path dir, String url, Map<String, String> extraEnv, String... args)
+      throws IOException {
     if (!Files.exists(LAUNCHER.getParent().resolve("../cli/target/kiln-cli.jar"))) {
       throw new IllegalStateException("cli/target/kiln-cli.jar is missing: run ./mvnw install");
     }
@@ -54,9 +63,12 @@ final class KilnCliProcess {
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("KILN_") || name.equals("XDG_CONFIG_HOME"));
-    env.put("KILN_URL", url);
+    if (url != null) {
+      env.put("KILN_URL", url);
+    }
     env.put("HOME", run.toString());
     env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.putAll(extraEnv);
     return new KilnCliProcess(builder.start(), out, err);
   }
 
