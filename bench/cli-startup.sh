@@ -90,6 +90,27 @@ for name in variants:
     line += f"  to exit: median {statistics.median(to_exit[name]):6.1f} ms, p90 {p90(to_exit[name]):6.1f} ms"
     print(line)
 
+# Where the time goes inside `kiln runs`, from the JVM's class-loading log (uptime stamps): the
+# main class, the command's first own step (reading the configuration), the HTTP connection class
+# (the request follows within a millisecond or two), the JVM's shutdown. Medians of 5.
+import re
+marks = {"main": "] dev.kiln.cli.Kiln ", "command": "] dev.kiln.cli.config.CliConfig ",
+         "connection": "] sun.net.www.protocol.http.HttpURLConnection ", "exit": "] java.lang.Shutdown "}
+seen = {name: [] for name in marks}
+for i in range(5):
+    timeline = os.path.join(work, f"timeline-{i}.log")
+    subprocess.run(["bin/kiln", "runs"], env=dict(env, KILN_JAVA_OPTS=f"-Xlog:class+load:file={timeline}:uptime"),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for line in open(timeline):
+        for name, mark in marks.items():
+            if mark in line and len(seen[name]) == i:
+                seen[name].append(float(re.match(r"\[([0-9.]+)s\]", line).group(1)) * 1000)
+at = {name: statistics.median(values) for name, values in seen.items()}
+print(f"inside the JVM (uptime, medians of 5): main class {at['main']:.0f} ms; picocli parses and "
+      f"reaches the command at {at['command']:.0f} ms (+{at['command'] - at['main']:.0f}); HTTP connection "
+      f"at {at['connection']:.0f} ms (+{at['connection'] - at['command']:.0f}); exit at {at['exit']:.0f} ms "
+      f"(+{at['exit'] - at['connection']:.0f}: the answer, Jackson, the table)")
+
 log = os.path.join(work, "classes.log")
 subprocess.run(["bin/kiln", "runs"], env=dict(env, KILN_JAVA_OPTS=f"-Xlog:class+load:file={log}"),
                check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
