@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import java.io.Console;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -20,12 +21,28 @@ public final class Terminal {
   }
 
   /**
-   * A terminal when the JVM has a console (stdin and stdout both one) and {@code NO_COLOR} is not
-   * set (no-color.org).
+   * A terminal when stdin and stdout are one (what the JVM's console means) and {@code NO_COLOR} is
+   * not set (no-color.org).
    */
   public static Terminal detect(Map<String, String> env) {
     String noColor = env.get("NO_COLOR");
-    return new Terminal(System.console() != null && (noColor == null || noColor.isEmpty()));
+    return new Terminal(onTerminal() && (noColor == null || noColor.isEmpty()));
+  }
+
+  /**
+   * Up to JDK 21 the console is null unless stdin and stdout are a terminal; from JDK 22 on there
+   * is always one, and its {@code isTerminal()} (not in Java 17's API, hence reflection) tells.
+   */
+  public static boolean onTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException beforeJdk22) {
+      return true;
+    }
   }
 
   public boolean interactive() {

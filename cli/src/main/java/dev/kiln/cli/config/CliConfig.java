@@ -27,6 +27,8 @@ public record CliConfig(URI url, Optional<String> token) {
   public static final URI DEFAULT_URL = URI.create("http://localhost:8080");
 
   /**
+   * The configuration this process runs with.
+   *
    * @param env the process environment
    * @param home the user's home directory
    */

@@ -69,7 +69,7 @@ final class Interrupts {
 
   private static boolean ask(long runId, PrintWriter out, PrintWriter err, Terminal terminal) {
     Console console = System.console();
-    if (console == null || !terminal.interactive()) {
+    if (!terminal.interactive() || !Terminal.onTerminal()) {
       return false;
     }
     synchronized (out) {

@@ -47,8 +47,7 @@ final class LogFollower {
       SseReader events = client.logEvents(runId, lastEventId);
       boolean any = false;
       try {
-        Optional<SseEvent> event;
-        while ((event = events.next()).isPresent()) {
+        for (Optional<SseEvent> event = events.next(); event.isPresent(); event = events.next()) {
           any = true;
           SseEvent e = event.get();
           if (e.id() != null) {

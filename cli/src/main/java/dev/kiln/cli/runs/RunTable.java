@@ -23,6 +23,8 @@ public final class RunTable {
   private record Column(String title, Function<JsonNode, String> value, boolean isResult) {}
 
   /**
+   * The table: a header line, then one line per run.
+   *
    * @param runs the {@code runs} array of {@code GET /runs}
    * @param zone the time zone queue times are shown in
    */
