@@ -1,0 +1,126 @@
+package dev.kiln.cli;
+
+import dev.kiln.cli.api.KilnClient;
+import dev.kiln.cli.config.CliConfig;
+import dev.kiln.cli.follow.LogsCommand;
+import dev.kiln.cli.follow.RebuildCommand;
+import dev.kiln.cli.runs.CancelCommand;
+import dev.kiln.cli.runs.RunsCommand;
+import dev.kiln.cli.runs.ShowCommand;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kiln}: the command line of a Kiln installation, a client of its HTTP api. */
+@Command(
+    name = "kiln",
+    mixinStandardHelpOptions = true,
+    versionProvider = Kiln.Version.class,
+    description = "Start, follow, list, show and cancel Kiln runs.",
+    subcommands = {
+      RebuildCommand.class,
+      LogsCommand.class,
+      RunsCommand.class,
+      ShowCommand.class,
+      CancelCommand.class
+    },
+    footer = {
+      "",
+      "KILN_URL and KILN_TOKEN: from the environment, else from ~/.config/kiln/config",
+      "(url=..., token=...); the default URL is http://localhost:8080.",
+      "Exit codes: 0 passed or done, 1 failed, 2 cancelled or aborted,",
+      "3 usage, connection or api error."
+    })
+public final class Kiln {
+
+  private final Map<String, String> env;
+  private final Path home;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Terminal terminal;
+  private KilnClient client;
+
+  public Kiln(
+      Map<String, String> env, Path home, PrintWriter out, PrintWriter err, Terminal terminal) {
+    this.env = env;
+    this.home = home;
+    this.out = out;
+    this.err = err;
+    this.terminal = terminal;
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = System.getenv();
+    PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    Kiln kiln = new Kiln(env, home(env), out, err, Terminal.detect(env));
+    int code = kiln.run(args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * {@code $HOME}, as the shell's {@code ~} means it; the JVM's {@code user.home} (the password
+   * database's) only without it.
+   */
+  static Path home(Map<String, String> env) {
+    String home = env.get("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+  }
+
+  /** Runs one command line and returns its exit code; usage errors and failures are one line. */
+  public int run(String... args) {
+    CommandLine commandLine = new CommandLine(this);
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setParameterExceptionHandler(
+        (e, args2) -> {
+          err.println("kiln: " + e.getMessage());
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCodes.USAGE_OR_CONNECTION;
+        });
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          err.println(
+              "kiln: "
+                  + (e instanceof CliFailure || e instanceof CommandLine.ParameterException
+                      ? e.getMessage()
+                      : e.toString()));
+          return ExitCodes.USAGE_OR_CONNECTION;
+        });
+    return commandLine.execute(args);
+  }
+
+  /** The api client, made on first use: {@code --help} reads no configuration. */
+  public KilnClient client() {
+    if (client == null) {
+      client = new KilnClient(CliConfig.load(env, home));
+    }
+    return client;
+  }
+
+  public PrintWriter out() {
+    return out;
+  }
+
+  public PrintWriter err() {
+    return err;
+  }
+
+  public Terminal terminal() {
+    return terminal;
+  }
+
+  /** The version in the jar's manifest (the build's), or {@code dev} when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Kiln.class.getPackage().getImplementationVersion();
+      return new String[] {"kiln " + (version == null ? "dev" : version)};
+    }
+  }
+}
