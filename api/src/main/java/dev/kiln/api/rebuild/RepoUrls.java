@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * ext::} run arbitrary commands, {@code fd::} reads file descriptors, a plain path reads the host's
  * disk, and a leading {@code -} is an option.
  */
-final class RepoUrls {
+public final class RepoUrls {
 
   static final int MAX_LENGTH = 2048;
 
@@ -39,7 +39,7 @@ final class RepoUrls {
   /**
    * @return why {@code repo} is refused, as a problem detail, or empty when it is acceptable
    */
-  static Optional<String> problem(String repo, boolean allowFile) {
+  public static Optional<String> problem(String repo, boolean allowFile) {
     if (repo.length() > MAX_LENGTH) {
       return Optional.of("repo: longer than " + MAX_LENGTH + " characters");
     }

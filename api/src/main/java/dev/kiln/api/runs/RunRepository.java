@@ -80,12 +80,12 @@ public class RunRepository {
   public Optional<Long> insert(NewRun run, String triggeredBy) {
     return jdbc.sql(
             """
-            INSERT INTO runs (id, workflow_id, repo, ref, arch, lane, mr, priority, supersede,
-                              target, args, idempotency_key, triggered_by)
+            INSERT INTO runs (id, workflow_id, repo, ref, branch, arch, lane, mr, priority,
+                              supersede, target, args, idempotency_key, triggered_by)
             OVERRIDING SYSTEM VALUE
-            SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text), :arch,
-                   :lane, CAST(:mr AS text), :priority, :supersede, CAST(:target AS text),
-                   CAST(:args AS text[]), CAST(:idempotencyKey AS text),
+            SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text),
+                   CAST(:branch AS text), :arch, :lane, CAST(:mr AS text), :priority, :supersede,
+                   CAST(:target AS text), CAST(:args AS text[]), CAST(:idempotencyKey AS text),
                    CAST(:triggeredBy AS text)
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
@@ -94,6 +94,7 @@ public class RunRepository {
         .param("workflowIdPrefix", RebuildWorkflow.WORKFLOW_ID_PREFIX)
         .param("repo", run.repo())
         .param("ref", run.ref())
+        .param("branch", run.branch(), java.sql.Types.VARCHAR)
         .param("arch", run.arch())
         .param("lane", run.lane())
         .param("mr", run.mr())
@@ -119,6 +120,17 @@ public class RunRepository {
         .param("key", key)
         .query(MAPPER)
         .optional();
+  }
+
+  /** The runs of these lanes that have not ended yet, oldest first. */
+  public List<RunRecord> unfinishedInLanes(List<String> lanes) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM runs WHERE lane = ANY(:lanes) AND result = 'building' ORDER BY id")
+        .param("lanes", lanes.toArray(String[]::new))
+        .query(MAPPER)
+        .list();
   }
 
   /** The run's repository, for checking a caller's access; empty for an unknown run. */
@@ -285,13 +297,14 @@ public class RunRepository {
     return jdbc.sql(
                 """
                 UPDATE runs
-                   SET sha = :sha, branch = :branch, version = :version, host = :host,
+                   SET sha = :sha, branch = coalesce(CAST(:branch AS text), branch), version = :version,
+                       host = :host,
                        plan_origin = :planOrigin
                  WHERE id = :id AND result = 'building'
                 """)
             .param("id", id)
             .param("sha", sha)
-            .param("branch", branch)
+            .param("branch", branch, java.sql.Types.VARCHAR)
             .param("version", version)
             .param("host", host)
             .param("planOrigin", planOrigin)

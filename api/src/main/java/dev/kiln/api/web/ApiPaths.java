@@ -15,6 +15,12 @@ public final class ApiPaths {
   public static final String QUEUE_STATUS = "/build-jobs/queue/status";
   public static final String TOKENS = "/tokens";
   public static final String TOKEN = "/tokens/{id}";
+  public static final String REPOS = "/repos";
+  public static final String REPO = "/repos/{id}";
+  public static final String HOOKS = "/hooks";
+  public static final String HOOK_GITHUB = HOOKS + "/github";
+  public static final String HOOK_GITLAB = HOOKS + "/gitlab";
+  public static final String HOOK_GITEA = HOOKS + "/gitea";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -47,6 +53,10 @@ public final class ApiPaths {
 
   public static String token(long id) {
     return TOKENS + "/" + id;
+  }
+
+  public static String repo(long id) {
+    return REPOS + "/" + id;
   }
 
   public static String runArtifacts(long id) {
