@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param branch the branch a forge event built, recorded with the run although {@code ref} is a
  *     sha; {@code null} otherwise (the fetch records the branch the ref went through)
  * @param policy what a newer run of the lane does to this one
+ * @param retryOf the run this one retries; {@code null} otherwise
  */
 public record NewRun(
     String repo,
@@ -26,7 +27,8 @@ public record NewRun(
     List<String> args,
     String idempotencyKey,
     String branch,
-    SupersedePolicy policy) {
+    SupersedePolicy policy,
+    Long retryOf) {
 
   public NewRun {
     args = args == null ? List.of() : List.copyOf(args);
@@ -48,6 +50,36 @@ public record NewRun(
     this(repo, ref, arch, lane, mr, priority, supersede, target, args, idempotencyKey, null, null);
   }
 
+  /** A run of a forge's event: {@code branch} recorded with it, {@code policy} its lane's. */
+  public NewRun(
+      String repo,
+      String ref,
+      String arch,
+      String lane,
+      String mr,
+      RunPriority priority,
+      boolean supersede,
+      String target,
+      List<String> args,
+      String idempotencyKey,
+      String branch,
+      SupersedePolicy policy) {
+    this(
+        repo,
+        ref,
+        arch,
+        lane,
+        mr,
+        priority,
+        supersede,
+        target,
+        args,
+        idempotencyKey,
+        branch,
+        policy,
+        null);
+  }
+
   /** This run under {@code newPolicy}. */
   public NewRun withPolicy(SupersedePolicy newPolicy) {
     return new NewRun(
@@ -62,7 +94,8 @@ public record NewRun(
         args,
         idempotencyKey,
         branch,
-        newPolicy);
+        newPolicy,
+        retryOf);
   }
 
   /** Whether an earlier run recorded under the same idempotency key asked for the same build. */

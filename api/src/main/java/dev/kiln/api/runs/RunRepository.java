@@ -50,7 +50,7 @@ public class RunRepository {
       id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
       failure_summary, superseded_by, cancelled_by, workflow_id, temporal_run_id, host,
       plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at, triggered_by,
-      floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
+      retry_of, floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
       """;
 
   private static final RowMapper<RunRecord> MAPPER = RunRepository::map;
@@ -81,12 +81,12 @@ public class RunRepository {
     return jdbc.sql(
             """
             INSERT INTO runs (id, workflow_id, repo, ref, branch, arch, lane, mr, priority,
-                              supersede, target, args, idempotency_key, triggered_by)
+                              supersede, target, args, idempotency_key, triggered_by, retry_of)
             OVERRIDING SYSTEM VALUE
             SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text),
                    CAST(:branch AS text), :arch, :lane, CAST(:mr AS text), :priority, :supersede,
                    CAST(:target AS text), CAST(:args AS text[]), CAST(:idempotencyKey AS text),
-                   CAST(:triggeredBy AS text)
+                   CAST(:triggeredBy AS text), CAST(:retryOf AS bigint)
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
@@ -104,6 +104,7 @@ public class RunRepository {
         .param("args", run.args().toArray(String[]::new))
         .param("idempotencyKey", run.idempotencyKey())
         .param("triggeredBy", triggeredBy, java.sql.Types.VARCHAR)
+        .param("retryOf", run.retryOf(), java.sql.Types.BIGINT)
         .query(Long.class)
         .optional();
   }
@@ -434,7 +435,8 @@ public class RunRepository {
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
         rs.getLong("elapsed_s"),
-        rs.getString("triggered_by"));
+        rs.getString("triggered_by"),
+        rs.getObject("retry_of", Long.class));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -7,6 +7,7 @@ public final class ApiPaths {
   public static final String RUNS = "/runs";
   public static final String RUN = "/runs/{id}";
   public static final String RUN_LOGS = "/runs/{id}/logs";
+  public static final String RUN_RETRY = "/runs/{id}/retry";
   public static final String RUN_ARTIFACTS = "/runs/{id}/artifacts";
   public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
   public static final String STATE = "/state";

@@ -197,6 +197,9 @@ class AuthorizationIT extends StrictApi {
     t.put("GET /runs", Endpoint.get(Kind.LIST, Scope.READ, "/runs"));
     t.put("GET /runs/{id}/logs", Endpoint.get(Kind.RUN, Scope.READ, run + "/logs"));
     t.put(
+        "POST /runs/{id}/retry",
+        new Endpoint(Kind.RUN, Scope.TRIGGER, "POST", run + "/retry", null, null));
+    t.put(
         "GET /runs/{id}/logs (sse)",
         new Endpoint(Kind.RUN, Scope.READ, "GET", run + "/logs", null, "text/event-stream"));
     t.put("GET /runs/{id}/artifacts", Endpoint.get(Kind.RUN, Scope.READ, run + "/artifacts"));
