@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A registered repository built by GitHub's webhooks on the real dev stack: a signed push starts
  * exactly one run of the pushed sha, its redelivery none, a tampered body is refused; a pull
  * request's {@code synchronize} builds its new head with {@code mr} set and supersedes the
- * request's previous head, never the branch lane's build.
+ * request's previous head, never the branch lane's build. A branch under the {@code queue} policy
+ * builds every push in turn, and its deletion cancels what still runs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebhookEndToEndIT {
@@ -124,6 +125,61 @@ class WebhookEndToEndIT {
     assertThat(runsOf(repo)).isEqualTo(3);
   }
 
+  /**
+   * Under {@code queue}, a deployment branch's policy, a second push waits for the first build
+   * instead of cutting it short; then both build. Deleting the branch cancels what still runs.
+   */
+  @Test
+  void aQueuedBranchBuildsEveryPushInTurnAndItsDeletionCancelsWhatStillRuns() throws Exception {
+    String deploy =
+        new GitFixtures(temp.resolve("repos"))
+            .repository("c-make", Map.of("kiln.yaml", SLOW_BUILD));
+    KilnHttp.Answer registered =
+        api.post(
+            "/repos",
+            "{\"url\": \""
+                + deploy
+                + "\", \"supersede\": [{\"branches\": \"main\", \"policy\": \"queue\"}]}");
+    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+    String deploySecret = registered.json().path("webhook_secret").asText();
+
+    String first = commitOn(deploy, "main", "deploy.txt", "1");
+    long firstRun = pushed(deploy, deploySecret, "main", first);
+    awaitCompiling(firstRun);
+    String second = commitOn(deploy, "main", "deploy.txt", "2");
+    long secondRun = pushed(deploy, deploySecret, "main", second);
+
+    JsonNode firstEnd = api.awaitEnd(firstRun, BUILD_TIMEOUT);
+    assertThat(firstEnd.path("result").asText()).as(firstEnd.toString()).isEqualTo("passed");
+    JsonNode secondEnd = api.awaitEnd(secondRun, BUILD_TIMEOUT);
+    assertThat(secondEnd.path("result").asText()).as(secondEnd.toString()).isEqualTo("passed");
+    assertThat(secondEnd.path("sha").asText()).isEqualTo(second);
+
+    String third = commitOn(deploy, "main", "deploy.txt", "3");
+    long thirdRun = pushed(deploy, deploySecret, "main", third);
+    awaitCompiling(thirdRun);
+    String deletion =
+        payload("github-push", Map.of("repo", deploy, "branch", "main", "sha", "0".repeat(40)))
+            .replace("\"deleted\": false", "\"deleted\": true");
+    KilnHttp.Answer deleted =
+        github("push", UUID.randomUUID().toString(), deletion, sign(deploySecret, deletion));
+    assertThat(deleted.status()).as(deleted.body()).isEqualTo(202);
+    assertThat(deleted.json().path("cancelled").get(0).asLong()).isEqualTo(thirdRun);
+    JsonNode thirdEnd = api.awaitEnd(thirdRun, BUILD_TIMEOUT);
+    assertThat(thirdEnd.path("result").asText()).as(thirdEnd.toString()).isEqualTo("cancelled");
+    assertThat(thirdEnd.path("cancelled_by").asText())
+        .isEqualTo("hook:github (branch main deleted)");
+  }
+
+  private long pushed(String repository, String repositorySecret, String branch, String sha)
+      throws Exception {
+    String body = payload("github-push", Map.of("repo", repository, "branch", branch, "sha", sha));
+    KilnHttp.Answer answer =
+        github("push", UUID.randomUUID().toString(), body, sign(repositorySecret, body));
+    assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+    return answer.json().path("runs").get(0).path("run_id").asLong();
+  }
+
   private KilnHttp.Answer pullRequest(String action, String sha) throws Exception {
     String body =
         payload(
@@ -165,8 +221,12 @@ class WebhookEndToEndIT {
   }
 
   private static String sign(String body) throws GeneralSecurityException {
+    return sign(secret, body);
+  }
+
+  private static String sign(String key, String body) throws GeneralSecurityException {
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -179,10 +239,17 @@ class WebhookEndToEndIT {
   /** A new commit on {@code branch} (made from main's head the first time); its sha. */
   private static String commitOnBranch(String branch, String path, String content)
       throws Exception {
-    Path dir = Path.of(URI.create(repo));
+    return commitOn(repo, branch, path, content);
+  }
+
+  private static String commitOn(String repository, String branch, String path, String content)
+      throws Exception {
+    Path dir = Path.of(URI.create(repository));
     try (Git git = Git.open(dir.toFile())) {
       boolean exists = git.getRepository().resolve("refs/heads/" + branch) != null;
-      git.checkout().setName(branch).setCreateBranch(!exists).call();
+      if (!branch.equals("main")) {
+        git.checkout().setName(branch).setCreateBranch(!exists).call();
+      }
       java.nio.file.Files.writeString(dir.resolve(path), content);
       git.add().addFilepattern(path).call();
       PersonIdent author = new PersonIdent("Kiln Test", "test@kiln.dev");
@@ -193,7 +260,9 @@ class WebhookEndToEndIT {
               .setCommitter(author)
               .call()
               .name();
-      git.checkout().setName("main").call();
+      if (!branch.equals("main")) {
+        git.checkout().setName("main").call();
+      }
       return sha;
     }
   }
