@@ -316,6 +316,7 @@ class CapacityEndToEndIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(100))
+        .pollDelay(Duration.ZERO)
         .untilAsserted(
             () -> {
               assertThat(run(queued).path("started_at").isNull())

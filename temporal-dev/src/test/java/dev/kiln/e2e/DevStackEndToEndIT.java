@@ -204,6 +204,7 @@ class DevStackEndToEndIT {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(20))
+        .pollDelay(Duration.ZERO)
         .until(() -> !sleeping.isAlive());
     Duration killed = Duration.ofNanos(System.nanoTime() - requested);
 
@@ -244,6 +245,7 @@ class DevStackEndToEndIT {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(50))
+        .pollDelay(Duration.ZERO)
         .until(() -> !child.isAlive() && !grandchild.isAlive());
     Duration killed = Duration.ofNanos(System.nanoTime() - requested);
     JsonNode run = api.awaitEnd(runId, Duration.ofSeconds(30));

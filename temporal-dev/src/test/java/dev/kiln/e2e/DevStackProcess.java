@@ -114,6 +114,7 @@ final class DevStackProcess implements AutoCloseable {
       Awaitility.await()
           .atMost(START_TIMEOUT)
           .pollInterval(Duration.ofMillis(250))
+          .pollDelay(Duration.ZERO)
           .until(
               () -> {
                 if (!process.isAlive() && !console().contains("Kiln is up")) {

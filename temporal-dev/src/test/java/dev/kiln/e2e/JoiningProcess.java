@@ -110,6 +110,7 @@ final class JoiningProcess implements AutoCloseable {
       Awaitility.await()
           .atMost(START_TIMEOUT)
           .pollInterval(Duration.ofMillis(200))
+          .pollDelay(Duration.ZERO)
           .until(
               () -> {
                 boolean running = console().indexOf(ready, offset) >= 0;

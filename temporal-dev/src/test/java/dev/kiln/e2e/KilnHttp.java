@@ -84,6 +84,7 @@ final class KilnHttp {
     Awaitility.await("run " + runId + " ended")
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(500))
+        .pollDelay(Duration.ZERO)
         .until(
             () -> {
               run[0] = get("/runs/" + runId).json();

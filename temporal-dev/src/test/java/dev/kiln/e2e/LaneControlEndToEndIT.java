@@ -127,6 +127,7 @@ class LaneControlEndToEndIT {
     Awaitility.await()
         .atMost(Duration.ofMinutes(2))
         .pollInterval(Duration.ofMillis(200))
+        .pollDelay(Duration.ZERO)
         .until(() -> compilingAgain(api.get("/runs/" + runId).json()));
     Duration detected = Duration.ofNanos(System.nanoTime() - killedAt);
     System.out.printf(

@@ -263,6 +263,7 @@ class RunEndsFreeTheHostTest {
     await()
         .atMost(FREED_WITHIN)
         .pollInterval(Duration.ofMillis(100))
+        .pollDelay(Duration.ZERO)
         .untilAsserted(
             () -> {
               assertThat(slots.busy()).as("builds holding the host's slot").isZero();

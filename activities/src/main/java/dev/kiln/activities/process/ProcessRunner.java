@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -183,7 +182,7 @@ public final class ProcessRunner {
       waiting.await(groupGone, null);
     } catch (RuntimeException tickFailure) {
       cancel(CancelReason.HEARTBEAT_FAILED);
-      awaitUninterruptibly(groupGone);
+      waiting.awaitTickingThroughFailures(groupGone);
       finishOutput(pump);
       done.completeExceptionally(tickFailure);
       throw tickFailure;
@@ -414,22 +413,5 @@ public final class ProcessRunner {
     done.complete(exit);
     log.debug("command finished: {}", exit.describe());
     return exit;
-  }
-
-  private static void awaitUninterruptibly(CompletableFuture<?> future) {
-    boolean wasInterrupted = false;
-    while (true) {
-      try {
-        future.get();
-        break;
-      } catch (InterruptedException e) {
-        wasInterrupted = true;
-      } catch (ExecutionException e) {
-        break;
-      }
-    }
-    if (wasInterrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

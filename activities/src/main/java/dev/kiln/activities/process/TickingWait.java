@@ -56,6 +56,29 @@ final class TickingWait {
     }
   }
 
+  /**
+   * Like {@link #await} without a timeout, but a tick that throws is ignored: after a cancel, the
+   * kill's grace period is waited out while still heartbeating, since the heartbeat is sent even
+   * when it reports the cancel, and without it Temporal would time the activity out before the
+   * group is gone and the run would end with its log incomplete.
+   */
+  void awaitTickingThroughFailures(CompletableFuture<?> future) {
+    long start = System.nanoTime();
+    long nextTick = intervalNanos;
+    while (!future.isDone()) {
+      long elapsed = System.nanoTime() - start;
+      if (elapsed >= nextTick) {
+        try {
+          tick.run();
+        } catch (RuntimeException alreadyCancelled) {
+          // Known: the run is being cancelled or the worker is stopping; the send still happened.
+        }
+        nextTick = elapsed + intervalNanos;
+      }
+      awaitAtMost(future, nextTick - elapsed);
+    }
+  }
+
   /** Whether the waiting thread was interrupted (the flag was cleared to go on waiting). */
   boolean interrupted() {
     return interrupted;

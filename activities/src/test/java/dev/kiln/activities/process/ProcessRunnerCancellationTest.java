@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,35 @@ class ProcessRunnerCancellationTest {
 
     assertThat(exit.get(GRACE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS).exitCode())
         .isEqualTo(137);
+    assertThat(groupMembers(runner.started().get())).isEmpty();
+  }
+
+  @Test
+  void aHeartbeatThatReportsTheCancelKeepsBeatingThroughTheGracePeriod() throws Exception {
+    // Temporal times out an activity whose heartbeat stops; the grace can outlast that timeout.
+    ProcessConfig config =
+        config("trap '' TERM; echo ready; sleep 600").withGracePeriod(Duration.ofSeconds(2));
+    ProcessRunner runner = new ProcessRunner(config, sink);
+    AtomicInteger beatsAfterCancel = new AtomicInteger();
+    AtomicBoolean cancelled = new AtomicBoolean();
+    Runnable heartbeat =
+        () -> {
+          if (cancelled.get()) {
+            beatsAfterCancel.incrementAndGet();
+            throw new IllegalStateException("cancel requested");
+          }
+        };
+    CompletableFuture<ProcessExit> exit =
+        CompletableFuture.supplyAsync(() -> runner.run(heartbeat, Duration.ofMillis(100)));
+    awaitReady();
+
+    cancelled.set(true);
+
+    assertThatThrownBy(() -> exit.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(beatsAfterCancel.get())
+        .as("beats over a 2 s grace at 100 ms")
+        .isGreaterThanOrEqualTo(10);
     assertThat(groupMembers(runner.started().get())).isEmpty();
   }
 

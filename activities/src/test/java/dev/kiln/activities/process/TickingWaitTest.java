@@ -71,6 +71,26 @@ class TickingWaitTest {
   }
 
   @Test
+  void throughFailuresATickThatThrowsIsCalledAgainUntilDone() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    TickingWait waiting =
+        new TickingWait(
+            () -> {
+              if (ticks.incrementAndGet() == 5) {
+                done.complete(null);
+              }
+              throw new IllegalStateException("cancel requested");
+            },
+            Duration.ofMillis(10),
+            timeouts::incrementAndGet,
+            interrupts::incrementAndGet);
+
+    waiting.awaitTickingThroughFailures(done);
+
+    assertThat(ticks.get()).isEqualTo(5);
+  }
+
+  @Test
   void intervalMustBePositive() {
     assertThatThrownBy(() -> new TickingWait(() -> {}, Duration.ZERO, () -> {}, () -> {}))
         .isInstanceOf(IllegalArgumentException.class);
