@@ -209,6 +209,7 @@ class WebhookEndToEndIT {
   private static void awaitCompiling(long runId) {
     Awaitility.await("run " + runId + " compiling")
         .atMost(BUILD_TIMEOUT)
+        .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(300))
         .until(() -> api.get("/runs/" + runId + "/logs").body().contains("compiling"));
   }
