@@ -55,6 +55,17 @@ final class KilnHttp {
             .build());
   }
 
+  /** {@code POST} of exactly these bytes, with these headers (name, value, name, value, …). */
+  Answer post(String path, byte[] body, String... headers) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
+  }
+
   Answer put(String path, String body) throws Exception {
     return send(
         HttpRequest.newBuilder(URI.create(baseUrl + path))

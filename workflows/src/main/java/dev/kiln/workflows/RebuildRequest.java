@@ -13,6 +13,8 @@ import java.util.List;
  * @param noWorkerTimeoutSeconds how long the fetch may wait on {@code kiln-build-<arch>} for a
  *     worker to pick it up before the run fails with "no worker for arch …"; {@code 0} means no
  *     limit (histories recorded before this field existed read it as 0)
+ * @param supersede what a newer request of the lane does to this one ({@link SupersedePolicy}'s
+ *     wire name); {@code null}, as in histories recorded before policies, is {@code cancel-running}
  */
 public record RebuildRequest(
     long runId,
@@ -23,12 +25,47 @@ public record RebuildRequest(
     String priority,
     String target,
     List<String> args,
-    long noWorkerTimeoutSeconds) {
+    long noWorkerTimeoutSeconds,
+    String supersede) {
 
   public RebuildRequest {
     args = args == null ? List.of() : List.copyOf(args);
     if (noWorkerTimeoutSeconds < 0) {
       throw new IllegalArgumentException("noWorkerTimeoutSeconds must not be negative");
     }
+  }
+
+  /** A request under the lane's default policy, {@code cancel-running}. */
+  public RebuildRequest(
+      long runId,
+      String repo,
+      String ref,
+      String arch,
+      String mr,
+      String priority,
+      String target,
+      List<String> args,
+      long noWorkerTimeoutSeconds) {
+    this(runId, repo, ref, arch, mr, priority, target, args, noWorkerTimeoutSeconds, null);
+  }
+
+  /** The policy this request asks its lane to apply. */
+  public SupersedePolicy supersedePolicy() {
+    return SupersedePolicy.fromWireName(supersede);
+  }
+
+  /** This request under {@code policy}. */
+  public RebuildRequest withSupersede(SupersedePolicy policy) {
+    return new RebuildRequest(
+        runId,
+        repo,
+        ref,
+        arch,
+        mr,
+        priority,
+        target,
+        args,
+        noWorkerTimeoutSeconds,
+        policy.wireName());
   }
 }

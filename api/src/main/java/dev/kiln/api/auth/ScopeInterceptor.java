@@ -51,7 +51,8 @@ class ScopeInterceptor implements HandlerInterceptor, WebMvcConfigurer {
       access.caller();
       return true;
     }
-    if (declared(method, AnyCaller.class).isPresent()) {
+    if (declared(method, AnyCaller.class).isPresent()
+        || declared(method, ForgeSigned.class).isPresent()) {
       return true;
     }
     Optional<RequiresScope> scope = declared(method, RequiresScope.class);

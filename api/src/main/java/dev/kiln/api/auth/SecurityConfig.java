@@ -32,8 +32,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Who may call what. Every request needs a caller (an API token, or loopback trust on the dev
- * stack) except {@code GET /actuator/health}, which then shows only the status, and {@code
- * /internal/**}, which {@code InternalTokenInterceptor} admits with the workers' token only.
+ * stack) except {@code GET /actuator/health}, which then shows only the status, {@code
+ * /internal/**}, which {@code InternalTokenInterceptor} admits with the workers' token only, and
+ * {@code POST /hooks/*}, which checks each forge delivery's signature ({@link ForgeSigned}).
  *
  * <p>The scope each Kiln endpoint needs is declared on its handler ({@link RequiresScope}) and
  * checked by {@link ScopeInterceptor}, which Spring MVC selects by the same path matching that
@@ -51,6 +52,9 @@ public class SecurityConfig {
       PathPatternRequestMatcher.withDefaults();
 
   static final RequestMatcher WORKER_PATHS = PATHS.matcher(ApiPaths.INTERNAL + "/**");
+
+  /** Forge webhooks: no caller; each delivery is checked against its repository's secret. */
+  static final RequestMatcher HOOK_PATHS = PATHS.matcher(HttpMethod.POST, ApiPaths.HOOKS + "/*");
 
   static final RequestMatcher HEALTH = PATHS.matcher(HttpMethod.GET, "/actuator/health");
 
@@ -77,7 +81,11 @@ public class SecurityConfig {
     SecurityContextRepository contexts = new RequestAttributeSecurityContextRepository();
     TokenAuthenticationFilter authentication =
         new TokenAuthenticationFilter(
-            tokens, auth.trustLoopback(), WORKER_PATHS, contexts, problems);
+            tokens,
+            auth.trustLoopback(),
+            new OrRequestMatcher(WORKER_PATHS, HOOK_PATHS),
+            contexts,
+            problems);
     http.csrf(csrf -> csrf.disable())
         .formLogin(form -> form.disable())
         .httpBasic(basic -> basic.disable())
@@ -109,6 +117,8 @@ public class SecurityConfig {
                   .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
                   .permitAll()
                   .requestMatchers(WORKER_PATHS)
+                  .permitAll()
+                  .requestMatchers(HOOK_PATHS)
                   .permitAll()
                   .requestMatchers(HEALTH)
                   .permitAll();

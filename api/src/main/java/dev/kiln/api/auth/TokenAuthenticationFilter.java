@@ -25,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * answer 401 wherever a caller is needed.
  *
  * <p>{@code /internal/**} carries the workers' token, which {@code InternalTokenInterceptor}
- * checks; this filter leaves it alone.
+ * checks, and {@code /hooks/**} a forge's signature, which the hook checks with the repository's
+ * webhook secret; this filter leaves both alone.
  */
 final class TokenAuthenticationFilter extends OncePerRequestFilter {
 
@@ -35,7 +36,10 @@ final class TokenAuthenticationFilter extends OncePerRequestFilter {
 
   private final ApiTokens tokens;
   private final boolean trustLoopback;
+
+  /** Paths authenticated otherwise: the workers' token, a forge's signature. */
   private final RequestMatcher workerPaths;
+
   private final SecurityContextRepository contexts;
   private final ProblemResponses problems;
 

@@ -71,39 +71,60 @@ public class CancelService {
       access.require(Scope.CANCEL, run.repo());
       // a token is who it is; only the dev stack's trusted loopback names itself
       String by = caller.isLoopback() ? (why == null ? DEFAULT_CANCELLED_BY : why) : caller.name();
-      // Recorded before Temporal hears of it: the terminal write may follow within milliseconds,
-      // and nothing writes cancelled_by after it. A repeated request keeps the first one's.
-      if (run.result().isTerminal() || !runs.requestCancel(runId, by)) {
-        throw alreadyEnded(reread(runId));
-      }
-      String lane = RebuildService.buildsInLane(run.supersede(), run.ref()) ? run.lane() : null;
-      RunCanceller.Delivery delivery;
-      try {
-        delivery = canceller.cancel(runId, lane);
-      } catch (RunCanceller.CancelFailedException e) {
-        log.error("run {}: cancel not delivered: {}", runId, e.getMessage(), e.getCause());
-        throw new ApiException(
-                HttpStatus.SERVICE_UNAVAILABLE,
-                "could not cancel run " + runId + ": " + e.getMessage() + "; repeat the request")
-            .with("run_id", runId);
-      }
-      log.info(
-          "run {}: cancel requested by \"{}\"{} via {}",
-          runId,
-          LogSafe.escape(by),
-          why == null || why.equals(by) ? "" : " (\"" + LogSafe.escape(why) + "\")",
-          delivery);
-      if (delivery == RunCanceller.Delivery.NO_WORKFLOW) {
-        // The workflow closed: either it wrote the run's result (then the run ended before this
-        // request) or it was terminated without one, and nothing else ever will.
-        RunRecord now = reread(runId);
-        if (now.result().isTerminal() && now.result() != Result.CANCELLED) {
-          throw alreadyEnded(now);
-        }
-        // the same terminal write a workflow makes: open gates are closed too
-        endings.finished(runId, Result.CANCELLED, NO_WORKFLOW_SUMMARY);
-      }
+      deliver(run, by, why);
       return views.view(runId);
+    }
+  }
+
+  /**
+   * Cancels a run on Kiln's own behalf, with no caller to check: a forge said its branch was
+   * deleted or its merge request closed.
+   *
+   * @param by recorded as {@code cancelled_by}
+   * @throws ApiException 409 for a run that already ended, 503 Temporal unreachable
+   */
+  public void cancelOnBehalfOfKiln(RunRecord run, String by) {
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(run.id()))) {
+      deliver(run, by, by);
+    }
+  }
+
+  /** Records the request, then asks Temporal. */
+  private void deliver(RunRecord run, String by, String why) {
+    // Recorded before Temporal hears of it: the terminal write may follow within milliseconds,
+    // and nothing writes cancelled_by after it. A repeated request keeps the first one's.
+    if (run.result().isTerminal() || !runs.requestCancel(run.id(), by)) {
+      throw alreadyEnded(reread(run.id()));
+    }
+    String lane =
+        RebuildService.buildsInLane(run.supersede(), run.repo(), run.ref(), run.arch(), run.lane())
+            ? run.lane()
+            : null;
+    RunCanceller.Delivery delivery;
+    try {
+      delivery = canceller.cancel(run.id(), lane);
+    } catch (RunCanceller.CancelFailedException e) {
+      log.error("run {}: cancel not delivered: {}", run.id(), e.getMessage(), e.getCause());
+      throw new ApiException(
+              HttpStatus.SERVICE_UNAVAILABLE,
+              "could not cancel run " + run.id() + ": " + e.getMessage() + "; repeat the request")
+          .with("run_id", run.id());
+    }
+    log.info(
+        "run {}: cancel requested by \"{}\"{} via {}",
+        run.id(),
+        LogSafe.escape(by),
+        why == null || why.equals(by) ? "" : " (\"" + LogSafe.escape(why) + "\")",
+        delivery);
+    if (delivery == RunCanceller.Delivery.NO_WORKFLOW) {
+      // The workflow closed: either it wrote the run's result (then the run ended before this
+      // request) or it was terminated without one, and nothing else ever will.
+      RunRecord now = reread(run.id());
+      if (now.result().isTerminal() && now.result() != Result.CANCELLED) {
+        throw alreadyEnded(now);
+      }
+      // the same terminal write a workflow makes: open gates are closed too
+      endings.finished(run.id(), Result.CANCELLED, NO_WORKFLOW_SUMMARY);
     }
   }
 

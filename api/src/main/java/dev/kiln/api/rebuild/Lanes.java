@@ -5,7 +5,7 @@ package dev.kiln.api.rebuild;
  * (docs/architecture.md). Written {@code <repo>#<ref>@<arch>}, with {@code HEAD} standing for the
  * default branch (git names no branch {@code HEAD}, so it cannot collide with a real one).
  */
-final class Lanes {
+public final class Lanes {
 
   static final String DEFAULT_BRANCH = "HEAD";
 
@@ -22,7 +22,15 @@ final class Lanes {
     return ref != null && SHA.matcher(ref).matches();
   }
 
-  static String of(String repo, String ref, String arch) {
+  public static String of(String repo, String ref, String arch) {
     return repo + "#" + (ref == null ? DEFAULT_BRANCH : ref) + "@" + arch;
+  }
+
+  /**
+   * The lane of a merge request's builds: {@code <repo>#mr:<number>@<arch>}. A colon is never in a
+   * git branch name, so no branch's lane can be it.
+   */
+  public static String ofMergeRequest(String repo, String mr, String arch) {
+    return repo + "#mr:" + mr + "@" + arch;
   }
 }

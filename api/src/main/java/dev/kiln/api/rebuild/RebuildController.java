@@ -23,13 +23,13 @@ class RebuildController {
 
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private final RebuildValidator validator;
+  private final RegisteredDefaults validator;
   private final RebuildService service;
   private final Access access;
   private final RequestLimits limits;
 
   RebuildController(
-      RebuildValidator validator, RebuildService service, Access access, RequestLimits limits) {
+      RegisteredDefaults validator, RebuildService service, Access access, RequestLimits limits) {
     this.validator = validator;
     this.service = service;
     this.access = access;

@@ -115,7 +115,8 @@ public class RebuildService {
               request.priority().wireName(),
               request.target(),
               request.args(),
-              noWorkerTimeout.toSeconds());
+              noWorkerTimeout.toSeconds(),
+              request.policy().wireName());
       try {
         String temporalRunId =
             starter.start(workflowRequest, laneOf(request), publicUrl.run(runId));
@@ -142,18 +143,24 @@ public class RebuildService {
 
   /**
    * The lane that runs this build, or {@code null} for a run that must not supersede or be
-   * superseded: {@code supersede: false}, or a bare commit (no branch to follow).
+   * superseded: {@code supersede: false}, or a bare commit with no branch to follow.
    */
   private static String laneOf(NewRun request) {
-    return buildsInLane(request.supersede(), request.ref()) ? request.lane() : null;
+    return buildsInLane(
+            request.supersede(), request.repo(), request.ref(), request.arch(), request.lane())
+        ? request.lane()
+        : null;
   }
 
   /**
    * Whether a run with these settings was handed to its lane workflow (and is cancelled through
-   * it), rather than started directly as {@code kiln-run-<id>}.
+   * it), rather than started directly as {@code kiln-run-<id>}. A bare commit builds in a lane only
+   * when a forge event put it in its branch's or merge request's lane: then the lane is not the
+   * commit's own.
    */
-  public static boolean buildsInLane(boolean supersede, String ref) {
-    return supersede && !Lanes.isBareSha(ref);
+  public static boolean buildsInLane(
+      boolean supersede, String repo, String ref, String arch, String lane) {
+    return supersede && (!Lanes.isBareSha(ref) || !Lanes.of(repo, ref, arch).equals(lane));
   }
 
   /**

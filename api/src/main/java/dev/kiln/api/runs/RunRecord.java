@@ -12,6 +12,7 @@ import java.util.List;
  *     clock, which also stamped both ends
  * @param triggeredBy the name of the caller that started it; {@code null} for runs from before
  *     callers were recorded
+ * @param retryOf the run this one retries ({@code POST /runs/{id}/retry}); {@code null} otherwise
  */
 public record RunRecord(
     long id,
@@ -41,9 +42,72 @@ public record RunRecord(
     Instant startedAt,
     Instant finishedAt,
     long elapsedSeconds,
-    String triggeredBy) {
+    String triggeredBy,
+    Long retryOf) {
 
   public RunRecord {
     args = args == null ? List.of() : List.copyOf(args);
+  }
+
+  /** A run that retries none. */
+  public RunRecord(
+      long id,
+      String repo,
+      String ref,
+      String branch,
+      String sha,
+      String arch,
+      String lane,
+      String mr,
+      String priority,
+      boolean supersede,
+      String version,
+      Phase phase,
+      Result result,
+      String failureSummary,
+      Long supersededBy,
+      String cancelledBy,
+      String workflowId,
+      String temporalRunId,
+      String host,
+      String planOrigin,
+      String idempotencyKey,
+      String target,
+      List<String> args,
+      Instant queuedAt,
+      Instant startedAt,
+      Instant finishedAt,
+      long elapsedSeconds,
+      String triggeredBy) {
+    this(
+        id,
+        repo,
+        ref,
+        branch,
+        sha,
+        arch,
+        lane,
+        mr,
+        priority,
+        supersede,
+        version,
+        phase,
+        result,
+        failureSummary,
+        supersededBy,
+        cancelledBy,
+        workflowId,
+        temporalRunId,
+        host,
+        planOrigin,
+        idempotencyKey,
+        target,
+        args,
+        queuedAt,
+        startedAt,
+        finishedAt,
+        elapsedSeconds,
+        triggeredBy,
+        null);
   }
 }

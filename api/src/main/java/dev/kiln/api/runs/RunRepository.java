@@ -50,7 +50,7 @@ public class RunRepository {
       id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
       failure_summary, superseded_by, cancelled_by, workflow_id, temporal_run_id, host,
       plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at, triggered_by,
-      floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
+      retry_of, floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
       """;
 
   private static final RowMapper<RunRecord> MAPPER = RunRepository::map;
@@ -80,13 +80,13 @@ public class RunRepository {
   public Optional<Long> insert(NewRun run, String triggeredBy) {
     return jdbc.sql(
             """
-            INSERT INTO runs (id, workflow_id, repo, ref, arch, lane, mr, priority, supersede,
-                              target, args, idempotency_key, triggered_by)
+            INSERT INTO runs (id, workflow_id, repo, ref, branch, arch, lane, mr, priority,
+                              supersede, target, args, idempotency_key, triggered_by, retry_of)
             OVERRIDING SYSTEM VALUE
-            SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text), :arch,
-                   :lane, CAST(:mr AS text), :priority, :supersede, CAST(:target AS text),
-                   CAST(:args AS text[]), CAST(:idempotencyKey AS text),
-                   CAST(:triggeredBy AS text)
+            SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text),
+                   CAST(:branch AS text), :arch, :lane, CAST(:mr AS text), :priority, :supersede,
+                   CAST(:target AS text), CAST(:args AS text[]), CAST(:idempotencyKey AS text),
+                   CAST(:triggeredBy AS text), CAST(:retryOf AS bigint)
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
@@ -94,6 +94,7 @@ public class RunRepository {
         .param("workflowIdPrefix", RebuildWorkflow.WORKFLOW_ID_PREFIX)
         .param("repo", run.repo())
         .param("ref", run.ref())
+        .param("branch", run.branch(), java.sql.Types.VARCHAR)
         .param("arch", run.arch())
         .param("lane", run.lane())
         .param("mr", run.mr())
@@ -103,6 +104,7 @@ public class RunRepository {
         .param("args", run.args().toArray(String[]::new))
         .param("idempotencyKey", run.idempotencyKey())
         .param("triggeredBy", triggeredBy, java.sql.Types.VARCHAR)
+        .param("retryOf", run.retryOf(), java.sql.Types.BIGINT)
         .query(Long.class)
         .optional();
   }
@@ -119,6 +121,17 @@ public class RunRepository {
         .param("key", key)
         .query(MAPPER)
         .optional();
+  }
+
+  /** The runs of these lanes that have not ended yet, oldest first. */
+  public List<RunRecord> unfinishedInLanes(List<String> lanes) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM runs WHERE lane = ANY(:lanes) AND result = 'building' ORDER BY id")
+        .param("lanes", lanes.toArray(String[]::new))
+        .query(MAPPER)
+        .list();
   }
 
   /** The run's repository, for checking a caller's access; empty for an unknown run. */
@@ -285,13 +298,14 @@ public class RunRepository {
     return jdbc.sql(
                 """
                 UPDATE runs
-                   SET sha = :sha, branch = :branch, version = :version, host = :host,
+                   SET sha = :sha, branch = coalesce(CAST(:branch AS text), branch), version = :version,
+                       host = :host,
                        plan_origin = :planOrigin
                  WHERE id = :id AND result = 'building'
                 """)
             .param("id", id)
             .param("sha", sha)
-            .param("branch", branch)
+            .param("branch", branch, java.sql.Types.VARCHAR)
             .param("version", version)
             .param("host", host)
             .param("planOrigin", planOrigin)
@@ -421,7 +435,8 @@ public class RunRepository {
         instant(rs, "started_at"),
         instant(rs, "finished_at"),
         rs.getLong("elapsed_s"),
-        rs.getString("triggered_by"));
+        rs.getString("triggered_by"),
+        rs.getObject("retry_of", Long.class));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

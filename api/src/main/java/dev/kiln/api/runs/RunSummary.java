@@ -2,7 +2,13 @@ package dev.kiln.api.runs;
 
 import java.time.Instant;
 
-/** A run in {@code GET /runs}: the run view without its gates and artifacts. */
+/**
+ * A run in {@code GET /runs}: the run view without its gates and artifacts.
+ *
+ * @param failureKind of a failed run: {@code build}, {@code test}, {@code timeout}, {@code oom} or
+ *     {@code infrastructure}, read from its failure summary; {@code null} for any other result
+ * @param retryOf the run this one retries ({@code POST /runs/{id}/retry})
+ */
 public record RunSummary(
     long runId,
     String repo,
@@ -21,6 +27,8 @@ public record RunSummary(
     Instant finishedAt,
     long elapsedS,
     String failureSummary,
+    String failureKind,
     Long supersededBy,
     String cancelledBy,
+    Long retryOf,
     RunView.Temporal temporal) {}

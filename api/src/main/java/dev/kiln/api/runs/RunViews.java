@@ -8,6 +8,7 @@ import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.QueryStrings;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
+import dev.kiln.workflows.failure.FailureKinds;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,8 +169,12 @@ public class RunViews {
         run.finishedAt(),
         run.elapsedSeconds(),
         run.failureSummary(),
+        run.result() == Result.FAILED
+            ? FailureKinds.classify(run.failureSummary()).wireName()
+            : null,
         run.supersededBy(),
         run.cancelledBy(),
+        run.retryOf(),
         temporal(run));
   }
 

@@ -7,6 +7,7 @@ public final class ApiPaths {
   public static final String RUNS = "/runs";
   public static final String RUN = "/runs/{id}";
   public static final String RUN_LOGS = "/runs/{id}/logs";
+  public static final String RUN_RETRY = "/runs/{id}/retry";
   public static final String RUN_ARTIFACTS = "/runs/{id}/artifacts";
   public static final String RUN_ARTIFACT = "/runs/{id}/artifacts/{*path}";
   public static final String RUN_TESTS = "/runs/{id}/tests";
@@ -16,6 +17,12 @@ public final class ApiPaths {
   public static final String QUEUE_STATUS = "/build-jobs/queue/status";
   public static final String TOKENS = "/tokens";
   public static final String TOKEN = "/tokens/{id}";
+  public static final String REPOS = "/repos";
+  public static final String REPO = "/repos/{id}";
+  public static final String HOOKS = "/hooks";
+  public static final String HOOK_GITHUB = HOOKS + "/github";
+  public static final String HOOK_GITLAB = HOOKS + "/gitlab";
+  public static final String HOOK_GITEA = HOOKS + "/gitea";
 
   public static final String INTERNAL = "/internal";
   public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
@@ -54,6 +61,10 @@ public final class ApiPaths {
 
   public static String runTests(long id) {
     return run(id) + "/tests";
+  }
+
+  public static String repo(long id) {
+    return REPOS + "/" + id;
   }
 
   public static String runArtifacts(long id) {

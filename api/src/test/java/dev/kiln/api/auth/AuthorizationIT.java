@@ -3,11 +3,13 @@ package dev.kiln.api.auth;
 import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.RunFilter;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.support.RawHttp;
 import dev.kiln.api.support.StrictApi;
 import dev.kiln.api.support.TestProperties;
+import dev.kiln.workflows.RunPriority;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -59,7 +61,11 @@ class AuthorizationIT extends StrictApi {
     /** Anyone: the error page, and the health status. */
     OPEN,
     /** The workers' token only ({@code /internal/**}). */
-    WORKER
+    WORKER,
+    /**
+     * No caller: a forge's delivery, proven by the repository's webhook secret ({@code /hooks}).
+     */
+    FORGE
   }
 
   /** One row: what to send, what scope it needs. */
@@ -84,12 +90,14 @@ class AuthorizationIT extends StrictApi {
   @Autowired ApiTokens tokens;
   @Autowired TokenStore store;
   @Autowired RunRepository runs;
+  @Autowired RepoStore repos;
   @Autowired List<RequestMappingInfoHandlerMapping> handlerMappings;
 
   RawHttp http;
   int runsBefore;
   long runId;
   long victimTokenId;
+  long repoId;
   String admin;
   String otherRepository;
   String expired;
@@ -122,6 +130,20 @@ class AuthorizationIT extends StrictApi {
                 HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(jar)));
     assertThat(upload.status()).as(upload.body()).isEqualTo(201);
 
+    repoId =
+        repos
+            .insert(
+                new RepoStore.Settings(
+                    REPO,
+                    List.of("**"),
+                    List.of("x86_64"),
+                    RunPriority.NORMAL,
+                    null,
+                    List.of(),
+                    List.of()),
+                "webhook-secret",
+                "test")
+            .id();
     admin = secret("admin", Set.of(Scope.ADMIN), RepoPatterns.any(), null);
     otherRepository =
         secret(
@@ -175,6 +197,9 @@ class AuthorizationIT extends StrictApi {
     t.put("GET /runs", Endpoint.get(Kind.LIST, Scope.READ, "/runs"));
     t.put("GET /runs/{id}/logs", Endpoint.get(Kind.RUN, Scope.READ, run + "/logs"));
     t.put(
+        "POST /runs/{id}/retry",
+        new Endpoint(Kind.RUN, Scope.TRIGGER, "POST", run + "/retry", null, null));
+    t.put(
         "GET /runs/{id}/logs (sse)",
         new Endpoint(Kind.RUN, Scope.READ, "GET", run + "/logs", null, "text/event-stream"));
     t.put("GET /runs/{id}/artifacts", Endpoint.get(Kind.RUN, Scope.READ, run + "/artifacts"));
@@ -204,6 +229,40 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "DELETE /tokens/{id}",
         new Endpoint(Kind.GLOBAL, Scope.ADMIN, "DELETE", "/tokens/" + victimTokenId, null, null));
+    t.put(
+        "POST /repos",
+        new Endpoint(
+            Kind.GLOBAL,
+            Scope.ADMIN,
+            "POST",
+            "/repos",
+            "{\"url\": \"https://git.example.com/team/must-not-exist.git\"}",
+            null));
+    t.put("GET /repos", Endpoint.get(Kind.GLOBAL, Scope.ADMIN, "/repos"));
+    t.put("GET /repos/{id}", Endpoint.get(Kind.GLOBAL, Scope.ADMIN, "/repos/" + repoId));
+    t.put(
+        "PATCH /repos/{id}",
+        new Endpoint(
+            Kind.GLOBAL,
+            Scope.ADMIN,
+            "PATCH",
+            "/repos/" + repoId,
+            "{\"default_priority\": \"urgent\"}",
+            null));
+    t.put(
+        "DELETE /repos/{id}",
+        new Endpoint(Kind.GLOBAL, Scope.ADMIN, "DELETE", "/repos/" + repoId, null, null));
+    String push =
+        "{\"ref\": \"refs/heads/main\", \"after\": \""
+            + SHA
+            + "\", \"repository\": {\"clone_url\": \""
+            + REPO
+            + "\"}}";
+    for (String forge : List.of("github", "gitlab", "gitea")) {
+      t.put(
+          "POST /hooks/" + forge,
+          new Endpoint(Kind.FORGE, null, "POST", "/hooks/" + forge, push, null));
+    }
     t.put("* /error", Endpoint.get(Kind.OPEN, null, "/error"));
     // the OpenAPI document and Swagger UI (springdoc's handlers)
     t.put("GET /v3/api-docs", Endpoint.get(Kind.GLOBAL, Scope.READ, "/v3/api-docs"));
@@ -361,7 +420,11 @@ class AuthorizationIT extends StrictApi {
                 return;
               }
               Endpoint row = table.get(key);
-              if (row.kind() == Kind.OPEN) {
+              if (row.kind() == Kind.FORGE) {
+                assertThat(ScopeInterceptor.declared(method, ForgeSigned.class))
+                    .as(key)
+                    .isPresent();
+              } else if (row.kind() == Kind.OPEN) {
                 assertThat(ScopeInterceptor.declared(method, AnyCaller.class)).as(key).isPresent();
               } else {
                 assertThat(ScopeInterceptor.declared(method, RequiresScope.class))
@@ -378,6 +441,20 @@ class AuthorizationIT extends StrictApi {
         .forEach(
             (key, endpoint) -> {
               if (endpoint.kind() == Kind.OPEN) {
+                return;
+              }
+              if (endpoint.kind() == Kind.FORGE) {
+                for (String token : new String[] {null, "Bearer " + admin}) {
+                  tests.add(
+                      DynamicTest.dynamicTest(
+                          key
+                              + (token == null ? " without a token" : " with an admin token")
+                              + ": without its forge's proof nothing is started",
+                          () -> {
+                            RawHttp.Response response = send(endpoint, token);
+                            assertThat(response.status()).as(response.body()).isIn(400, 401);
+                          }));
+                }
                 return;
               }
               tests.add(
@@ -493,11 +570,14 @@ class AuthorizationIT extends StrictApi {
     assertThat(run.path("cancelled_by").isNull()).isTrue();
     assertThat(run.path("triggered_by").asString()).isEqualTo("someone");
     assertThat(run.path("artifacts")).hasSize(1);
-    assertThat(
-            runs.list(
-                new dev.kiln.api.runs.RunFilter(null, null, null, null, null, null, null), 10))
-        .as("no rebuild got through")
-        .hasSize(1);
+    // other tests of this context made runs of their own before: count from the fixture's start
+    assertThat(allRuns()).as("no rebuild got through").isEqualTo(runsBefore + 1);
+    assertThat(repos.find(repoId))
+        .as("the registered repository is unchanged")
+        .hasValueSatisfying(r -> assertThat(r.defaultPriority()).isEqualTo(RunPriority.NORMAL));
+    assertThat(repos.list())
+        .extracting(r -> r.url())
+        .doesNotContain("https://git.example.com/team/must-not-exist.git");
     List<StoredToken> all = tokens.list();
     assertThat(all).extracting(StoredToken::name).doesNotContain("must-not-exist");
     assertThat(all)

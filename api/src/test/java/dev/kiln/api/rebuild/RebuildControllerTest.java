@@ -15,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
@@ -30,7 +31,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
 @WebMvcTest(RebuildController.class)
-@Import({WebSliceConfig.class, RebuildValidator.class})
+@Import({WebSliceConfig.class, RebuildValidator.class, RegisteredDefaults.class})
 @ActiveProfiles("test")
 class RebuildControllerTest {
 
@@ -38,6 +39,9 @@ class RebuildControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean RebuildService service;
+
+  /** No repository is registered here: RegisteredDefaultsIT covers registered ones. */
+  @MockitoBean RepoStore repos;
 
   private ResultActions postRebuild(String json) throws Exception {
     return mvc.perform(post("/rebuild").contentType(MediaType.APPLICATION_JSON).content(json));

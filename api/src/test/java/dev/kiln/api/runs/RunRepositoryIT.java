@@ -76,7 +76,37 @@ class RunRepositoryIT {
             "run_sandboxes",
             "run_step_usage",
             "run_retention",
-            "test_results");
+            "test_results",
+            "repos",
+            "webhook_deliveries");
+
+  }
+
+  @Test
+  void aForgeRunOfABareShaKeepsTheBranchItWasPushedToWhenTheFetchFindsNone() {
+    String sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+    long id =
+        runs.insert(
+                new NewRun(
+                    REPO,
+                    sha,
+                    "x86_64",
+                    REPO + "#main@x86_64",
+                    null,
+                    RunPriority.NORMAL,
+                    true,
+                    null,
+                    List.of(),
+                    null,
+                    "main",
+                    null))
+            .orElseThrow();
+    assertThat(runs.find(id).orElseThrow().branch()).isEqualTo("main");
+
+    runs.recordResolved(id, sha, null, "1.0", "host-a", "kiln.yaml");
+
+    assertThat(runs.find(id).orElseThrow().branch()).isEqualTo("main");
+    assertThat(runs.find(id).orElseThrow().sha()).isEqualTo(sha);
   }
 
   @Test

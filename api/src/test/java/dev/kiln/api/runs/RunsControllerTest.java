@@ -69,6 +69,8 @@ class RunsControllerTest {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     new RunView.Temporal(
                         "kiln-run-42",
                         "run-uuid",
@@ -219,6 +221,8 @@ class RunsControllerTest {
             Instant.parse("2026-01-02T03:05:06Z"),
             61,
             "unit: <Foo> & 'bar' failed",
+            null,
+            null,
             null,
             null,
             new RunView.Temporal(

@@ -43,7 +43,10 @@ import org.slf4j.Logger;
  * supersedes it: the lane tells the child it was superseded, cancels it and waits until the child
  * has stopped its commands and cleaned its workspace before the next build starts, so two builds of
  * one lane never share a host's time. Requests that pile up meanwhile are coalesced: only the
- * newest runs, the others end aborted without ever fetching.
+ * newest runs, the others end aborted without ever fetching. That is the default supersede policy,
+ * {@code cancel-running}; a request may ask for {@code replace-pending} (the running build
+ * finishes, the waiting ones still coalesce) or {@code queue} (every request builds, oldest first,
+ * none cut short), see {@link LaneOrder}.
  *
  * <p>Everything the lane knows lives in this run's memory; {@link #continueAsNew} hands it over.
  */
@@ -76,7 +79,16 @@ public class LaneWorkflowImpl implements LaneWorkflow {
    */
   static final String LEDGER_IN_BACKGROUND_CHANGE = "ledger-in-background";
 
+  /**
+   * Version of the order of builds: 1 follows each request's supersede policy ({@link LaneOrder}):
+   * under {@code queue} every request builds in turn and none is cut short, under {@code
+   * replace-pending} the running build finishes. Before it, every lane cancelled its running build
+   * for a newer request, which {@code cancel-running}, the default, still does.
+   */
+  static final String SUPERSEDE_POLICY_CHANGE = "supersede-policy";
+
   private LedgerReports reports;
+  private boolean policies;
   private final LaneInput input;
   private final List<RebuildRequest> pending = new ArrayList<>();
   private final ArrayDeque<Long> admitted = new ArrayDeque<>();
@@ -108,6 +120,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
         Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
             ? LedgerReports.inBackground(ledger)
             : LedgerReports.inline(ledger);
+    policies = Workflow.getVersion(SUPERSEDE_POLICY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     Workflow.setCurrentDetails(details());
     try {
       while (true) {
@@ -264,6 +277,11 @@ public class LaneWorkflowImpl implements LaneWorkflow {
     while (true) {
       // a cancel may arrive while a coalesced run is written: it wins over building or coalescing
       recordCancelledPending();
+      if (policies && LaneOrder.queues(pending)) {
+        RebuildRequest oldest = LaneOrder.oldest(pending);
+        pending.remove(oldest);
+        return oldest;
+      }
       RebuildRequest newest = null;
       for (RebuildRequest request : pending) {
         if (request.runId() > lastStarted && (newest == null || request.runId() > newest.runId())) {
@@ -305,13 +323,13 @@ public class LaneWorkflowImpl implements LaneWorkflow {
       Workflow.await(
           () ->
               buildingOutcome.isCompleted()
-                  || newestPendingAfter(request) != null
+                  || supersedingRequest(request) != null
                   || cancelRequests.contains(request.runId()));
       if (!buildingOutcome.isCompleted()) {
         if (cancelRequests.contains(request.runId())) {
           cancelOnRequest(child, scope, request);
         } else {
-          supersede(child, scope, request, newestPendingAfter(request).runId());
+          supersede(child, scope, request, supersedingRequest(request).runId());
         }
       }
       // WAIT_CANCELLATION_COMPLETED: a superseded child completes this only once it has killed its
@@ -424,6 +442,11 @@ public class LaneWorkflowImpl implements LaneWorkflow {
     }
     pending.clear();
     reports.awaitDelivered();
+  }
+
+  /** The waiting request that cancels the running build, if any. */
+  private RebuildRequest supersedingRequest(RebuildRequest running) {
+    return policies ? LaneOrder.superseding(pending, running) : newestPendingAfter(running);
   }
 
   private RebuildRequest newestPendingAfter(RebuildRequest running) {

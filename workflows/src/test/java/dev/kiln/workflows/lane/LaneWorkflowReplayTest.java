@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays lane histories recorded from earlier versions of {@link LaneWorkflowImpl} (supersede,
- * coalesce, a queued and a running run cancelled through the lane). Their children's histories
- * replay in {@code RebuildWorkflowReplayTest}.
+ * coalesce, a queued and a running run cancelled through the lane, the {@code queue} supersede
+ * policy). Their children's histories replay in {@code RebuildWorkflowReplayTest}.
  */
 class LaneWorkflowReplayTest {
 

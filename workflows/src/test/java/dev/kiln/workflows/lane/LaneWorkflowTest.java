@@ -18,6 +18,7 @@ import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
+import dev.kiln.workflows.SupersedePolicy;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.CleanupRequest;
@@ -515,6 +516,70 @@ class LaneWorkflowTest {
     assertThat(childrenInThisRun).isBetween(1L, 2L);
   }
 
+  @Test
+  void underTheQueuePolicyEveryRequestBuildsInTurnAndNoneIsCutShort() throws Exception {
+    compileUntilCancelled.add(1L);
+    startWorkers();
+    enqueue(request(1, SupersedePolicy.QUEUE));
+    awaitLatch(started(1));
+
+    enqueue(request(2, SupersedePolicy.QUEUE));
+    enqueue(request(3, SupersedePolicy.QUEUE));
+    await().atMost(Duration.ofSeconds(30)).until(() -> laneStatus().pending().size() == 2);
+    assertThat(terminal).as("the running build is not cut short").isEmpty();
+    compileUntilCancelled.remove(1L);
+
+    awaitTerminal(1, 2, 3);
+    assertThat(terminal)
+        .containsOnly(Map.entry(1L, "passed"), Map.entry(2L, "passed"), Map.entry(3L, "passed"));
+    assertThat(events.stream().filter(e -> e.startsWith("fetch:")))
+        .containsExactly("fetch:1", "fetch:2", "fetch:3");
+    verify(ledger, never()).superseded(anyLong(), anyLong());
+    client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-queue-policy");
+  }
+
+  @Test
+  void underReplacePendingTheRunningBuildFinishesAndOnlyTheNewestWaitingRequestBuilds()
+      throws Exception {
+    compileUntilCancelled.add(1L);
+    startWorkers();
+    enqueue(request(1, SupersedePolicy.REPLACE_PENDING));
+    awaitLatch(started(1));
+
+    enqueue(request(2, SupersedePolicy.REPLACE_PENDING));
+    enqueue(request(3, SupersedePolicy.REPLACE_PENDING));
+    await().atMost(Duration.ofSeconds(30)).until(() -> laneStatus().pending().size() == 2);
+    assertThat(terminal).as("the running build is not cut short").isEmpty();
+    compileUntilCancelled.remove(1L);
+
+    awaitTerminal(1, 2, 3);
+    assertThat(terminal)
+        .containsOnly(
+            Map.entry(1L, "passed"),
+            Map.entry(2L, "aborted: superseded by run 3"),
+            Map.entry(3L, "passed"));
+    assertThat(events.stream().filter(e -> e.startsWith("fetch:")))
+        .containsExactly("fetch:1", "fetch:3");
+    assertThat(events).doesNotContain("compile-cancelled:1");
+  }
+
+  @Test
+  void aRequestMarkedCancelRunningSupersedesTheRunningBuildAsRequestsWithoutAPolicyDo()
+      throws Exception {
+    compileUntilCancelled.add(1L);
+    startWorkers();
+    enqueue(request(1, SupersedePolicy.CANCEL_RUNNING));
+    awaitLatch(started(1));
+
+    enqueue(request(2, SupersedePolicy.CANCEL_RUNNING));
+
+    awaitTerminal(1, 2);
+    assertThat(terminal)
+        .containsOnly(Map.entry(1L, "aborted: superseded by run 2"), Map.entry(2L, "passed"));
+    assertThat(events).containsSubsequence("compile-cancelled:1", "cleanup:1", "fetch:2");
+  }
+
   // --- harness ---
 
   private Void compile(CompileRequest request) throws InterruptedException {
@@ -569,6 +634,10 @@ class LaneWorkflowTest {
 
   /** What the api does for {@code POST /rebuild}: signal-with-start. */
   private void enqueue(long runId) {
+    enqueue(request(runId));
+  }
+
+  private void enqueue(RebuildRequest request) {
     LaneWorkflow lane =
         client.newWorkflowStub(
             LaneWorkflow.class,
@@ -577,8 +646,8 @@ class LaneWorkflowTest {
                 .setTaskQueue(TaskQueues.CONTROL)
                 .build());
     BatchRequest batch = client.newSignalWithStartRequest();
-    batch.add(lane::run, LaneInput.of(LANE, request(runId)).withMaxBuildsPerRun(maxBuildsPerRun));
-    batch.add(lane::enqueue, request(runId));
+    batch.add(lane::run, LaneInput.of(LANE, request).withMaxBuildsPerRun(maxBuildsPerRun));
+    batch.add(lane::enqueue, request);
     client.signalWithStart(batch);
   }
 
@@ -645,6 +714,10 @@ class LaneWorkflowTest {
 
   static RebuildRequest request(long runId) {
     return new RebuildRequest(runId, REPO, "main", ARCH, null, "normal", null, List.of(), 0);
+  }
+
+  static RebuildRequest request(long runId, SupersedePolicy policy) {
+    return request(runId).withSupersede(policy);
   }
 
   static GateResult passed(GateRequest request) {

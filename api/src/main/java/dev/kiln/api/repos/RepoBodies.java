@@ -1,0 +1,67 @@
+package dev.kiln.api.repos;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON of {@code /repos}. */
+final class RepoBodies {
+
+  private RepoBodies() {}
+
+  /**
+   * {@code POST /repos}; everything but {@code url} optional.
+   *
+   * @param pollInterval {@code 30s}, {@code 5m}, …; absent or {@code none}: no polling
+   */
+  record Create(
+      String url,
+      List<String> branches,
+      List<String> archs,
+      String defaultPriority,
+      String pollInterval,
+      List<NotifyTarget> notifyTargets,
+      List<BranchPolicy> supersede) {}
+
+  /**
+   * {@code PATCH /repos/{id}}: the fields given replace the stored ones; {@code poll_interval:
+   * "none"} stops polling.
+   *
+   * @param rotateWebhookSecret true: a new secret, shown in this answer only
+   */
+  record Patch(
+      String url,
+      List<String> branches,
+      List<String> archs,
+      String defaultPriority,
+      String pollInterval,
+      List<NotifyTarget> notifyTargets,
+      List<BranchPolicy> supersede,
+      Boolean rotateWebhookSecret) {}
+
+  /**
+   * A registered repository.
+   *
+   * @param webhookSecret only in the answer that made it (registering, rotating)
+   * @param hooks the path of each forge's webhook endpoint, to prefix with Kiln's public URL
+   */
+  record View(
+      long id,
+      String url,
+      List<String> branches,
+      List<String> archs,
+      String defaultPriority,
+      String pollInterval,
+      List<NotifyTarget> notifyTargets,
+      List<BranchPolicy> supersede,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String webhookSecret,
+      Hooks hooks,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt,
+      String self) {}
+
+  record Hooks(String github, String gitlab, String gitea) {}
+
+  record RepoList(List<View> repos) {}
+}

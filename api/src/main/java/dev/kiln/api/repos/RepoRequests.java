@@ -1,0 +1,230 @@
+package dev.kiln.api.repos;
+
+import dev.kiln.api.config.KilnProperties;
+import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryRefusedException;
+import dev.kiln.api.web.LogSafe;
+import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.Durations;
+import dev.kiln.workflows.RunPriority;
+import dev.kiln.workflows.SupersedePolicy;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks the settings of a registered repository, field by field, with a detail that names the
+ * field and the rule: 400, or 422 for an architecture this Kiln does not build for.
+ */
+@Component
+class RepoRequests {
+
+  static final int MAX_PATTERNS = 100;
+  static final int MAX_TARGETS = 20;
+  static final Duration MIN_POLL = Duration.ofSeconds(10);
+  static final Duration MAX_POLL = Duration.ofHours(24);
+
+  /** Every branch, unless the registration names some. */
+  static final List<String> ALL_BRANCHES = List.of("**");
+
+  private final List<String> archs;
+  private final RepositoryPolicy repositories;
+  private final String defaultArch;
+
+  @Autowired
+  RepoRequests(KilnProperties properties) {
+    this(properties.archs(), properties.repos().policy(), Architectures.current());
+  }
+
+  RepoRequests(List<String> archs, RepositoryPolicy repositories, String defaultArch) {
+    this.archs = archs;
+    this.repositories = repositories;
+    this.defaultArch = archs.contains(defaultArch) ? defaultArch : archs.get(0);
+  }
+
+  RepoStore.Settings create(RepoBodies.Create body) {
+    return new RepoStore.Settings(
+        url(body.url()),
+        body.branches() == null ? ALL_BRANCHES : branches(body.branches()),
+        body.archs() == null ? List.of(defaultArch) : archs(body.archs()),
+        body.defaultPriority() == null ? RunPriority.NORMAL : priority(body.defaultPriority()),
+        pollInterval(body.pollInterval()),
+        body.notifyTargets() == null ? List.of() : notify(body.notifyTargets()),
+        body.supersede() == null ? List.of() : supersede(body.supersede()));
+  }
+
+  RepoStore.Settings patch(RegisteredRepo stored, RepoBodies.Patch body) {
+    return new RepoStore.Settings(
+        body.url() == null ? stored.url() : url(body.url()),
+        body.branches() == null ? stored.branches() : branches(body.branches()),
+        body.archs() == null ? stored.archs() : archs(body.archs()),
+        body.defaultPriority() == null
+            ? stored.defaultPriority()
+            : priority(body.defaultPriority()),
+        body.pollInterval() == null ? stored.pollInterval() : pollInterval(body.pollInterval()),
+        body.notifyTargets() == null ? stored.notifyTargets() : notify(body.notifyTargets()),
+        body.supersede() == null ? stored.supersede() : supersede(body.supersede()));
+  }
+
+  private String url(String url) {
+    if (url == null || url.isBlank()) {
+      throw ApiException.badRequest("url is required");
+    }
+    // The policy POST /rebuild and the workers apply; stored in its canonical form, the form a
+    // rebuild's repo takes, so the two find each other.
+    try {
+      return repositories.check(url).canonical();
+    } catch (RepositoryRefusedException e) {
+      // the policy names the field "repo", as in POST /rebuild
+      throw ApiException.badRequest("url" + e.getMessage().substring("repo".length()));
+    }
+  }
+
+  private static List<String> branches(List<String> patterns) {
+    if (patterns.isEmpty()) {
+      throw ApiException.badRequest("branches: name at least one pattern, or leave it out for all");
+    }
+    return patterns("branches", patterns);
+  }
+
+  private static List<String> patterns(String field, List<String> patterns) {
+    if (patterns.size() > MAX_PATTERNS) {
+      throw ApiException.badRequest(field + ": more than " + MAX_PATTERNS + " patterns");
+    }
+    for (int i = 0; i < patterns.size(); i++) {
+      String problem = BranchPatterns.problem(patterns.get(i));
+      if (problem != null) {
+        throw ApiException.badRequest(field + "[" + i + "]: " + problem);
+      }
+    }
+    return List.copyOf(patterns);
+  }
+
+  private List<String> archs(List<String> requested) {
+    if (requested.isEmpty()) {
+      throw ApiException.badRequest("archs: name at least one architecture");
+    }
+    List<String> checked = new ArrayList<>();
+    for (String arch : requested) {
+      if (arch == null || arch.isBlank()) {
+        throw ApiException.badRequest("archs: an architecture must not be empty");
+      }
+      String normalised = Architectures.normalise(arch);
+      if (!archs.contains(normalised)) {
+        throw ApiException.unprocessable(
+            "archs: \""
+                + LogSafe.escape(arch)
+                + "\" is not one Kiln builds for ("
+                + String.join(", ", archs)
+                + ")");
+      }
+      if (!checked.contains(normalised)) {
+        checked.add(normalised);
+      }
+    }
+    return checked;
+  }
+
+  private static RunPriority priority(String priority) {
+    return RunPriority.fromWireName(priority)
+        .orElseThrow(
+            () ->
+                ApiException.badRequest(
+                    "default_priority: \""
+                        + LogSafe.escape(priority)
+                        + "\" is not one of "
+                        + RunPriority.wireNames()));
+  }
+
+  private static Duration pollInterval(String text) {
+    if (text == null || text.equals("none")) {
+      return null;
+    }
+    Duration interval =
+        Durations.parse(text)
+            .orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "poll_interval: \""
+                            + LogSafe.escape(text)
+                            + "\" is not a duration; "
+                            + Durations.HINT
+                            + ", or none"));
+    if (interval.compareTo(MIN_POLL) < 0 || interval.compareTo(MAX_POLL) > 0) {
+      throw ApiException.badRequest(
+          "poll_interval: between "
+              + Durations.format(MIN_POLL)
+              + " and "
+              + Durations.format(MAX_POLL));
+    }
+    return interval;
+  }
+
+  private static List<NotifyTarget> notify(List<NotifyTarget> targets) {
+    if (targets.size() > MAX_TARGETS) {
+      throw ApiException.badRequest("notify_targets: more than " + MAX_TARGETS + " targets");
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      NotifyTarget target = targets.get(i);
+      String field = "notify_targets[" + i + "]";
+      if (target == null || target.type() == null || !NotifyTarget.TYPES.contains(target.type())) {
+        throw ApiException.badRequest(
+            field + ".type: one of " + String.join(", ", NotifyTarget.TYPES));
+      }
+      String problem = httpUrlProblem(target.url());
+      if (problem != null) {
+        throw ApiException.badRequest(field + ".url: " + problem);
+      }
+    }
+    return List.copyOf(targets);
+  }
+
+  private static String httpUrlProblem(String url) {
+    if (url == null || url.isBlank()) {
+      return "required";
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http")) {
+        return "must be an http:// or https:// URL";
+      }
+      if (uri.getHost() == null) {
+        return "has no host";
+      }
+      if (uri.getRawUserInfo() != null) {
+        return "must not contain credentials";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "not a valid URL: " + e.getReason();
+    }
+  }
+
+  private static List<BranchPolicy> supersede(List<BranchPolicy> policies) {
+    if (policies.size() > MAX_PATTERNS) {
+      throw ApiException.badRequest("supersede: more than " + MAX_PATTERNS + " entries");
+    }
+    for (int i = 0; i < policies.size(); i++) {
+      BranchPolicy policy = policies.get(i);
+      String field = "supersede[" + i + "]";
+      if (policy == null) {
+        throw ApiException.badRequest(field + ": must be {\"branches\": …, \"policy\": …}");
+      }
+      String problem = BranchPatterns.problem(policy.branches());
+      if (problem != null) {
+        throw ApiException.badRequest(field + ".branches: " + problem);
+      }
+      if (policy.policy() == null || SupersedePolicy.parse(policy.policy()).isEmpty()) {
+        throw ApiException.badRequest(field + ".policy: one of " + SupersedePolicy.wireNames());
+      }
+    }
+    return List.copyOf(policies);
+  }
+}
