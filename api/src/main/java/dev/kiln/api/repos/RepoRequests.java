@@ -2,13 +2,13 @@ package dev.kiln.api.repos;
 
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.workflows.repo.RepositoryPolicy;
-import dev.kiln.workflows.repo.RepositoryRefusedException;
 import dev.kiln.api.web.LogSafe;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.SupersedePolicy;
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryRefusedException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

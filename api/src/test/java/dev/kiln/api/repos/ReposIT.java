@@ -131,9 +131,13 @@ class ReposIT extends StrictApi {
   void badSettingsAreRefusedNamingTheFieldAndTheRule() {
     assertRefused("{}", 400, "url is required");
     assertRefused(
-        "{\"url\": \"ext::sh -c touch% /tmp/pwned\"}", 400, "url: scheme \"ext::\" is not allowed");
+        "{\"url\": \"ext::sh -c touch% /tmp/pwned\"}",
+        400, "url: transport \"ext::\" is not allowed; use the repository's https:// URL");
     assertRefused(
-        "{\"url\": \"file:///srv/git/app.git\"}", 400, "url: scheme \"file://\" is not allowed");
+        "{\"url\": \"file:///srv/git/app.git\"}",
+        400,
+        "url: file:// URLs are only allowed on the dev stack (kiln.repos.allow-file);"
+            + " use the repository's https:// URL");
     String url = url("bad");
     assertRefused(
         "{\"url\": \"" + url + "\", \"archs\": [\"sparc\"]}",

@@ -79,7 +79,6 @@ class RunRepositoryIT {
             "test_results",
             "repos",
             "webhook_deliveries");
-
   }
 
   @Test
