@@ -1,6 +1,5 @@
 package dev.kiln.activities.logs;
 
-import dev.kiln.activities.ledger.ApiRejectedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +118,7 @@ public class LogUploader implements AutoCloseable {
   }
 
   private static boolean isRefusedForGood(RuntimeException e) {
-    return e instanceof ApiRejectedException rejected && !rejected.isRetryable();
+    return e instanceof ChunksRefusedException;
   }
 
   /** The oldest run's chunks, up to a batch size, in queue order. */

@@ -68,7 +68,7 @@ class LogUploaderTest {
         new LogUploader(
             (runId, chunks) -> {
               if (runId == 1) {
-                throw new dev.kiln.activities.ledger.ApiRejectedException("400 bad step", 400);
+                throw new ChunksRefusedException("400 bad step", null);
               }
               chunks.forEach(c -> delivered.add(c.runId()));
             },

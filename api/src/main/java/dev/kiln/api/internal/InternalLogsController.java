@@ -1,12 +1,12 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.Chunk;
-import dev.kiln.api.internal.InternalBodies.LogBatch;
 import dev.kiln.api.logs.LogChunk;
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.InternalBodies.Chunk;
+import dev.kiln.workflows.internal.InternalBodies.LogBatch;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -26,7 +26,7 @@ class InternalLogsController {
     this.ingest = ingest;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void append(@PathVariable String id, @RequestBody LogBatch body) {
     long runId = RunIds.parse(id);
@@ -61,6 +61,6 @@ class InternalLogsController {
         InternalInput.name(field + ".step", chunk.step()),
         chunk.offset() == null ? 0 : chunk.offset(),
         chunk.data(),
-        chunk.ts() == null ? null : chunk.ts().toInstant());
+        chunk.ts());
   }
 }
