@@ -1,6 +1,5 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
@@ -50,12 +49,13 @@ class InternalRunsController {
     long runId = RunIds.parse(id);
     ledger.resolved(
         runId,
-        InternalInput.sha(body.sha()),
-        InternalInput.text(body.branch(), 255),
-        InternalInput.text(body.version(), 255),
-        InternalInput.text(body.host(), 255),
-        InternalInput.text(body.planOrigin(), 1000),
-        plannedGates(body.gates()));
+        new Resolved(
+            InternalInput.sha(body.sha()),
+            InternalInput.text(body.branch(), 255),
+            InternalInput.text(body.version(), 255),
+            InternalInput.text(body.host(), 255),
+            InternalInput.text(body.planOrigin(), 1000),
+            plannedGates(body.gates())));
   }
 
   @PostMapping(path = InternalPaths.GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -113,11 +113,12 @@ class InternalRunsController {
         body.logSeq());
   }
 
-  private static List<GateRunRepository.PlannedGate> plannedGates(List<PlannedGate> gates) {
+  /** Each gate named once, {@code required} unless it says otherwise. */
+  private static List<PlannedGate> plannedGates(List<PlannedGate> gates) {
     if (gates == null) {
       return List.of();
     }
-    List<GateRunRepository.PlannedGate> planned = new ArrayList<>();
+    List<PlannedGate> planned = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < gates.size(); i++) {
       PlannedGate gate = gates.get(i);
@@ -128,8 +129,7 @@ class InternalRunsController {
       if (!seen.add(name)) {
         throw ApiException.badRequest("gates: gate \"" + name + "\" is listed twice");
       }
-      planned.add(
-          new GateRunRepository.PlannedGate(name, gate.required() == null || gate.required()));
+      planned.add(new PlannedGate(name, gate.required() == null || gate.required()));
     }
     return planned;
   }

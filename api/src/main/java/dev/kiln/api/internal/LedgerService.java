@@ -12,6 +12,7 @@ import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -72,19 +73,29 @@ public class LedgerService {
    * Records what fetch resolved and lists the plan's gates as pending, replacing earlier ones (a
    * run restarted on another host resolves again). Ignored once the run is terminal, so a late
    * retry cannot wipe the gate results of a finished run.
+   *
+   * @param resolved the worker's report, checked: each gate named once, {@code required} set
    */
   @Transactional
-  public void resolved(
-      long runId,
-      String sha,
-      String branch,
-      String version,
-      String host,
-      String planOrigin,
-      List<PlannedGate> plannedGates) {
-    if (runs.recordResolved(runId, sha, branch, version, host, planOrigin)) {
+  public void resolved(long runId, Resolved resolved) {
+    List<PlannedGate> plannedGates =
+        resolved.gates().stream()
+            .map(gate -> new PlannedGate(gate.name(), gate.required()))
+            .toList();
+    if (runs.recordResolved(
+        runId,
+        resolved.sha(),
+        resolved.branch(),
+        resolved.version(),
+        resolved.host(),
+        resolved.planOrigin())) {
       gates.replaceAll(runId, plannedGates);
-      log.info("run {} resolved to {} on {} with {} gates", runId, sha, host, plannedGates.size());
+      log.info(
+          "run {} resolved to {} on {} with {} gates",
+          runId,
+          resolved.sha(),
+          resolved.host(),
+          plannedGates.size());
     } else if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     }
