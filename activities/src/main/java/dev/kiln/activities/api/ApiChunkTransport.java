@@ -2,8 +2,7 @@ package dev.kiln.activities.api;
 
 import dev.kiln.activities.logs.ChunkTransport;
 import dev.kiln.activities.logs.ChunksRefusedException;
-import dev.kiln.activities.logs.LogChunk;
-import dev.kiln.workflows.internal.InternalBodies.Chunk;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.List;
@@ -19,12 +18,8 @@ public class ApiChunkTransport implements ChunkTransport {
 
   @Override
   public void send(long runId, List<LogChunk> chunks) {
-    List<Chunk> body =
-        chunks.stream()
-            .map(c -> new Chunk(c.seq(), c.step(), c.offset(), c.ts(), c.data()))
-            .toList();
     try {
-      api.post(InternalPaths.logs(runId), new LogBatch(body));
+      api.post(InternalPaths.logs(runId), new LogBatch(chunks));
     } catch (ApiRejectedException e) {
       if (!e.isRetryable()) {
         throw new ChunksRefusedException(e.getMessage(), e);

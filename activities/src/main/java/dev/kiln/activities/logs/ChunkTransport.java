@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.workflows.LogChunk;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.activities.logs.ChunksRefusedException;
-import dev.kiln.activities.logs.LogChunk;
+import dev.kiln.workflows.LogChunk;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -51,7 +51,7 @@ class ApiChunkTransportTest {
     Instant ts = Instant.parse("2026-12-02T12:00:01.120Z");
 
     transport.send(
-        9, List.of(new LogChunk(9, 4, "compile", 10, ts, "hi\n".getBytes(StandardCharsets.UTF_8))));
+        9, List.of(new LogChunk(4L, "compile", 10L, ts, "hi\n".getBytes(StandardCharsets.UTF_8))));
 
     assertThat(path).isEqualTo("/internal/runs/9/logs");
     assertThat(received)
@@ -79,6 +79,6 @@ class ApiChunkTransportTest {
   }
 
   private static LogChunk chunk() {
-    return new LogChunk(9, 1, "compile", 0, Instant.now(), new byte[] {1});
+    return new LogChunk(1L, "compile", 0L, Instant.now(), new byte[] {1});
   }
 }

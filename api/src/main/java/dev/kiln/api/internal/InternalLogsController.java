@@ -1,10 +1,9 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.logs.LogChunk;
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
-import dev.kiln.workflows.internal.InternalBodies.Chunk;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
@@ -40,7 +39,8 @@ class InternalLogsController {
     ingest.append(runId, chunks);
   }
 
-  private static LogChunk chunk(String field, Chunk chunk) {
+  /** The chunk as sent, checked, with its step name checked and a missing offset as 0. */
+  private static LogChunk chunk(String field, LogChunk chunk) {
     if (chunk == null) {
       throw ApiException.badRequest(field + ": must not be null");
     }
@@ -59,8 +59,8 @@ class InternalLogsController {
     return new LogChunk(
         chunk.seq(),
         InternalInput.name(field + ".step", chunk.step()),
-        chunk.offset() == null ? 0 : chunk.offset(),
-        chunk.data(),
-        chunk.ts());
+        chunk.offset() == null ? 0L : chunk.offset(),
+        chunk.ts(),
+        chunk.data());
   }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.logs.LogChunk;
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
@@ -8,6 +7,7 @@ import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunRestartRepository;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.RunRestart;
@@ -57,7 +57,7 @@ public class LedgerService {
       log.info("run {} restarted on {} (attempt {}): {} lost", runId, host, attempt, previousHost);
     }
     byte[] line = (RunRestart.note(host, previousHost) + "\n").getBytes(StandardCharsets.UTF_8);
-    logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0, line, null)));
+    logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0L, null, line)));
   }
 
   /** Ignored once the run is terminal. */

@@ -13,10 +13,10 @@ import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunSandboxRepository;
 import dev.kiln.api.runs.TestResultRepository;
 import dev.kiln.api.support.WebSliceConfig;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies;
 import dev.kiln.workflows.internal.InternalBodies.ArchServed;
 import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
-import dev.kiln.workflows.internal.InternalBodies.Chunk;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
@@ -108,7 +108,7 @@ class InternalContractTest {
           new UsageReport("compile", 3, 1L << 28, 4200L),
           new LogBatch(
               List.of(
-                  new Chunk(
+                  new LogChunk(
                       7L,
                       "gate:unit",
                       4096L,
@@ -185,8 +185,7 @@ class InternalContractTest {
             PlannedGate.class,
             Tests.class,
             TestEntry.class,
-            Limits.class,
-            Chunk.class)); // nested inside the bodies above, compared field by field
+            Limits.class)); // nested inside the bodies above, compared field by field
 
     assertThat(covered).containsExactlyInAnyOrder(InternalBodies.class.getDeclaredClasses());
   }

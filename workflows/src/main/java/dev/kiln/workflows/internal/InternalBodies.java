@@ -2,7 +2,7 @@ package dev.kiln.workflows.internal;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.time.Instant;
+import dev.kiln.workflows.LogChunk;
 import java.util.List;
 
 /**
@@ -85,17 +85,7 @@ public final class InternalBodies {
 
   /** {@code POST /internal/runs/{id}/logs}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record LogBatch(List<Chunk> chunks) {}
-
-  /**
-   * @param seq orders chunks within the run; not dense
-   * @param step which step wrote it: {@code fetch}, {@code compile}, {@code gate:unit}, …
-   * @param offset the byte offset of the chunk within its step's output
-   * @param ts when the worker produced the chunk, RFC 3339
-   * @param data the raw bytes, base64 in JSON
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Chunk(Long seq, String step, Long offset, Instant ts, byte[] data) {}
+  public record LogBatch(List<LogChunk> chunks) {}
 
   /**
    * {@code POST /internal/hosts/{host}}.
