@@ -39,7 +39,7 @@ class InternalLogsController {
     ingest.append(runId, chunks);
   }
 
-  /** The chunk as sent, checked, with its step name checked and a missing offset as 0. */
+  /** Checks a chunk as sent: 400 naming {@code field} if it is not one; a missing offset is 0. */
   private static LogChunk chunk(String field, LogChunk chunk) {
     if (chunk == null) {
       throw ApiException.badRequest(field + ": must not be null");
