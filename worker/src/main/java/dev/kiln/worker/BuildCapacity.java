@@ -1,21 +1,21 @@
 package dev.kiln.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.WorkspaceJanitor;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.capacity.Load;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.Workspaces;
-import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
+import dev.kiln.workflows.internal.InternalBodies.HostStatus;
+import dev.kiln.workflows.internal.InternalPaths;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,17 +116,16 @@ final class BuildCapacity implements AutoCloseable {
   }
 
   /** The status body of {@code POST /internal/hosts/<host>}. */
-  Map<String, Object> status() {
+  HostStatus status() {
     Load now = load.latest();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("archs", archs);
-    body.put("slots", slots.size());
-    body.put("busy", slots.busy());
-    body.put("cpu", round(now.cpu()));
-    body.put("memory", round(now.memory()));
-    body.put("paused_for_resources", slots.heldBackByLoad());
-    body.put("runs", janitor.leasedRunIds());
-    return body;
+    return new HostStatus(
+        archs,
+        slots.size(),
+        slots.busy(),
+        round(now.cpu()),
+        round(now.memory()),
+        slots.heldBackByLoad(),
+        janitor.leasedRunIds());
   }
 
   private boolean loadAdmits() {
@@ -155,7 +154,7 @@ final class BuildCapacity implements AutoCloseable {
   private void report() {
     List<String> ended = List.of();
     try {
-      ended = endedRunKeys(api.post("hosts/" + host.name(), status()));
+      ended = endedRunKeys(api.post(InternalPaths.host(host.name()), status(), HostAnswer.class));
       if (reportFailing) {
         log.info("build host {}: reporting its status to the api again", host.name());
       }
@@ -175,10 +174,10 @@ final class BuildCapacity implements AutoCloseable {
   }
 
   /** The answer's {@code ended}: the reported runs the ledger has a result for. */
-  private static List<String> endedRunKeys(JsonNode answer) {
+  private static List<String> endedRunKeys(HostAnswer answer) {
     List<String> keys = new ArrayList<>();
-    if (answer != null) {
-      answer.path("ended").forEach(id -> keys.add(RebuildWorkflow.workflowId(id.asLong())));
+    if (answer != null && answer.ended() != null) {
+      answer.ended().forEach(id -> keys.add(RebuildWorkflow.workflowId(id)));
     }
     return keys;
   }

@@ -1,10 +1,10 @@
 package dev.kiln.worker;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiChunkTransport;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.RemoteAccess;
-import dev.kiln.activities.ledger.KilnApiClient;
-import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.sandbox.Sandbox;

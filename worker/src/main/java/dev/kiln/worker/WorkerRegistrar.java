@@ -1,13 +1,13 @@
 package dev.kiln.worker;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiFetchStarts;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.RemoteAccess;
-import dev.kiln.activities.ledger.ApiFetchStarts;
-import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.retention.RetentionActivitiesImpl;

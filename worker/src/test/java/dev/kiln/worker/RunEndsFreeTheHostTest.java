@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiChunkTransport;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.capacity.LoadLimits;
@@ -12,8 +14,6 @@ import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.RemoteAccess;
-import dev.kiln.activities.ledger.KilnApiClient;
-import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.workflows.KilnSearchAttributes;

@@ -1,8 +1,8 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.api.ApiRejectedException;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.files.WorkspaceFiles;
-import dev.kiln.activities.ledger.ApiRejectedException;
-import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.workflows.activities.ArtifactRecord;
 import java.io.IOException;

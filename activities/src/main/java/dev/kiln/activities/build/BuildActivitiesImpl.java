@@ -2,10 +2,10 @@ package dev.kiln.activities.build;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiRejectedException;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.fetch.Workspaces;
-import dev.kiln.activities.ledger.ApiRejectedException;
-import dev.kiln.activities.ledger.KilnApiClient;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.ProcessExit;

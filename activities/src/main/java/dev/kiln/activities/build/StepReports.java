@@ -1,8 +1,12 @@
 package dev.kiln.activities.build;
 
-import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
+import dev.kiln.workflows.internal.InternalBodies.Limits;
+import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
+import dev.kiln.workflows.internal.InternalBodies.UsageReport;
+import dev.kiln.workflows.internal.InternalPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,31 +25,16 @@ class StepReports {
     this.api = api;
   }
 
-  /** {@code POST /internal/runs/{id}/sandbox}; snake_case on the wire, as every body. */
-  record SandboxBody(String sandbox, LimitsBody limits) {}
-
-  record LimitsBody(
-      long memoryBytes,
-      double cpus,
-      int pids,
-      long diskBytes,
-      long timeoutSeconds,
-      boolean network,
-      String enforcedBy) {}
-
-  /** {@code POST /internal/runs/{id}/usage}. */
-  record UsageBody(String step, int command, Long peakMemoryBytes, Long cpuMillis) {}
-
   /**
    * @param limits {@code null} without a sandbox
    * @param enforcedBy what enforces the limits, {@code null} without a sandbox
    */
   void sandbox(
       long runId, String sandbox, ResourceLimits limits, boolean network, String enforcedBy) {
-    LimitsBody values =
+    Limits values =
         limits == null
             ? null
-            : new LimitsBody(
+            : new Limits(
                 limits.memoryBytes(),
                 limits.cpus(),
                 limits.pids(),
@@ -53,17 +42,21 @@ class StepReports {
                 limits.timeout().toSeconds(),
                 network,
                 enforcedBy);
-    send(runId, "sandbox", new SandboxBody(sandbox, values));
+    send(runId, "sandbox", InternalPaths.sandbox(runId), new SandboxReport(sandbox, values));
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
   void usage(long runId, String step, int command, StepUsage usage) {
-    send(runId, "usage", new UsageBody(step, command, usage.peakMemoryBytes(), usage.cpuMillis()));
+    send(
+        runId,
+        "usage",
+        InternalPaths.usage(runId),
+        new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis()));
   }
 
-  private void send(long runId, String what, Object body) {
+  private void send(long runId, String what, String path, Object body) {
     try {
-      api.post("runs/" + runId + "/" + what, body);
+      api.post(path, body);
     } catch (RuntimeException e) {
       log.warn("run {}: could not report its {} to the api: {}", runId, what, e.toString());
     }

@@ -1,9 +1,12 @@
 package dev.kiln.activities.build;
 
-import dev.kiln.activities.ledger.ApiRejectedException;
-import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.api.ApiRejectedException;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.summary.TestFailure;
 import dev.kiln.activities.summary.TestResult;
+import dev.kiln.workflows.internal.InternalBodies.TestEntry;
+import dev.kiln.workflows.internal.InternalBodies.TestsPart;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,29 +35,17 @@ class TestResultReports {
     this.api = api;
   }
 
-  /** One part; {@code first} 0 replaces whatever an earlier attempt of the gate stored. */
-  record Part(int first, int total, List<Test> tests) {}
-
-  record Test(
-      String suite,
-      String name,
-      String status,
-      Long durationMs,
-      String message,
-      String file,
-      Integer line) {}
-
   /**
    * @return null when stored, else why not (for the step's log)
    */
   String send(long runId, String gate, List<TestResult> results) {
     int total = results.size();
     for (int first = 0; first == 0 || first < total; first += PART_SIZE) {
-      List<Test> part = new ArrayList<>();
+      List<TestEntry> part = new ArrayList<>();
       for (TestResult result : results.subList(first, Math.min(total, first + PART_SIZE))) {
         part.add(test(result));
       }
-      String failed = post(runId, gate, new Part(first, total, part));
+      String failed = post(runId, gate, new TestsPart(first, total, part));
       if (failed != null) {
         return failed;
       }
@@ -62,11 +53,12 @@ class TestResultReports {
     return null;
   }
 
-  private String post(long runId, String gate, Part part) {
+  /** One part; {@code first} 0 replaces whatever an earlier attempt of the gate stored. */
+  private String post(long runId, String gate, TestsPart part) {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        api.post("runs/" + runId + "/gates/" + gate + "/tests", part);
+        api.post(InternalPaths.gateTests(runId, gate), part);
         return null;
       } catch (ApiRejectedException e) {
         if (!e.isRetryable()) {
@@ -93,9 +85,9 @@ class TestResultReports {
     }
   }
 
-  private static Test test(TestResult result) {
+  private static TestEntry test(TestResult result) {
     TestFailure failure = result.failure();
-    return new Test(
+    return new TestEntry(
         result.suite(),
         result.name(),
         result.status().wireName(),

@@ -1,6 +1,7 @@
 package dev.kiln.activities.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.activities.api.ApiRejectedException;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.RunOutcome;
@@ -9,12 +10,19 @@ import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.ArchServed;
+import dev.kiln.workflows.internal.InternalBodies.Finish;
+import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
+import dev.kiln.workflows.internal.InternalBodies.GateChange;
+import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
+import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Resolved;
+import dev.kiln.workflows.internal.InternalBodies.Restarted;
+import dev.kiln.workflows.internal.InternalBodies.Supersede;
+import dev.kiln.workflows.internal.InternalBodies.Tests;
+import dev.kiln.workflows.internal.InternalPaths;
 import dev.kiln.workflows.plan.GateSpec;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reports run progress to the api. Failures propagate so Temporal retries them: the api's endpoints
@@ -37,58 +45,56 @@ public class LedgerActivitiesImpl implements LedgerActivities {
   @Override
   public void phaseChanged(long runId, Phase phase) {
     Phase reported = phase == Phase.FETCHING ? Phase.QUEUED : phase;
-    api.post(run(runId) + "/phase", Map.of("phase", reported.wireName()));
+    api.post(InternalPaths.phase(runId), new PhaseChange(reported.wireName()));
   }
 
   @Override
   public void resolved(RunResolved resolved) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("sha", resolved.sha());
-    body.put("branch", resolved.branch());
-    body.put("version", resolved.version());
-    body.put("host", resolved.host());
-    body.put("plan_origin", resolved.planOrigin());
-    body.put("gates", gates(resolved.gates()));
-    api.post(run(resolved.runId()) + "/resolved", body);
+    api.post(
+        InternalPaths.resolved(resolved.runId()),
+        new Resolved(
+            resolved.sha(),
+            resolved.branch(),
+            resolved.version(),
+            resolved.host(),
+            resolved.planOrigin(),
+            gates(resolved.gates())));
   }
 
   @Override
   public void gateChanged(long runId, GateUpdate update) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("status", update.status().wireName());
-    body.put("summary", update.summary());
-    body.put("tests", tests(update.tests()));
-    api.post(run(runId) + "/gates/" + update.name(), body);
+    api.post(
+        InternalPaths.gate(runId, update.name()),
+        new GateChange(update.status().wireName(), update.summary(), tests(update.tests())));
   }
 
   @Override
   public void restarted(RunRestart restart) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("attempt", restart.attempt());
-    body.put("host", restart.host());
-    body.put("previous_host", restart.previousHost());
-    body.put("log_seq", restart.logSeq());
-    api.post(run(restart.runId()) + "/restarted", body);
+    api.post(
+        InternalPaths.restarted(restart.runId()),
+        new Restarted(restart.attempt(), restart.host(), restart.previousHost(), restart.logSeq()));
   }
 
   @Override
   public boolean finished(long runId, Result result, String failureSummary) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("result", result.wireName());
-    body.put("failure_summary", failureSummary);
-    JsonNode answer = api.post(run(runId) + "/finish", body);
-    return answer != null && answer.path("applied").asBoolean(false);
+    FinishAnswer answer =
+        api.post(
+            InternalPaths.finish(runId),
+            new Finish(result.wireName(), failureSummary),
+            FinishAnswer.class);
+    return answer != null && answer.applied();
   }
 
   @Override
   public boolean superseded(long runId, long byRunId) {
     RunOutcome outcome = RunOutcome.superseded(byRunId);
-    Map<String, Object> body = new HashMap<>();
-    body.put("superseded_by", byRunId);
-    body.put("failure_summary", outcome.failureSummary());
-    JsonNode answer;
+    FinishAnswer answer;
     try {
-      answer = api.post(run(runId) + "/supersede", body);
+      answer =
+          api.post(
+              InternalPaths.supersede(runId),
+              new Supersede(byRunId, outcome.failureSummary()),
+              FinishAnswer.class);
     } catch (ApiRejectedException e) {
       if (e.status() != 404 && e.status() != 405) {
         throw e;
@@ -97,31 +103,24 @@ public class LedgerActivitiesImpl implements LedgerActivities {
       // (An unknown run is a 404 too; /finish then answers 404 again and that propagates.)
       return finished(runId, outcome.result(), outcome.failureSummary());
     }
-    return answer != null && answer.path("applied").asBoolean(false);
+    return answer != null && answer.applied();
   }
 
   @Override
   public boolean archServed(String arch) {
-    JsonNode answer =
-        api.get("archs/" + URLEncoder.encode(arch, StandardCharsets.UTF_8) + "/served");
+    ArchServed answer = api.get(InternalPaths.archServed(arch), ArchServed.class);
     // No answer is no proof that nobody serves it: a run is failed only on a clear "no".
-    return answer == null || answer.path("served").asBoolean(true);
+    return answer == null || !Boolean.FALSE.equals(answer.served());
   }
 
-  private static String run(long runId) {
-    return "runs/" + runId;
+  private static List<PlannedGate> gates(List<GateSpec> gates) {
+    return gates.stream().map(g -> new PlannedGate(g.name(), g.required())).toList();
   }
 
-  private static List<Map<String, Object>> gates(List<GateSpec> gates) {
-    return gates.stream()
-        .map(g -> Map.<String, Object>of("name", g.name(), "required", g.required()))
-        .toList();
-  }
-
-  private static Map<String, Object> tests(TestCounts counts) {
+  private static Tests tests(TestCounts counts) {
     if (counts == null) {
       return null;
     }
-    return Map.of("total", counts.total(), "failed", counts.failed(), "skipped", counts.skipped());
+    return new Tests(counts.total(), counts.failed(), counts.skipped());
   }
 }

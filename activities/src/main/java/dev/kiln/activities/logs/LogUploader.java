@@ -1,6 +1,6 @@
 package dev.kiln.activities.logs;
 
-import dev.kiln.activities.ledger.ApiRejectedException;
+import dev.kiln.workflows.LogChunk;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ public class LogUploader implements AutoCloseable {
   private final long capacityBytes;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final List<LogChunk> queue = new ArrayList<>();
+  private final List<Queued> queue = new ArrayList<>();
   private final Thread sender;
   private long queuedBytes;
   private boolean sending;
@@ -41,14 +41,24 @@ public class LogUploader implements AutoCloseable {
     sender.start();
   }
 
-  /** Queues a chunk; {@code false} when the buffer is full (the chunk is dropped). */
-  public boolean offer(LogChunk chunk) {
+  /** A chunk waiting to be sent, and the run whose log it is. */
+  private record Queued(long runId, LogChunk chunk) {
+
+    int size() {
+      return chunk.data().length;
+    }
+  }
+
+  /**
+   * Queues a chunk of {@code runId}'s log; {@code false} when the buffer is full (it is dropped).
+   */
+  public boolean offer(long runId, LogChunk chunk) {
     lock.lock();
     try {
       if (closed || queuedBytes + chunk.data().length > capacityBytes) {
         return false;
       }
-      queue.add(chunk);
+      queue.add(new Queued(runId, chunk));
       queuedBytes += chunk.data().length;
       changed.signalAll();
       return true;
@@ -84,14 +94,14 @@ public class LogUploader implements AutoCloseable {
   private void sendLoop() {
     Duration backoff = INITIAL_BACKOFF;
     while (!closed) {
-      List<LogChunk> batch;
+      List<Queued> batch;
       try {
         batch = takeBatch();
       } catch (InterruptedException e) {
         return;
       }
       try {
-        transport.send(batch.get(0).runId(), batch);
+        transport.send(batch.get(0).runId(), batch.stream().map(Queued::chunk).toList());
         backoff = INITIAL_BACKOFF;
         complete(batch);
       } catch (RuntimeException e) {
@@ -119,29 +129,29 @@ public class LogUploader implements AutoCloseable {
   }
 
   private static boolean isRefusedForGood(RuntimeException e) {
-    return e instanceof ApiRejectedException rejected && !rejected.isRetryable();
+    return e instanceof ChunksRefusedException;
   }
 
   /** The oldest run's chunks, up to a batch size, in queue order. */
-  private List<LogChunk> takeBatch() throws InterruptedException {
+  private List<Queued> takeBatch() throws InterruptedException {
     lock.lock();
     try {
       while (queue.isEmpty()) {
         changed.await();
       }
       long runId = queue.get(0).runId();
-      List<LogChunk> batch = new ArrayList<>();
+      List<Queued> batch = new ArrayList<>();
       int bytes = 0;
       for (var it = queue.iterator(); it.hasNext(); ) {
-        LogChunk chunk = it.next();
-        if (chunk.runId() != runId) {
+        Queued queued = it.next();
+        if (queued.runId() != runId) {
           continue;
         }
-        if (!batch.isEmpty() && bytes + chunk.data().length > MAX_BATCH_BYTES) {
+        if (!batch.isEmpty() && bytes + queued.size() > MAX_BATCH_BYTES) {
           break;
         }
-        batch.add(chunk);
-        bytes += chunk.data().length;
+        batch.add(queued);
+        bytes += queued.size();
         it.remove();
       }
       sending = true;
@@ -151,10 +161,10 @@ public class LogUploader implements AutoCloseable {
     }
   }
 
-  private void complete(List<LogChunk> batch) {
+  private void complete(List<Queued> batch) {
     lock.lock();
     try {
-      batch.forEach(c -> queuedBytes -= c.data().length);
+      batch.forEach(queued -> queuedBytes -= queued.size());
       sending = false;
       changed.signalAll();
     } finally {
@@ -162,7 +172,7 @@ public class LogUploader implements AutoCloseable {
     }
   }
 
-  private void requeue(List<LogChunk> batch) {
+  private void requeue(List<Queued> batch) {
     lock.lock();
     try {
       queue.addAll(0, batch);

@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.workflows.LogChunk;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -136,8 +137,8 @@ public class StepLog implements AutoCloseable {
 
   private boolean offer(String step, byte[] data) {
     long offset = offsets.getOrDefault(step, 0L);
-    LogChunk chunk = new LogChunk(runId, nextSeq, step, offset, clock.instant(), data);
-    if (!uploader.offer(chunk)) {
+    LogChunk chunk = new LogChunk(nextSeq, step, offset, clock.instant(), data);
+    if (!uploader.offer(runId, chunk)) {
       return false;
     }
     nextSeq++;

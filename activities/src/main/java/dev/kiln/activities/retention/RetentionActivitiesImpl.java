@@ -1,11 +1,12 @@
 package dev.kiln.activities.retention;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.api.KilnApiClient;
+import dev.kiln.workflows.internal.InternalBodies.RetentionAnswer;
+import dev.kiln.workflows.internal.InternalBodies.RetentionRequest;
+import dev.kiln.workflows.internal.InternalPaths;
 import dev.kiln.workflows.retention.RetentionActivities;
 import dev.kiln.workflows.retention.RetentionResult;
 import io.temporal.activity.Activity;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +40,12 @@ public class RetentionActivitiesImpl implements RetentionActivities {
   RetentionResult removeDue(Consumer<RetentionResult> heartbeat) {
     RetentionResult total = new RetentionResult(0, 0, 0);
     for (int batch = 0; batch < MAX_BATCHES; batch++) {
-      JsonNode answer = api.post("retention", Map.of());
+      RetentionAnswer answer =
+          api.post(InternalPaths.retention(), new RetentionRequest(null), RetentionAnswer.class);
       total =
-          total.plus(
-              new RetentionResult(
-                  answer.path("runs").asInt(),
-                  answer.path("log_chunks").asLong(),
-                  answer.path("artifacts").asInt()));
+          total.plus(new RetentionResult(answer.runs(), answer.logChunks(), answer.artifacts()));
       heartbeat.accept(total);
-      if (!answer.path("more").asBoolean()) {
+      if (!answer.more()) {
         break;
       }
     }

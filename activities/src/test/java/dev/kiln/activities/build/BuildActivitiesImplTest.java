@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiChunkTransport;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.capacity.BuildSlots;
-import dev.kiln.activities.ledger.KilnApiClient;
-import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.workflows.FailureTypes;

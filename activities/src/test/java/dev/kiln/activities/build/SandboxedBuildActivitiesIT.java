@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.api.ApiChunkTransport;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.capacity.BuildSlots;
-import dev.kiln.activities.ledger.KilnApiClient;
-import dev.kiln.activities.logs.ApiChunkTransport;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.sandbox.ByteSizes;

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.capacity.BuildSlots;
-import dev.kiln.activities.logs.LogChunk;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.activities.FetchActivities;
 import dev.kiln.workflows.activities.FetchRequest;
 import dev.kiln.workflows.activities.FetchResult;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.activities.api.ApiRejectedException;
+import dev.kiln.activities.api.ApiUnavailableException;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;

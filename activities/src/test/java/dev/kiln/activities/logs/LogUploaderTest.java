@@ -2,6 +2,7 @@ package dev.kiln.activities.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.workflows.LogChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class LogUploaderTest {
             },
             1 << 20)) {
       for (long seq = 0; seq < 5; seq++) {
-        assertThat(uploader.offer(chunk(1, seq, "line " + seq))).isTrue();
+        assertThat(uploader.offer(1, chunk(seq, "line " + seq))).isTrue();
       }
 
       assertThat(uploader.awaitSent(1, Duration.ofSeconds(10))).isTrue();
@@ -42,8 +43,8 @@ class LogUploaderTest {
               throw new IllegalStateException("api down");
             },
             10)) {
-      assertThat(uploader.offer(chunk(1, 0, "12345678"))).isTrue();
-      assertThat(uploader.offer(chunk(1, 1, "12345678"))).isFalse();
+      assertThat(uploader.offer(1, chunk(0, "12345678"))).isTrue();
+      assertThat(uploader.offer(1, chunk(1, "12345678"))).isFalse();
     }
   }
 
@@ -55,7 +56,7 @@ class LogUploaderTest {
               throw new IllegalStateException("api down");
             },
             1 << 20)) {
-      uploader.offer(chunk(1, 0, "x"));
+      uploader.offer(1, chunk(0, "x"));
 
       assertThat(uploader.awaitSent(1, Duration.ofMillis(300))).isFalse();
     }
@@ -68,13 +69,13 @@ class LogUploaderTest {
         new LogUploader(
             (runId, chunks) -> {
               if (runId == 1) {
-                throw new dev.kiln.activities.ledger.ApiRejectedException("400 bad step", 400);
+                throw new ChunksRefusedException("400 bad step", null);
               }
-              chunks.forEach(c -> delivered.add(c.runId()));
+              chunks.forEach(c -> delivered.add(runId));
             },
             1 << 20)) {
-      uploader.offer(chunk(1, 0, "refused"));
-      uploader.offer(chunk(2, 0, "fine"));
+      uploader.offer(1, chunk(0, "refused"));
+      uploader.offer(2, chunk(0, "fine"));
 
       assertThat(uploader.awaitSent(2, Duration.ofSeconds(5))).isTrue();
       assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
@@ -82,8 +83,7 @@ class LogUploaderTest {
     assertThat(delivered).containsExactly(2L);
   }
 
-  static LogChunk chunk(long runId, long seq, String text) {
-    return new LogChunk(
-        runId, seq, "compile", 0, Instant.now(), text.getBytes(StandardCharsets.UTF_8));
+  static LogChunk chunk(long seq, String text) {
+    return new LogChunk(seq, "compile", 0L, Instant.now(), text.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -3,7 +3,7 @@ package dev.kiln.activities.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.kiln.activities.ledger.KilnApiClient;
+import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.workflows.retention.RetentionResult;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.kiln.api.auth;
 
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
+import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -36,7 +36,7 @@ class ScopeInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(this).excludePathPatterns(ApiPaths.INTERNAL + "/**");
+    registry.addInterceptor(this).excludePathPatterns(InternalPaths.INTERNAL + "/**");
   }
 
   @Override

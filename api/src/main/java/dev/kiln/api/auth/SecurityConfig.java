@@ -1,9 +1,9 @@
 package dev.kiln.api.auth;
 
 import dev.kiln.api.limits.RequestLimits;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.LogSafe;
 import dev.kiln.api.web.ProblemResponses;
+import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -51,7 +51,7 @@ public class SecurityConfig {
   private static final PathPatternRequestMatcher.Builder PATHS =
       PathPatternRequestMatcher.withDefaults();
 
-  static final RequestMatcher WORKER_PATHS = PATHS.matcher(ApiPaths.INTERNAL + "/**");
+  static final RequestMatcher WORKER_PATHS = PATHS.matcher(InternalPaths.INTERNAL + "/**");
 
   /** Forge webhooks: no caller; each delivery is checked against its repository's secret. */
   static final RequestMatcher HOOK_PATHS = PATHS.matcher(HttpMethod.POST, ApiPaths.HOOKS + "/*");

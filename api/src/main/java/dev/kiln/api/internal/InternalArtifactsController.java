@@ -2,9 +2,9 @@ package dev.kiln.api.internal;
 
 import dev.kiln.api.artifacts.ArtifactService;
 import dev.kiln.api.artifacts.StoredArtifact;
-import dev.kiln.api.internal.InternalBodies.ArtifactAnswer;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
+import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
@@ -26,9 +26,7 @@ class InternalArtifactsController {
   }
 
   /** The body is streamed to disk, never held in memory. */
-  @PutMapping(
-      path = ApiPaths.INTERNAL_ARTIFACTS,
-      consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+  @PutMapping(path = InternalPaths.ARTIFACTS, consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
   @ResponseStatus(HttpStatus.CREATED)
   ArtifactAnswer upload(
       @PathVariable String id,

@@ -1,17 +1,17 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.HostAnswer;
-import dev.kiln.api.internal.InternalBodies.HostStatus;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.BuildHostRepository.HostReport;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.internal.InternalBodies.ArchServed;
+import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
+import dev.kiln.workflows.internal.InternalBodies.HostStatus;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -42,14 +42,14 @@ class InternalHostsController {
     this.runs = runs;
   }
 
-  @GetMapping(path = ApiPaths.INTERNAL_ARCH_SERVED, produces = MediaType.APPLICATION_JSON_VALUE)
-  Map<String, Object> served(@PathVariable String arch) {
+  @GetMapping(path = InternalPaths.ARCH_SERVED, produces = MediaType.APPLICATION_JSON_VALUE)
+  ArchServed served(@PathVariable String arch) {
     String normalised = Architectures.normalise(InternalInput.name("arch", arch));
-    return Map.of("arch", normalised, "served", queue.served(normalised));
+    return new ArchServed(normalised, queue.served(normalised));
   }
 
   @PostMapping(
-      path = ApiPaths.INTERNAL_HOST,
+      path = InternalPaths.HOST,
       consumes = MediaType.APPLICATION_JSON_VALUE,
       produces = MediaType.APPLICATION_JSON_VALUE)
   HostAnswer report(@PathVariable String host, @RequestBody HostStatus body) {

@@ -1,12 +1,11 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.Chunk;
-import dev.kiln.api.internal.InternalBodies.LogBatch;
-import dev.kiln.api.logs.LogChunk;
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.LogChunk;
+import dev.kiln.workflows.internal.InternalBodies.LogBatch;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -26,7 +25,7 @@ class InternalLogsController {
     this.ingest = ingest;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void append(@PathVariable String id, @RequestBody LogBatch body) {
     long runId = RunIds.parse(id);
@@ -40,7 +39,8 @@ class InternalLogsController {
     ingest.append(runId, chunks);
   }
 
-  private static LogChunk chunk(String field, Chunk chunk) {
+  /** Checks a chunk as sent: 400 naming {@code field} if it is not one; a missing offset is 0. */
+  private static LogChunk chunk(String field, LogChunk chunk) {
     if (chunk == null) {
       throw ApiException.badRequest(field + ": must not be null");
     }
@@ -59,8 +59,8 @@ class InternalLogsController {
     return new LogChunk(
         chunk.seq(),
         InternalInput.name(field + ".step", chunk.step()),
-        chunk.offset() == null ? 0 : chunk.offset(),
-        chunk.data(),
-        chunk.ts() == null ? null : chunk.ts().toInstant());
+        chunk.offset() == null ? 0L : chunk.offset(),
+        chunk.ts(),
+        chunk.data());
   }
 }

@@ -1,10 +1,10 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.RetentionAnswer;
-import dev.kiln.api.internal.InternalBodies.RetentionRequest;
 import dev.kiln.api.retention.RetentionService;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
+import dev.kiln.workflows.internal.InternalBodies.RetentionAnswer;
+import dev.kiln.workflows.internal.InternalBodies.RetentionRequest;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.io.IOException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,7 +21,7 @@ class InternalRetentionController {
     this.retention = retention;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_RETENTION, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.RETENTION, consumes = MediaType.APPLICATION_JSON_VALUE)
   RetentionAnswer prune(@RequestBody RetentionRequest body) throws IOException {
     if (body.limit() != null && body.limit() < 1) {
       throw ApiException.badRequest("limit: must be at least 1");

@@ -1,19 +1,18 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.Finish;
-import dev.kiln.api.internal.InternalBodies.FinishAnswer;
-import dev.kiln.api.internal.InternalBodies.GateChange;
-import dev.kiln.api.internal.InternalBodies.PhaseChange;
-import dev.kiln.api.internal.InternalBodies.PlannedGate;
-import dev.kiln.api.internal.InternalBodies.Resolved;
-import dev.kiln.api.internal.InternalBodies.Restarted;
-import dev.kiln.api.internal.InternalBodies.Supersede;
-import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.Finish;
+import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
+import dev.kiln.workflows.internal.InternalBodies.GateChange;
+import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
+import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Resolved;
+import dev.kiln.workflows.internal.InternalBodies.Restarted;
+import dev.kiln.workflows.internal.InternalBodies.Supersede;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,27 +37,28 @@ class InternalRunsController {
     this.endings = endings;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void phase(@PathVariable String id, @RequestBody PhaseChange body) {
     ledger.phaseChanged(RunIds.parse(id), InternalInput.phase(body.phase()));
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_RESOLVED, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.RESOLVED, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void resolved(@PathVariable String id, @RequestBody Resolved body) {
     long runId = RunIds.parse(id);
     ledger.resolved(
         runId,
-        InternalInput.sha(body.sha()),
-        InternalInput.text(body.branch(), 255),
-        InternalInput.text(body.version(), 255),
-        InternalInput.text(body.host(), 255),
-        InternalInput.text(body.planOrigin(), 1000),
-        plannedGates(body.gates()));
+        new Resolved(
+            InternalInput.sha(body.sha()),
+            InternalInput.text(body.branch(), 255),
+            InternalInput.text(body.version(), 255),
+            InternalInput.text(body.host(), 255),
+            InternalInput.text(body.planOrigin(), 1000),
+            plannedGates(body.gates())));
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void gate(@PathVariable String id, @PathVariable String name, @RequestBody GateChange body) {
     TestCounts tests =
@@ -76,14 +76,14 @@ class InternalRunsController {
         tests);
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)
   FinishAnswer finish(@PathVariable String id, @RequestBody Finish body) {
     return new FinishAnswer(
         endings.finished(
             RunIds.parse(id), InternalInput.terminalResult(body.result()), body.failureSummary()));
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_SUPERSEDE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.SUPERSEDE, consumes = MediaType.APPLICATION_JSON_VALUE)
   FinishAnswer supersede(@PathVariable String id, @RequestBody Supersede body) {
     long runId = RunIds.parse(id);
     if (body.supersededBy() == null || body.supersededBy() <= 0 || body.supersededBy() == runId) {
@@ -92,7 +92,7 @@ class InternalRunsController {
     return new FinishAnswer(endings.superseded(runId, body.supersededBy()));
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_RESTARTED, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.RESTARTED, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void restarted(@PathVariable String id, @RequestBody Restarted body) {
     if (body.attempt() == null || body.attempt() < 2) {
@@ -113,11 +113,12 @@ class InternalRunsController {
         body.logSeq());
   }
 
-  private static List<GateRunRepository.PlannedGate> plannedGates(List<PlannedGate> gates) {
+  /** Each gate named once, {@code required} unless it says otherwise. */
+  private static List<PlannedGate> plannedGates(List<PlannedGate> gates) {
     if (gates == null) {
       return List.of();
     }
-    List<GateRunRepository.PlannedGate> planned = new ArrayList<>();
+    List<PlannedGate> planned = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < gates.size(); i++) {
       PlannedGate gate = gates.get(i);
@@ -128,8 +129,7 @@ class InternalRunsController {
       if (!seen.add(name)) {
         throw ApiException.badRequest("gates: gate \"" + name + "\" is listed twice");
       }
-      planned.add(
-          new GateRunRepository.PlannedGate(name, gate.required() == null || gate.required()));
+      planned.add(new PlannedGate(name, gate.required() == null || gate.required()));
     }
     return planned;
   }

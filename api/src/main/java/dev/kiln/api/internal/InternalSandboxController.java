@@ -1,13 +1,13 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.Limits;
-import dev.kiln.api.internal.InternalBodies.SandboxReport;
-import dev.kiln.api.internal.InternalBodies.UsageReport;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunSandboxRepository;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.InternalBodies.Limits;
+import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
+import dev.kiln.workflows.internal.InternalBodies.UsageReport;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -40,7 +40,7 @@ class InternalSandboxController {
     this.json = json;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_SANDBOX, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.SANDBOX, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void sandbox(@PathVariable String id, @RequestBody SandboxReport body) {
     long runId = RunIds.parse(id);
@@ -54,7 +54,7 @@ class InternalSandboxController {
     }
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_USAGE, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.USAGE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void usage(@PathVariable String id, @RequestBody UsageReport body) {
     long runId = RunIds.parse(id);

@@ -1,12 +1,13 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.internal.InternalBodies.TestsPart;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.TestResultRepository;
 import dev.kiln.api.runs.TestResultRepository.StoredTest;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.InternalBodies.TestEntry;
+import dev.kiln.workflows.internal.InternalBodies.TestsPart;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +44,7 @@ class InternalTestsController {
     this.runs = runs;
   }
 
-  @PostMapping(path = ApiPaths.INTERNAL_GATE_TESTS, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(path = InternalPaths.GATE_TESTS, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void tests(@PathVariable String id, @PathVariable String name, @RequestBody TestsPart body) {
     long runId = RunIds.parse(id);
@@ -51,7 +52,7 @@ class InternalTestsController {
     if (body.first() == null || body.first() < 0) {
       throw ApiException.badRequest("first: must be the first test's place in the gate, 0 or more");
     }
-    List<InternalBodies.TestEntry> entries = body.tests() == null ? List.of() : body.tests();
+    List<TestEntry> entries = body.tests() == null ? List.of() : body.tests();
     if (entries.size() > MAX_PART) {
       throw ApiException.badRequest(
           "tests: " + entries.size() + " in one part; at most " + MAX_PART);
@@ -65,8 +66,7 @@ class InternalTestsController {
     }
   }
 
-  private static StoredTest test(
-      String gate, int ordinal, InternalBodies.TestEntry entry, String path) {
+  private static StoredTest test(String gate, int ordinal, TestEntry entry, String path) {
     if (entry == null) {
       throw ApiException.badRequest(path + ": must not be null");
     }

@@ -2,7 +2,7 @@ package dev.kiln.api.internal;
 
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.ApiPaths;
+import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ class InternalTokenInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
-    registry.addInterceptor(this).addPathPatterns(ApiPaths.INTERNAL + "/**");
+    registry.addInterceptor(this).addPathPatterns(InternalPaths.INTERNAL + "/**");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.logs.LogChunk;
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
@@ -8,10 +7,12 @@ import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunRestartRepository;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -56,7 +57,7 @@ public class LedgerService {
       log.info("run {} restarted on {} (attempt {}): {} lost", runId, host, attempt, previousHost);
     }
     byte[] line = (RunRestart.note(host, previousHost) + "\n").getBytes(StandardCharsets.UTF_8);
-    logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0, line, null)));
+    logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0L, null, line)));
   }
 
   /** Ignored once the run is terminal. */
@@ -72,19 +73,29 @@ public class LedgerService {
    * Records what fetch resolved and lists the plan's gates as pending, replacing earlier ones (a
    * run restarted on another host resolves again). Ignored once the run is terminal, so a late
    * retry cannot wipe the gate results of a finished run.
+   *
+   * @param resolved the worker's report, checked: each gate named once, {@code required} set
    */
   @Transactional
-  public void resolved(
-      long runId,
-      String sha,
-      String branch,
-      String version,
-      String host,
-      String planOrigin,
-      List<PlannedGate> plannedGates) {
-    if (runs.recordResolved(runId, sha, branch, version, host, planOrigin)) {
+  public void resolved(long runId, Resolved resolved) {
+    List<PlannedGate> plannedGates =
+        resolved.gates().stream()
+            .map(gate -> new PlannedGate(gate.name(), gate.required()))
+            .toList();
+    if (runs.recordResolved(
+        runId,
+        resolved.sha(),
+        resolved.branch(),
+        resolved.version(),
+        resolved.host(),
+        resolved.planOrigin())) {
       gates.replaceAll(runId, plannedGates);
-      log.info("run {} resolved to {} on {} with {} gates", runId, sha, host, plannedGates.size());
+      log.info(
+          "run {} resolved to {} on {} with {} gates",
+          runId,
+          resolved.sha(),
+          resolved.host(),
+          plannedGates.size());
     } else if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.api.logs;
 
+import dev.kiln.workflows.LogChunk;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -58,9 +59,9 @@ public class LogChunkRepository {
                         .addValue("data", c.data(), Types.BINARY)
                         .addValue(
                             "createdAt",
-                            c.createdAt() == null
+                            c.ts() == null
                                 ? null
-                                : OffsetDateTime.ofInstant(c.createdAt(), ZoneOffset.UTC),
+                                : OffsetDateTime.ofInstant(c.ts(), ZoneOffset.UTC),
                             Types.TIMESTAMP_WITH_TIMEZONE))
             .toArray(SqlParameterSource[]::new);
     int[] counts =
@@ -278,7 +279,7 @@ public class LogChunkRepository {
         rs.getLong("seq"),
         rs.getString("step"),
         rs.getLong("byte_offset"),
-        rs.getBytes("data"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant());
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getBytes("data"));
   }
 }

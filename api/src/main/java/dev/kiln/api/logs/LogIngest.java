@@ -3,6 +3,7 @@ package dev.kiln.api.logs;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.logs.LogChunkRepository.LogBudget;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.LogChunk;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -112,7 +113,7 @@ public class LogIngest {
     byte[] line = truncationLine(maxBytes, total);
     if (!budget.truncated()) {
       long seq = drop.get(0).seq();
-      chunks.insertAll(runId, List.of(new LogChunk(seq, STEP, 0, line, null)));
+      chunks.insertAll(runId, List.of(new LogChunk(seq, STEP, 0L, null, line)));
       log.warn("run {} reached the log cap of {}; dropping further output", runId, size(maxBytes));
       return new LogBudget(budget.storedBytes(), total, seq, highest);
     }

@@ -2,6 +2,7 @@ package dev.kiln.api.logs;
 
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.LogChunk;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.kiln.api.logs;
 
+import dev.kiln.workflows.LogChunk;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.kiln.api.logs;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.RunIdMdcFilter;
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.Phase;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package dev.kiln.api.logs;
 
+import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.Phase;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class SseEvents {
     return event(
         Long.toString(chunk.seq()),
         LogEvents.LOG,
-        new LogEvents.Log(chunk.seq(), chunk.step(), chunk.createdAt(), text));
+        new LogEvents.Log(chunk.seq(), chunk.step(), chunk.ts(), text));
   }
 
   byte[] phase(Phase phase) {

@@ -1,6 +1,10 @@
 package dev.kiln.api.web;
 
-/** Every path the api serves, in one place, so controllers, links and filters cannot drift. */
+/**
+ * Every public path the api serves, in one place, so controllers, links and filters cannot drift.
+ * The worker-facing {@code /internal} paths are part of the contract with the worker: {@code
+ * dev.kiln.workflows.internal.InternalPaths}.
+ */
 public final class ApiPaths {
 
   public static final String REBUILD = "/rebuild";
@@ -23,23 +27,6 @@ public final class ApiPaths {
   public static final String HOOK_GITHUB = HOOKS + "/github";
   public static final String HOOK_GITLAB = HOOKS + "/gitlab";
   public static final String HOOK_GITEA = HOOKS + "/gitea";
-
-  public static final String INTERNAL = "/internal";
-  public static final String INTERNAL_RUN = INTERNAL + "/runs/{id}";
-  public static final String INTERNAL_PHASE = INTERNAL_RUN + "/phase";
-  public static final String INTERNAL_RESOLVED = INTERNAL_RUN + "/resolved";
-  public static final String INTERNAL_GATE = INTERNAL_RUN + "/gates/{name}";
-  public static final String INTERNAL_GATE_TESTS = INTERNAL_GATE + "/tests";
-  public static final String INTERNAL_FINISH = INTERNAL_RUN + "/finish";
-  public static final String INTERNAL_SUPERSEDE = INTERNAL_RUN + "/supersede";
-  public static final String INTERNAL_RESTARTED = INTERNAL_RUN + "/restarted";
-  public static final String INTERNAL_SANDBOX = INTERNAL_RUN + "/sandbox";
-  public static final String INTERNAL_USAGE = INTERNAL_RUN + "/usage";
-  public static final String INTERNAL_LOGS = INTERNAL_RUN + "/logs";
-  public static final String INTERNAL_ARTIFACTS = INTERNAL_RUN + "/artifacts";
-  public static final String INTERNAL_HOST = INTERNAL + "/hosts/{host}";
-  public static final String INTERNAL_ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
-  public static final String INTERNAL_RETENTION = INTERNAL + "/retention";
 
   private ApiPaths() {}
 

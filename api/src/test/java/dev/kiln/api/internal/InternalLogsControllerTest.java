@@ -65,7 +65,7 @@ class InternalLogsControllerTest {
                     chunks.size() == 1
                         && Arrays.equals(
                             chunks.get(0).data(), "hello\n".getBytes(StandardCharsets.UTF_8))
-                        && chunks.get(0).createdAt().toString().equals("2026-01-01T08:00:00Z")));
+                        && chunks.get(0).ts().toString().equals("2026-01-01T08:00:00Z")));
   }
 
   @Test

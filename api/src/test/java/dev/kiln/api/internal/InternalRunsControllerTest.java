@@ -14,7 +14,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.kiln.api.runs.GateRunRepository.PlannedGate;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
@@ -22,6 +21,8 @@ import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -109,12 +110,13 @@ class InternalRunsControllerTest {
     verify(ledger)
         .resolved(
             1,
-            "9f1c2d3",
-            "main",
-            "1.0",
-            "h1",
-            "kiln.yaml",
-            List.of(new PlannedGate("unit", true), new PlannedGate("lint", false)));
+            new Resolved(
+                "9f1c2d3",
+                "main",
+                "1.0",
+                "h1",
+                "kiln.yaml",
+                List.of(new PlannedGate("unit", true), new PlannedGate("lint", false))));
   }
 
   @Test

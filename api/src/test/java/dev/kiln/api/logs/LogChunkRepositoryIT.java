@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.LogChunk;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,7 +44,11 @@ class LogChunkRepositoryIT {
 
   private static LogChunk chunk(long seq, String step, String text) {
     return new LogChunk(
-        seq, step, 0, text.getBytes(StandardCharsets.UTF_8), Instant.parse("2026-01-01T00:00:00Z"));
+        seq,
+        step,
+        0L,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String read(long runId, LogFilter filter) throws Exception {
@@ -97,8 +102,8 @@ class LogChunkRepositoryIT {
     chunks.insertAll(
         id,
         List.of(
-            new LogChunk(2_000_000, "compile", 0, new byte[] {euro[0]}, null),
-            new LogChunk(2_000_001, "compile", 1, new byte[] {euro[1], euro[2]}, null)));
+            new LogChunk(2_000_000L, "compile", 0L, null, new byte[] {euro[0]}),
+            new LogChunk(2_000_001L, "compile", 1L, null, new byte[] {euro[1], euro[2]})));
 
     assertThat(read(id, LogFilter.all())).isEqualTo(expected + "€");
   }

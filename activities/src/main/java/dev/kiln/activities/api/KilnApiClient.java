@@ -1,24 +1,23 @@
-package dev.kiln.activities.ledger;
+package dev.kiln.activities.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
+import dev.kiln.workflows.internal.InternalJson;
+import dev.kiln.workflows.internal.InternalPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * The worker's only way to the system of record: the api's {@code /internal} endpoints
- * (docs/internal-api.md). Build hosts hold no database credentials, only this URL and a token.
+ * (docs/internal-api.md), called with the paths of {@link InternalPaths} and the bodies of {@code
+ * InternalBodies}. Build hosts hold no database credentials, only this URL and a token.
  */
 public class KilnApiClient {
 
@@ -27,61 +26,66 @@ public class KilnApiClient {
   private final URI baseUrl;
   private final String token;
   private final HttpClient http;
-  private final ObjectMapper json;
+  private final ObjectMapper json = InternalJson.newMapper();
 
   public KilnApiClient(URI baseUrl, String token) {
     this.baseUrl = baseUrl;
     this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.json =
-        new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   }
 
-  /** POSTs {@code body} as JSON to {@code /internal/<path>}; returns the parsed answer or null. */
-  public JsonNode post(String path, Object body) {
+  /** POSTs {@code body} as JSON to {@code path} (one of {@link InternalPaths}), no answer read. */
+  public void post(String path, Object body) {
+    post(path, body, Void.class);
+  }
+
+  /**
+   * POSTs {@code body} as JSON to {@code path} (one of {@link InternalPaths}).
+   *
+   * @return the answer, or null when the api sent no body
+   */
+  public <T> T post(String path, Object body, Class<T> answer) {
     HttpRequest request =
         authorized(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
             .build();
-    return send(request);
+    return send(request, answer);
   }
 
-  /** GETs {@code /internal/<path>}; returns the parsed answer or null. */
-  public JsonNode get(String path) {
-    return send(authorized(path).GET().build());
+  /**
+   * GETs {@code path} (one of {@link InternalPaths}).
+   *
+   * @return the answer, or null when the api sent no body
+   */
+  public <T> T get(String path, Class<T> answer) {
+    return send(authorized(path).GET().build(), answer);
   }
 
   /** Streams a file to {@code PUT /internal/runs/{id}/artifacts?path=…}. */
-  public JsonNode uploadArtifact(long runId, String relativePath, Path file, String sha256) {
+  public ArtifactAnswer uploadArtifact(long runId, String relativePath, Path file, String sha256) {
     try {
       HttpRequest request =
-          authorized(
-                  "runs/"
-                      + runId
-                      + "/artifacts?path="
-                      + URLEncoder.encode(relativePath, StandardCharsets.UTF_8))
+          authorized(InternalPaths.artifact(runId, relativePath))
               .header("Content-Type", "application/octet-stream")
               .header("X-Kiln-Sha256", sha256)
               .timeout(Duration.ofMinutes(30))
               .PUT(HttpRequest.BodyPublishers.ofFile(file))
               .build();
-      return send(request);
+      return send(request, ArtifactAnswer.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private HttpRequest.Builder authorized(String path) {
-    return HttpRequest.newBuilder(baseUrl.resolve("/internal/" + path))
+    return HttpRequest.newBuilder(baseUrl.resolve(path))
         .timeout(REQUEST_TIMEOUT)
         .header("Authorization", "Bearer " + token)
         .header("Accept", "application/json");
   }
 
-  private JsonNode send(HttpRequest request) {
+  private <T> T send(HttpRequest request, Class<T> answer) {
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -95,7 +99,10 @@ public class KilnApiClient {
     if (response.statusCode() >= 300) {
       throw ApiRejectedException.of(request, response.statusCode(), response.body());
     }
-    return response.body().isEmpty() ? null : parse(response.body());
+    if (answer == Void.class || response.body().isEmpty()) {
+      return null;
+    }
+    return parse(response.body(), answer);
   }
 
   private byte[] toJson(Object body) {
@@ -106,9 +113,9 @@ public class KilnApiClient {
     }
   }
 
-  private JsonNode parse(String body) {
+  private <T> T parse(String body, Class<T> answer) {
     try {
-      return json.readTree(body);
+      return json.readValue(body, answer);
     } catch (IOException e) {
       throw new ApiUnavailableException("unreadable answer from the api: " + body, e);
     }

@@ -1,4 +1,4 @@
-package dev.kiln.activities.ledger;
+package dev.kiln.activities.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.kiln.activities.ledger;
+package dev.kiln.activities.api;
 
 /** The api could not be reached or answered garbage: worth retrying. */
 public class ApiUnavailableException extends RuntimeException {

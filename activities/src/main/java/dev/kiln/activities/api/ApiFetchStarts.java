@@ -1,13 +1,14 @@
-package dev.kiln.activities.ledger;
+package dev.kiln.activities.api;
 
 import dev.kiln.activities.fetch.FetchStarts;
 import dev.kiln.workflows.Phase;
-import java.util.Map;
+import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
+import dev.kiln.workflows.internal.InternalPaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports the {@code fetching} phase to the api when a host starts the fetch (see {@link
+ * Reports the {@code fetching} phase to the api when a host starts the fetch (see {@code
  * LedgerActivitiesImpl#phaseChanged}). Best effort: a build is not held back because the api is
  * briefly away; the run then shows {@code queued} until its next phase.
  */
@@ -24,7 +25,7 @@ public final class ApiFetchStarts implements FetchStarts {
   @Override
   public void fetchStarted(long runId) {
     try {
-      api.post("runs/" + runId + "/phase", Map.of("phase", Phase.FETCHING.wireName()));
+      api.post(InternalPaths.phase(runId), new PhaseChange(Phase.FETCHING.wireName()));
     } catch (RuntimeException e) {
       log.warn("run {}: could not report the fetching phase: {}", runId, e.toString());
     }

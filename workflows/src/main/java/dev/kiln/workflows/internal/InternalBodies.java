@@ -1,0 +1,133 @@
+package dev.kiln.workflows.internal;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.kiln.workflows.LogChunk;
+import java.util.List;
+
+/**
+ * Request and response bodies of {@code /internal} (docs/internal-api.md), shared by the api's
+ * controllers and the worker's client so neither side can change one alone. On the wire every name
+ * is snake_case ({@link InternalJson}). Unlike the public API, the requests ignore unknown fields:
+ * during a rolling upgrade a newer worker may send a field this api does not know yet, and
+ * rejecting it would stall every run that worker reports on.
+ */
+public final class InternalBodies {
+
+  private InternalBodies() {}
+
+  /** {@code POST /internal/runs/{id}/phase}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PhaseChange(String phase) {}
+
+  /** {@code POST /internal/runs/{id}/resolved}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Resolved(
+      String sha,
+      String branch,
+      String version,
+      String host,
+      String planOrigin,
+      List<PlannedGate> gates) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record PlannedGate(String name, Boolean required) {}
+
+  /** {@code POST /internal/runs/{id}/gates/{name}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record GateChange(String status, String summary, Tests tests) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Tests(Integer total, Integer failed, Integer skipped) {}
+
+  /** {@code POST /internal/runs/{id}/finish}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Finish(String result, String failureSummary) {}
+
+  /** The answer of {@code …/finish} and {@code …/supersede}: whether the run took this result. */
+  public record FinishAnswer(boolean applied) {}
+
+  /** {@code POST /internal/runs/{id}/supersede}. */
+  public record Supersede(Long supersededBy, String failureSummary) {}
+
+  /** {@code POST /internal/runs/{id}/restarted}. */
+  public record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
+
+  /** {@code POST /internal/runs/{id}/gates/{name}/tests}: tests {@code first} … of the gate. */
+  public record TestsPart(Integer first, Integer total, List<TestEntry> tests) {}
+
+  public record TestEntry(
+      String suite,
+      String name,
+      String status,
+      Long durationMs,
+      String message,
+      String file,
+      Integer line) {}
+
+  /** {@code POST /internal/runs/{id}/sandbox}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SandboxReport(String sandbox, Limits limits) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Limits(
+      Long memoryBytes,
+      Double cpus,
+      Integer pids,
+      Long diskBytes,
+      Long timeoutSeconds,
+      Boolean network,
+      String enforcedBy) {}
+
+  /** {@code POST /internal/runs/{id}/usage}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record UsageReport(String step, Integer command, Long peakMemoryBytes, Long cpuMillis) {}
+
+  /** {@code POST /internal/runs/{id}/logs}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record LogBatch(List<LogChunk> chunks) {}
+
+  /**
+   * {@code POST /internal/hosts/{host}}.
+   *
+   * @param busy builds holding one of the host's slots
+   * @param cpu fraction of the machine's CPU in use
+   * @param memory fraction of the machine's memory in use
+   * @param runs the runs holding a workspace on the host, whose end it wants to hear of
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HostStatus(
+      List<String> archs,
+      Integer slots,
+      Integer busy,
+      Double cpu,
+      Double memory,
+      Boolean pausedForResources,
+      List<Long> runs) {}
+
+  /**
+   * @param ended the reported runs that are over: their workspaces and slots can go
+   */
+  public record HostAnswer(List<Long> ended) {}
+
+  /**
+   * The answer of {@code GET /internal/archs/{arch}/served}.
+   *
+   * @param arch the architecture's normal name
+   * @param served whether a build host reporting that arch is alive
+   */
+  public record ArchServed(String arch, Boolean served) {}
+
+  /** The answer of {@code PUT /internal/runs/{id}/artifacts?path=…}. */
+  public record ArtifactAnswer(String path, long size, String sha256) {}
+
+  /**
+   * {@code POST /internal/retention}: at most {@code limit} runs (the batch size when null). The
+   * worker sends {@code {}}, leaving the batch size to the api.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record RetentionRequest(Integer limit) {}
+
+  /** What one retention batch removed; {@code more}: call again. */
+  public record RetentionAnswer(int runs, long logChunks, int artifacts, boolean more) {}
+}
