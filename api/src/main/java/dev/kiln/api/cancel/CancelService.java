@@ -3,6 +3,7 @@ package dev.kiln.api.cancel;
 import dev.kiln.api.auth.Access;
 import dev.kiln.api.auth.Caller;
 import dev.kiln.api.auth.Scope;
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
@@ -43,13 +44,16 @@ public class CancelService {
   private final RunCanceller canceller;
   private final RunEndings endings;
   private final Access access;
+  private final BuildMetrics metrics;
 
   public CancelService(
       RunRepository runs,
       RunViews views,
       RunCanceller canceller,
       RunEndings endings,
-      Access access) {
+      Access access,
+      BuildMetrics metrics) {
+    this.metrics = metrics;
     this.runs = runs;
     this.views = views;
     this.canceller = canceller;
@@ -76,6 +80,7 @@ public class CancelService {
       if (run.result().isTerminal() || !runs.requestCancel(runId, by)) {
         throw alreadyEnded(reread(runId));
       }
+      metrics.cancelRequested(runId);
       String lane = RebuildService.buildsInLane(run.supersede(), run.ref()) ? run.lane() : null;
       RunCanceller.Delivery delivery;
       try {
