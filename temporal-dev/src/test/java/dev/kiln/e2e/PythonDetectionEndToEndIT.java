@@ -56,6 +56,7 @@ class PythonDetectionEndToEndIT {
                 + " worker's site packages), installing requirements.txt, not a package, nothing"
                 + " to install, tests with pytest, JUnit XML");
     assertThat(run.path("failure_summary").asText())
+        .as(log)
         .isEqualTo(
             "gate unit failed: 1 of 2 tests failed: test_calc.test_adds: test_calc.py:5: assert"
                 + " -1 == 5 (where -1 = add(2, 3))");
