@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A failed test run's summary names the failing test and quotes its assertion with file and line,
  * and the run view counts the tests, for every test runner Kiln detects: one-file projects whose
  * {@code add(2, 3)} returns -1 while the test expects 5, written out here, built through the real
- * dev stack in its sandbox (detected plans, no kiln.yaml, except for pytest: Python is not detected
- * yet, so its gate names its JUnit report in kiln.yaml). All runs start at once and share the
- * stack's two slots.
+ * dev stack in its sandbox (detected plans, no kiln.yaml, except for pytest, whose gate names its
+ * JUnit report in kiln.yaml; detected Python is {@code PythonDetectionEndToEndIT}'s). All runs
+ * start at once and share the stack's two slots.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestSummariesEndToEndIT {

@@ -1,5 +1,9 @@
 package dev.kiln.worker;
 
+import com.uber.m3.tally.Scope;
+import dev.kiln.workflows.TemporalMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -12,11 +16,28 @@ import org.springframework.context.annotation.Configuration;
 class TemporalConfiguration {
 
   /** Lazy: a worker may start before the server; its pollers keep retrying until it is there. */
+  /**
+   * The worker's own registry, not a bean: in the dev stack the api's context shares this JVM, and
+   * the worker's Temporal metrics must not mix into the api's.
+   */
+  @Bean
+  WorkerMetrics workerMetrics(WorkerProperties properties) {
+    return new WorkerMetrics(
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), properties.metrics());
+  }
+
+  @Bean(destroyMethod = "close")
+  Scope temporalMetricsScope(WorkerMetrics metrics) {
+    return TemporalMetrics.scope(metrics.registry());
+  }
+
   @Bean(destroyMethod = "shutdownNow")
-  WorkflowServiceStubs workflowServiceStubs(WorkerProperties properties) {
+  WorkflowServiceStubs workflowServiceStubs(
+      WorkerProperties properties, Scope temporalMetricsScope) {
     return WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(properties.temporal().address())
+            .setMetricsScope(temporalMetricsScope)
             .build());
   }
 

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param temporal the Temporal frontend
  * @param worker roles, architectures, slots, grace period, host name
  * @param repos the repository policy's settings and the repository credentials
+ * @param metrics where the worker serves its Prometheus metrics, if at all
  */
 @ConfigurationProperties("kiln")
 public record WorkerProperties(
@@ -29,7 +30,8 @@ public record WorkerProperties(
     @DefaultValue Temporal temporal,
     @DefaultValue Worker worker,
     @DefaultValue Repos repos,
-    @DefaultValue Internal internal) {
+    @DefaultValue Internal internal,
+    @DefaultValue Metrics metrics) {
 
   public WorkerProperties {
     if (home == null || home.toString().isBlank()) {
@@ -38,6 +40,20 @@ public record WorkerProperties(
   }
 
   public record Api(@DefaultValue("http://127.0.0.1:8080") URI url) {}
+
+  /**
+   * The worker's own Prometheus endpoint, {@code GET /metrics}: the Temporal SDK's metrics of this
+   * worker (polls, task slots, schedule-to-start latencies). Off by default; a worker has no other
+   * HTTP server.
+   *
+   * @param port 0 picks a free port (tests)
+   * @param address the interface to listen on; loopback unless a scraper on another machine needs
+   *     it
+   */
+  public record Metrics(
+      @DefaultValue("false") boolean enabled,
+      @DefaultValue("9464") int port,
+      @DefaultValue("127.0.0.1") String address) {}
 
   /** The shared secret the api checks on {@code /internal}. */
   public record Internal(String token) {}

@@ -398,10 +398,215 @@ class BuildSystemDetectorTest {
                   .hasMessage(
                       "no kiln.yaml and no known build system: looked for kiln.yaml, .buckconfig,"
                           + " pom.xml, build.gradle(.kts), Cargo.toml, go.mod, package.json,"
-                          + " configure + Makefile.in, CMakeLists.txt, Makefile; add a kiln.yaml");
-              assertThat(e.lookedFor()).hasSize(10).startsWith("kiln.yaml", ".buckconfig");
+                          + " pyproject.toml or setup.py, justfile with a build or test recipe,"
+                          + " Taskfile.yml with a build or test recipe, configure + Makefile.in,"
+                          + " CMakeLists.txt, Makefile; add a kiln.yaml");
+              assertThat(e.lookedFor()).hasSize(13).startsWith("kiln.yaml", ".buckconfig");
               assertThat(e.failureType()).isEqualTo(FailureTypes.NO_PLAN);
             });
+  }
+
+  private static final String PY = ".kiln-venv/bin/python";
+  private static final String VENV = "python3 -m venv --system-site-packages .kiln-venv";
+  private static final String ENSURE_PYTEST =
+      PY + " -c 'import pytest' 2>/dev/null || " + PY + " -m pip install pytest";
+  private static final GateSpec PYTEST =
+      new GateSpec(
+          "unit",
+          PY + " -m pytest --junitxml=.kiln-reports/unit/pytest.xml",
+          List.of(".kiln-reports/unit/*"),
+          1800,
+          true);
+
+  @Test
+  void aPythonPackageWithATestExtraIsInstalledWithItIntoAVenvAndGatedByPytest() throws Exception {
+    write(
+        "pyproject.toml",
+        """
+        [build-system]
+        requires = ["setuptools>=61"]
+
+        [project]
+        name = "calc"
+        dependencies = ["requests"]
+
+        [project.optional-dependencies]
+        docs = ["sphinx"]
+        test = [
+          "pytest",
+        ]
+        """);
+    write("requirements.txt", "requests\n");
+    write("tests/test_calc.py", "");
+
+    assertThat(detector.detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected Python: pyproject.toml found, virtual environment .kiln-venv (with the"
+                    + " worker's site packages), installing requirements.txt, installing .[test],"
+                    + " tests with pytest, JUnit XML",
+                List.of(
+                    new CommandStep(VENV, 3600),
+                    new CommandStep(PY + " -m pip install -r requirements.txt", 3600),
+                    new CommandStep(PY + " -m pip install '.[test]'", 3600),
+                    new CommandStep(ENSURE_PYTEST, 3600)),
+                List.of(),
+                List.of(PYTEST),
+                Map.of("PIP_DISABLE_PIP_VERSION_CHECK", "1")));
+  }
+
+  @Test
+  void aSetupPyWithoutTestExtraIsInstalledPlainAndTestFilesAtTheRootMakeTheGate() throws Exception {
+    write("setup.py", "from setuptools import setup\nsetup(name='calc')\n");
+    write("calc_test.py", "");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo(
+            "detected Python: setup.py found, virtual environment .kiln-venv (with the worker's"
+                + " site packages), installing ., tests with pytest, JUnit XML");
+    assertThat(plan.compile())
+        .extracting(CommandStep::run)
+        .containsExactly(VENV, PY + " -m pip install .", ENSURE_PYTEST);
+    assertThat(plan.gates()).containsExactly(PYTEST);
+  }
+
+  @Test
+  void aPyprojectThatOnlyConfiguresPytestInstallsNothingButIsGated() throws Exception {
+    write("pyproject.toml", "[tool.pytest.ini_options]\naddopts = \"-q\"\n");
+    write("calc.py", "");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo(
+            "detected Python: pyproject.toml found, virtual environment .kiln-venv (with the"
+                + " worker's site packages), not a package, nothing to install, tests with pytest,"
+                + " JUnit XML");
+    assertThat(plan.compile()).extracting(CommandStep::run).containsExactly(VENV, ENSURE_PYTEST);
+    assertThat(plan.gates()).containsExactly(PYTEST);
+  }
+
+  @Test
+  void aPythonProjectWithoutTestsHasNoGate() throws Exception {
+    write("pyproject.toml", "[project]\nname = \"calc\"\n");
+    write("calc.py", "");
+    write("contest_notes.py", "");
+
+    PipelinePlan plan = detector.detect(ws);
+
+    assertThat(plan.origin()).endsWith("installing ., no tests found");
+    assertThat(plan.compile())
+        .extracting(CommandStep::run)
+        .containsExactly(VENV, PY + " -m pip install .");
+    assertThat(plan.gates()).isEmpty();
+  }
+
+  @Test
+  void pythonComesAfterNpmAndBeforeMake() throws Exception {
+    write("Makefile", "test:\n");
+    write("setup.py", "");
+    assertThat(detector.detect(ws).origin()).startsWith("detected Python: setup.py found");
+
+    write("package.json", "{}");
+    assertThat(detector.detect(ws).origin()).startsWith("detected npm");
+  }
+
+  @Test
+  void aJustfileWithBuildAndTestRecipesRunsThemWithJust() throws Exception {
+    write(
+        "justfile",
+        """
+        set shell := ["bash", "-c"]
+        alias b := build
+        version := "1:2"
+
+        build target="all":
+            make {{target}}
+
+        @test: build
+            make test
+        """);
+    write("Makefile", "test:\n");
+
+    assertThat(new BuildSystemDetector(command -> command.equals("just")).detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected just: justfile found, build and test recipes, using just",
+                List.of(new CommandStep("just build", 3600)),
+                List.of(),
+                List.of(new GateSpec("test", "just test", List.of(), 1800, true)),
+                Map.of()));
+  }
+
+  @Test
+  void aMissingRunnerIsNamedInThePlansOrigin() throws Exception {
+    write("Justfile", "test:\n    cargo test\n");
+
+    PipelinePlan plan = new BuildSystemDetector(command -> false).detect(ws);
+
+    assertThat(plan.origin())
+        .isEqualTo(
+            "detected just: Justfile found, test recipe only, just is not on this worker's PATH,"
+                + " its steps will fail until it is installed");
+    assertThat(plan.compile()).isEmpty();
+    assertThat(plan.gates()).extracting(GateSpec::run).containsExactly("just test");
+  }
+
+  @Test
+  void aJustfileWithoutBuildOrTestRecipesLeavesDetectionToTheNextRule() throws Exception {
+    write("justfile", "fmt:\n    cargo fmt\nbuild_docs := \"x\"\n");
+    write("Makefile", "all:\n");
+
+    assertThat(new BuildSystemDetector(command -> true).detect(ws).origin())
+        .startsWith("detected Make");
+  }
+
+  @Test
+  void aTaskfileWithABuildTaskRunsItWithTask() throws Exception {
+    write(
+        "Taskfile.yml",
+        """
+        version: '3'
+        tasks:
+          build:
+            cmds:
+              - go build ./...
+          lint:
+            cmds:
+              - golangci-lint run
+        """);
+
+    assertThat(new BuildSystemDetector(command -> command.equals("task")).detect(ws))
+        .isEqualTo(
+            new PipelinePlan(
+                "detected task: Taskfile.yml found, build recipe, no test recipe, using task",
+                List.of(new CommandStep("task build", 3600)),
+                List.of(),
+                List.of(),
+                Map.of()));
+  }
+
+  @Test
+  void aMalformedTaskfileLeavesDetectionToTheNextRule() throws Exception {
+    write("Taskfile.yml", "tasks: [build\n");
+    write("Makefile", "all:\n");
+
+    assertThat(new BuildSystemDetector(command -> true).detect(ws).origin())
+        .startsWith("detected Make");
+  }
+
+  @Test
+  void onlyExecutablesOnThePathAreFound() throws Exception {
+    executable("bin/just");
+    write("bin/task", "not executable");
+
+    CommandsOnPath onPath = new CommandsOnPath("/nonexistent:" + ws.resolve("bin"));
+
+    assertThat(onPath.test("just")).isTrue();
+    assertThat(onPath.test("task")).isFalse();
+    assertThat(onPath.test("make-believe")).isFalse();
   }
 
   private void write(String name, String content) throws IOException {

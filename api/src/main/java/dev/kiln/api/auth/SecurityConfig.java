@@ -1,6 +1,7 @@
 package dev.kiln.api.auth;
 
 import dev.kiln.api.limits.RequestLimits;
+import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.LogSafe;
 import dev.kiln.api.web.ProblemResponses;
 import dev.kiln.workflows.internal.InternalPaths;

@@ -3,6 +3,7 @@ package dev.kiln.api.cancel;
 import dev.kiln.api.auth.Access;
 import dev.kiln.api.auth.Caller;
 import dev.kiln.api.auth.Scope;
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
@@ -43,13 +44,16 @@ public class CancelService {
   private final RunCanceller canceller;
   private final RunEndings endings;
   private final Access access;
+  private final BuildMetrics metrics;
 
   public CancelService(
       RunRepository runs,
       RunViews views,
       RunCanceller canceller,
       RunEndings endings,
-      Access access) {
+      Access access,
+      BuildMetrics metrics) {
+    this.metrics = metrics;
     this.runs = runs;
     this.views = views;
     this.canceller = canceller;
@@ -96,6 +100,7 @@ public class CancelService {
     if (run.result().isTerminal() || !runs.requestCancel(run.id(), by)) {
       throw alreadyEnded(reread(run.id()));
     }
+    metrics.cancelRequested(run.id());
     String lane =
         RebuildService.buildsInLane(run.supersede(), run.repo(), run.ref(), run.arch(), run.lane())
             ? run.lane()

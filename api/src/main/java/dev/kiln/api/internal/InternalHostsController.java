@@ -1,5 +1,6 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.BuildHostRepository.HostReport;
 import dev.kiln.api.queue.QueueService;
@@ -35,8 +36,11 @@ class InternalHostsController {
   private final BuildHostRepository hosts;
   private final QueueService queue;
   private final RunRepository runs;
+  private final BuildMetrics metrics;
 
-  InternalHostsController(BuildHostRepository hosts, QueueService queue, RunRepository runs) {
+  InternalHostsController(
+      BuildHostRepository hosts, QueueService queue, RunRepository runs, BuildMetrics metrics) {
+    this.metrics = metrics;
     this.hosts = hosts;
     this.queue = queue;
     this.runs = runs;
@@ -66,6 +70,7 @@ class InternalHostsController {
             fraction("cpu", body.cpu()),
             fraction("memory", body.memory()),
             Boolean.TRUE.equals(body.pausedForResources())));
+    metrics.hostReported();
     return new HostAnswer(runs.endedAmong(runIds(body.runs())));
   }
 

@@ -1,6 +1,7 @@
 package dev.kiln.api.internal;
 
 import dev.kiln.api.logs.LogIngest;
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.runs.GateRunRepository;
 import dev.kiln.api.runs.GateRunRepository.PlannedGate;
 import dev.kiln.api.runs.RunRecord;
@@ -34,13 +35,19 @@ public class LedgerService {
   private final GateRunRepository gates;
   private final RunRestartRepository restarts;
   private final LogIngest logs;
+  private final BuildMetrics metrics;
 
   public LedgerService(
-      RunRepository runs, GateRunRepository gates, RunRestartRepository restarts, LogIngest logs) {
+      RunRepository runs,
+      GateRunRepository gates,
+      RunRestartRepository restarts,
+      LogIngest logs,
+      BuildMetrics metrics) {
     this.runs = runs;
     this.gates = gates;
     this.restarts = restarts;
     this.logs = logs;
+    this.metrics = metrics;
   }
 
   /**
@@ -62,10 +69,10 @@ public class LedgerService {
 
   /** Ignored once the run is terminal. */
   public void phaseChanged(long runId, Phase phase) {
+    RunRecord before = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
     if (runs.updatePhase(runId, phase)) {
       log.info("run {} is {}", runId, phase.wireName());
-    } else if (!runs.exists(runId)) {
-      throw ApiException.runNotFound(runId);
+      runs.find(runId).ifPresent(after -> metrics.phaseChanged(before, after));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.kiln.api.logs;
 
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.logs.LogChunkRepository.LogBudget;
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.LogChunk;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,10 @@ public class LogIngest {
 
   private final LogChunkRepository chunks;
   private final long maxBytes;
+  private final BuildMetrics metrics;
 
-  public LogIngest(LogChunkRepository chunks, KilnProperties properties) {
+  public LogIngest(LogChunkRepository chunks, KilnProperties properties, BuildMetrics metrics) {
+    this.metrics = metrics;
     this.chunks = chunks;
     this.maxBytes = properties.logs().maxBytesPerRun().toBytes();
   }
@@ -78,6 +81,7 @@ public class LogIngest {
       }
     }
     int inserted = chunks.insertAll(runId, keep);
+    metrics.logStored(storedBytes - budget.storedBytes());
     LogBudget after =
         new LogBudget(
             storedBytes, budget.droppedBytes(), budget.truncatedSeq(), budget.droppedSeq());

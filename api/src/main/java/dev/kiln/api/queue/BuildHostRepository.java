@@ -60,6 +60,24 @@ public class BuildHostRepository {
         .single();
   }
 
+  /** Slots of the hosts that reported within {@code freshness}, by name. */
+  public List<HostSlots> liveSlots(Duration freshness) {
+    return jdbc.sql(
+            """
+            SELECT name, slots, busy
+              FROM build_hosts
+             WHERE last_seen > now() - make_interval(secs => :seconds)
+             ORDER BY name
+            """)
+        .param("seconds", (double) freshness.toMillis() / 1000)
+        .query(
+            (rs, n) -> new HostSlots(rs.getString("name"), rs.getInt("slots"), rs.getInt("busy")))
+        .list();
+  }
+
+  /** A live host's slots and how many of them hold a build. */
+  public record HostSlots(String name, int slots, int busy) {}
+
   /**
    * @param archs the architectures the host builds for
    * @param busy builds holding a slot (fetch to cleanup)

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Service;
 public class QueueService {
 
   /** Hosts report every ~5 s; three missed reports and a host's slots no longer count. */
-  static final Duration HOST_FRESHNESS = Duration.ofSeconds(15);
+  public static final Duration HOST_FRESHNESS = Duration.ofSeconds(15);
 
   private final QueueRepository queue;
   private final BuildHostRepository hosts;

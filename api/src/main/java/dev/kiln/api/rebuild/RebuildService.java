@@ -1,6 +1,7 @@
 package dev.kiln.api.rebuild;
 
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
@@ -42,13 +43,17 @@ public class RebuildService {
   private final PublicUrl publicUrl;
   private final Duration noWorkerTimeout;
 
+  private final BuildMetrics metrics;
+
   public RebuildService(
       RunRepository runs,
       RebuildStarter starter,
       TemporalLinks links,
       BuildQueues buildQueues,
       PublicUrl publicUrl,
-      KilnProperties properties) {
+      KilnProperties properties,
+      BuildMetrics metrics) {
+    this.metrics = metrics;
     this.runs = runs;
     this.starter = starter;
     this.links = links;
@@ -125,7 +130,9 @@ public class RebuildService {
         }
       } catch (RebuildStarter.StartFailedException e) {
         log.error("run {} could not start: {}", runId, e.getMessage(), e.getCause());
-        runs.failToStart(runId, "could not start: " + e.getMessage());
+        if (runs.failToStart(runId, "could not start: " + e.getMessage())) {
+          runs.find(runId).ifPresent(metrics::runEnded);
+        }
         throw new ApiException(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "could not start run " + runId + ": " + e.getMessage())

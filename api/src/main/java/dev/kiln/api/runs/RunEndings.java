@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Result;
 import org.slf4j.Logger;
@@ -20,10 +21,12 @@ public class RunEndings {
 
   private final RunRepository runs;
   private final GateRunRepository gates;
+  private final BuildMetrics metrics;
 
-  public RunEndings(RunRepository runs, GateRunRepository gates) {
+  public RunEndings(RunRepository runs, GateRunRepository gates, BuildMetrics metrics) {
     this.runs = runs;
     this.gates = gates;
+    this.metrics = metrics;
   }
 
   /**
@@ -49,6 +52,7 @@ public class RunEndings {
       // Gates the run never reached (or left running when cancelled) must not look pending.
       gates.closeUnfinished(runId);
       log.info("run {} finished: {}", runId, result.wireName());
+      runs.find(runId).ifPresent(metrics::runEnded);
     } else if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     } else {

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,6 +374,23 @@ public class RunRepository {
             .param("by", cancelledBy)
             .update()
         == 1;
+  }
+
+  /** Runs past the queue that have not ended, counted by arch (archs with none are absent). */
+  public Map<String, Long> buildingByArch() {
+    Map<String, Long> counts = new HashMap<>();
+    jdbc.sql(
+            """
+            SELECT arch, count(*) AS building
+              FROM runs
+             WHERE result = 'building' AND phase <> 'queued'
+             GROUP BY arch
+            """)
+        .query(
+            rs -> {
+              counts.put(rs.getString("arch"), rs.getLong("building"));
+            });
+    return counts;
   }
 
   /**

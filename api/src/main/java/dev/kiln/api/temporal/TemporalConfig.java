@@ -1,6 +1,9 @@
 package dev.kiln.api.temporal;
 
+import com.uber.m3.tally.Scope;
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.workflows.TemporalMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -16,12 +19,22 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class TemporalConfig {
 
+  /**
+   * The Temporal SDK's own metrics (requests, latencies, long polls) on the api's registry, so
+   * {@code /actuator/prometheus} carries them beside Kiln's.
+   */
+  @Bean(destroyMethod = "close")
+  Scope temporalMetricsScope(MeterRegistry registry) {
+    return TemporalMetrics.scope(registry);
+  }
+
   @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(KilnProperties properties) {
+  WorkflowServiceStubs workflowServiceStubs(KilnProperties properties, Scope temporalMetricsScope) {
     KilnProperties.Temporal temporal = properties.temporal();
     return WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(temporal.address())
+            .setMetricsScope(temporalMetricsScope)
             .setRpcTimeout(temporal.rpcTimeout())
             // the client asks for the server's capabilities before its first call; bound that too
             .setSystemInfoTimeout(temporal.startTimeout())

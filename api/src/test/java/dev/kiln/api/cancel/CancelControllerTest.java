@@ -14,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
@@ -50,6 +51,7 @@ class CancelControllerTest {
   @MockitoBean RunViews views;
   @MockitoBean RunCanceller canceller;
   @MockitoBean RunEndings endings;
+  @MockitoBean BuildMetrics metrics;
 
   private static ResultActions problem(ResultActions result, int status, String detail)
       throws Exception {
