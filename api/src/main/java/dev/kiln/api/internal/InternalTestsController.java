@@ -87,12 +87,13 @@ class InternalTestsController {
     return new StoredTest(
         gate,
         ordinal,
-        InternalInput.text(entry.suite(), MAX_TEST_NAME),
-        testName,
-        entry.status(),
-        entry.durationMs(),
-        InternalInput.text(entry.message(), MAX_MESSAGE),
-        InternalInput.text(entry.file(), MAX_TEST_NAME),
-        entry.line());
+        new TestEntry(
+            InternalInput.text(entry.suite(), MAX_TEST_NAME),
+            testName,
+            entry.status(),
+            entry.durationMs(),
+            InternalInput.text(entry.message(), MAX_MESSAGE),
+            InternalInput.text(entry.file(), MAX_TEST_NAME),
+            entry.line()));
   }
 }

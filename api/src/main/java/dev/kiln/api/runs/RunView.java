@@ -2,6 +2,7 @@ package dev.kiln.api.runs;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.Limits;
 import java.time.Instant;
 import java.util.List;
 
@@ -81,25 +82,6 @@ public record RunView(
    */
   public record Restart(
       int attempt, String host, String previousHost, String note, Instant restartedAt) {}
-
-  /**
-   * The limits the run's steps ran under.
-   *
-   * @param cpus cores' worth of CPU time
-   * @param pids processes and threads at once
-   * @param diskBytes workspace, run home and temporary files together
-   * @param timeoutSeconds the longest any step could run
-   * @param network whether steps shared the host's network
-   * @param enforcedBy {@code cgroup v1}, {@code cgroup v2} or {@code prlimit}
-   */
-  public record Limits(
-      Long memoryBytes,
-      Double cpus,
-      Integer pids,
-      Long diskBytes,
-      Long timeoutSeconds,
-      Boolean network,
-      String enforcedBy) {}
 
   /**
    * What a step used: its commands' highest peak memory and their CPU time together, {@code null}

@@ -2,6 +2,7 @@ package dev.kiln.api.runs;
 
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.InternalBodies.Limits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public class RunViewRepository {
    * @param kind {@code bwrap} or {@code none}; {@code null} before a step reported
    * @param limits {@code null} without a sandbox
    */
-  public record Sandbox(String kind, RunView.Limits limits) {
+  public record Sandbox(String kind, Limits limits) {
     static final Sandbox UNREPORTED = new Sandbox(null, null);
   }
 
@@ -131,7 +132,7 @@ public class RunViewRepository {
     }
     return new Sandbox(
         text(sandbox, "sandbox"),
-        new RunView.Limits(
+        new Limits(
             longOrNull(limits, "memory_bytes"),
             limits.hasNonNull("cpus") ? limits.get("cpus").asDouble() : null,
             limits.hasNonNull("pids") ? limits.get("pids").asInt() : null,

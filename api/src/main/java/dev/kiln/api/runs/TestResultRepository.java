@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.workflows.internal.InternalBodies.TestEntry;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -25,18 +26,9 @@ public class TestResultRepository {
    * One test.
    *
    * @param ordinal its place in its gate's report, from 0
-   * @param status {@code passed}, {@code failed} or {@code skipped}
+   * @param test the test as the worker reported it
    */
-  public record StoredTest(
-      String gate,
-      int ordinal,
-      String suite,
-      String name,
-      String status,
-      Long durationMs,
-      String message,
-      String file,
-      Integer line) {}
+  public record StoredTest(String gate, int ordinal, TestEntry test) {}
 
   /**
    * Stores tests {@code first} … of gate {@code gate}. A part starting at 0 first removes what an
@@ -88,13 +80,13 @@ public class TestResultRepository {
         .param("runId", runId)
         .param("gate", gate)
         .param("ordinals", tests.stream().map(StoredTest::ordinal).toArray(Integer[]::new))
-        .param("suites", tests.stream().map(StoredTest::suite).toArray(String[]::new))
-        .param("names", tests.stream().map(StoredTest::name).toArray(String[]::new))
-        .param("statuses", tests.stream().map(StoredTest::status).toArray(String[]::new))
-        .param("durations", tests.stream().map(StoredTest::durationMs).toArray(Long[]::new))
-        .param("messages", tests.stream().map(StoredTest::message).toArray(String[]::new))
-        .param("files", tests.stream().map(StoredTest::file).toArray(String[]::new))
-        .param("lines", tests.stream().map(StoredTest::line).toArray(Integer[]::new))
+        .param("suites", tests.stream().map(t -> t.test().suite()).toArray(String[]::new))
+        .param("names", tests.stream().map(t -> t.test().name()).toArray(String[]::new))
+        .param("statuses", tests.stream().map(t -> t.test().status()).toArray(String[]::new))
+        .param("durations", tests.stream().map(t -> t.test().durationMs()).toArray(Long[]::new))
+        .param("messages", tests.stream().map(t -> t.test().message()).toArray(String[]::new))
+        .param("files", tests.stream().map(t -> t.test().file()).toArray(String[]::new))
+        .param("lines", tests.stream().map(t -> t.test().line()).toArray(Integer[]::new))
         .update();
     return true;
   }
@@ -137,13 +129,14 @@ public class TestResultRepository {
               return new StoredTest(
                   rs.getString("gate"),
                   rs.getInt("ordinal"),
-                  rs.getString("suite"),
-                  rs.getString("name"),
-                  rs.getString("status"),
-                  durationMs,
-                  rs.getString("message"),
-                  rs.getString("file"),
-                  lineOrNull);
+                  new TestEntry(
+                      rs.getString("suite"),
+                      rs.getString("name"),
+                      rs.getString("status"),
+                      durationMs,
+                      rs.getString("message"),
+                      rs.getString("file"),
+                      lineOrNull));
             })
         .list();
   }

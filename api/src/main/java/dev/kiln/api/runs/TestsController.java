@@ -1,11 +1,13 @@
 package dev.kiln.api.runs;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.kiln.api.auth.RequiresScope;
 import dev.kiln.api.auth.Scope;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.QueryStrings;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.InternalBodies.TestEntry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,18 +41,11 @@ class TestsController {
   record TestList(long runId, List<TestItem> tests, String next) {}
 
   /**
-   * @param status {@code passed}, {@code failed} or {@code skipped}
-   * @param message a failed test's assertion or panic line; file and line where it is
+   * A test of the run, written as one object: its gate beside the fields the worker reported
+   * ({@code status} {@code passed}, {@code failed} or {@code skipped}; {@code message} a failed
+   * test's assertion or panic line, {@code file} and {@code line} where it is).
    */
-  record TestItem(
-      String gate,
-      String suite,
-      String name,
-      String status,
-      Long durationMs,
-      String message,
-      String file,
-      Integer line) {}
+  record TestItem(String gate, @JsonUnwrapped TestEntry test) {}
 
   @GetMapping(ApiPaths.RUN_TESTS)
   @RequiresScope(Scope.READ)
@@ -83,20 +78,7 @@ class TestsController {
         tests.find(runId, wanted, gateName, skip, pageSize + 1);
     boolean more = rows.size() > pageSize;
     List<TestItem> page =
-        rows.stream()
-            .limit(pageSize)
-            .map(
-                t ->
-                    new TestItem(
-                        t.gate(),
-                        t.suite(),
-                        t.name(),
-                        t.status(),
-                        t.durationMs(),
-                        t.message(),
-                        t.file(),
-                        t.line()))
-            .toList();
+        rows.stream().limit(pageSize).map(t -> new TestItem(t.gate(), t.test())).toList();
     return new TestList(
         runId, page, more ? next(runId, wanted, gateName, pageSize, skip + pageSize) : null);
   }

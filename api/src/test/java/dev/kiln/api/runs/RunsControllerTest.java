@@ -95,7 +95,8 @@ class RunsControllerTest {
                         Instant.parse("2026-01-02T03:04:30Z"))),
                 "ci-bot",
                 "bwrap",
-                new RunView.Limits(4L << 30, 2.0, 2048, 10L << 30, 1200L, false, "cgroup v2"),
+                new dev.kiln.workflows.internal.InternalBodies.Limits(
+                    4L << 30, 2.0, 2048, 10L << 30, 1200L, false, "cgroup v2"),
                 List.of(new RunView.StepUsage("compile", 312L << 20, 4.25)),
                 null));
 

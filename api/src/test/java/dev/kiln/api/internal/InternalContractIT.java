@@ -3,16 +3,7 @@ package dev.kiln.api.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.api.artifacts.ArtifactService;
-import dev.kiln.api.logs.LogIngest;
-import dev.kiln.api.queue.BuildHostRepository;
-import dev.kiln.api.queue.QueueService;
-import dev.kiln.api.retention.RetentionService;
-import dev.kiln.api.runs.RunEndings;
-import dev.kiln.api.runs.RunRepository;
-import dev.kiln.api.runs.RunSandboxRepository;
-import dev.kiln.api.runs.TestResultRepository;
-import dev.kiln.api.support.WebSliceConfig;
+import dev.kiln.api.support.KilnApp;
 import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies;
 import dev.kiln.workflows.internal.InternalBodies.ArchServed;
@@ -38,9 +29,11 @@ import dev.kiln.workflows.internal.InternalBodies.TestsPart;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
 import dev.kiln.workflows.internal.InternalJson;
 import dev.kiln.workflows.internal.InternalPaths;
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -48,11 +41,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Import;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -64,21 +58,18 @@ import tools.jackson.databind.json.JsonMapper;
  * worker's mapper ({@link InternalJson}) and read with the api's own (this application's {@link
  * JsonMapper}, configured by application.yml), comes out equal, and so does every answer the other
  * way; every path the worker builds reaches the handler mapped from the matching constant, and
- * every {@code /internal} handler is mapped from one.
+ * every {@code /internal} handler is mapped from one. The whole application, as it runs.
  */
-@WebMvcTest(
-    controllers = {
-      InternalArtifactsController.class,
-      InternalHostsController.class,
-      InternalLogsController.class,
-      InternalRetentionController.class,
-      InternalRunsController.class,
-      InternalSandboxController.class,
-      InternalTestsController.class
-    })
-@Import(WebSliceConfig.class)
+@SpringBootTest
 @ActiveProfiles("test")
-class InternalContractTest {
+class InternalContractIT {
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) throws IOException {
+    KilnApp.register(registry, Files.createTempDirectory("kiln-home"));
+    // nothing here talks to Temporal
+    registry.add("kiln.temporal.address", () -> "localhost:1");
+  }
 
   private static final ObjectMapper WORKER = InternalJson.newMapper();
 
@@ -126,18 +117,10 @@ class InternalContractTest {
           new RetentionAnswer(3, 1_000_000L, 7, true));
 
   @Autowired JsonMapper api;
-  @Autowired RequestMappingHandlerMapping mappings;
 
-  @MockitoBean ArtifactService artifacts;
-  @MockitoBean BuildHostRepository hosts;
-  @MockitoBean QueueService queue;
-  @MockitoBean RunRepository runs;
-  @MockitoBean LogIngest ingest;
-  @MockitoBean RetentionService retention;
-  @MockitoBean LedgerService ledger;
-  @MockitoBean RunEndings endings;
-  @MockitoBean RunSandboxRepository sandboxes;
-  @MockitoBean TestResultRepository tests;
+  @Autowired
+  @Qualifier("requestMappingHandlerMapping")
+  RequestMappingHandlerMapping mappings;
 
   @Test
   void everyRequestTheWorkerWritesTheApiReadsAsTheSameRecord() throws Exception {
