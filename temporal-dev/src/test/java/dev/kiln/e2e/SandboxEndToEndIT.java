@@ -281,8 +281,11 @@ class SandboxEndToEndIT {
         """;
     long runId = rebuild(fixtures.repository("c-make", Map.of("kiln.yaml", spec)));
     List<Long> samples = new ArrayList<>();
+    long mostInTmpdir = 0;
     while ("building".equals(api.get("/runs/" + runId).json().path("result").asText())) {
-      samples.add(diskUsedKib(spools) << 10);
+      // the command's spools only: the stack's JVM keeps other temporary files here too
+      samples.add(outputSpoolsKib(spools) << 10);
+      mostInTmpdir = Math.max(mostInTmpdir, diskUsedKib(spools) << 10);
       TimeUnit.MILLISECONDS.sleep(250);
     }
     JsonNode run = api.get("/runs/" + runId).json();
@@ -293,8 +296,9 @@ class SandboxEndToEndIT {
     long most = sorted.get(sorted.size() - 1);
 
     System.out.printf(
-        "yes for 60 s: spool on disk median %d MiB, p90 %d MiB, max %d MiB (%d samples)%n",
-        median >> 20, p90 >> 20, most >> 20, samples.size());
+        "yes for 60 s: spool on disk median %d MiB, p90 %d MiB, max %d MiB (%d samples);"
+            + " the whole temporary directory at most %d MiB%n",
+        median >> 20, p90 >> 20, most >> 20, samples.size(), mostInTmpdir >> 20);
     assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("passed");
     assertThat(most).as("the spool was followed at all").isPositive();
     // The relay copies the cap and one byte into the spool and only counts the rest, however busy
@@ -404,6 +408,21 @@ class SandboxEndToEndIT {
   /**
    * Blocks the files under {@code dir} take on disk ({@code du}: a sparse file's holes are free).
    */
+  private static long outputSpoolsKib(Path dir) throws IOException, InterruptedException {
+    Process du = new ProcessBuilder("du", "-ak", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    du.waitFor();
+    long kib = 0;
+    for (String line : out.split("\n")) {
+      String[] sizeAndPath = line.trim().split("\t", 2);
+      if (sizeAndPath.length == 2
+          && Path.of(sizeAndPath[1]).getFileName().toString().startsWith("kiln-output-")) {
+        kib += Long.parseLong(sizeAndPath[0]);
+      }
+    }
+    return kib;
+  }
+
   private static long diskUsedKib(Path dir) throws IOException, InterruptedException {
     Process du = new ProcessBuilder("du", "-sk", dir.toString()).redirectErrorStream(true).start();
     String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -241,6 +241,17 @@ class TrustEndToEndIT {
           .fieldNames()
           .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + path.getKey()));
     }
+    // Forge webhooks take no token: each delivery is checked against its repository's secret.
+    List<String> hooks = documented.stream().filter(e -> e.startsWith("POST /hooks/")).toList();
+    documented.removeAll(hooks);
+    assertThat(hooks)
+        .containsExactlyInAnyOrder("POST /hooks/github", "POST /hooks/gitlab", "POST /hooks/gitea");
+    for (String hook : hooks) {
+      RawHttp.Response unsigned =
+          strict.send(
+              "POST", hook.substring("POST ".length()), "{}", "Authorization", "Bearer " + admin);
+      assertThat(unsigned.status()).as(hook + " with a token but no signature").isIn(400, 401);
+    }
     assertThat(table.keySet())
         .as("a row for every endpoint of the OpenAPI document, and nothing else")
         .containsExactlyInAnyOrderElementsOf(documented);
@@ -684,6 +695,14 @@ class TrustEndToEndIT {
             "{\"name\": \"must-not-exist\", \"scopes\": [\"admin\"]}",
             null));
     t.put("GET /tokens", new Row("admin", false, "GET", "/tokens", null, null));
+    t.put("GET /runs/{id}/tests", new Row("read", true, "GET", run + "/tests", null, null));
+    t.put("POST /runs/{id}/retry", new Row("trigger", true, "POST", run + "/retry", "{}", null));
+    String registered = "{\"url\": \"https://git.example.com/team/must-not-exist.git\"}";
+    t.put("POST /repos", new Row("admin", false, "POST", "/repos", registered, null));
+    t.put("GET /repos", new Row("admin", false, "GET", "/repos", null, null));
+    t.put("GET /repos/{id}", new Row("admin", false, "GET", "/repos/1", null, null));
+    t.put("PATCH /repos/{id}", new Row("admin", false, "PATCH", "/repos/1", "{}", null));
+    t.put("DELETE /repos/{id}", new Row("admin", false, "DELETE", "/repos/1", null, null));
     t.put(
         "DELETE /tokens/{id}", new Row("admin", false, "DELETE", "/tokens/" + victim, null, null));
     return t;
