@@ -180,10 +180,14 @@ class SandboxEndToEndIT {
               if cat "$OTHER_WORKSPACE/secret.txt"; then echo "LEAKED"; exit 1; fi
           - name: write-outside-workspace
             run: |
-              for target in /etc/kiln-escape /usr/kiln-escape "$MIRRORS/kiln-escape" \\
-                  "$OWN_MIRROR/kiln-escape" "$STACK_HOME/kiln-escape"; do
+              for target in /etc/kiln-escape /usr/kiln-escape "$OWN_MIRROR/kiln-escape"; do
                 if touch "$target" 2>/dev/null; then echo "LEAKED: wrote $target"; exit 1; fi
                 echo "cannot write $target"
+              done
+              # Where $KILN_HOME lies under /tmp, these paths are in the step's own /tmp: a write
+              # there lands in the sandbox, and only the host can tell (the test looks there).
+              for target in "$MIRRORS/kiln-escape" "$STACK_HOME/kiln-escape"; do
+                touch "$target" 2>/dev/null && echo "wrote $target" || echo "cannot write $target"
               done
               touch ~/kiln-escape && echo "wrote ~/kiln-escape in this run's own home"
           - name: list-worker-processes
@@ -234,7 +238,7 @@ class SandboxEndToEndIT {
     String spec =
         """
         compile:
-          - run: "bomb() { bomb | bomb & }; bomb; sleep 10"
+          - run: "bomb() { bomb | bomb & }; bomb; sleep 60"
             timeout: 10s
         resources:
           pids: 128
