@@ -442,6 +442,11 @@ class MirrorCacheTest {
     return mirror.exactRef(Constants.HEAD).getTarget().getName();
   }
 
+  /**
+   * Holds a sync's critical section open so that the other threads, blocked on the mirror's lock,
+   * would overlap it if the lock failed. Not a wait for a condition: nothing observable happens
+   * while a thread waits on the lock, so there is nothing for Awaitility to poll.
+   */
   private static void pause(Duration duration) {
     try {
       Thread.sleep(duration.toMillis());
