@@ -191,6 +191,11 @@ public class LaneControl {
       }
     }
     env.put("KILN_HOME", home.toString());
+    // the marks directory these benchmarks watch is outside any sandbox: as for the stack's worker
+    String sandbox = System.getenv("KILN_WORKER_SANDBOX");
+    if (sandbox != null) {
+      env.put("KILN_WORKER_SANDBOX", sandbox);
+    }
     return builder.start();
   }
 

@@ -1,4 +1,6 @@
 import dev.kiln.activities.fetch.MirrorCache;
+import dev.kiln.workflows.repo.RepositoryPolicy;
+import dev.kiln.workflows.repo.RepositoryUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ public class WarmFetch {
 
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
-    String url = args[1];
+    // the policy a worker that allows local repositories applies: file:// only, no network host
+    RepositoryUrl url = RepositoryPolicy.of(true, List.of()).check(args[1]);
     int rounds = Integer.parseInt(args[2]);
     int warmPerRound = Integer.parseInt(args[3]);
     MirrorCache warm = new MirrorCache(Files.createDirectories(work.resolve("warm-home")), timeout());
@@ -61,12 +64,12 @@ public class WarmFetch {
     System.out.println("load average at end: " + loadAverage());
   }
 
-  private static double cold(Path work, String name, String url) throws Exception {
+  private static double cold(Path work, String name, RepositoryUrl url) throws Exception {
     MirrorCache fresh = new MirrorCache(Files.createDirectories(work.resolve(name)), timeout());
     return sync(fresh, url);
   }
 
-  private static double sync(MirrorCache cache, String url) throws Exception {
+  private static double sync(MirrorCache cache, RepositoryUrl url) throws Exception {
     long start = System.nanoTime();
     String head = cache.sync(url, line -> {}, mirror -> mirror.resolve("HEAD").name());
     if (head == null) {
