@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * dev stack in its sandbox (detected plans, no kiln.yaml, except for pytest, whose gate names its
  * JUnit report in kiln.yaml; detected Python is {@code PythonDetectionEndToEndIT}'s). All runs
  * start at once and share the stack's two slots.
+ *
+ * <p>While working on one ecosystem, {@code -Dkiln.summaries.projects=automake,just} starts only
+ * those projects' runs (with {@code -Dit.test=TestSummariesEndToEndIT#thatTest}): the others take
+ * minutes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestSummariesEndToEndIT {
@@ -41,7 +45,11 @@ class TestSummariesEndToEndIT {
     stack = DevStackProcess.start(temp.resolve("kiln-home"), Map.of("KILN_WORKER_SLOTS", "2"));
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
+    String only = System.getProperty("kiln.summaries.projects", "");
     for (Map.Entry<String, Map<String, String>> project : Projects.all().entrySet()) {
+      if (!only.isBlank() && !List.of(only.split(",")).contains(project.getKey())) {
+        continue;
+      }
       String repo = fixtures.project(project.getKey(), project.getValue());
       KilnHttp.Answer accepted = api.rebuild(Map.of("repo", repo, "supersede", false));
       assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -143,6 +151,19 @@ class TestSummariesEndToEndIT {
     assertCounts(run, 2, 1, 0);
   }
 
+  /** Autotools: the gate is {@code make check}, whose harness leaves a .trs and a .log per test. */
+  @Test
+  void automakesHarnessNamesTheFailingTestAndQuotesItsLogsFileLine() throws Exception {
+    JsonNode run = failedRun("automake", "check");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate check failed: 1 of 3 tests failed: test_add: test_add.c:7: add(2, 3) = -1,"
+                + " want 5");
+    assertCounts(run, "check", 3, 1, 1);
+    assertFirstFailure(run, "check", "test_add", "add(2, 3) = -1, want 5", "test_add.c", 7);
+  }
+
   @Test
   void pytestThroughAKilnYamlReportQuotesTheAssertion() throws Exception {
     JsonNode run = failedRun("pytest");
@@ -203,9 +224,13 @@ class TestSummariesEndToEndIT {
   }
 
   private static JsonNode failedRun(String project) throws Exception {
+    return failedRun(project, "unit");
+  }
+
+  private static JsonNode failedRun(String project, String gate) throws Exception {
     JsonNode run = api.awaitEnd(RUNS.get(project), BUILD_TIMEOUT);
     assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("failed");
-    assertThat(gate(run, "unit").path("status").asText()).isEqualTo("failed");
+    assertThat(gate(run, gate).path("status").asText()).as(describe(run)).isEqualTo("failed");
     return run;
   }
 
@@ -216,7 +241,11 @@ class TestSummariesEndToEndIT {
   }
 
   private static void assertCounts(JsonNode run, int total, int failed, int skipped) {
-    JsonNode tests = gate(run, "unit").path("tests");
+    assertCounts(run, "unit", total, failed, skipped);
+  }
+
+  private static void assertCounts(JsonNode run, String gate, int total, int failed, int skipped) {
+    JsonNode tests = gate(run, gate).path("tests");
     assertThat(List.of(tests.path("total").asInt(), tests.path("failed").asInt()))
         .as(describe(run))
         .containsExactly(total, failed);
@@ -225,7 +254,12 @@ class TestSummariesEndToEndIT {
 
   private static void assertFirstFailure(
       JsonNode run, String name, String message, String file, int line) {
-    JsonNode failure = gate(run, "unit").path("failures").get(0);
+    assertFirstFailure(run, "unit", name, message, file, line);
+  }
+
+  private static void assertFirstFailure(
+      JsonNode run, String gate, String name, String message, String file, int line) {
+    JsonNode failure = gate(run, gate).path("failures").get(0);
     assertThat(failure.path("name").asText()).isEqualTo(name);
     assertThat(failure.path("message").asText()).isEqualTo(message);
     assertThat(failure.path("file").asText()).isEqualTo(file);
@@ -277,6 +311,7 @@ class TestSummariesEndToEndIT {
       all.put("node-test-passing", nodeTest("5"));
       all.put("jest", jest());
       all.put("ctest", ctest());
+      all.put("automake", automake());
       all.put("pytest", pytest());
       all.put("maven", maven());
       all.put("gradle", gradle());
@@ -443,6 +478,42 @@ class TestSummariesEndToEndIT {
             return 0;
           }
           """);
+    }
+
+    /** GitFixtures runs autoreconf, so the repository holds configure and Makefile.in. */
+    static Map<String, String> automake() {
+      return Map.of(
+          "configure.ac",
+          """
+          AC_INIT([calc], [1.0])
+          AM_INIT_AUTOMAKE([foreign])
+          AC_PROG_CC
+          AC_CONFIG_FILES([Makefile])
+          AC_OUTPUT
+          """,
+          "Makefile.am",
+          """
+          TESTS = test_add test_sub test_later.sh
+          check_PROGRAMS = test_add test_sub
+          """,
+          "test_add.c",
+          """
+          #include <stdio.h>
+
+          static int add(int a, int b) { return a * b - 7; }
+
+          int main(void) {
+            if (add(2, 3) != 5) {
+              printf("%s:%d: add(2, 3) = %d, want 5\\n", "test_add.c", __LINE__, add(2, 3));
+              return 1;
+            }
+            return 0;
+          }
+          """,
+          "test_sub.c",
+          "int main(void) { return 3 - 2 == 1 ? 0 : 1; }\n",
+          "test_later.sh",
+          "#!/bin/sh\n# Automake's harness counts exit status 77 as a skipped test.\nexit 77\n");
     }
 
     static Map<String, String> pytest() {

@@ -222,7 +222,7 @@ class RunnerResultsTest {
   /** A report file read from a workspace, as a gate's reports are. */
   private TestReport read(String name) throws IOException {
     Files.writeString(temp.resolve(name), resource(name).replace("/ws/", temp + "/"));
-    return JUnitReports.read(temp, List.of(name));
+    return TestReportFiles.read(temp, List.of(name));
   }
 
   private record Streamed(TestReport report, String log, FirstErrorCollector errors) {}
