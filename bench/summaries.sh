@@ -13,7 +13,7 @@
 #   bench/summaries.sh                    (after ./mvnw -q -B -DskipTests install)
 #   KILN_DEV_JAR=/other/kiln-dev.jar bench/summaries.sh    the same projects on another build
 # Needs go, cargo, node with npm, python3 with pip and pytest, cmake, autoconf with automake, a C
-# compiler, mvn and gradle on the machine (the builds run in the dev stack's sandbox), and the
+# compiler, mvn, gradle, just and task (.ci/run installs them) on the machine (the builds run in the dev stack's sandbox), and the
 # registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -102,6 +102,8 @@ cases=(
   "jest|calc > adds|calc.test.js:5: expect(received).toBe(expected) // Object.is equality (Expected: 5, Received: -1)"
   "ctest|adds|test_calc.c:8: add(2, 3) = -1, want 5"
   "automake|test_add|test_add.c:7: add(2, 3) = -1, want 5"
+  "just|tests::adds|calc.rs:11: assertion \`left == right\` failed (left: -1, right: 5)"
+  "task|adds|calc.test.js:5: Expected values to be strictly equal: -1 !== 5"
   "pytest|test_adds|test_calc.py:5: assert -1 == 5"
   "maven|CalcTest.adds|CalcTest.java:10: expected: <5> but was: <-1>"
   "gradle|CalcTest.adds|CalcTest.java:10: expected:<5> but was:<-1>"

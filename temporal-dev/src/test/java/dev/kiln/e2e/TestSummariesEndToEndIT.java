@@ -164,6 +164,33 @@ class TestSummariesEndToEndIT {
     assertFirstFailure(run, "check", "test_add", "add(2, 3) = -1, want 5", "test_add.c", 7);
   }
 
+  /**
+   * just's {@code test} recipe runs whatever the project uses, here a Rust test binary built with
+   * rustc (no Cargo.toml, which Cargo's rule would take first): the gate reads libtest's output.
+   */
+  @Test
+  void aJustRecipesTestRunnerIsReadFromItsOutput() throws Exception {
+    JsonNode run = failedRun("just", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 3 tests failed: tests::adds: calc.rs:11: assertion `left =="
+                + " right` failed (left: -1, right: 5)");
+    assertCounts(run, "test", 3, 1, 1);
+  }
+
+  /** Task's {@code test} task runs node's test runner (no package.json): its TAP output is read. */
+  @Test
+  void aTaskfilesTestRunnerIsReadFromItsOutput() throws Exception {
+    JsonNode run = failedRun("task", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 2 tests failed: adds: calc.test.js:5: Expected values to be"
+                + " strictly equal: -1 !== 5");
+    assertCounts(run, "test", 2, 1, 0);
+  }
+
   @Test
   void pytestThroughAKilnYamlReportQuotesTheAssertion() throws Exception {
     JsonNode run = failedRun("pytest");
@@ -312,6 +339,8 @@ class TestSummariesEndToEndIT {
       all.put("jest", jest());
       all.put("ctest", ctest());
       all.put("automake", automake());
+      all.put("just", just());
+      all.put("task", task());
       all.put("pytest", pytest());
       all.put("maven", maven());
       all.put("gradle", gradle());
@@ -514,6 +543,60 @@ class TestSummariesEndToEndIT {
           "int main(void) { return 3 - 2 == 1 ? 0 : 1; }\n",
           "test_later.sh",
           "#!/bin/sh\n# Automake's harness counts exit status 77 as a skipped test.\nexit 77\n");
+    }
+
+    static Map<String, String> just() {
+      return Map.of(
+          "justfile",
+          """
+          build:
+              mkdir -p target
+              rustc --edition 2021 --test calc.rs -o target/calc_test
+
+          test:
+              target/calc_test
+          """,
+          "calc.rs",
+          """
+          pub fn add(a: i64, b: i64) -> i64 {
+              a * b - 7
+          }
+
+          #[cfg(test)]
+          mod tests {
+              use super::*;
+
+              #[test]
+              fn adds() {
+                  assert_eq!(add(2, 3), 5);
+              }
+
+              #[test]
+              fn multiplies() {
+                  assert_eq!(2 * 3, 6);
+              }
+
+              #[test]
+              #[ignore]
+              fn later() {}
+          }
+          """);
+    }
+
+    static Map<String, String> task() {
+      Map<String, String> files = new LinkedHashMap<>(nodeTest("-1"));
+      files.remove("package.json");
+      files.put(
+          "Taskfile.yml",
+          """
+          version: '3'
+
+          tasks:
+            test:
+              cmds:
+                - node --test
+          """);
+      return files;
     }
 
     static Map<String, String> pytest() {

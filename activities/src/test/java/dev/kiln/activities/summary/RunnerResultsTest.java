@@ -219,6 +219,22 @@ class RunnerResultsTest {
     assertThat(tape.log).isEqualTo(resource("tape.txt"));
   }
 
+  /**
+   * node 20's test runner prints TAP when its output is no terminal (under just, Task or make): the
+   * assertion error's message already shows the values, and its stack has no "at".
+   */
+  @Test
+  void nodesTapOutputQuotesTheAssertionAtTheLineOfItsStack() throws IOException {
+    Streamed node = stream("node-test-tap.txt");
+
+    assertThat(node.report.source()).isEqualTo("TAP output");
+    assertThat(node.report.counts()).isEqualTo(new TestCounts(2, 1, 0));
+    assertThat(GateSummary.failed(node.report, Optional.empty()))
+        .isEqualTo(
+            "1 of 2 tests failed: adds: calc.test.js:5: Expected values to be strictly equal: -1"
+                + " !== 5");
+  }
+
   /** A report file read from a workspace, as a gate's reports are. */
   private TestReport read(String name) throws IOException {
     Files.writeString(temp.resolve(name), resource(name).replace("/ws/", temp + "/"));
