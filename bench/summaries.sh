@@ -103,6 +103,7 @@ cases=(
   "ctest|adds|test_calc.c:8: add(2, 3) = -1, want 5"
   "automake|test_add|test_add.c:7: add(2, 3) = -1, want 5"
   "just|tests::adds|calc.rs:11: assertion \`left == right\` failed (left: -1, right: 5)"
+  "just-pytest|test_adds|test_calc.py:5: assert -1 == 5"
   "task|adds|calc.test.js:5: Expected values to be strictly equal: -1 !== 5"
   "pytest|test_adds|test_calc.py:5: assert -1 == 5"
   "maven|CalcTest.adds|CalcTest.java:10: expected: <5> but was: <-1>"

@@ -179,6 +179,28 @@ class TestSummariesEndToEndIT {
     assertCounts(run, "test", 3, 1, 1);
   }
 
+  /**
+   * A recipe that runs pytest without asking for a JUnit report (no pyproject.toml, which Python's
+   * rule would take first): pytest's console output names the test and its assertion.
+   */
+  @Test
+  void aJustRecipeRunningPytestIsReadFromItsConsole() throws Exception {
+    JsonNode run = failedRun("just-pytest", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 3 tests failed: test_calc.test_adds: test_calc.py:5: assert"
+                + " -1 == 5 (where -1 = add(2, 3))");
+    assertCounts(run, "test", 3, 1, 1);
+    assertFirstFailure(
+        run,
+        "test",
+        "test_calc.test_adds",
+        "assert -1 == 5 (where -1 = add(2, 3))",
+        "test_calc.py",
+        5);
+  }
+
   /** Task's {@code test} task runs node's test runner (no package.json): its TAP output is read. */
   @Test
   void aTaskfilesTestRunnerIsReadFromItsOutput() throws Exception {
@@ -340,6 +362,7 @@ class TestSummariesEndToEndIT {
       all.put("ctest", ctest());
       all.put("automake", automake());
       all.put("just", just());
+      all.put("just-pytest", justPytest());
       all.put("task", task());
       all.put("pytest", pytest());
       all.put("maven", maven());
@@ -581,6 +604,13 @@ class TestSummariesEndToEndIT {
               fn later() {}
           }
           """);
+    }
+
+    static Map<String, String> justPytest() {
+      Map<String, String> files = new LinkedHashMap<>(pytest());
+      files.remove("kiln.yaml");
+      files.put("justfile", "test:\n    python3 -m pytest -p no:cacheprovider\n");
+      return files;
     }
 
     static Map<String, String> task() {

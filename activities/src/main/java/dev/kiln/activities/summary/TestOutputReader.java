@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads test results from a gate's output as it streams to the log, for runners whose results come
  * on their output rather than in a file: {@code go test -json} (test2json events), {@code buck2
- * test}'s console, {@code cargo test} (libtest's human output) and TAP (tape, node-tap, prove,
- * node's test runner without a terminal).
+ * test}'s console, {@code cargo test} (libtest's human output), TAP (tape, node-tap, prove,
+ * node's test runner without a terminal) and pytest's console.
  *
  * <p>test2json events are for machines: the log gets the text each {@code output} event carries, as
  * {@code go test} without {@code -json} would have printed it, and the other events not at all.
@@ -39,6 +39,7 @@ public final class TestOutputReader implements OutputSink {
   private final LibtestOutput libtest;
   private final TapOutput tap;
   private final Buck2Output buck2;
+  private final PytestOutput pytest;
   private final LineBuffer line = new LineBuffer();
   private boolean atLineStart = true;
   private boolean holding;
@@ -56,6 +57,7 @@ public final class TestOutputReader implements OutputSink {
     this.libtest = new LibtestOutput(locator);
     this.tap = new TapOutput(locator);
     this.buck2 = new Buck2Output(locator);
+    this.pytest = new PytestOutput(locator);
   }
 
   @Override
@@ -167,6 +169,9 @@ public final class TestOutputReader implements OutputSink {
     if (tap.seen()) {
       return tap.tally().toReport("TAP output", 0, List.of());
     }
+    if (pytest.seen()) {
+      return pytest.report("pytest output");
+    }
     return TestReport.none();
   }
 
@@ -207,6 +212,7 @@ public final class TestOutputReader implements OutputSink {
           libtest.accept(clean);
           tap.accept(clean);
           buck2.accept(clean);
+          pytest.accept(clean);
         });
   }
 
