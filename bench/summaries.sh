@@ -12,8 +12,9 @@
 # Markdown table: names the test (yes/no), quotes the assertion (yes/no), the summary.
 #   bench/summaries.sh                    (after ./mvnw -q -B -DskipTests install)
 #   KILN_DEV_JAR=/other/kiln-dev.jar bench/summaries.sh    the same projects on another build
-# Needs go, cargo, node with npm, python3 with pip and pytest, cmake, a C compiler, mvn and gradle
-# on the machine (the builds run in the dev stack's sandbox), and the registries.
+# Needs go, cargo, node with npm, python3 with pip and pytest, cmake, autoconf with automake, a C
+# compiler, mvn, gradle, just and task (.ci/run installs them) on the machine (the builds run in the dev stack's sandbox), and the
+# registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -44,6 +45,10 @@ PY
 for fixture in bench/summaries/*/; do
   name=$(basename "$fixture")
   cp -r "$fixture" "$repos/$name"
+  # An autotools project's release ships configure and Makefile.in, which Kiln detects.
+  if [ -f "$repos/$name/configure.ac" ]; then
+    (cd "$repos/$name" && autoreconf -fi >/dev/null 2>&1)
+  fi
   commit "$repos/$name"
 done
 
@@ -96,6 +101,10 @@ cases=(
   "node-test|adds|calc.test.js:5: Expected values to be strictly equal: -1 !== 5"
   "jest|calc > adds|calc.test.js:5: expect(received).toBe(expected) // Object.is equality (Expected: 5, Received: -1)"
   "ctest|adds|test_calc.c:8: add(2, 3) = -1, want 5"
+  "automake|test_add|test_add.c:7: add(2, 3) = -1, want 5"
+  "just|tests::adds|calc.rs:11: assertion \`left == right\` failed (left: -1, right: 5)"
+  "just-pytest|test_adds|test_calc.py:5: assert -1 == 5"
+  "task|adds|calc.test.js:5: Expected values to be strictly equal: -1 !== 5"
   "pytest|test_adds|test_calc.py:5: assert -1 == 5"
   "maven|CalcTest.adds|CalcTest.java:10: expected: <5> but was: <-1>"
   "gradle|CalcTest.adds|CalcTest.java:10: expected:<5> but was:<-1>"

@@ -38,7 +38,8 @@ final class GitFixtures {
 
   /**
    * A repository whose single commit on {@code main} holds exactly {@code files} (path → content),
-   * for projects written out in the test itself. Files ending in {@code .sh} are executable.
+   * for projects written out in the test itself. Files ending in {@code .sh} are executable; an
+   * autotools project ({@code configure.ac}) gets its {@code configure} from autoreconf.
    */
   String project(String label, Map<String, String> files) throws Exception {
     Path dir = root.resolve(label + "-" + System.nanoTime());
@@ -52,6 +53,9 @@ final class GitFixtures {
     }
     if (Files.exists(dir.resolve("pom.xml"))) {
       addMavenWrapper(dir);
+    }
+    if (Files.exists(dir.resolve("configure.ac")) && !Files.exists(dir.resolve("configure"))) {
+      generateConfigure(dir);
     }
     commitAll(dir, "project " + label);
     return dir.toUri().toString();

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * dev stack in its sandbox (detected plans, no kiln.yaml, except for pytest, whose gate names its
  * JUnit report in kiln.yaml; detected Python is {@code PythonDetectionEndToEndIT}'s). All runs
  * start at once and share the stack's two slots.
+ *
+ * <p>While working on one ecosystem, {@code -Dkiln.summaries.projects=automake,just} starts only
+ * those projects' runs (with {@code -Dit.test=TestSummariesEndToEndIT#thatTest}): the others take
+ * minutes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestSummariesEndToEndIT {
@@ -41,7 +45,11 @@ class TestSummariesEndToEndIT {
     stack = DevStackProcess.start(temp.resolve("kiln-home"), Map.of("KILN_WORKER_SLOTS", "2"));
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
+    String only = System.getProperty("kiln.summaries.projects", "");
     for (Map.Entry<String, Map<String, String>> project : Projects.all().entrySet()) {
+      if (!only.isBlank() && !List.of(only.split(",")).contains(project.getKey())) {
+        continue;
+      }
       String repo = fixtures.project(project.getKey(), project.getValue());
       KilnHttp.Answer accepted = api.rebuild(Map.of("repo", repo, "supersede", false));
       assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
@@ -143,6 +151,68 @@ class TestSummariesEndToEndIT {
     assertCounts(run, 2, 1, 0);
   }
 
+  /** Autotools: the gate is {@code make check}, whose harness leaves a .trs and a .log per test. */
+  @Test
+  void automakesHarnessNamesTheFailingTestAndQuotesItsLogsFileLine() throws Exception {
+    JsonNode run = failedRun("automake", "check");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate check failed: 1 of 3 tests failed: test_add: test_add.c:7: add(2, 3) = -1,"
+                + " want 5");
+    assertCounts(run, "check", 3, 1, 1);
+    assertFirstFailure(run, "check", "test_add", "add(2, 3) = -1, want 5", "test_add.c", 7);
+  }
+
+  /**
+   * just's {@code test} recipe runs whatever the project uses, here a Rust test binary built with
+   * rustc (no Cargo.toml, which Cargo's rule would take first): the gate reads libtest's output.
+   */
+  @Test
+  void aJustRecipesTestRunnerIsReadFromItsOutput() throws Exception {
+    JsonNode run = failedRun("just", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 3 tests failed: tests::adds: calc.rs:11: assertion `left =="
+                + " right` failed (left: -1, right: 5)");
+    assertCounts(run, "test", 3, 1, 1);
+  }
+
+  /**
+   * A recipe that runs pytest without asking for a JUnit report (no pyproject.toml, which Python's
+   * rule would take first): pytest's console output names the test and its assertion.
+   */
+  @Test
+  void aJustRecipeRunningPytestIsReadFromItsConsole() throws Exception {
+    JsonNode run = failedRun("just-pytest", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 3 tests failed: test_calc.test_adds: test_calc.py:5: assert"
+                + " -1 == 5 (where -1 = add(2, 3))");
+    assertCounts(run, "test", 3, 1, 1);
+    assertFirstFailure(
+        run,
+        "test",
+        "test_calc.test_adds",
+        "assert -1 == 5 (where -1 = add(2, 3))",
+        "test_calc.py",
+        5);
+  }
+
+  /** Task's {@code test} task runs node's test runner (no package.json): its TAP output is read. */
+  @Test
+  void aTaskfilesTestRunnerIsReadFromItsOutput() throws Exception {
+    JsonNode run = failedRun("task", "test");
+
+    assertThat(run.path("failure_summary").asText())
+        .isEqualTo(
+            "gate test failed: 1 of 2 tests failed: adds: calc.test.js:5: Expected values to be"
+                + " strictly equal: -1 !== 5");
+    assertCounts(run, "test", 2, 1, 0);
+  }
+
   @Test
   void pytestThroughAKilnYamlReportQuotesTheAssertion() throws Exception {
     JsonNode run = failedRun("pytest");
@@ -203,9 +273,13 @@ class TestSummariesEndToEndIT {
   }
 
   private static JsonNode failedRun(String project) throws Exception {
+    return failedRun(project, "unit");
+  }
+
+  private static JsonNode failedRun(String project, String gate) throws Exception {
     JsonNode run = api.awaitEnd(RUNS.get(project), BUILD_TIMEOUT);
     assertThat(run.path("result").asText()).as(describe(run)).isEqualTo("failed");
-    assertThat(gate(run, "unit").path("status").asText()).isEqualTo("failed");
+    assertThat(gate(run, gate).path("status").asText()).as(describe(run)).isEqualTo("failed");
     return run;
   }
 
@@ -216,7 +290,11 @@ class TestSummariesEndToEndIT {
   }
 
   private static void assertCounts(JsonNode run, int total, int failed, int skipped) {
-    JsonNode tests = gate(run, "unit").path("tests");
+    assertCounts(run, "unit", total, failed, skipped);
+  }
+
+  private static void assertCounts(JsonNode run, String gate, int total, int failed, int skipped) {
+    JsonNode tests = gate(run, gate).path("tests");
     assertThat(List.of(tests.path("total").asInt(), tests.path("failed").asInt()))
         .as(describe(run))
         .containsExactly(total, failed);
@@ -225,7 +303,12 @@ class TestSummariesEndToEndIT {
 
   private static void assertFirstFailure(
       JsonNode run, String name, String message, String file, int line) {
-    JsonNode failure = gate(run, "unit").path("failures").get(0);
+    assertFirstFailure(run, "unit", name, message, file, line);
+  }
+
+  private static void assertFirstFailure(
+      JsonNode run, String gate, String name, String message, String file, int line) {
+    JsonNode failure = gate(run, gate).path("failures").get(0);
     assertThat(failure.path("name").asText()).isEqualTo(name);
     assertThat(failure.path("message").asText()).isEqualTo(message);
     assertThat(failure.path("file").asText()).isEqualTo(file);
@@ -277,6 +360,10 @@ class TestSummariesEndToEndIT {
       all.put("node-test-passing", nodeTest("5"));
       all.put("jest", jest());
       all.put("ctest", ctest());
+      all.put("automake", automake());
+      all.put("just", just());
+      all.put("just-pytest", justPytest());
+      all.put("task", task());
       all.put("pytest", pytest());
       all.put("maven", maven());
       all.put("gradle", gradle());
@@ -443,6 +530,103 @@ class TestSummariesEndToEndIT {
             return 0;
           }
           """);
+    }
+
+    /** GitFixtures runs autoreconf, so the repository holds configure and Makefile.in. */
+    static Map<String, String> automake() {
+      return Map.of(
+          "configure.ac",
+          """
+          AC_INIT([calc], [1.0])
+          AM_INIT_AUTOMAKE([foreign])
+          AC_PROG_CC
+          AC_CONFIG_FILES([Makefile])
+          AC_OUTPUT
+          """,
+          "Makefile.am",
+          """
+          TESTS = test_add test_sub test_later.sh
+          check_PROGRAMS = test_add test_sub
+          """,
+          "test_add.c",
+          """
+          #include <stdio.h>
+
+          static int add(int a, int b) { return a * b - 7; }
+
+          int main(void) {
+            if (add(2, 3) != 5) {
+              printf("%s:%d: add(2, 3) = %d, want 5\\n", "test_add.c", __LINE__, add(2, 3));
+              return 1;
+            }
+            return 0;
+          }
+          """,
+          "test_sub.c",
+          "int main(void) { return 3 - 2 == 1 ? 0 : 1; }\n",
+          "test_later.sh",
+          "#!/bin/sh\n# Automake's harness counts exit status 77 as a skipped test.\nexit 77\n");
+    }
+
+    static Map<String, String> just() {
+      return Map.of(
+          "justfile",
+          """
+          build:
+              mkdir -p target
+              rustc --edition 2021 --test calc.rs -o target/calc_test
+
+          test:
+              target/calc_test
+          """,
+          "calc.rs",
+          """
+          pub fn add(a: i64, b: i64) -> i64 {
+              a * b - 7
+          }
+
+          #[cfg(test)]
+          mod tests {
+              use super::*;
+
+              #[test]
+              fn adds() {
+                  assert_eq!(add(2, 3), 5);
+              }
+
+              #[test]
+              fn multiplies() {
+                  assert_eq!(2 * 3, 6);
+              }
+
+              #[test]
+              #[ignore]
+              fn later() {}
+          }
+          """);
+    }
+
+    static Map<String, String> justPytest() {
+      Map<String, String> files = new LinkedHashMap<>(pytest());
+      files.remove("kiln.yaml");
+      files.put("justfile", "test:\n    python3 -m pytest -p no:cacheprovider\n");
+      return files;
+    }
+
+    static Map<String, String> task() {
+      Map<String, String> files = new LinkedHashMap<>(nodeTest("-1"));
+      files.remove("package.json");
+      files.put(
+          "Taskfile.yml",
+          """
+          version: '3'
+
+          tasks:
+            test:
+              cmds:
+                - node --test
+          """);
+      return files;
     }
 
     static Map<String, String> pytest() {

@@ -11,9 +11,9 @@ import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.summary.CompileErrorExtractor;
 import dev.kiln.activities.summary.GateSummary;
-import dev.kiln.activities.summary.JUnitReports;
 import dev.kiln.activities.summary.Summaries;
 import dev.kiln.activities.summary.TestReport;
+import dev.kiln.activities.summary.TestReportFiles;
 import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.BuildActivities;
@@ -287,9 +287,9 @@ public class BuildActivitiesImpl implements BuildActivities {
   private TestReport readReports(Path workspace, GateSpec gate, StepLog stepLog) {
     try {
       TestReport report =
-          JUnitReports.read(
+          TestReportFiles.read(
               workspace,
-              gate.reports().isEmpty() ? JUnitReports.conventionalGlobs() : gate.reports());
+              gate.reports().isEmpty() ? TestReportFiles.conventionalGlobs() : gate.reports());
       report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
       return report;
     } catch (IOException | RuntimeException e) {

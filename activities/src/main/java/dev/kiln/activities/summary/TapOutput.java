@@ -24,7 +24,7 @@ final class TapOutput {
   private static final Pattern COMMENT = Pattern.compile("^# (?<text>.+)$");
   private static final Pattern YAML_VALUE =
       Pattern.compile(
-          "^\\s+(?<key>expected|actual|operator|message|error|at|found|wanted):\\s*(?<value>.*)$");
+          "^\\s+(?<key>expected|actual|operator|message|error|at|stack|found|wanted):\\s*(?<value>.*)$");
   private static final Pattern SUMMARY_COMMENT =
       Pattern.compile("^(?:tests|pass|fail|ok|skip|todo|cancelled|suites|duration_ms)\\b.*");
 
@@ -93,28 +93,41 @@ final class TapOutput {
     String description =
         failing.contains(" > ") ? failing.substring(failing.lastIndexOf(" > ") + 3) : failing;
     List<String> message = new ArrayList<>(List.of(description));
+    List<String> values = new ArrayList<>();
     List<String> stack = new ArrayList<>();
+    boolean errorSaysAll = false;
     for (int i = 0; i < yaml.size(); i++) {
       Matcher value = YAML_VALUE.matcher(yaml.get(i));
       if (!value.matches()) {
         continue;
       }
       String text = value.group("value").strip();
+      List<String> lines = new ArrayList<>(List.of(text));
       if (text.matches("[|>][-+]?")) {
         // A block scalar: the value is on the lines indented below its key.
         int indent = yaml.get(i).indexOf(value.group("key"));
-        StringBuilder block = new StringBuilder();
+        lines.clear();
         while (i + 1 < yaml.size() && indentOf(yaml.get(i + 1)) > indent) {
-          block.append(block.length() == 0 ? "" : " ").append(yaml.get(++i).strip());
+          lines.add(yaml.get(++i).strip());
         }
-        text = block.toString();
+        text = String.join(" ", lines.stream().filter(l -> !l.isEmpty()).toList());
       }
       switch (value.group("key")) {
         case "at" -> stack.add("    at " + text);
+        // node's test runner: the frames of the error's stack, without V8's "at".
+        case "stack" -> lines.forEach(frame -> stack.add("    at " + frame));
         case "operator" -> {}
-        case "message", "error" -> message.set(0, unquote(text));
-        default -> message.add(value.group("key") + ": " + text);
+        case "message" -> message.set(0, unquote(text));
+        case "error" -> {
+          // node's test runner: the assertion error's own message, which shows the values.
+          message.set(0, unquote(text));
+          errorSaysAll = true;
+        }
+        default -> values.add(value.group("key") + ": " + text);
       }
+    }
+    if (!errorSaysAll) {
+      message.addAll(values);
     }
     stack.addAll(yaml);
     TestFailure located = locator.javaScriptError(stack);

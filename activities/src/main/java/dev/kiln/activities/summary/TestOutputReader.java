@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads test results from a gate's output as it streams to the log, for runners whose results come
- * on their output rather than in a file: {@code go test -json} (test2json events), {@code cargo
- * test} (libtest's human output) and TAP (tape, node-tap, prove).
+ * on their output rather than in a file: {@code go test -json} (test2json events), {@code buck2
+ * test}'s console, {@code cargo test} (libtest's human output), TAP (tape, node-tap, prove,
+ * node's test runner without a terminal) and pytest's console.
  *
  * <p>test2json events are for machines: the log gets the text each {@code output} event carries, as
  * {@code go test} without {@code -json} would have printed it, and the other events not at all.
@@ -37,6 +38,8 @@ public final class TestOutputReader implements OutputSink {
   private final GoTestEvents go;
   private final LibtestOutput libtest;
   private final TapOutput tap;
+  private final Buck2Output buck2;
+  private final PytestOutput pytest;
   private final LineBuffer line = new LineBuffer();
   private boolean atLineStart = true;
   private boolean holding;
@@ -53,6 +56,8 @@ public final class TestOutputReader implements OutputSink {
     this.go = new GoTestEvents(locator);
     this.libtest = new LibtestOutput(locator);
     this.tap = new TapOutput(locator);
+    this.buck2 = new Buck2Output(locator);
+    this.pytest = new PytestOutput(locator);
   }
 
   @Override
@@ -146,6 +151,7 @@ public final class TestOutputReader implements OutputSink {
         () -> {
           libtest.finish();
           tap.finish();
+          buck2.finish();
         });
     if (parsingFailed) {
       return TestReport.none();
@@ -153,11 +159,18 @@ public final class TestOutputReader implements OutputSink {
     if (go.seen()) {
       return go.tally().toReport("go test -json", 0, List.of());
     }
+    // Buck2 runs every target's tests, whatever their runner prints: its counts cover them all.
+    if (buck2.seen()) {
+      return buck2.report("buck2 test output");
+    }
     if (libtest.seen()) {
       return libtest.tally().toReport("cargo test output", 0, List.of());
     }
     if (tap.seen()) {
       return tap.tally().toReport("TAP output", 0, List.of());
+    }
+    if (pytest.seen()) {
+      return pytest.report("pytest output");
     }
     return TestReport.none();
   }
@@ -198,6 +211,8 @@ public final class TestOutputReader implements OutputSink {
         () -> {
           libtest.accept(clean);
           tap.accept(clean);
+          buck2.accept(clean);
+          pytest.accept(clean);
         });
   }
 

@@ -219,10 +219,57 @@ class RunnerResultsTest {
     assertThat(tape.log).isEqualTo(resource("tape.txt"));
   }
 
+  /**
+   * node 20's test runner prints TAP when its output is no terminal (under just, Task or make): the
+   * assertion error's message already shows the values, and its stack has no "at".
+   */
+  @Test
+  void nodesTapOutputQuotesTheAssertionAtTheLineOfItsStack() throws IOException {
+    Streamed node = stream("node-test-tap.txt");
+
+    assertThat(node.report.source()).isEqualTo("TAP output");
+    assertThat(node.report.counts()).isEqualTo(new TestCounts(2, 1, 0));
+    assertThat(GateSummary.failed(node.report, Optional.empty()))
+        .isEqualTo(
+            "1 of 2 tests failed: adds: calc.test.js:5: Expected values to be strictly equal: -1"
+                + " !== 5");
+  }
+
+  /**
+   * pytest 9 without --junitxml, as a justfile's recipe runs it: a failing assertion, a failing
+   * parametrized method with a message, a passing, a skipped test and a broken fixture.
+   */
+  @Test
+  void pytestsConsoleNamesTheFailingTestsByNodeAndCountsTheRest() throws IOException {
+    Streamed pytest = stream("pytest-console.txt");
+
+    assertThat(pytest.report.source()).isEqualTo("pytest output");
+    assertThat(pytest.report.counts()).isEqualTo(new TestCounts(6, 4, 1));
+    assertThat(pytest.report.failingTests())
+        .containsExactly(
+            "test_calc.test_adds",
+            "TestCalc.test_param[1]",
+            "TestCalc.test_param[2]",
+            "test_calc.test_uses_broken");
+    assertThat(pytest.report.failures().get(1).failure())
+        .isEqualTo(
+            new TestFailure(
+                "AssertionError: add is wrong (assert -6 == (1 + 1), where -6 = add(1, 1))",
+                "test_calc.py",
+                17));
+    assertThat(pytest.report.failures().get(3).failure())
+        .isEqualTo(new TestFailure("RuntimeError: fixture broke", "test_calc.py", 21));
+    assertThat(GateSummary.failed(pytest.report, Optional.empty()))
+        .startsWith(
+            "4 of 6 tests failed: test_calc.test_adds: test_calc.py:5: assert -1 == 5 (where -1 ="
+                + " add(2, 3)); also failed: TestCalc.test_param[1], TestCalc.test_param[2],"
+                + " test_calc.test_uses_broken");
+  }
+
   /** A report file read from a workspace, as a gate's reports are. */
   private TestReport read(String name) throws IOException {
     Files.writeString(temp.resolve(name), resource(name).replace("/ws/", temp + "/"));
-    return JUnitReports.read(temp, List.of(name));
+    return TestReportFiles.read(temp, List.of(name));
   }
 
   private record Streamed(TestReport report, String log, FirstErrorCollector errors) {}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reports are written exactly as Surefire 3 / Gradle 8 write them (trimmed of properties). */
-class JUnitReportsTest {
+class TestReportFilesTest {
 
   private static final String SUREFIRE_FAILING =
       """
@@ -61,7 +61,7 @@ class JUnitReportsTest {
     write("target/surefire-reports/TEST-com.acme.FooTest.xml", SUREFIRE_FAILING);
     write("target/surefire-reports/TEST-com.acme.BarTest.xml", SUREFIRE_PASSING);
 
-    TestReport report = JUnitReports.read(workspace, JUnitReports.conventionalGlobs());
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.conventionalGlobs());
 
     assertThat(report.counts()).isEqualTo(new TestCounts(7, 2, 1));
     assertThat(report.failingTests()).containsExactly("FooTest.bar", "FooTest.baz");
@@ -77,7 +77,7 @@ class JUnitReportsTest {
     write("core/target/surefire-reports/com.acme.BarTest.txt", "not xml");
     write("app/target/failsafe-reports/failsafe-summary.xml", "<failsafe-summary/>");
 
-    TestReport report = JUnitReports.read(workspace, JUnitReports.conventionalGlobs());
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.conventionalGlobs());
 
     assertThat(report.reportFiles()).isEqualTo(3);
     assertThat(report.counts().total()).isEqualTo(6);
@@ -102,7 +102,7 @@ class JUnitReportsTest {
         </testsuites>
         """);
 
-    TestReport report = JUnitReports.read(workspace, List.of("reports/*.xml"));
+    TestReport report = TestReportFiles.read(workspace, List.of("reports/*.xml"));
 
     assertThat(report.counts()).isEqualTo(new TestCounts(3, 1, 0));
     assertThat(report.failingTests()).containsExactly("Cart adds items");
@@ -114,7 +114,7 @@ class JUnitReportsTest {
         "out/TEST-Init.xml",
         "<testsuite name=\"Init\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\"/>");
 
-    TestReport report = JUnitReports.read(workspace, List.of("**/TEST-*.xml"));
+    TestReport report = TestReportFiles.read(workspace, List.of("**/TEST-*.xml"));
 
     assertThat(report.counts()).isEqualTo(new TestCounts(4, 2, 1));
   }
@@ -125,7 +125,7 @@ class JUnitReportsTest {
     write("target/surefire-reports/TEST-com.acme.Broken.xml", "<testsuite><testcase name=\"x\">");
     write("target/surefire-reports/TEST-com.acme.Other.xml", "<html><body>not junit</body></html>");
 
-    TestReport report = JUnitReports.read(workspace, JUnitReports.MAVEN_GLOBS);
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.MAVEN_GLOBS);
 
     assertThat(report.counts()).isEqualTo(new TestCounts(2, 0, 0));
     assertThat(report.reportFiles()).isEqualTo(1);
@@ -150,7 +150,7 @@ class JUnitReportsTest {
         """
             .formatted(secret.toUri()));
 
-    TestReport report = JUnitReports.read(workspace, JUnitReports.MAVEN_GLOBS);
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.MAVEN_GLOBS);
 
     assertThat(report.failingTests()).noneMatch(name -> name.contains("TOKEN"));
     assertThat(report.unreadableReports()).noneMatch(note -> note.contains("TOKEN"));
@@ -162,7 +162,7 @@ class JUnitReportsTest {
 
   @Test
   void noMatchingFilesMeansNoReport() throws IOException {
-    TestReport report = JUnitReports.read(workspace, JUnitReports.conventionalGlobs());
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.conventionalGlobs());
 
     assertThat(report.found()).isFalse();
     assertThat(report.counts()).isEqualTo(new TestCounts(0, 0, 0));
@@ -173,14 +173,14 @@ class JUnitReportsTest {
     write("b/TEST-B.xml", failingSuite("com.acme.BTest", "b1"));
     write("a/TEST-A.xml", failingSuite("com.acme.ATest", "a1"));
 
-    TestReport report = JUnitReports.read(workspace, List.of("**/TEST-*.xml"));
+    TestReport report = TestReportFiles.read(workspace, List.of("**/TEST-*.xml"));
 
     assertThat(report.failingTests()).containsExactly("ATest.a1", "BTest.b1");
   }
 
   @Test
   void globEscapingTheWorkspaceIsRejected() {
-    assertThatThrownBy(() -> JUnitReports.read(workspace, List.of("../*.xml")))
+    assertThatThrownBy(() -> TestReportFiles.read(workspace, List.of("../*.xml")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

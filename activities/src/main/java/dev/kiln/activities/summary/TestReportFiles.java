@@ -6,18 +6,22 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads the report files a gate produced into one {@link TestReport}: JUnit XML (what nearly every
- * runner can write), and Jest's {@code --json} results, told apart by their first character.
+ * runner can write) and Jest's {@code --json} results, told apart by their first character, and
+ * Automake's per-test {@code .trs} results, told by their name.
  */
-public final class JUnitReports {
+public final class TestReportFiles {
 
-  private static final Logger log = LoggerFactory.getLogger(JUnitReports.class);
+  private static final Logger log = LoggerFactory.getLogger(TestReportFiles.class);
 
   /** Where Maven's Surefire and Failsafe plugins write reports, in every module. */
   public static final List<String> MAVEN_GLOBS =
@@ -29,11 +33,35 @@ public final class JUnitReports {
   /** A report larger than this is not read: no runner writes one, a hostile build might. */
   static final long MAX_REPORT_BYTES = 256L << 20;
 
-  private JUnitReports() {}
+  private TestReportFiles() {}
 
-  /** The report globs of the build tools Kiln detects, for gates whose plan names none. */
+  /**
+   * Where Automake's test harness ({@code make check}) writes each test's result, next to the test
+   * in whichever directory make ran it.
+   */
+  public static final List<String> AUTOMAKE_GLOBS =
+      List.of("**/*" + AutomakeTestLogs.RESULTS_SUFFIX);
+
+  /**
+   * The report globs of the build tools Kiln detects, for gates whose plan names none: the files
+   * Maven, Gradle and Automake write without being asked, wherever the gate's command ran them from
+   * (directly, or through make, just or Task).
+   */
   public static List<String> conventionalGlobs() {
-    return Stream.concat(MAVEN_GLOBS.stream(), GRADLE_GLOBS.stream()).toList();
+    return Stream.of(MAVEN_GLOBS, GRADLE_GLOBS, AUTOMAKE_GLOBS).flatMap(List::stream).toList();
+  }
+
+  /** The formats a report file can have, in the order a report's source names them. */
+  private enum Format {
+    JUNIT("JUnit XML"),
+    JEST("Jest JSON"),
+    AUTOMAKE("Automake test results");
+
+    private final String label;
+
+    Format(String label) {
+      this.label = label;
+    }
   }
 
   /**
@@ -50,10 +78,10 @@ public final class JUnitReports {
     FailureLocator locator = new FailureLocator(paths);
     JUnitXmlParser junit = new JUnitXmlParser(locator);
     JestJsonParser jest = new JestJsonParser(locator, paths);
+    AutomakeTestLogs automake = new AutomakeTestLogs(workspace, locator);
     TestTally tally = new TestTally();
     int files = 0;
-    boolean sawJest = false;
-    boolean sawJUnit = false;
+    Set<Format> formats = EnumSet.noneOf(Format.class);
     List<String> unreadable = new ArrayList<>();
     for (Path relative : WorkspaceFiles.find(workspace, globs)) {
       Path file = workspace.resolve(relative);
@@ -62,12 +90,15 @@ public final class JUnitReports {
           throw new JUnitXmlParser.MalformedReportException(
               "larger than " + (MAX_REPORT_BYTES >> 20) + " MiB", null);
         }
-        if (startsWithBrace(file)) {
+        if (relative.toString().endsWith(AutomakeTestLogs.RESULTS_SUFFIX)) {
+          tally.addAll(automake.parse(relative));
+          formats.add(Format.AUTOMAKE);
+        } else if (startsWithBrace(file)) {
           tally.addAll(jest.parse(file));
-          sawJest = true;
+          formats.add(Format.JEST);
         } else {
           tally.addAll(junit.parse(file));
-          sawJUnit = true;
+          formats.add(Format.JUNIT);
         }
         files++;
       } catch (IOException | JUnitXmlParser.MalformedReportException e) {
@@ -78,8 +109,7 @@ public final class JUnitReports {
     if (files == 0) {
       return new TestReport(tally.counts(), List.of(), null, 0, unreadable);
     }
-    String source =
-        sawJest && !sawJUnit ? "Jest JSON" : sawJest ? "JUnit XML, Jest JSON" : "JUnit XML";
+    String source = formats.stream().map(f -> f.label).collect(Collectors.joining(", "));
     TestReport report = tally.toReport(source, files, unreadable);
     if (report.counts().failed() == 0) {
       return report;
