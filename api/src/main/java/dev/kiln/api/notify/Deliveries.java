@@ -87,7 +87,7 @@ public class Deliveries {
       store.delivered(runId, targetKey, event);
       log.info("run {}: {} notification delivered to {}", runId, event, target.url());
     } catch (Refused e) {
-      store.failed(runId, targetKey, event, e.getMessage(), false);
+      store.failed(runId, targetKey, event, e.getMessage());
       log.warn("run {}: {} notification refused: {}", runId, event, e.getMessage());
       throw e;
     } catch (Retryable e) {
@@ -98,7 +98,8 @@ public class Deliveries {
   }
 
   void giveUp(long runId, String targetKey, String event, String reason) {
-    store.failed(runId, targetKey, event, reason, true);
+    // a refusal marked it failed already; this is the end of the retries (their expiry)
+    store.failed(runId, targetKey, event, reason);
   }
 
   private NotifyTarget currentTarget(RunRecord run, String targetKey) throws Refused {

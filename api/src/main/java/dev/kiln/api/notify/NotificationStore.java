@@ -112,17 +112,9 @@ public class NotificationStore {
     update("last_error = :error", runId, targetKey, event, error, false);
   }
 
-  /** No attempt follows: {@code failed}, with {@code error} unless an earlier one is kept. */
-  public void failed(long runId, String targetKey, String event, String error, boolean keepError) {
-    update(
-        keepError
-            ? "state = 'failed', last_error = COALESCE(last_error, :error)"
-            : "state = 'failed', last_error = :error",
-        runId,
-        targetKey,
-        event,
-        error,
-        true);
+  /** No attempt follows: {@code failed}, saying why. Only a pending notification changes. */
+  public void failed(long runId, String targetKey, String event, String error) {
+    update("state = 'failed', last_error = :error", runId, targetKey, event, error, true);
   }
 
   /**

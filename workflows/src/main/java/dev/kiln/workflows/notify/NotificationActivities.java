@@ -13,7 +13,10 @@ public interface NotificationActivities {
    */
   void deliver(long runId, String targetKey, String event);
 
-  /** Marks the notification {@code failed} after its last attempt, keeping its last error. */
+  /**
+   * Marks a notification still {@code pending} {@code failed} after its last attempt, with {@code
+   * reason} (which quotes the last error) as its error.
+   */
   void giveUp(long runId, String targetKey, String event, String reason);
 
   /** The failure type of a delivery that must not be retried. */

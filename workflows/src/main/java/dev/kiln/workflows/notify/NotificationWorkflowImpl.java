@@ -1,6 +1,7 @@
 package dev.kiln.workflows.notify;
 
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -44,12 +45,14 @@ public class NotificationWorkflowImpl implements NotificationWorkflow {
 
   private static String reason(ActivityFailure failure) {
     Throwable cause = failure.getCause();
-    if (cause instanceof TimeoutFailure) {
-      return "gave up: no delivery within the retry expiry";
+    String last =
+        cause instanceof ApplicationFailure application
+            ? application.getOriginalMessage()
+            : cause == null ? failure.getMessage() : cause.getMessage();
+    if (failure.getRetryState() == RetryState.RETRY_STATE_TIMEOUT
+        || cause instanceof TimeoutFailure) {
+      return "gave up: not delivered within the retry expiry; last error: " + last;
     }
-    if (cause instanceof ApplicationFailure application) {
-      return application.getOriginalMessage();
-    }
-    return cause == null ? failure.getMessage() : cause.getMessage();
+    return last;
   }
 }
