@@ -174,6 +174,16 @@ class InternalRunsControllerTest {
   }
 
   @Test
+  void aSupersededRunsEndIsNotifiedToo() throws Exception {
+    when(endings.superseded(3, 4)).thenReturn(true);
+
+    postJson("/internal/runs/3/supersede", "{\"superseded_by\": 4}", TOKEN)
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.applied").value(true));
+    verify(notifier).runEnded(3);
+  }
+
+  @Test
   void aNotificationThatCannotStartMakesTheWorkerReportTheEndAgain() throws Exception {
     when(endings.finished(2, Result.PASSED, null)).thenReturn(true);
     org.mockito.Mockito.doThrow(
