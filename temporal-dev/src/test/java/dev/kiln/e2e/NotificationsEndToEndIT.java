@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that answers 500 twice gets its third, signed, delivery through after Temporal's retries and the
  * run view says so; one that answers 400 is not retried; a GitHub-shaped commit status API gets
  * {@code pending} then {@code success} for a passing run and {@code failure} for a failing one,
- * each context's state once; a webhook left at its default hears only of the lane that broke.
+ * each context's state once; a webhook left at its default hears only of the lane that broke; a
+ * superseded run's contexts end {@code error}, "superseded by run N" (Gitea-shaped here).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotificationsEndToEndIT {
@@ -64,7 +65,8 @@ class NotificationsEndToEndIT {
             .answer("/flaky", n -> n <= 2 ? 500 : 200)
             .answer("/rejecting", n -> 400)
             .answer("/changes", n -> 200)
-            .answer("/github/", n -> 201);
+            .answer("/github/", n -> 201)
+            .answer("/superseding/", n -> 201);
     stack =
         DevStackProcess.start(
             temp.resolve("kiln-home"),
@@ -200,10 +202,72 @@ class NotificationsEndToEndIT {
     assertThat(JSON.readTree(broke.body()).path("run").path("run_id").asLong()).isEqualTo(failedId);
   }
 
-  private static JsonNode build() throws Exception {
-    KilnHttp.Answer started = api.rebuild(Map.of("repo", repo, "ref", "main"));
+  /** A run cut short by a newer one of its lane ends with its open contexts marked so. */
+  @Test
+  void aSupersededRunsStatusesSayWhichRunSupersededIt() throws Exception {
+    String slow =
+        new GitFixtures(temp.resolve("repos"))
+            .project(
+                "superseded",
+                Map.of(
+                    "kiln.yaml",
+                    KILN_YAML.replace("- echo compiling", "- echo compiling slowly && sleep 60")));
+    String target =
+        JSON.writeValueAsString(
+            Map.of(
+                "type",
+                "gitea-status",
+                "url",
+                receiver.url("/superseding"),
+                "repository",
+                "team/app",
+                "token",
+                TOKEN));
+    KilnHttp.Answer registered =
+        api.post("/repos", "{\"url\": \"" + slow + "\", \"notify_targets\": [" + target + "]}");
+    assertThat(registered.status()).as(registered.body()).isEqualTo(201);
+
+    long first = start(slow);
+    Awaitility.await("run " + first + " compiling")
+        .atMost(BUILD_TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(300))
+        .until(() -> api.get("/runs/" + first + "/logs").body().contains("compiling slowly"));
+    GitFixtures.commitFile(slow, "kiln.yaml", KILN_YAML);
+    long second = start(slow);
+
+    JsonNode superseded = api.awaitEnd(first, BUILD_TIMEOUT);
+    assertThat(superseded.path("result").asText()).as(superseded.toString()).isEqualTo("aborted");
+    awaitNotification(first, "/superseding", "delivered", "ended");
+    String sha = superseded.path("sha").asText();
+    List<JsonNode> ended = new java.util.ArrayList<>();
+    for (LoopbackReceiver.Received r : receiver.at("/superseding/repos/team/app/statuses/" + sha)) {
+      JsonNode body = JSON.readTree(r.body());
+      if (!body.path("state").asText().equals("pending")) {
+        ended.add(body);
+      }
+      assertThat(r.headers().get("Authorization")).isEqualTo("token " + TOKEN);
+    }
+    assertThat(ended)
+        .extracting(b -> b.path("context").asText() + "=" + b.path("state").asText())
+        .containsExactlyInAnyOrder(
+            "kiln/build (" + arch + ")=error", "kiln/gate unit (" + arch + ")=error");
+    assertThat(ended)
+        .allSatisfy(
+            b ->
+                assertThat(b.path("description").asText())
+                    .isEqualTo("superseded by run " + second));
+    assertThat(api.awaitEnd(second, BUILD_TIMEOUT).path("result").asText()).isEqualTo("passed");
+  }
+
+  private static long start(String repository) throws Exception {
+    KilnHttp.Answer started = api.rebuild(Map.of("repo", repository, "ref", "main"));
     assertThat(started.status()).as(started.body()).isEqualTo(202);
-    return api.awaitEnd(started.json().path("run_id").asLong(), BUILD_TIMEOUT);
+    return started.json().path("run_id").asLong();
+  }
+
+  private static JsonNode build() throws Exception {
+    return api.awaitEnd(start(repo), BUILD_TIMEOUT);
   }
 
   /** The {@code ended} notification of the target at {@code path}, once in {@code state}. */
