@@ -84,7 +84,9 @@ public final class NotifyTargetRules {
     }
     String repository = target.repository();
     Pattern shape = target.type().equals(NotifyTarget.GITLAB) ? GITLAB_PROJECT : OWNER_NAME;
-    if (repository == null || !shape.matcher(repository).matches()) {
+    if (repository == null
+        || !shape.matcher(repository).matches()
+        || java.util.Arrays.stream(repository.split("/")).anyMatch(s -> s.matches("\\.+"))) {
       return target.type().equals(NotifyTarget.GITLAB)
           ? "repository: the project's id or its path, as in 42 or group/project"
           : "repository: owner/name, as in octo-org/app";

@@ -202,6 +202,13 @@ class ReposIT extends StrictApi {
         400,
         "notify_targets[0].repository: owner/name, as in octo-org/app");
     assertRefused(
+        target(
+            url,
+            "{\"type\": \"github-status\", \"url\": \"https://api.github.com\","
+                + " \"repository\": \"../admin\", \"token\": \"t\"}"),
+        400,
+        "notify_targets[0].repository: owner/name, as in octo-org/app");
+    assertRefused(
         "{\"url\": \"" + url + "\", \"branches\": []}",
         400,
         "branches: name at least one pattern, or leave it out for all");
