@@ -9,6 +9,13 @@ public final class TaskQueues {
   /** Workflows and ledger activities (reports to the api). */
   public static final String CONTROL = "kiln-control";
 
+  /**
+   * Notifications of run starts and ends (webhooks, forge commit statuses), polled by the api: it
+   * holds the targets' secrets and tokens, which never travel to a build host or into a workflow's
+   * history.
+   */
+  public static final String NOTIFY = "kiln-notify";
+
   private static final String BUILD_PREFIX = "kiln-build-";
   private static final String HOST_PREFIX = "kiln-host-";
 

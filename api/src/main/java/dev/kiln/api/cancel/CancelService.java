@@ -4,6 +4,7 @@ import dev.kiln.api.auth.Access;
 import dev.kiln.api.auth.Caller;
 import dev.kiln.api.auth.Scope;
 import dev.kiln.api.metrics.BuildMetrics;
+import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
@@ -45,6 +46,7 @@ public class CancelService {
   private final RunEndings endings;
   private final Access access;
   private final BuildMetrics metrics;
+  private final Notifier notifier;
 
   public CancelService(
       RunRepository runs,
@@ -52,8 +54,10 @@ public class CancelService {
       RunCanceller canceller,
       RunEndings endings,
       Access access,
-      BuildMetrics metrics) {
+      BuildMetrics metrics,
+      Notifier notifier) {
     this.metrics = metrics;
+    this.notifier = notifier;
     this.runs = runs;
     this.views = views;
     this.canceller = canceller;
@@ -130,6 +134,7 @@ public class CancelService {
       }
       // the same terminal write a workflow makes: open gates are closed too
       endings.finished(run.id(), Result.CANCELLED, NO_WORKFLOW_SUMMARY);
+      notifier.runEnded(run.id());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
@@ -31,10 +32,12 @@ class InternalRunsController {
 
   private final LedgerService ledger;
   private final RunEndings endings;
+  private final Notifier notifier;
 
-  InternalRunsController(LedgerService ledger, RunEndings endings) {
+  InternalRunsController(LedgerService ledger, RunEndings endings, Notifier notifier) {
     this.ledger = ledger;
     this.endings = endings;
+    this.notifier = notifier;
   }
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -56,6 +59,8 @@ class InternalRunsController {
             InternalInput.text(body.host(), 255),
             InternalInput.text(body.planOrigin(), 1000),
             plannedGates(body.gates())));
+    // after the commit: the notification reads the resolved commit and gates
+    notifier.runStarted(runId);
   }
 
   @PostMapping(path = InternalPaths.GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -78,9 +83,12 @@ class InternalRunsController {
 
   @PostMapping(path = InternalPaths.FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)
   FinishAnswer finish(@PathVariable String id, @RequestBody Finish body) {
-    return new FinishAnswer(
-        endings.finished(
-            RunIds.parse(id), InternalInput.terminalResult(body.result()), body.failureSummary()));
+    long runId = RunIds.parse(id);
+    boolean first =
+        endings.finished(runId, InternalInput.terminalResult(body.result()), body.failureSummary());
+    // on a repeated report too: the first may have ended before its notifications started
+    notifier.runEnded(runId);
+    return new FinishAnswer(first);
   }
 
   @PostMapping(path = InternalPaths.SUPERSEDE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -89,7 +97,9 @@ class InternalRunsController {
     if (body.supersededBy() == null || body.supersededBy() <= 0 || body.supersededBy() == runId) {
       throw ApiException.badRequest("superseded_by: must be the id of another run");
     }
-    return new FinishAnswer(endings.superseded(runId, body.supersededBy()));
+    boolean first = endings.superseded(runId, body.supersededBy());
+    notifier.runEnded(runId);
+    return new FinishAnswer(first);
   }
 
   @PostMapping(path = InternalPaths.RESTARTED, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -9,12 +9,9 @@ import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.SupersedePolicy;
 import dev.kiln.workflows.repo.RepositoryPolicy;
 import dev.kiln.workflows.repo.RepositoryRefusedException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -35,6 +32,7 @@ class RepoRequests {
 
   private final List<String> archs;
   private final RepositoryPolicy repositories;
+  private final NotifyTargetRules targetRules;
   private final String defaultArch;
 
   @Autowired
@@ -45,6 +43,7 @@ class RepoRequests {
   RepoRequests(List<String> archs, RepositoryPolicy repositories, String defaultArch) {
     this.archs = archs;
     this.repositories = repositories;
+    this.targetRules = new NotifyTargetRules(repositories);
     this.defaultArch = archs.contains(defaultArch) ? defaultArch : archs.get(0);
   }
 
@@ -55,7 +54,7 @@ class RepoRequests {
         body.archs() == null ? List.of(defaultArch) : archs(body.archs()),
         body.defaultPriority() == null ? RunPriority.NORMAL : priority(body.defaultPriority()),
         pollInterval(body.pollInterval()),
-        body.notifyTargets() == null ? List.of() : notify(body.notifyTargets()),
+        body.notifyTargets() == null ? List.of() : notify(body.notifyTargets(), List.of()),
         body.supersede() == null ? List.of() : supersede(body.supersede()));
   }
 
@@ -68,7 +67,9 @@ class RepoRequests {
             ? stored.defaultPriority()
             : priority(body.defaultPriority()),
         body.pollInterval() == null ? stored.pollInterval() : pollInterval(body.pollInterval()),
-        body.notifyTargets() == null ? stored.notifyTargets() : notify(body.notifyTargets()),
+        body.notifyTargets() == null
+            ? stored.notifyTargets()
+            : notify(body.notifyTargets(), stored.notifyTargets()),
         body.supersede() == null ? stored.supersede() : supersede(body.supersede()));
   }
 
@@ -166,45 +167,31 @@ class RepoRequests {
     return interval;
   }
 
-  private static List<NotifyTarget> notify(List<NotifyTarget> targets) {
+  private List<NotifyTarget> notify(List<NotifyTarget> targets, List<NotifyTarget> stored) {
     if (targets.size() > MAX_TARGETS) {
       throw ApiException.badRequest("notify_targets: more than " + MAX_TARGETS + " targets");
     }
+    List<NotifyTarget> checked = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
-      NotifyTarget target = targets.get(i);
+      NotifyTarget given = targets.get(i);
       String field = "notify_targets[" + i + "]";
-      if (target == null || target.type() == null || !NotifyTarget.TYPES.contains(target.type())) {
-        throw ApiException.badRequest(
-            field + ".type: one of " + String.join(", ", NotifyTarget.TYPES));
+      if (given == null) {
+        throw ApiException.badRequest(field + ": must be {\"type\": …, \"url\": …}");
       }
-      String problem = httpUrlProblem(target.url());
+      // a target the PATCH keeps (same type, URL and repository) keeps its secret and token
+      NotifyTarget target =
+          stored.stream()
+              .filter(s -> s.key().equals(given.key()))
+              .findFirst()
+              .map(given::keepingSecretsOf)
+              .orElse(given);
+      String problem = targetRules.problem(target);
       if (problem != null) {
-        throw ApiException.badRequest(field + ".url: " + problem);
+        throw ApiException.badRequest(field + "." + problem);
       }
+      checked.add(target);
     }
-    return List.copyOf(targets);
-  }
-
-  private static String httpUrlProblem(String url) {
-    if (url == null || url.isBlank()) {
-      return "required";
-    }
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https") && !scheme.equals("http")) {
-        return "must be an http:// or https:// URL";
-      }
-      if (uri.getHost() == null) {
-        return "has no host";
-      }
-      if (uri.getRawUserInfo() != null) {
-        return "must not contain credentials";
-      }
-      return null;
-    } catch (URISyntaxException e) {
-      return "not a valid URL: " + e.getReason();
-    }
+    return List.copyOf(checked);
   }
 
   private static List<BranchPolicy> supersede(List<BranchPolicy> policies) {

@@ -113,7 +113,7 @@ class ReposController {
         repo.archs(),
         repo.defaultPriority().wireName(),
         repo.pollInterval() == null ? null : Durations.format(repo.pollInterval()),
-        repo.notifyTargets(),
+        repo.notifyTargets().stream().map(NotifyTarget::withoutSecrets).toList(),
         repo.supersede(),
         withSecret ? repo.webhookSecret() : null,
         new RepoBodies.Hooks(ApiPaths.HOOK_GITHUB, ApiPaths.HOOK_GITLAB, ApiPaths.HOOK_GITEA),

@@ -82,6 +82,7 @@ final class RunHtml {
         <a href="%7$s">Temporal Web UI</a> · <a href="%8$s">raw log</a></p>
         <p class="waiting" id="waiting">%10$s</p>
         <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
+        %13$s
         <pre id="log">%12$s</pre>
         <script nonce="%11$s">
         (function () {
@@ -146,7 +147,33 @@ final class RunHtml {
             esc(run.waitingReason()),
             esc(nonce),
             // the log is gone: its stream answers 410, and the page says why instead
-            esc(run.retention() == null ? null : run.retention().note()));
+            esc(run.retention() == null ? null : run.retention().note()),
+            notifications(run.notifications()));
+  }
+
+  /** Who was told of the run, as of this page's load: target, event, state, attempts, error. */
+  private static String notifications(java.util.List<RunView.Notification> notifications) {
+    if (notifications.isEmpty()) {
+      return "";
+    }
+    StringBuilder html =
+        new StringBuilder(
+            "<table><tr><th>notified</th><th>event</th><th>state</th><th>attempts</th>"
+                + "<th>last error</th></tr>");
+    for (RunView.Notification n : notifications) {
+      html.append("<tr><td>")
+          .append(esc(n.target().type() + " " + n.target().url()))
+          .append("</td><td>")
+          .append(esc(n.event()))
+          .append("</td><td>")
+          .append(esc(n.state()))
+          .append("</td><td>")
+          .append(n.attempts())
+          .append("</td><td>")
+          .append(esc(n.lastError()))
+          .append("</td></tr>");
+    }
+    return html.append("</table>").toString();
   }
 
   /** A gate's failing tests under its row: name, then where and what. */

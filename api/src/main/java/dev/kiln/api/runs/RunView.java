@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
 import java.time.Instant;
@@ -17,7 +18,8 @@ import java.util.List;
  * that cancelled it; how its steps were isolated: {@code sandbox} ({@code bwrap}, or {@code none}
  * where the build host runs builds without isolation; null until a step started) and {@code
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
- * kiln.retention}) removed the run's logs and artifacts.
+ * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
+ * of its start and end to its repository's targets, with its state and attempts.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -30,7 +32,71 @@ public record RunView(
     String sandbox,
     Limits limits,
     List<StepUsage> steps,
-    Retention retention) {
+    Retention retention,
+    List<Notification> notifications) {
+
+  /** A view without notifications, as a finished run's cached view is kept. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        List.of());
+  }
+
+  /** This view with the run's notifications as they are now. */
+  public RunView withNotifications(List<Notification> now) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        List.copyOf(now));
+  }
+
+  /**
+   * A notification of the run's start or end to one of its repository's targets.
+   *
+   * @param target the target without its secret or token
+   * @param event {@code started} or {@code ended}
+   * @param state {@code pending} (being delivered, retried with backoff), {@code delivered} or
+   *     {@code failed} (refused with a 4xx, or given up after the retry expiry)
+   * @param posted the commit statuses the forge acknowledged, as {@code <context>=<state>}
+   */
+  public record Notification(
+      NotifyTarget target,
+      String event,
+      String state,
+      int attempts,
+      String lastError,
+      Instant lastAttemptAt,
+      List<String> posted) {}
 
   /**
    * @param tests {@code null} when the gate produced no JUnit reports

@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import dev.kiln.api.auth.RepoPatterns;
+import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
@@ -29,13 +30,16 @@ public class RunViews {
   private final TemporalLinks links;
   private final QueueService queue;
   private final FinishedRunViews finished;
+  private final NotificationStore notifications;
 
   public RunViews(
       RunRepository runs,
       RunViewRepository details,
       TemporalLinks links,
       QueueService queue,
-      FinishedRunViews finished) {
+      FinishedRunViews finished,
+      NotificationStore notifications) {
+    this.notifications = notifications;
     this.runs = runs;
     this.details = details;
     this.links = links;
@@ -51,9 +55,25 @@ public class RunViews {
     finished.forget(id);
   }
 
-  /** {@code GET /runs/{id}}; a finished run's view comes from memory after its first read. */
+  /**
+   * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
+   * notifications are read afresh: they go on changing after the run ended.
+   */
   public RunView view(long id) {
-    return finished.find(id).orElseGet(() -> read(id));
+    RunView view = finished.find(id).orElseGet(() -> read(id));
+    return view.withNotifications(
+        notifications.ofRun(id).stream()
+            .map(
+                n ->
+                    new RunView.Notification(
+                        n.target(),
+                        n.event(),
+                        n.state(),
+                        n.attempts(),
+                        n.lastError(),
+                        n.lastAttemptAt(),
+                        n.posted()))
+            .toList());
   }
 
   private RunView read(long id) {

@@ -15,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.kiln.api.metrics.BuildMetrics;
+import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
@@ -52,6 +53,7 @@ class CancelControllerTest {
   @MockitoBean RunCanceller canceller;
   @MockitoBean RunEndings endings;
   @MockitoBean BuildMetrics metrics;
+  @MockitoBean Notifier notifier;
 
   private static ResultActions problem(ResultActions result, int status, String detail)
       throws Exception {
@@ -142,6 +144,7 @@ class CancelControllerTest {
     mvc.perform(put("/build-jobs/9/cancel")).andExpect(status().isAccepted());
 
     verify(endings).finished(9, Result.CANCELLED, CancelService.NO_WORKFLOW_SUMMARY);
+    verify(notifier).runEnded(9);
   }
 
   @Test

@@ -14,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
@@ -44,6 +45,7 @@ class InternalRunsControllerTest {
   @Autowired MockMvc mvc;
   @MockitoBean LedgerService ledger;
   @MockitoBean RunEndings endings;
+  @MockitoBean Notifier notifier;
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
     var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);
@@ -167,6 +169,34 @@ class InternalRunsControllerTest {
             TOKEN)
         .andExpect(status().isOk())
         .andExpect(jsonPath("$.applied").value(false));
+    // a repeated report starts the notifications again: their workflow ids make that a no-op
+    verify(notifier, org.mockito.Mockito.times(2)).runEnded(1);
+  }
+
+  @Test
+  void aSupersededRunsEndIsNotifiedToo() throws Exception {
+    when(endings.superseded(3, 4)).thenReturn(true);
+
+    postJson("/internal/runs/3/supersede", "{\"superseded_by\": 4}", TOKEN)
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.applied").value(true));
+    verify(notifier).runEnded(3);
+  }
+
+  @Test
+  void aNotificationThatCannotStartMakesTheWorkerReportTheEndAgain() throws Exception {
+    when(endings.finished(2, Result.PASSED, null)).thenReturn(true);
+    org.mockito.Mockito.doThrow(
+            new dev.kiln.api.web.ApiException(
+                org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE,
+                "could not start the ended notification of run 2; report again"))
+        .when(notifier)
+        .runEnded(2);
+
+    problem(
+        postJson("/internal/runs/2/finish", "{\"result\": \"passed\"}", TOKEN),
+        503,
+        "could not start the ended notification of run 2; report again");
   }
 
   @Test

@@ -20,6 +20,7 @@ class ReposIT extends StrictApi {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Autowired ApiTokens tokens;
+  @Autowired RepoStore store;
 
   RawHttp http;
   String admin;
@@ -84,7 +85,8 @@ class ReposIT extends StrictApi {
             """
             {"url": "%s", "branches": ["main", "release/*"], "archs": ["amd64"],
              "default_priority": "high", "poll_interval": "5m",
-             "notify_targets": [{"type": "webhook", "url": "https://hooks.example.com/kiln"}],
+             "notify_targets": [{"type": "webhook", "url": "https://hooks.example.com/kiln",
+                                 "secret": "a-webhook-secret-of-the-receiver"}],
              "supersede": [{"branches": "main", "policy": "queue"}]}
             """
                 .formatted(url));
@@ -164,9 +166,102 @@ class ReposIT extends StrictApi {
         400,
         "notify_targets[0].url: must be an http:// or https:// URL");
     assertRefused(
+        target(url, "{\"type\": \"slack\", \"url\": \"https://hooks.example.com/k\"}"),
+        400,
+        "notify_targets[0].type: one of webhook, github-status, gitlab-status, gitea-status");
+    assertRefused(
+        target(url, "{\"type\": \"webhook\", \"url\": \"http://127.0.0.1:9/hook\"}"),
+        400,
+        "notify_targets[0].url: host 127.0.0.1 is a loopback address; Kiln fetches only from"
+            + " public addresses unless kiln.repos.allow-hosts allows the host");
+    assertRefused(
+        target(url, "{\"type\": \"webhook\", \"url\": \"https://hooks.example.com/k\"}"),
+        400,
+        "notify_targets[0].secret: 16 to 256 characters, the key the receiver checks"
+            + " X-Kiln-Signature with");
+    assertRefused(
+        target(
+            url,
+            "{\"type\": \"webhook\", \"url\": \"https://hooks.example.com/k\","
+                + " \"secret\": \"0123456789abcdef\", \"on\": \"sometimes\"}"),
+        400,
+        "notify_targets[0].on: one of changes, all");
+    assertRefused(
+        target(
+            url,
+            "{\"type\": \"github-status\", \"url\": \"https://api.github.com\","
+                + " \"repository\": \"octo-org/app\"}"),
+        400,
+        "notify_targets[0].token: required, the forge's API token (at most 1000 characters, no"
+            + " whitespace)");
+    assertRefused(
+        target(
+            url,
+            "{\"type\": \"gitea-status\", \"url\": \"https://git.example.com/api/v1\","
+                + " \"repository\": \"app\", \"token\": \"t\"}"),
+        400,
+        "notify_targets[0].repository: owner/name, as in octo-org/app");
+    assertRefused(
+        target(
+            url,
+            "{\"type\": \"github-status\", \"url\": \"https://api.github.com\","
+                + " \"repository\": \"../admin\", \"token\": \"t\"}"),
+        400,
+        "notify_targets[0].repository: owner/name, as in octo-org/app");
+    assertRefused(
         "{\"url\": \"" + url + "\", \"branches\": []}",
         400,
         "branches: name at least one pattern, or leave it out for all");
+  }
+
+  private static String target(String url, String target) {
+    return "{\"url\": \"" + url + "\", \"notify_targets\": [" + target + "]}";
+  }
+
+  @Test
+  void secretsAndTokensOfTargetsAreNeverShownAndAPatchThatKeepsATargetKeepsThem() {
+    RawHttp.Response made =
+        send(
+            "POST",
+            "/repos",
+            """
+            {"url": "%s", "notify_targets": [
+              {"type": "webhook", "url": "https://hooks.example.com/k",
+               "secret": "the-receivers-secret-key", "on": "all"},
+              {"type": "gitlab-status", "url": "https://gitlab.example.com/api/v4",
+               "repository": "group/app", "token": "glpat-the-forge-token"}]}
+            """
+                .formatted(url("targets")));
+    assertThat(made.status()).as(made.body()).isEqualTo(201);
+    long id = JSON.readTree(made.body()).path("id").asLong();
+    assertThat(made.body()).doesNotContain("the-receivers-secret-key", "glpat-the-forge-token");
+    RawHttp.Response shown = send("GET", "/repos/" + id, null);
+    assertThat(shown.body())
+        .doesNotContain("the-receivers-secret-key", "glpat-the-forge-token")
+        .contains("\"repository\":\"group/app\"", "\"on\":\"all\"");
+
+    // the same two targets again, without their secrets: they keep the stored ones
+    RawHttp.Response patched =
+        send(
+            "PATCH",
+            "/repos/" + id,
+            """
+            {"notify_targets": [
+              {"type": "webhook", "url": "https://hooks.example.com/k"},
+              {"type": "gitlab-status", "url": "https://gitlab.example.com/api/v4",
+               "repository": "group/app"}]}
+            """);
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    assertThat(store.find(id).orElseThrow().notifyTargets())
+        .extracting(t -> t.secret() == null ? t.token() : t.secret())
+        .containsExactly("the-receivers-secret-key", "glpat-the-forge-token");
+    // a new target without its secret is refused
+    RawHttp.Response refused =
+        send(
+            "PATCH",
+            "/repos/" + id,
+            "{\"notify_targets\": [{\"type\": \"webhook\", \"url\": \"https://other.example.com/k\"}]}");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
   }
 
   private void assertRefused(String body, int status, String detail) {

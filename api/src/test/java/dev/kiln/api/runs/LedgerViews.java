@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.QueueRepository;
 import dev.kiln.api.queue.QueueService;
@@ -26,6 +27,7 @@ final class LedgerViews {
             new BuildHostRepository(jdbc),
             arch -> Optional.empty(),
             TestProperties.kiln(Path.of("/tmp"))),
-        new FinishedRunViews());
+        new FinishedRunViews(),
+        new NotificationStore(jdbc));
   }
 }

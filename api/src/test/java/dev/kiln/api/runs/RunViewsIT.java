@@ -3,6 +3,8 @@ package dev.kiln.api.runs;
 import static dev.kiln.api.support.Runs.newRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.api.notify.NotificationStore;
+import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.workflows.Result;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +57,28 @@ class RunViewsIT {
 
     rewriteHostBehindTheLedger(id, "builder-2");
 
-    assertThat(views.view(id)).isSameAs(first);
+    assertThat(views.view(id)).isEqualTo(first);
+    assertThat(views.view(id).host()).isNotEqualTo("builder-2");
     assertThat(first.run().result()).isEqualTo("passed");
+  }
+
+  @Test
+  void aFinishedRunsNotificationsAreReadAfreshForTheyGoOnAfterItsEnd() {
+    long id = startedRun();
+    runs.finish(id, Result.FAILED, "boom");
+    assertThat(views.view(id).notifications()).isEmpty();
+
+    new NotificationStore(jdbc)
+        .add(
+            id,
+            new NotifyTarget(
+                "webhook", "https://hooks.example.com/k", null, null, "a-secret-of-16-chars", null),
+            "ended");
+
+    RunView.Notification notification = views.view(id).notifications().get(0);
+    assertThat(notification.state()).isEqualTo("pending");
+    assertThat(notification.attempts()).isZero();
+    assertThat(notification.target().secret()).isNull();
+    assertThat(notification.target().url()).isEqualTo("https://hooks.example.com/k");
   }
 }

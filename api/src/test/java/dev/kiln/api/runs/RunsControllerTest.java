@@ -12,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.kiln.api.auth.RepoPatterns;
+import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Result;
@@ -256,9 +257,24 @@ class RunsControllerTest {
         null);
   }
 
+  private static RunView notifiedRun() {
+    return failedRun()
+        .withNotifications(
+            List.of(
+                new RunView.Notification(
+                    new NotifyTarget(
+                        "webhook", "https://hooks.example.com/k", null, "all", null, null),
+                    "ended",
+                    "failed",
+                    1,
+                    "HTTP 400: <nope>",
+                    Instant.parse("2026-01-02T03:05:07Z"),
+                    List.of())));
+  }
+
   @Test
   void rendersASelfContainedHtmlPageForBrowsersWithTheLiveLog() throws Exception {
-    when(views.view(7)).thenReturn(failedRun());
+    when(views.view(7)).thenReturn(notifiedRun());
 
     String html =
         mvc.perform(get("/runs/7").header("Accept", "text/html,*/*;q=0.8"))
@@ -278,13 +294,16 @@ class RunsControllerTest {
         .contains(
             "<li><b>CalcTest.adds</b> <code>CalcTest.java:9</code>"
                 + " expected: &lt;5&gt; but was: &lt;-1&gt;</li>")
+        .contains(
+            "<tr><td>webhook https://hooks.example.com/k</td><td>ended</td><td>failed</td>"
+                + "<td>1</td><td>HTTP 400: &lt;nope&gt;</td></tr>")
         .doesNotContain("<script src")
         .doesNotContain("<link");
   }
 
   @Test
   void anyOtherAcceptStillGetsJson() throws Exception {
-    when(views.view(7)).thenReturn(failedRun());
+    when(views.view(7)).thenReturn(notifiedRun());
 
     mvc.perform(get("/runs/7").accept(MediaType.ALL))
         .andExpect(status().isOk())
@@ -292,7 +311,10 @@ class RunsControllerTest {
         .andExpect(jsonPath("$.result").value("failed"))
         .andExpect(jsonPath("$.gates[0].failures[0].name").value("CalcTest.adds"))
         .andExpect(jsonPath("$.gates[0].failures[0].file").value("CalcTest.java"))
-        .andExpect(jsonPath("$.gates[0].failures[0].line").value(9));
+        .andExpect(jsonPath("$.gates[0].failures[0].line").value(9))
+        .andExpect(jsonPath("$.notifications[0].target.url").value("https://hooks.example.com/k"))
+        .andExpect(jsonPath("$.notifications[0].last_error").value("HTTP 400: <nope>"))
+        .andExpect(jsonPath("$.notifications[0].attempts").value(1));
     mvc.perform(get("/runs/7"))
         .andExpect(status().isOk())
         .andExpect(content().contentType(MediaType.APPLICATION_JSON));
