@@ -74,6 +74,14 @@ final class KilnHttp {
             .build());
   }
 
+  Answer patch(String path, String body) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
   Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
   }

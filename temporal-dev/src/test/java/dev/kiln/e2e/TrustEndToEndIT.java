@@ -703,6 +703,7 @@ class TrustEndToEndIT {
     t.put("GET /repos/{id}", new Row("admin", false, "GET", "/repos/1", null, null));
     t.put("PATCH /repos/{id}", new Row("admin", false, "PATCH", "/repos/1", "{}", null));
     t.put("DELETE /repos/{id}", new Row("admin", false, "DELETE", "/repos/1", null, null));
+    t.put("POST /repos/{id}/poll", new Row("admin", false, "POST", "/repos/1/poll", null, null));
     t.put(
         "DELETE /tokens/{id}", new Row("admin", false, "DELETE", "/tokens/" + victim, null, null));
     return t;

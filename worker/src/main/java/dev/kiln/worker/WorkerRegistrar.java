@@ -8,13 +8,17 @@ import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.RemoteAccess;
+import dev.kiln.activities.fetch.RemoteHeads;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.retention.RetentionActivitiesImpl;
+import dev.kiln.activities.watch.RemoteHeadsActivitiesImpl;
+import dev.kiln.activities.watch.WatchActivitiesImpl;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import dev.kiln.workflows.retention.RetentionWorkflowImpl;
+import dev.kiln.workflows.watch.WatchWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -55,6 +59,12 @@ class WorkerRegistrar implements SmartLifecycle {
    * timeout.
    */
   static final Duration FETCH_HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+
+  /** Polls of watched repositories listed at once on this host: each is one short request. */
+  static final int CONCURRENT_REMOTE_LISTINGS = 4;
+
+  /** How long listing a watched repository's branches may stall on the network. */
+  static final Duration REMOTE_LISTING_TIMEOUT = Duration.ofSeconds(30);
 
   private final WorkerFactory factory;
   private final WorkerProperties properties;
@@ -114,9 +124,14 @@ class WorkerRegistrar implements SmartLifecycle {
   private void registerControl() {
     Worker control = factory.newWorker(TaskQueues.CONTROL);
     control.registerWorkflowImplementationTypes(
-        RebuildWorkflowImpl.class, LaneWorkflowImpl.class, RetentionWorkflowImpl.class);
+        RebuildWorkflowImpl.class,
+        LaneWorkflowImpl.class,
+        RetentionWorkflowImpl.class,
+        WatchWorkflowImpl.class);
     control.registerActivitiesImplementations(
-        new LedgerActivitiesImpl(api), new RetentionActivitiesImpl(api));
+        new LedgerActivitiesImpl(api),
+        new RetentionActivitiesImpl(api),
+        new WatchActivitiesImpl(api));
     log.info("worker role control: polling {}", TaskQueues.CONTROL);
     retention.register();
   }
@@ -152,6 +167,18 @@ class WorkerRegistrar implements SmartLifecycle {
           new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher));
       log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
+    // Watched repositories are listed by build workers, which hold the repository credentials;
+    // never behind the build slots, so a poll does not wait for a build to end.
+    Worker watch =
+        factory.newWorker(
+            TaskQueues.WATCH,
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(CONCURRENT_REMOTE_LISTINGS)
+                .build());
+    watch.registerActivitiesImplementations(
+        new RemoteHeadsActivitiesImpl(
+            new RemoteHeads(properties.repos().policy(), remotes, REMOTE_LISTING_TIMEOUT)));
+    log.info("worker role build: polling {} for watched repositories", TaskQueues.WATCH);
     // Never throttled by the build slots: these belong to builds that hold one, and a task left
     // waiting here 30 s makes the workflow think the host is lost (schedule-to-start).
     Worker own =

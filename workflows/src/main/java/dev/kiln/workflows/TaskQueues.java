@@ -16,6 +16,13 @@ public final class TaskQueues {
    */
   public static final String NOTIFY = "kiln-notify";
 
+  /**
+   * Listing the branches of watched repositories ({@code ls-remote}). Every build worker polls it:
+   * they hold the repository credentials and apply the repository policy to every connection. Not
+   * held back by build slots, so a poll never waits behind builds.
+   */
+  public static final String WATCH = "kiln-watch";
+
   private static final String BUILD_PREFIX = "kiln-build-";
   private static final String HOST_PREFIX = "kiln-host-";
 

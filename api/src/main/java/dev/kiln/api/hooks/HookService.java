@@ -10,6 +10,7 @@ import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
+import dev.kiln.api.watch.HeadBuilds;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.LogSafe;
 import dev.kiln.workflows.SupersedePolicy;
@@ -45,6 +46,7 @@ class HookService {
   private final RebuildService rebuilds;
   private final RunRepository runs;
   private final CancelService cancels;
+  private final HeadBuilds heads;
   private final List<String> archs;
 
   HookService(
@@ -53,12 +55,14 @@ class HookService {
       RebuildService rebuilds,
       RunRepository runs,
       CancelService cancels,
+      HeadBuilds heads,
       KilnProperties properties) {
     this.repos = repos;
     this.deliveries = deliveries;
     this.rebuilds = rebuilds;
     this.runs = runs;
     this.cancels = cancels;
+    this.heads = heads;
     this.archs = properties.archs();
   }
 
@@ -148,26 +152,16 @@ class HookService {
                 + " is not among the repository's branches "
                 + repo.branches());
       }
-      String sha = sha(push.sha());
-      List<HookAnswer.StartedRun> started = new ArrayList<>();
-      for (String arch : repo.archs()) {
-        started.add(
-            start(
-                new NewRun(
-                    repo.url(),
-                    sha,
-                    arch,
-                    Lanes.of(repo.url(), push.branch(), arch),
-                    null,
-                    repo.defaultPriority(),
-                    true,
-                    null,
-                    List.of(),
-                    null,
-                    push.branch(),
-                    repo.policyFor(push.branch())),
-                by));
+      // once per commit of the branch, whether this push or the watcher's poll sees it first
+      HeadBuilds.Outcome outcome = heads.buildPush(repo, push.branch(), sha(push.sha()), by);
+      if (outcome.started().isEmpty()) {
+        return noted.apply(outcome.note());
       }
+      List<HookAnswer.StartedRun> started =
+          outcome.started().stream()
+              .flatMap(head -> head.runs().stream())
+              .map(run -> new HookAnswer.StartedRun(run.runId(), run.lane(), run.statusUrl()))
+              .toList();
       return started(forge, deliveryId, event, repo, started);
     }
     if (what instanceof ForgeEvent.MergeRequestHead head) {

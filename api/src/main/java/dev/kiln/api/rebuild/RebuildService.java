@@ -107,6 +107,16 @@ public class RebuildService {
     return earlier;
   }
 
+  /**
+   * Starts the workflow of a run the caller recorded itself ({@link RunRepository#insert}), in a
+   * transaction of its own that has committed: the workflow's ledger reports on the row.
+   *
+   * @throws ApiException 503 when Temporal did not take it; the run is then recorded failed
+   */
+  public RebuildAccepted startRecorded(long runId, NewRun request) {
+    return start(runId, request);
+  }
+
   private RebuildAccepted start(long runId, NewRun request) {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("run_id", Long.toString(runId))) {
       String workflowId = RebuildWorkflow.workflowId(runId);

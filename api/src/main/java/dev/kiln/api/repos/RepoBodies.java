@@ -44,6 +44,8 @@ final class RepoBodies {
    *
    * @param webhookSecret only in the answer that made it (registering, rotating)
    * @param hooks the path of each forge's webhook endpoint, to prefix with Kiln's public URL
+   * @param watchSchedule the Temporal Schedule that polls the repository; {@code null} without a
+   *     poll interval
    */
   record View(
       long id,
@@ -52,6 +54,7 @@ final class RepoBodies {
       List<String> archs,
       String defaultPriority,
       String pollInterval,
+      String watchSchedule,
       List<NotifyTarget> notifyTargets,
       List<BranchPolicy> supersede,
       @JsonInclude(JsonInclude.Include.NON_NULL) String webhookSecret,

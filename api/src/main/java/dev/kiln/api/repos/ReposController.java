@@ -6,7 +6,9 @@ import dev.kiln.api.auth.Scope;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.workflows.Durations;
+import dev.kiln.workflows.watch.WatchSchedule;
 import java.net.URI;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -28,11 +30,14 @@ class ReposController {
   private final RepoStore store;
   private final RepoRequests requests;
   private final Access access;
+  private final ApplicationEventPublisher events;
 
-  ReposController(RepoStore store, RepoRequests requests, Access access) {
+  ReposController(
+      RepoStore store, RepoRequests requests, Access access, ApplicationEventPublisher events) {
     this.store = store;
     this.requests = requests;
     this.access = access;
+    this.events = events;
   }
 
   /** 201 with the webhook secret, which is shown again only when rotated. */
@@ -45,6 +50,7 @@ class ReposController {
     } catch (DuplicateKeyException e) {
       throw alreadyRegistered(settings.url());
     }
+    events.publishEvent(new RepoChanged(repo.id()));
     return ResponseEntity.created(URI.create(ApiPaths.repo(repo.id()))).body(view(repo, true));
   }
 
@@ -68,6 +74,7 @@ class ReposController {
     } catch (DuplicateKeyException e) {
       throw alreadyRegistered(settings.url());
     }
+    events.publishEvent(new RepoChanged(repoId));
     if (Boolean.TRUE.equals(body.rotateWebhookSecret())) {
       updated =
           store.rotateSecret(repoId, WebhookSecrets.generate()).orElseThrow(() -> notFound(repoId));
@@ -84,6 +91,7 @@ class ReposController {
     if (!store.delete(repoId)) {
       throw notFound(repoId);
     }
+    events.publishEvent(new RepoChanged(repoId));
   }
 
   private RegisteredRepo find(long id) {
@@ -113,6 +121,7 @@ class ReposController {
         repo.archs(),
         repo.defaultPriority().wireName(),
         repo.pollInterval() == null ? null : Durations.format(repo.pollInterval()),
+        repo.pollInterval() == null ? null : WatchSchedule.id(repo.id()),
         repo.notifyTargets().stream().map(NotifyTarget::withoutSecrets).toList(),
         repo.supersede(),
         withSecret ? repo.webhookSecret() : null,

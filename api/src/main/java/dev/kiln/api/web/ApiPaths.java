@@ -23,6 +23,7 @@ public final class ApiPaths {
   public static final String TOKEN = "/tokens/{id}";
   public static final String REPOS = "/repos";
   public static final String REPO = "/repos/{id}";
+  public static final String REPO_POLL = REPO + "/poll";
   public static final String HOOKS = "/hooks";
   public static final String HOOK_GITHUB = HOOKS + "/github";
   public static final String HOOK_GITLAB = HOOKS + "/gitlab";

@@ -250,6 +250,9 @@ class AuthorizationIT extends StrictApi {
             "{\"default_priority\": \"urgent\"}",
             null));
     t.put(
+        "POST /repos/{id}/poll",
+        new Endpoint(Kind.GLOBAL, Scope.ADMIN, "POST", "/repos/" + repoId + "/poll", null, null));
+    t.put(
         "DELETE /repos/{id}",
         new Endpoint(Kind.GLOBAL, Scope.ADMIN, "DELETE", "/repos/" + repoId, null, null));
     String push =
@@ -371,6 +374,15 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "POST /internal/retention",
         new Endpoint(Kind.WORKER, null, "POST", "/internal/retention", "{\"limit\": 1}", null));
+    t.put(
+        "POST /internal/repos/{id}/heads",
+        new Endpoint(
+            Kind.WORKER,
+            null,
+            "POST",
+            "/internal/repos/" + repoId + "/heads",
+            "{\"url\": \"https://git.example.com/team/other.git\", \"heads\": []}",
+            null));
     return t;
   }
 

@@ -11,6 +11,10 @@ import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
+import dev.kiln.workflows.internal.InternalBodies.Head;
+import dev.kiln.workflows.internal.InternalBodies.HeadBuild;
+import dev.kiln.workflows.internal.InternalBodies.Heads;
+import dev.kiln.workflows.internal.InternalBodies.HeadsAnswer;
 import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
 import dev.kiln.workflows.internal.InternalBodies.HostStatus;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
@@ -106,7 +110,11 @@ class InternalContractIT {
                       Instant.parse("2026-12-02T12:00:01.123456789Z"),
                       "héllo \u001b[31mred\u001b[0m\n".getBytes(StandardCharsets.UTF_8)))),
           new HostStatus(List.of("x86_64", "aarch64"), 4, 2, 0.42, 0.61, true, List.of(41L, 42L)),
-          new RetentionRequest(100));
+          new RetentionRequest(100),
+          new Heads(
+              "https://git.example.com/team/app.git",
+              "watcher",
+              List.of(new Head("release/1", "ab".repeat(20)))));
 
   private static final List<Object> ANSWERS =
       List.of(
@@ -114,7 +122,8 @@ class InternalContractIT {
           new HostAnswer(List.of(41L)),
           new ArchServed("riscv64", false),
           new ArtifactAnswer("target/app.jar", 1234L, "ab".repeat(32)),
-          new RetentionAnswer(3, 1_000_000L, 7, true));
+          new RetentionAnswer(3, 1_000_000L, 7, true),
+          new HeadsAnswer(List.of(new HeadBuild("main", "cd".repeat(20), List.of(41L, 42L))), "x"));
 
   @Autowired JsonMapper api;
 
@@ -168,7 +177,9 @@ class InternalContractIT {
             PlannedGate.class,
             Tests.class,
             TestEntry.class,
-            Limits.class)); // nested inside the bodies above, compared field by field
+            Limits.class,
+            Head.class,
+            HeadBuild.class)); // nested inside the bodies above, compared field by field
 
     assertThat(covered).containsExactlyInAnyOrder(InternalBodies.class.getDeclaredClasses());
   }
@@ -200,6 +211,7 @@ class InternalContractIT {
     assertRoutes("POST", InternalPaths.host("build-1"), InternalPaths.HOST);
     assertRoutes("GET", InternalPaths.archServed("x86_64"), InternalPaths.ARCH_SERVED);
     assertRoutes("POST", InternalPaths.retention(), InternalPaths.RETENTION);
+    assertRoutes("POST", InternalPaths.repoHeads(7), InternalPaths.REPO_HEADS);
   }
 
   @Test

@@ -130,4 +130,28 @@ public final class InternalBodies {
 
   /** What one retention batch removed; {@code more}: call again. */
   public record RetentionAnswer(int runs, long logChunks, int artifacts, boolean more) {}
+
+  /**
+   * {@code POST /internal/repos/{id}/heads}: the branch heads a poll of a registered repository's
+   * remote listed, for the api to build those that moved.
+   *
+   * @param url the URL the poll listed; the api builds nothing when the registration has another
+   * @param triggeredBy recorded as the runs' {@code triggered_by}
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Heads(String url, String triggeredBy, List<Head> heads) {}
+
+  /** A branch ({@code main}, not {@code refs/heads/main}) and the commit it points at. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Head(String branch, String sha) {}
+
+  /**
+   * What a poll started: one entry per branch that moved, with a run per architecture.
+   *
+   * @param note why nothing was started, when that is not simply "nothing moved"
+   */
+  public record HeadsAnswer(List<HeadBuild> started, String note) {}
+
+  /** The runs started for one moved branch. */
+  public record HeadBuild(String branch, String sha, List<Long> runIds) {}
 }

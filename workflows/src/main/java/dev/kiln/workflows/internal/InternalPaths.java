@@ -26,6 +26,7 @@ public final class InternalPaths {
   public static final String HOST = INTERNAL + "/hosts/{host}";
   public static final String ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
   public static final String RETENTION = INTERNAL + "/retention";
+  public static final String REPO_HEADS = INTERNAL + "/repos/{id}/heads";
 
   private InternalPaths() {}
 
@@ -88,6 +89,10 @@ public final class InternalPaths {
 
   public static String retention() {
     return RETENTION;
+  }
+
+  public static String repoHeads(long repoId) {
+    return INTERNAL + "/repos/" + repoId + "/heads";
   }
 
   private static String run(long runId) {
