@@ -16,7 +16,9 @@ import dev.kiln.activities.summary.CompileErrorExtractor;
 import dev.kiln.activities.summary.GateSummary;
 import dev.kiln.activities.summary.JUnitReports;
 import dev.kiln.activities.summary.Summaries;
+import dev.kiln.activities.summary.TestFailure;
 import dev.kiln.activities.summary.TestReport;
+import dev.kiln.activities.summary.TestResult;
 import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.BuildActivities;
@@ -114,7 +116,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       List<CommandStep> steps = request.plan().compile();
       for (int i = 0; i < steps.size(); i++) {
         CommandStep step = steps.get(i);
-        RunSecrets.Outcome given = secrets.fetch(runId, step.secrets());
+        RunSecrets.Outcome given = fetchSecrets(runId, step.secrets());
         if (given instanceof RunSecrets.Outcome.Missing missing) {
           stepLog.kiln(missing.summary());
           throw ApplicationFailure.newNonRetryableFailure(
@@ -183,7 +185,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
-      RunSecrets.Outcome given = secrets.fetch(runId, gate.secrets());
+      RunSecrets.Outcome given = fetchSecrets(runId, gate.secrets());
       if (given instanceof RunSecrets.Outcome.Missing missing) {
         stepLog.kiln("gate " + gate.name() + " failed: " + missing.summary());
         return new GateResult(gate.name(), false, missing.summary(), null);
@@ -203,7 +205,7 @@ public class BuildActivitiesImpl implements BuildActivities {
                   request.env(),
                   gate.sandbox(),
                   gateSecrets));
-      TestReport report = readReports(workspace, gate, stepLog);
+      TestReport report = masked(readReports(workspace, gate, stepLog), gateSecrets.mask());
       if (!report.found()) {
         report = outcome.tests();
       }
@@ -264,6 +266,22 @@ public class BuildActivitiesImpl implements BuildActivities {
     }
   }
 
+  /**
+   * The step's secrets from the api. An api that is down or busy is retried with the activity; one
+   * that refuses (a value that no longer decrypts) fails the run saying why.
+   */
+  private RunSecrets.Outcome fetchSecrets(long runId, List<String> names) {
+    try {
+      return secrets.fetch(runId, names);
+    } catch (ApiRejectedException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          Summaries.fit("secrets: " + e.getMessage()), FailureTypes.INVALID_SPEC);
+    }
+  }
+
   /** The secrets a step runs with; none, said in its log, when the run may not have them. */
   private static StepSecrets stepSecrets(
       RunSecrets.Outcome given, List<String> names, StepLog stepLog) {
@@ -278,9 +296,34 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   /**
-   * The summary of a gate with its secrets masked: test reports are files the build wrote, read
-   * without passing through the output's mask.
+   * Test reports with the step's secrets masked in names and failure messages: they are files the
+   * build wrote, read without passing through the output's mask, and go to the api and the summary.
    */
+  private static TestReport masked(TestReport report, SecretMask mask) {
+    if (mask.isEmpty() || !report.found()) {
+      return report;
+    }
+    List<TestResult> tests =
+        report.tests().stream()
+            .map(
+                t ->
+                    new TestResult(
+                        mask.text(t.suite()),
+                        mask.text(t.name()),
+                        t.status(),
+                        t.durationMillis(),
+                        t.failure() == null
+                            ? null
+                            : new TestFailure(
+                                mask.text(t.failure().message()),
+                                t.failure().file(),
+                                t.failure().line())))
+            .toList();
+    return new TestReport(
+        report.counts(), tests, report.source(), report.reportFiles(), report.unreadableReports());
+  }
+
+  /** The gate's result with its secrets masked in the summary, whatever it was made from. */
   private static GateResult masked(GateResult result, SecretMask mask) {
     if (mask.isEmpty()) {
       return result;

@@ -1,141 +1,40 @@
 package dev.kiln.activities.secrets;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * An Aho–Corasick automaton over bytes: one pass over the output finds every occurrence of every
- * pattern, overlapping ones included, whatever the number of patterns. The root's transitions are a
- * full table, since nearly every byte of a build's output leaves the automaton at the root; deeper
- * states have the few children real secrets give them.
+ * Finds occurrences of a set of byte patterns in one pass (Aho–Corasick): the state after each byte
+ * tells how long a pattern ends there, and how many of the last bytes may still begin one. State 0
+ * is the start.
  */
-final class MaskAutomaton {
+interface MaskAutomaton {
 
-  private final int[] rootNext = new int[256];
-  private final byte[][] childBytes;
-  private final int[][] childStates;
-  private final int[] fail;
-  private final int[] depth;
+  /** Above this many table entries (4 bytes each) the dense table gives way to the sparse form. */
+  int MAX_DENSE_ENTRIES = 2 << 20;
 
-  /** The length of the longest pattern ending at each state (its own or a suffix's), or 0. */
-  private final int[] matchLength;
-
-  private final int maxPatternLength;
-
-  MaskAutomaton(Collection<byte[]> patterns) {
-    List<Node> nodes = new ArrayList<>();
-    nodes.add(new Node(0));
-    int longest = 0;
-    for (byte[] pattern : patterns) {
-      int state = 0;
-      for (byte b : pattern) {
-        Node node = nodes.get(state);
-        int next = node.child(b);
-        if (next < 0) {
-          next = nodes.size();
-          nodes.add(new Node(node.depth + 1));
-          node.add(b, next);
-        }
-        state = next;
-      }
-      nodes.get(state).matchLength = Math.max(nodes.get(state).matchLength, pattern.length);
-      longest = Math.max(longest, pattern.length);
+  /**
+   * The fastest automaton for {@code patterns} whose table stays within {@link #MAX_DENSE_ENTRIES}.
+   */
+  static MaskAutomaton of(Collection<byte[]> patterns) {
+    SparseMaskAutomaton sparse = new SparseMaskAutomaton(patterns);
+    long classes = patterns.stream().flatMapToInt(p -> byteValues(p)).distinct().count() + 1;
+    if (sparse.states() * classes > MAX_DENSE_ENTRIES) {
+      return sparse;
     }
-    int n = nodes.size();
-    childBytes = new byte[n][];
-    childStates = new int[n][];
-    fail = new int[n];
-    depth = new int[n];
-    matchLength = new int[n];
-    for (int i = 0; i < n; i++) {
-      Node node = nodes.get(i);
-      childBytes[i] = Arrays.copyOf(node.bytes, node.size);
-      childStates[i] = Arrays.copyOf(node.states, node.size);
-      depth[i] = node.depth;
-      matchLength[i] = node.matchLength;
-    }
-    maxPatternLength = longest;
-    linkFailures();
-  }
-
-  /** Breadth first, so a state's failure target is done before the state itself. */
-  private void linkFailures() {
-    ArrayDeque<Integer> queue = new ArrayDeque<>();
-    for (int i = 0; i < childBytes[0].length; i++) {
-      rootNext[childBytes[0][i] & 0xff] = childStates[0][i];
-      fail[childStates[0][i]] = 0;
-      queue.add(childStates[0][i]);
-    }
-    while (!queue.isEmpty()) {
-      int state = queue.poll();
-      matchLength[state] = Math.max(matchLength[state], matchLength[fail[state]]);
-      for (int i = 0; i < childBytes[state].length; i++) {
-        int child = childStates[state][i];
-        fail[child] = next(fail[state], childBytes[state][i]);
-        queue.add(child);
-      }
-    }
+    return new DenseMaskAutomaton(patterns);
   }
 
   /** The state after {@code state} reads {@code b}. */
-  int next(int state, byte b) {
-    while (state != 0) {
-      byte[] bytes = childBytes[state];
-      for (int i = 0; i < bytes.length; i++) {
-        if (bytes[i] == b) {
-          return childStates[state][i];
-        }
-      }
-      state = fail[state];
-    }
-    return rootNext[b & 0xff];
-  }
+  int next(int state, byte b);
 
   /** How many of the bytes just read may still be the start of a match. */
-  int depth(int state) {
-    return depth[state];
-  }
+  int depth(int state);
 
   /** The longest pattern that ends with the byte just read, or 0. */
-  int matchLength(int state) {
-    return matchLength[state];
-  }
+  int matchLength(int state);
 
-  int maxPatternLength() {
-    return maxPatternLength;
-  }
-
-  private static final class Node {
-    final int depth;
-    byte[] bytes = new byte[1];
-    int[] states = new int[1];
-    int size;
-    int matchLength;
-
-    Node(int depth) {
-      this.depth = depth;
-    }
-
-    int child(byte b) {
-      for (int i = 0; i < size; i++) {
-        if (bytes[i] == b) {
-          return states[i];
-        }
-      }
-      return -1;
-    }
-
-    void add(byte b, int state) {
-      if (size == bytes.length) {
-        bytes = Arrays.copyOf(bytes, size * 2);
-        states = Arrays.copyOf(states, size * 2);
-      }
-      bytes[size] = b;
-      states[size] = state;
-      size++;
-    }
+  private static IntStream byteValues(byte[] pattern) {
+    return IntStream.range(0, pattern.length).map(i -> pattern[i] & 0xff);
   }
 }

@@ -29,7 +29,7 @@ public final class SecretMask {
   private final boolean empty;
 
   private SecretMask(Collection<byte[]> patterns) {
-    this.automaton = new MaskAutomaton(patterns);
+    this.automaton = MaskAutomaton.of(patterns);
     this.empty = patterns.isEmpty();
   }
 
