@@ -102,6 +102,7 @@ public final class SecretMask {
     private int size;
     private int state;
     private boolean lastPassedMasked;
+    private boolean anyMasked;
 
     Stream(OutputSink out) {
       this.out = out;
@@ -115,9 +116,8 @@ public final class SecretMask {
         state = automaton.next(state, pending[i]);
         int match = automaton.matchLength(state);
         if (match > 0) {
-          for (int j = i + 1 - match; j <= i; j++) {
-            masked[j] = true;
-          }
+          Arrays.fill(masked, i + 1 - match, i + 1, true);
+          anyMasked = true;
         }
       }
       size = end;
@@ -131,6 +131,14 @@ public final class SecretMask {
     }
 
     private void pass(int count) {
+      if (!anyMasked) {
+        // The usual case: nothing to mask in what is held, so it goes on in one piece.
+        out.write(pending, 0, count);
+        System.arraycopy(pending, count, pending, 0, size - count);
+        size -= count;
+        lastPassedMasked = lastPassedMasked && count == 0;
+        return;
+      }
       int i = 0;
       while (i < count) {
         if (masked[i]) {
@@ -154,6 +162,10 @@ public final class SecretMask {
       System.arraycopy(masked, count, masked, 0, rest);
       Arrays.fill(masked, rest, size, false);
       size = rest;
+      anyMasked = false;
+      for (int j = 0; j < rest && !anyMasked; j++) {
+        anyMasked = masked[j];
+      }
     }
 
     private void ensureRoom(int len) {
