@@ -129,6 +129,8 @@ final class KilnApplications {
     p.put("server.port", Integer.toString(settings.serverPort()));
     putDataSource(p, settings.dataSource());
     settings.temporalUiUrl().ifPresent(url -> p.put("kiln.temporal.ui-url", url));
+    SecretsKeyFile.existing(settings.kilnHome(), System.getenv())
+        .ifPresent(file -> p.put("kiln.secrets.key-file", file.toString()));
     return p;
   }
 
@@ -183,6 +185,8 @@ final class KilnApplications {
     p.put("server.address", config.serverAddress());
     p.put("server.port", Integer.toString(config.serverPort()));
     putDataSource(p, config.dataSource().orElseThrow());
+    SecretsKeyFile.existing(config.kilnHome(), System.getenv())
+        .ifPresent(file -> p.put("kiln.secrets.key-file", file.toString()));
     p.remove("logging.register-shutdown-hook");
     p.putAll(config.extraProperties());
     return p;

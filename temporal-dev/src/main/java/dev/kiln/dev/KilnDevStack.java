@@ -158,6 +158,7 @@ public final class KilnDevStack {
     log.info("KILN_HOME is {}", home);
     WorkerToken token = WorkerToken.generate(new SecureRandom());
     token.writeTo(home.workerTokenFile());
+    SecretsKeyFile.ensure(home.root(), System.getenv(), new SecureRandom());
 
     // What can overlap does: PostgreSQL starts while the Temporal CLI is found (or installed) and
     // its server starts, and the api, whose Temporal client connects lazily, while that server

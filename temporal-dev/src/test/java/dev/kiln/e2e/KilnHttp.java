@@ -82,6 +82,15 @@ final class KilnHttp {
             .build());
   }
 
+  /** {@code PUT} of a plain-text body, as a secret's value is set. */
+  Answer putText(String path, String text) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .header("Content-Type", "text/plain; charset=utf-8")
+            .PUT(HttpRequest.BodyPublishers.ofString(text))
+            .build());
+  }
+
   Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
   }

@@ -9,11 +9,16 @@ import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.ProcessExit;
+import dev.kiln.activities.secrets.RunSecrets;
+import dev.kiln.activities.secrets.SecretMask;
+import dev.kiln.activities.secrets.StepSecrets;
 import dev.kiln.activities.summary.CompileErrorExtractor;
 import dev.kiln.activities.summary.GateSummary;
 import dev.kiln.activities.summary.Summaries;
+import dev.kiln.activities.summary.TestFailure;
 import dev.kiln.activities.summary.TestReport;
 import dev.kiln.activities.summary.TestReportFiles;
+import dev.kiln.activities.summary.TestResult;
 import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.BuildActivities;
@@ -68,6 +73,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final Workspaces workspaces;
   private final BuildSlots slots;
   private final TestResultReports testResults;
+  private final RunSecrets secrets;
 
   public BuildActivitiesImpl(BuildHost host, StepLogs logs, KilnApiClient api, BuildSlots slots) {
     this(host, logs, api, slots, new Workspaces(host.home()));
@@ -85,6 +91,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     this.commands = new CommandRunner(host, new StepReports(api));
     this.stager = new ArtifactStager(api);
     this.testResults = new TestResultReports(api);
+    this.secrets = new RunSecrets(api);
     this.workspaces = workspaces;
   }
 
@@ -109,6 +116,12 @@ public class BuildActivitiesImpl implements BuildActivities {
       List<CommandStep> steps = request.plan().compile();
       for (int i = 0; i < steps.size(); i++) {
         CommandStep step = steps.get(i);
+        RunSecrets.Outcome given = fetchSecrets(runId, step.secrets());
+        if (given instanceof RunSecrets.Outcome.Missing missing) {
+          stepLog.kiln(missing.summary());
+          throw ApplicationFailure.newNonRetryableFailure(
+              missing.summary(), FailureTypes.INVALID_SPEC);
+        }
         CommandRunner.Outcome outcome =
             run(
                 context,
@@ -121,7 +134,8 @@ public class BuildActivitiesImpl implements BuildActivities {
                     step.run(),
                     Duration.ofSeconds(step.timeoutSeconds()),
                     request.plan().env(),
-                    request.plan().sandbox()));
+                    request.plan().sandbox(),
+                    stepSecrets(given, step.secrets(), stepLog)));
         failIfCompileFailed(outcome, stepLog);
       }
     } finally {
@@ -171,6 +185,12 @@ public class BuildActivitiesImpl implements BuildActivities {
     slots.enter(runKey);
     try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
+      RunSecrets.Outcome given = fetchSecrets(runId, gate.secrets());
+      if (given instanceof RunSecrets.Outcome.Missing missing) {
+        stepLog.kiln("gate " + gate.name() + " failed: " + missing.summary());
+        return new GateResult(gate.name(), false, missing.summary(), null);
+      }
+      StepSecrets gateSecrets = stepSecrets(given, gate.secrets(), stepLog);
       CommandRunner.Outcome outcome =
           run(
               context,
@@ -183,8 +203,9 @@ public class BuildActivitiesImpl implements BuildActivities {
                   gate.run(),
                   Duration.ofSeconds(gate.timeoutSeconds()),
                   request.env(),
-                  gate.sandbox()));
-      TestReport report = readReports(workspace, gate, stepLog);
+                  gate.sandbox(),
+                  gateSecrets));
+      TestReport report = masked(readReports(workspace, gate, stepLog), gateSecrets.mask());
       if (!report.found()) {
         report = outcome.tests();
       }
@@ -192,7 +213,7 @@ public class BuildActivitiesImpl implements BuildActivities {
         // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
         storeTestResults(runId, gate, report, stepLog);
       }
-      GateResult result = judge(gate, outcome, report);
+      GateResult result = masked(judge(gate, outcome, report), gateSecrets.mask());
       stepLog.kiln(
           "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
       return result;
@@ -243,6 +264,72 @@ public class BuildActivitiesImpl implements BuildActivities {
       stepLog.kiln("cancelled: process group killed (" + e.getClass().getSimpleName() + ")");
       throw e;
     }
+  }
+
+  /**
+   * The step's secrets from the api. An api that is down or busy is retried with the activity; one
+   * that refuses (a value that no longer decrypts) fails the run saying why.
+   */
+  private RunSecrets.Outcome fetchSecrets(long runId, List<String> names) {
+    try {
+      return secrets.fetch(runId, names);
+    } catch (ApiRejectedException e) {
+      if (e.isRetryable()) {
+        throw e;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          Summaries.fit("secrets: " + e.getMessage()), FailureTypes.INVALID_SPEC);
+    }
+  }
+
+  /** The secrets a step runs with; none, said in its log, when the run may not have them. */
+  private static StepSecrets stepSecrets(
+      RunSecrets.Outcome given, List<String> names, StepLog stepLog) {
+    if (given instanceof RunSecrets.Outcome.Withheld withheld) {
+      stepLog.kiln("secrets " + String.join(", ", names) + " not given: " + withheld.reason());
+      return StepSecrets.NONE;
+    }
+    if (given instanceof RunSecrets.Outcome.Given secrets) {
+      return secrets.secrets();
+    }
+    throw new IllegalStateException("a step with missing secrets must not run: " + given);
+  }
+
+  /**
+   * Test reports with the step's secrets masked in names and failure messages: they are files the
+   * build wrote, read without passing through the output's mask, and go to the api and the summary.
+   */
+  private static TestReport masked(TestReport report, SecretMask mask) {
+    if (mask.isEmpty() || !report.found()) {
+      return report;
+    }
+    List<TestResult> tests =
+        report.tests().stream()
+            .map(
+                t ->
+                    new TestResult(
+                        mask.text(t.suite()),
+                        mask.text(t.name()),
+                        t.status(),
+                        t.durationMillis(),
+                        t.failure() == null
+                            ? null
+                            : new TestFailure(
+                                mask.text(t.failure().message()),
+                                t.failure().file(),
+                                t.failure().line())))
+            .toList();
+    return new TestReport(
+        report.counts(), tests, report.source(), report.reportFiles(), report.unreadableReports());
+  }
+
+  /** The gate's result with its secrets masked in the summary, whatever it was made from. */
+  private static GateResult masked(GateResult result, SecretMask mask) {
+    if (mask.isEmpty()) {
+      return result;
+    }
+    return new GateResult(
+        result.name(), result.passed(), mask.text(result.summary()), result.tests());
   }
 
   /** Waits up to {@link #LOG_DRAIN} for the run's chunks to reach the api, heartbeating. */

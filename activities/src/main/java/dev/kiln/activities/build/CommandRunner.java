@@ -16,6 +16,7 @@ import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.Sandbox;
 import dev.kiln.activities.process.sandbox.SandboxedStep;
 import dev.kiln.activities.process.sandbox.StepUsage;
+import dev.kiln.activities.secrets.StepSecrets;
 import dev.kiln.activities.summary.FirstErrorCollector;
 import dev.kiln.activities.summary.TestOutputReader;
 import dev.kiln.activities.summary.TestReport;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -68,6 +70,7 @@ final class CommandRunner {
    * @param script run with {@code bash -eo pipefail -c}
    * @param env the plan's extra environment
    * @param sandbox what the plan asks of the sandbox, or {@code null}
+   * @param secrets the secrets the command gets as variables, masked in its output
    */
   record Command(
       String step,
@@ -75,7 +78,8 @@ final class CommandRunner {
       String script,
       Duration timeout,
       Map<String, String> env,
-      SandboxRequest sandbox) {}
+      SandboxRequest sandbox,
+      StepSecrets secrets) {}
 
   /**
    * @param timeout the timeout the command ran with: the plan's, or the worker's maximum if lower
@@ -112,8 +116,10 @@ final class CommandRunner {
       SandboxedStep step) {
     FirstErrorCollector errors = new FirstErrorCollector(workspace);
     int cpus = step.limits().map(l -> l.jobs(host.cpus())).orElse(host.cpus());
+    Map<String, String> planEnv = new HashMap<>(command.env());
+    planEnv.putAll(command.secrets().environment());
     Map<String, String> env =
-        BuildEnvironment.forRun(System.getenv(), run, cpus, step.environment(), command.env());
+        BuildEnvironment.forRun(System.getenv(), run, cpus, step.environment(), planEnv);
     Duration timeout =
         step.limits()
             .map(ResourceLimits::timeout)
@@ -141,7 +147,8 @@ final class CommandRunner {
     // Only a gate runs tests; a compile step's output goes to the log exactly as printed.
     TestOutputReader tests =
         command.step().startsWith(GATE_STEP) ? new TestOutputReader(workspace, logAndErrors) : null;
-    OutputSink sink = tests == null ? logAndErrors : tests;
+    // Masked before anything reads it, so neither the log nor a summary ever holds a secret.
+    OutputSink sink = command.secrets().mask().around(tests == null ? logAndErrors : tests);
     log.kiln(describe(sandbox, step));
     reports.sandbox(
         run.runId(),

@@ -7,23 +7,26 @@ import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
 import dev.kiln.workflows.plan.SandboxRequest;
+import dev.kiln.workflows.secrets.SecretNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Reads {@code kiln.yaml} (docs/kiln-yaml.md) into a {@link PipelinePlan}.
  *
  * <pre>
- * compile:                      # list; an item is a command or {run, timeout}
+ * compile:                      # list; an item is a command or {run, timeout, secrets}
  *   - run: ./configure &amp;&amp; make
  *     timeout: 20m              # default 60m
+ *     secrets: [DEPLOY_TOKEN]   # the repository's secrets this command gets as variables
  * stage:
  *   artifacts: ["*.tar.gz"]     # workspace-relative globs
- * gates:                        # list of {name, run, reports?, timeout?, required?}
+ * gates:                        # list of {name, run, reports?, timeout?, required?, secrets?}
  *   - name: unit                # [A-Za-z0-9._-]+, unique
  *     run: make test
  *     reports: ["**&#47;TEST-*.xml"]  # or {junit: "build/test-results/**&#47;*.xml"}
@@ -57,10 +60,10 @@ public final class KilnYamlParser {
   /** Below this a step cannot even start a shell; a typo ("4" for "4g") says so. */
   static final long MIN_MEMORY_BYTES = 16L << 20;
 
-  private static final List<String> STEP_KEYS = List.of("run", "timeout");
+  private static final List<String> STEP_KEYS = List.of("run", "timeout", "secrets");
   private static final List<String> STAGE_KEYS = List.of("artifacts");
   private static final List<String> GATE_KEYS =
-      List.of("name", "run", "reports", "timeout", "required");
+      List.of("name", "run", "reports", "timeout", "required", "secrets");
 
   /**
    * Report formats a gate may name ({@code reports: {junit: …}}). Jest's JSON results are read
@@ -155,7 +158,7 @@ public final class KilnYamlParser {
     spec.onlyKeys(step, path, STEP_KEYS);
     String run = spec.nonEmptyString(spec.required(step, path, "run"), path + ".run");
     long timeout = spec.timeoutSeconds(step.get("timeout"), path + ".timeout", defaultTimeout);
-    return new CommandStep(run, timeout);
+    return new CommandStep(run, timeout, secrets(step.get("secrets"), path + ".secrets"));
   }
 
   private List<String> artifacts(YamlNode node) throws InvalidSpecException {
@@ -203,7 +206,34 @@ public final class KilnYamlParser {
         run,
         reports == null ? List.of() : reports(reports, path + ".reports"),
         spec.timeoutSeconds(gate.get("timeout"), path + ".timeout", defaultTimeout),
-        required == null || spec.bool(required, path + ".required"));
+        required == null || spec.bool(required, path + ".required"),
+        null,
+        secrets(gate.get("secrets"), path + ".secrets"));
+  }
+
+  /**
+   * A list of the repository's secret names ({@code [DEPLOY_TOKEN]}); the values are the api's and
+   * are looked up when the step runs, so an unset name is a run failure, not a parse error.
+   */
+  private List<String> secrets(YamlNode node, String path) throws InvalidSpecException {
+    if (node == null) {
+      return List.of();
+    }
+    Sequence items = spec.sequence(node, path, "a list of secret names ([DEPLOY_TOKEN])");
+    List<String> names = new ArrayList<>();
+    for (YamlNode item : items.items()) {
+      String itemPath = path + "[" + names.size() + "]";
+      String name = spec.string(item, itemPath);
+      Optional<String> problem = SecretNames.problem(name);
+      if (problem.isPresent()) {
+        throw spec.error(item.line(), itemPath, "\"" + name + "\" " + problem.get());
+      }
+      if (names.contains(name)) {
+        throw spec.error(item.line(), itemPath, "\"" + name + "\" is listed twice");
+      }
+      names.add(name);
+    }
+    return names;
   }
 
   /** A glob, a list of globs, or a mapping of report formats to either. */

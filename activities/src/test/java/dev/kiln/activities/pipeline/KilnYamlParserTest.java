@@ -152,11 +152,11 @@ class KilnYamlParserTest {
     assertInvalid(
         "gates:\n  - name: unit\n    run: make test\n    requird: false\n",
         "kiln.yaml:4: gates[0].requird: unknown key; did you mean \"required\"?"
-            + " (allowed: name, run, reports, timeout, required)");
+            + " (allowed: name, run, reports, timeout, required, secrets)");
     assertInvalid(
         "compile:\n  - run: make\n    timeot: 5m\n",
         "kiln.yaml:3: compile[0].timeot: unknown key; did you mean \"timeout\"?"
-            + " (allowed: run, timeout)");
+            + " (allowed: run, timeout, secrets)");
     assertInvalid(
         "compile: [make]\nstage:\n  artifact: [x]\n",
         "kiln.yaml:3: stage.artifact: unknown key; did you mean \"artifacts\"? (allowed: artifacts)");
@@ -272,6 +272,50 @@ class KilnYamlParserTest {
     assertInvalid(
         "compile: [make]\nenv:\n  FOO: [a, b]\n",
         "kiln.yaml:3: env.FOO: must be a string, number or true/false, got a list");
+  }
+
+  @Test
+  void aCompileStepOrGateNamesTheSecretsItGetsAndOthersGetNone() throws Exception {
+    PipelinePlan plan =
+        parser.parse(
+            """
+            compile:
+              - make
+              - run: ./deploy.sh
+                secrets: [DEPLOY_TOKEN, _signing_key2]
+            gates:
+              - name: smoke
+                run: ./smoke.sh
+                secrets:
+                  - API_KEY
+              - name: unit
+                run: make test
+            """);
+
+    assertThat(plan.compile())
+        .containsExactly(
+            new CommandStep("make", 3600),
+            new CommandStep("./deploy.sh", 3600, List.of("DEPLOY_TOKEN", "_signing_key2")));
+    assertThat(plan.gates().get(0).secrets()).containsExactly("API_KEY");
+    assertThat(plan.gates().get(1).secrets()).isEmpty();
+  }
+
+  @Test
+  void rejectsSecretNamesThatAreNoVariableNamesOrRepeated() {
+    assertInvalid(
+        "compile:\n  - run: make\n    secrets: [1TOKEN]\n",
+        "kiln.yaml:3: compile[0].secrets[0]: \"1TOKEN\" must be an environment variable name:"
+            + " letters, digits and _, not starting with a digit");
+    assertInvalid(
+        "compile:\n  - run: make\n    secrets: [KILN_TOKEN]\n",
+        "kiln.yaml:3: compile[0].secrets[0]: \"KILN_TOKEN\" must not start with KILN_:"
+            + " those names are reserved for Kiln");
+    assertInvalid(
+        "gates:\n  - name: unit\n    run: make\n    secrets: [A_B, A_B]\n",
+        "kiln.yaml:4: gates[0].secrets[1]: \"A_B\" is listed twice");
+    assertInvalid(
+        "compile:\n  - run: make\n    secrets: DEPLOY_TOKEN\n",
+        "kiln.yaml:3: compile[0].secrets: must be a list of secret names ([DEPLOY_TOKEN]), got a string");
   }
 
   @Test

@@ -24,6 +24,8 @@ public final class ApiPaths {
   public static final String REPOS = "/repos";
   public static final String REPO = "/repos/{id}";
   public static final String REPO_POLL = REPO + "/poll";
+  public static final String REPO_SECRETS = REPO + "/secrets";
+  public static final String REPO_SECRET = REPO_SECRETS + "/{name}";
   public static final String HOOKS = "/hooks";
   public static final String HOOK_GITHUB = HOOKS + "/github";
   public static final String HOOK_GITLAB = HOOKS + "/gitlab";

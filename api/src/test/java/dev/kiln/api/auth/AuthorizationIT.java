@@ -255,6 +255,28 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "DELETE /repos/{id}",
         new Endpoint(Kind.GLOBAL, Scope.ADMIN, "DELETE", "/repos/" + repoId, null, null));
+    t.put(
+        "PUT /repos/{id}/secrets/{name}",
+        new Endpoint(
+            Kind.GLOBAL,
+            Scope.ADMIN,
+            "PUT",
+            "/repos/" + repoId + "/secrets/MUST_NOT_EXIST",
+            "value",
+            null,
+            "text/plain"));
+    t.put(
+        "GET /repos/{id}/secrets",
+        Endpoint.get(Kind.GLOBAL, Scope.ADMIN, "/repos/" + repoId + "/secrets"));
+    t.put(
+        "DELETE /repos/{id}/secrets/{name}",
+        new Endpoint(
+            Kind.GLOBAL,
+            Scope.ADMIN,
+            "DELETE",
+            "/repos/" + repoId + "/secrets/MUST_NOT_EXIST",
+            null,
+            null));
     String push =
         "{\"ref\": \"refs/heads/main\", \"after\": \""
             + SHA
@@ -332,6 +354,15 @@ class AuthorizationIT extends StrictApi {
             "POST",
             internal + "/restarted",
             "{\"attempt\": 2, \"host\": \"h\", \"log_seq\": 5}",
+            null));
+    t.put(
+        "POST /internal/runs/{id}/secrets",
+        new Endpoint(
+            Kind.WORKER,
+            null,
+            "POST",
+            internal + "/secrets",
+            "{\"names\": [\"DEPLOY_TOKEN\"]}",
             null));
     t.put(
         "POST /internal/runs/{id}/sandbox",

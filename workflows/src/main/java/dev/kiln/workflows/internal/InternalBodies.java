@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kiln.workflows.LogChunk;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Request and response bodies of {@code /internal} (docs/internal-api.md), shared by the api's
@@ -154,4 +155,36 @@ public final class InternalBodies {
 
   /** The runs started for one moved branch. */
   public record HeadBuild(String branch, String sha, List<Long> runIds) {}
+
+  /** {@code POST /internal/runs/{id}/secrets}: the secrets one step names. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SecretsRequest(List<String> names) {}
+
+  /**
+   * The answer of {@code POST /internal/runs/{id}/secrets}.
+   *
+   * @param values name to value, for the names the repository has a secret of; empty when withheld
+   * @param missing the names it has none of
+   * @param withheld why the run gets no secrets at all (a merge request's build), or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SecretsAnswer(Map<String, String> values, List<String> missing, String withheld) {
+
+    public SecretsAnswer {
+      values = values == null ? Map.of() : Map.copyOf(values);
+      missing = missing == null ? List.of() : List.copyOf(missing);
+    }
+
+    /** Names only: the values must not reach a log line through this record. */
+    @Override
+    public String toString() {
+      return "SecretsAnswer[names="
+          + values.keySet()
+          + ", missing="
+          + missing
+          + ", withheld="
+          + withheld
+          + "]";
+    }
+  }
 }

@@ -23,6 +23,7 @@ public final class InternalPaths {
   public static final String USAGE = RUN + "/usage";
   public static final String LOGS = RUN + "/logs";
   public static final String ARTIFACTS = RUN + "/artifacts";
+  public static final String SECRETS = RUN + "/secrets";
   public static final String HOST = INTERNAL + "/hosts/{host}";
   public static final String ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
   public static final String RETENTION = INTERNAL + "/retention";
@@ -69,6 +70,11 @@ public final class InternalPaths {
 
   public static String logs(long runId) {
     return run(runId) + "/logs";
+  }
+
+  /** {@code POST}: the values of the secrets a step of the run names. */
+  public static String secrets(long runId) {
+    return run(runId) + "/secrets";
   }
 
   /** {@code PUT …/artifacts?path=…}: {@code relativePath} is query-encoded. */
