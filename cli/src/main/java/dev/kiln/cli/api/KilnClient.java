@@ -78,21 +78,24 @@ public final class KilnClient {
   /**
    * {@code POST /submissions?name=…&arch=…&priority=…} with a git bundle as the body: the api's
    * answer, as for {@link #rebuild}. The request says {@code Expect: 100-continue}, so an api that
-   * refuses the upload (too large, no scope) says so before a byte of the bundle is sent.
+   * refuses the upload (too large, no token, no scope, no rebuilds left) says so before a byte of
+   * the bundle is sent.
    */
   public JsonNode submit(Path bundle, Map<String, String> query) {
     String path = "/submissions" + query(query);
     HttpURLConnection connection = open(path, JSON, null, REQUEST_TIMEOUT);
+    long size;
     try {
+      size = Files.size(bundle);
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);
       connection.setRequestProperty("Content-Type", BUNDLE);
       connection.setRequestProperty("Expect", "100-continue");
-      connection.setFixedLengthStreamingMode(Files.size(bundle));
+      connection.setFixedLengthStreamingMode(size);
       try (OutputStream out = connection.getOutputStream()) {
         Files.copy(bundle, out);
       } catch (ProtocolException refusedBeforeTheBody) {
-        // the api answered the Expect with its final status: read below
+        throw refusedUpload(path, connection.getResponseCode(), size);
       }
       return readJson(answered("POST", path, connection));
     } catch (SocketTimeoutException e) {
@@ -100,6 +103,35 @@ public final class KilnClient {
     } catch (IOException e) {
       throw unreachable(e);
     }
+  }
+
+  /**
+   * The api answered the {@code Expect} with a refusal, whose body HttpURLConnection does not keep:
+   * a 413 is said here; any other refusal (401, 403, 429) the api repeats, with its detail, to the
+   * same request without a body.
+   */
+  private CliFailure refusedUpload(String path, int status, long size) throws IOException {
+    if (status == 413) {
+      return new CliFailure(
+          ApiProblems.describe(
+              status,
+              "the upload ("
+                  + size
+                  + " bytes) is larger than "
+                  + config.url()
+                  + " takes (kiln.submissions.max-bytes); leave build output and other large"
+                  + " files out with .gitignore",
+              config));
+    }
+    HttpURLConnection again = open(path, JSON, null, REQUEST_TIMEOUT);
+    again.setRequestMethod("POST");
+    again.setDoOutput(true);
+    again.setRequestProperty("Content-Type", BUNDLE);
+    again.setFixedLengthStreamingMode(0);
+    again.getOutputStream().close();
+    answered("POST", path, again); // throws the api's refusal, detail and all
+    again.disconnect();
+    return new CliFailure(ApiProblems.describe(status, "", config));
   }
 
   /** {@code POST /runs/{id}/retry}: the new run, as for {@link #rebuild}. */
