@@ -44,12 +44,6 @@ public class RetryService {
     Caller caller = access.require(Scope.TRIGGER);
     RunRecord original = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
     access.require(Scope.TRIGGER, original.repo());
-    if (!original.result().isTerminal()) {
-      throw ApiException.conflict(
-              "run " + runId + " is still building; wait for its end or cancel it, then retry")
-          .with("run_id", runId)
-          .with("result", original.result().wireName());
-    }
     if (LocalSubmissions.isSubmission(original.repo())) {
       throw ApiException.conflict(
               "run "
@@ -57,6 +51,12 @@ public class RetryService {
                   + " built a local submission, whose upload builds once: submit the directory"
                   + " again (kiln rebuild DIR)")
           .with("run_id", runId);
+    }
+    if (!original.result().isTerminal()) {
+      throw ApiException.conflict(
+              "run " + runId + " is still building; wait for its end or cancel it, then retry")
+          .with("run_id", runId)
+          .with("result", original.result().wireName());
     }
     RunPriority priority = RunPriority.fromWireName(original.priority()).orElse(RunPriority.NORMAL);
     if (priority == RunPriority.URGENT && !caller.has(Scope.URGENT)) {
