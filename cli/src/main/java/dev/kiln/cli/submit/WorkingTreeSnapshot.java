@@ -21,6 +21,7 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.BundleWriter;
 import org.eclipse.jgit.treewalk.FileTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
@@ -79,11 +80,23 @@ public final class WorkingTreeSnapshot {
         ObjectId commit = inserter.insert(commit(user, tree));
         inserter.flush();
         BundleWriter writer = new BundleWriter(store);
+        writer.setPackConfig(packConfig());
         writer.include(REF, commit);
         writer.writeBundle(NullProgressMonitor.INSTANCE, bundle);
         return new Snapshot(commit.name(), user.getWorkTree().toPath(), files);
       }
     }
+  }
+
+  /**
+   * The objects are written as they were inserted: no search for deltas between them, which costs
+   * about as much as the snapshot itself for thousands of small files and saves little in an upload
+   * of one tree.
+   */
+  private static PackConfig packConfig() {
+    PackConfig config = new PackConfig();
+    config.setDeltaCompress(false);
+    return config;
   }
 
   private static Repository open(Path dir) throws IOException {
