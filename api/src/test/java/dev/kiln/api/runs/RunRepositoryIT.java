@@ -78,7 +78,8 @@ class RunRepositoryIT {
             "run_retention",
             "test_results",
             "repos",
-            "webhook_deliveries");
+            "webhook_deliveries",
+            "submissions");
   }
 
   @Test
