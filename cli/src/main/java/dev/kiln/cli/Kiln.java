@@ -5,6 +5,8 @@ import dev.kiln.cli.config.CliConfig;
 import dev.kiln.cli.follow.LogsCommand;
 import dev.kiln.cli.follow.RebuildCommand;
 import dev.kiln.cli.runs.CancelCommand;
+import dev.kiln.cli.runs.QueueCommand;
+import dev.kiln.cli.runs.RetryCommand;
 import dev.kiln.cli.runs.RunsCommand;
 import dev.kiln.cli.runs.ShowCommand;
 import java.io.PrintWriter;
@@ -19,13 +21,16 @@ import picocli.CommandLine.Command;
     name = "kiln",
     mixinStandardHelpOptions = true,
     versionProvider = Kiln.Version.class,
-    description = "Start, follow, list, show and cancel Kiln runs.",
+    description =
+        "Start (from a URL or a local working tree), follow, list, show, cancel and retry Kiln runs; see the queue.",
     subcommands = {
       RebuildCommand.class,
       LogsCommand.class,
       RunsCommand.class,
       ShowCommand.class,
-      CancelCommand.class
+      CancelCommand.class,
+      RetryCommand.class,
+      QueueCommand.class
     },
     footer = {
       "",

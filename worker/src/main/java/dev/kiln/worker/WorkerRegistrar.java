@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import dev.kiln.activities.BuildHost;
 import dev.kiln.activities.api.ApiFetchStarts;
+import dev.kiln.activities.api.ApiSubmissionSource;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.MachineLoad;
@@ -9,6 +10,7 @@ import dev.kiln.activities.fetch.FetchActivitiesImpl;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.fetch.RemoteHeads;
+import dev.kiln.activities.fetch.SubmissionFetcher;
 import dev.kiln.activities.ledger.LedgerActivitiesImpl;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.retention.RetentionActivitiesImpl;
@@ -153,6 +155,8 @@ class WorkerRegistrar implements SmartLifecycle {
     // The fetcher makes its workspaces in the host's Workspaces, so they go back to their lanes.
     GitFetcher fetcher =
         new GitFetcher(host.home(), capacity.workspaces(), properties.repos().policy(), remotes);
+    SubmissionFetcher submissions =
+        new SubmissionFetcher(new ApiSubmissionSource(api), capacity.workspaces());
     // One supplier for every arch: the archs share this host's slots.
     BuildSlotSupplier fetchSlots = new BuildSlotSupplier(capacity.slots());
     for (String arch : config.effectiveArchs()) {
@@ -164,7 +168,8 @@ class WorkerRegistrar implements SmartLifecycle {
                   .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
                   .build());
       fetch.registerActivitiesImplementations(
-          new FetchActivitiesImpl(host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher));
+          new FetchActivitiesImpl(
+              host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher, submissions));
       log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
     }
     // Watched repositories are listed by build workers, which hold the repository credentials;

@@ -5,11 +5,13 @@ import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
 import dev.kiln.workflows.internal.InternalJson;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +24,9 @@ import java.util.Map;
 public class KilnApiClient {
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Until a download's answer starts: the api sends a stored file, at once. */
+  private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(2);
 
   private final URI baseUrl;
   private final String token;
@@ -60,6 +65,35 @@ public class KilnApiClient {
    */
   public <T> T get(String path, Class<T> answer) {
     return send(authorized(path).GET().build(), answer);
+  }
+
+  /**
+   * GETs {@code path} (one of {@link InternalPaths}) as a stream of bytes, for the caller to read
+   * and close.
+   *
+   * @throws ApiRejectedException the api answered 3xx, 4xx or 5xx
+   * @throws ApiUnavailableException the api could not be reached
+   */
+  public InputStream download(String path) {
+    HttpRequest request = authorized(path).timeout(DOWNLOAD_TIMEOUT).GET().build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new ApiUnavailableException("GET " + request.uri().getPath() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiUnavailableException("interrupted calling the api", e);
+    }
+    if (response.statusCode() >= 300) {
+      try (InputStream body = response.body()) {
+        String text = new String(body.readNBytes(8192), StandardCharsets.UTF_8);
+        throw ApiRejectedException.of(request, response.statusCode(), text);
+      } catch (IOException e) {
+        throw ApiRejectedException.of(request, response.statusCode(), "");
+      }
+    }
+    return response.body();
   }
 
   /** Streams a file to {@code PUT /internal/runs/{id}/artifacts?path=…}. */

@@ -11,11 +11,13 @@ import dev.kiln.activities.pipeline.PlannedBuild;
 import dev.kiln.workflows.activities.FetchActivities;
 import dev.kiln.workflows.activities.FetchRequest;
 import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.submission.LocalSubmissions;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.slf4j.MDC;
 
 /**
@@ -34,18 +36,33 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final GitFetcher fetcher;
   private final BuildSlots slots;
   private final FetchStarts starts;
+  private final SubmissionFetcher submissions;
   private final PipelinePlanner planner = new PipelinePlanner();
+
+  /** A host that builds from git remotes only: a local submission's fetch fails. */
+  public FetchActivitiesImpl(
+      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, GitFetcher fetcher) {
+    this(host, logs, slots, starts, fetcher, null);
+  }
 
   /**
    * @param fetcher gets the source onto this host, under the repository policy
+   * @param submissions gets a local submission's upload instead ({@code repo} {@code local:…});
+   *     {@code null} on a host without one
    */
   public FetchActivitiesImpl(
-      BuildHost host, StepLogs logs, BuildSlots slots, FetchStarts starts, GitFetcher fetcher) {
+      BuildHost host,
+      StepLogs logs,
+      BuildSlots slots,
+      FetchStarts starts,
+      GitFetcher fetcher,
+      SubmissionFetcher submissions) {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
     this.starts = starts;
     this.fetcher = fetcher;
+    this.submissions = submissions;
   }
 
   @Override
@@ -59,13 +76,7 @@ public class FetchActivitiesImpl implements FetchActivities {
     try (StepLog stepLog =
         logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
-      GitFetcher.CheckedOut checkedOut =
-          fetcher.fetch(
-              request.repo(),
-              request.ref(),
-              request.runId(),
-              Workspaces.laneKey(request.repo(), request.ref(), request.arch()),
-              line -> stepLog.line("fetch", line));
+      GitFetcher.CheckedOut checkedOut = checkOut(request, line -> stepLog.line("fetch", line));
       if (heartbeat.cancelRequested()) {
         // The workflow has moved on without this result: nobody would clean the workspace.
         stepLog.kiln("fetch cancelled: removing the workspace");
@@ -92,6 +103,23 @@ public class FetchActivitiesImpl implements FetchActivities {
       logs.awaitUploaded(request.runId(), LOG_DRAIN);
       MDC.remove("run_id");
     }
+  }
+
+  /** A git remote's commit, or a local submission's upload ({@link LocalSubmissions}). */
+  private GitFetcher.CheckedOut checkOut(FetchRequest request, Consumer<String> progress)
+      throws FetchException, IOException {
+    if (!LocalSubmissions.isSubmission(request.repo())) {
+      return fetcher.fetch(
+          request.repo(),
+          request.ref(),
+          request.runId(),
+          Workspaces.laneKey(request.repo(), request.ref(), request.arch()),
+          progress);
+    }
+    if (submissions == null) {
+      throw new BadRepositoryException("this build host cannot fetch local submissions");
+    }
+    return submissions.fetch(request.runId(), request.ref(), progress);
   }
 
   /** Reads the plan; a workspace whose plan is invalid is removed at once, as nothing will run. */

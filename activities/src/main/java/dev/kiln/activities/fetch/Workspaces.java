@@ -142,6 +142,41 @@ public final class Workspaces {
     }
   }
 
+  /** Puts a workspace's objects in place: what {@link #checkoutFilled} checks out from. */
+  @FunctionalInterface
+  public interface ObjectsSource {
+    /**
+     * @param repo the new workspace's repository, with an object store of its own
+     */
+    void fill(Repository repo) throws IOException;
+  }
+
+  /**
+   * Creates a fresh workspace for {@code runId} whose repository gets its objects from {@code
+   * source} (a local submission's bundle) instead of borrowing a mirror's, and checks out {@code
+   * sha} with a detached HEAD. The workspace is never kept for a lane.
+   *
+   * @throws IOException {@code source} failed, or the checkout did; nothing is left behind
+   */
+  public Path checkoutFilled(
+      long runId, String sha, ObjectsSource source, Consumer<String> progress) throws IOException {
+    Path workspace = allocate(runId);
+    try {
+      try (Repository repo = openWorkspace(workspace)) {
+        repo.create(false);
+      }
+      try (Repository repo = openWorkspace(workspace)) {
+        source.fill(repo);
+        checkoutDetached(repo, ObjectId.fromString(sha), progress);
+      }
+      log.info("Checked out {} into {} from its own objects", sha, workspace);
+      return workspace;
+    } catch (IOException | RuntimeException e) {
+      remove(workspace);
+      throw e;
+    }
+  }
+
   /** The key under which a lane's workspace is kept between its builds on this host. */
   public static String laneKey(String repo, String ref, String arch) {
     return WarmWorkspaces.laneKey(repo, ref, arch);

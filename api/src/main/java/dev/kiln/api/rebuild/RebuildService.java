@@ -18,6 +18,7 @@ import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -72,6 +73,15 @@ public class RebuildService {
    * @param triggeredBy the caller's name, recorded as the run's {@code triggered_by}
    */
   public Outcome rebuild(NewRun request, String triggeredBy) {
+    return rebuild(request, triggeredBy, runId -> {});
+  }
+
+  /**
+   * As {@link #rebuild(NewRun, String)}, with {@code beforeStart} given the new run's id once it is
+   * recorded and before its workflow starts (a submission puts its upload in place there). If it
+   * throws, the run ends {@code failed} without starting and the exception goes to the caller.
+   */
+  public Outcome rebuild(NewRun request, String triggeredBy, LongConsumer beforeStart) {
     for (int attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
       Optional<RunRecord> earlier = earlierRun(request);
       if (earlier.isPresent()) {
@@ -79,12 +89,25 @@ public class RebuildService {
       }
       Optional<Long> id = runs.insert(request, triggeredBy);
       if (id.isPresent()) {
+        prepare(id.get(), beforeStart);
         return new Outcome(start(id.get(), request), false);
       }
       // another request with this key inserted between our lookup and our insert: read its run
     }
     throw new IllegalStateException(
         "could not insert or find the run for Idempotency-Key " + request.idempotencyKey());
+  }
+
+  private void prepare(long runId, LongConsumer beforeStart) {
+    try {
+      beforeStart.accept(runId);
+    } catch (RuntimeException e) {
+      log.error("run {} could not be prepared: {}", runId, e.toString(), e);
+      if (runs.failToStart(runId, "could not start: " + e.getMessage())) {
+        runs.find(runId).ifPresent(metrics::runEnded);
+      }
+      throw e;
+    }
   }
 
   private Optional<RunRecord> earlierRun(NewRun request) {

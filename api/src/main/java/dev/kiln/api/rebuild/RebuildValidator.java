@@ -7,6 +7,7 @@ import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.repo.RepositoryPolicy;
 import dev.kiln.workflows.repo.RepositoryRefusedException;
+import dev.kiln.workflows.submission.LocalSubmissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
  * build it); everything else is 400.
  */
 @Component
-class RebuildValidator {
+public class RebuildValidator {
 
   static final int MAX_MR = 64;
   static final int MAX_TARGET = 255;
@@ -53,6 +54,27 @@ class RebuildValidator {
     boolean supersede = body.supersede() == null || body.supersede();
     return new NewRun(
         repo, ref, arch, Lanes.of(repo, ref, arch), mr, priority, supersede, target, args, key);
+  }
+
+  /**
+   * A local submission of a directory called {@code name}, checked as a rebuild's arch and priority
+   * are; its ref (the snapshot commit) is not known yet and left {@code null}. It builds on its
+   * own, never superseding or superseded ({@code LocalSubmissions}).
+   */
+  public NewRun submission(String name, String requestedArch, String requestedPriority) {
+    String repo = LocalSubmissions.repo(name);
+    String arch = arch(requestedArch);
+    return new NewRun(
+        repo,
+        null,
+        arch,
+        LocalSubmissions.lane(repo, arch),
+        null,
+        priority(requestedPriority),
+        false,
+        null,
+        List.of(),
+        null);
   }
 
   /** The policy the workers apply at fetch: what it refuses here would fail there. */

@@ -1,5 +1,6 @@
 package dev.kiln.api.retention;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ class RetentionRepository {
   /**
    * What removing one run took away.
    *
-   * @param artifactKeys the storage keys of its artifacts, for the files to go too
+   * @param artifactKeys the storage keys of its artifacts (and of a local submission's upload), for
+   *     the files to go too
    */
   record Removed(long logChunks, List<String> artifactKeys) {}
 
@@ -81,10 +83,17 @@ class RetentionRepository {
             .param("runId", due.runId())
             .update();
     List<String> keys =
-        jdbc.sql("DELETE FROM artifacts WHERE run_id = :runId RETURNING storage_key")
+        new ArrayList<>(
+            jdbc.sql("DELETE FROM artifacts WHERE run_id = :runId RETURNING storage_key")
+                .param("runId", due.runId())
+                .query(String.class)
+                .list());
+    // a local submission's upload is stored like an artifact and goes with them
+    keys.addAll(
+        jdbc.sql("DELETE FROM submissions WHERE run_id = :runId RETURNING storage_key")
             .param("runId", due.runId())
             .query(String.class)
-            .list();
+            .list());
     return new Removed(chunks, keys);
   }
 

@@ -40,6 +40,10 @@ final class RetentionRules {
    * fills {@code params}.
    */
   String keepSql(String repoColumn, Map<String, Object> params) {
+    params.put("keepDefault", fallback.toSeconds());
+    if (rules.isEmpty()) {
+      return ":keepDefault"; // "CASE ELSE … END", without a WHEN, is no SQL
+    }
     StringBuilder sql = new StringBuilder("CASE");
     params.put("ambiguous", RepoPatterns.AMBIGUOUS);
     for (int i = 0; i < rules.size(); i++) {
@@ -55,7 +59,6 @@ final class RetentionRules {
       params.put("rule" + i, rule.pattern().regexes().get(0));
       params.put("keep" + i, rule.keep().toSeconds());
     }
-    params.put("keepDefault", fallback.toSeconds());
     return sql.append(" ELSE :keepDefault END").toString();
   }
 

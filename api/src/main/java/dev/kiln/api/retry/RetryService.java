@@ -12,6 +12,7 @@ import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.SupersedePolicy;
+import dev.kiln.workflows.submission.LocalSubmissions;
 import org.springframework.stereotype.Service;
 
 /**
@@ -36,13 +37,21 @@ public class RetryService {
 
   /**
    * @throws ApiException 404 unknown run, 403 a caller without {@code trigger} on its repository
-   *     (or {@code urgent} for an urgent one), 409 a run that is still building, 503 Temporal
-   *     unreachable
+   *     (or {@code urgent} for an urgent one), 409 a run that is still building or a local
+   *     submission, 503 Temporal unreachable
    */
   public RebuildService.Outcome retry(long runId) {
     Caller caller = access.require(Scope.TRIGGER);
     RunRecord original = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
     access.require(Scope.TRIGGER, original.repo());
+    if (LocalSubmissions.isSubmission(original.repo())) {
+      throw ApiException.conflict(
+              "run "
+                  + runId
+                  + " built a local submission, whose upload builds once: submit the directory"
+                  + " again (kiln rebuild DIR)")
+          .with("run_id", runId);
+    }
     if (!original.result().isTerminal()) {
       throw ApiException.conflict(
               "run " + runId + " is still building; wait for its end or cancel it, then retry")

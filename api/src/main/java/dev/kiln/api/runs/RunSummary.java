@@ -1,5 +1,7 @@
 package dev.kiln.api.runs;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.kiln.workflows.submission.LocalSubmissions;
 import java.time.Instant;
 
 /**
@@ -31,4 +33,14 @@ public record RunSummary(
     Long supersededBy,
     String cancelledBy,
     Long retryOf,
-    RunView.Temporal temporal) {}
+    RunView.Temporal temporal) {
+
+  /**
+   * {@code local} for a local submission ({@code POST /submissions}, {@code repo} {@code
+   * local:<name>}), {@code git} for a run of a commit fetched from its repository.
+   */
+  @JsonProperty("source")
+  public String source() {
+    return LocalSubmissions.source(repo);
+  }
+}

@@ -8,6 +8,7 @@ package dev.kiln.api.web;
 public final class ApiPaths {
 
   public static final String REBUILD = "/rebuild";
+  public static final String SUBMISSIONS = "/submissions";
   public static final String RUNS = "/runs";
   public static final String RUN = "/runs/{id}";
   public static final String RUN_LOGS = "/runs/{id}/logs";

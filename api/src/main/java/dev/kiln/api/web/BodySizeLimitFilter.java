@@ -22,9 +22,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Caps request bodies: 1 MiB on the public API, a larger cap for worker log batches, none for
- * artifact uploads (the artifact store enforces {@code kiln.artifacts.max-size} while it streams).
- * A declared Content-Length over the cap is refused before anything is read; a chunked body is
- * counted as it is read.
+ * artifact uploads and local submissions (the artifact store enforces {@code
+ * kiln.artifacts.max-size} and {@code kiln.submissions.max-bytes} while it streams). A declared
+ * Content-Length over the cap is refused before anything is read; a chunked body is counted as it
+ * is read.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 40)
@@ -65,7 +66,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
   }
 
   private long limitFor(String uri) {
-    if (INTERNAL_ARTIFACTS.matcher(uri).matches()) {
+    if (INTERNAL_ARTIFACTS.matcher(uri).matches() || uri.equals(ApiPaths.SUBMISSIONS)) {
       return -1;
     }
     if (INTERNAL_LOGS.matcher(uri).matches()) {

@@ -190,6 +190,16 @@ class AuthorizationIT extends StrictApi {
             "/rebuild",
             "{\"repo\": \"" + REPO + "\", \"ref\": \"main\"}",
             null));
+    t.put(
+        "POST /submissions",
+        new Endpoint(
+            Kind.GLOBAL,
+            Scope.TRIGGER,
+            "POST",
+            "/submissions?name=app",
+            "x",
+            null,
+            "application/x-git-bundle"));
     t.put("GET /runs/{id}", Endpoint.get(Kind.RUN, Scope.READ, run));
     t.put(
         "GET /runs/{id} (html)",
@@ -390,6 +400,9 @@ class AuthorizationIT extends StrictApi {
             "x",
             null,
             "application/octet-stream"));
+    t.put(
+        "GET /internal/runs/{id}/submission",
+        Endpoint.get(Kind.WORKER, null, internal + "/submission"));
     t.put(
         "POST /internal/hosts/{host}",
         new Endpoint(

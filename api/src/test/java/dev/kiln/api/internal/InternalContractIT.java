@@ -208,6 +208,7 @@ class InternalContractIT {
     assertRoutes("POST", InternalPaths.usage(7), InternalPaths.USAGE);
     assertRoutes("POST", InternalPaths.logs(7), InternalPaths.LOGS);
     assertRoutes("PUT", InternalPaths.artifact(7, "target/app 1.jar"), InternalPaths.ARTIFACTS);
+    assertRoutes("GET", InternalPaths.submission(7), InternalPaths.SUBMISSION);
     assertRoutes("POST", InternalPaths.host("build-1"), InternalPaths.HOST);
     assertRoutes("GET", InternalPaths.archServed("x86_64"), InternalPaths.ARCH_SERVED);
     assertRoutes("POST", InternalPaths.retention(), InternalPaths.RETENTION);

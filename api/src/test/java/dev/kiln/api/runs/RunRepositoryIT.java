@@ -79,7 +79,8 @@ class RunRepositoryIT {
             "test_results",
             "repos",
             "webhook_deliveries",
-            "run_notifications");
+            "run_notifications",
+            "submissions");
   }
 
   @Test

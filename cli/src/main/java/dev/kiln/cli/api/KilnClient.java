@@ -15,10 +15,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class KilnClient {
   private static final String JSON = "application/json";
   private static final String TEXT = "text/plain";
   private static final String EVENT_STREAM = "text/event-stream";
+  private static final String BUNDLE = "application/x-git-bundle";
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -71,6 +75,75 @@ public final class KilnClient {
     return readJson(send("POST", "/rebuild", body(fields), JSON, null));
   }
 
+  /**
+   * {@code POST /submissions?name=…&arch=…&priority=…} with a git bundle as the body: the api's
+   * answer, as for {@link #rebuild}. The request says {@code Expect: 100-continue}, so an api that
+   * refuses the upload (too large, no token, no scope, no rebuilds left) says so before a byte of
+   * the bundle is sent.
+   */
+  public JsonNode submit(Path bundle, Map<String, String> query) {
+    String path = "/submissions" + query(query);
+    HttpURLConnection connection = open(path, JSON, null, REQUEST_TIMEOUT);
+    long size;
+    try {
+      size = Files.size(bundle);
+      connection.setRequestMethod("POST");
+      connection.setDoOutput(true);
+      connection.setRequestProperty("Content-Type", BUNDLE);
+      connection.setRequestProperty("Expect", "100-continue");
+      connection.setFixedLengthStreamingMode(size);
+      try (OutputStream out = connection.getOutputStream()) {
+        Files.copy(bundle, out);
+      } catch (ProtocolException refusedBeforeTheBody) {
+        throw refusedUpload(path, connection.getResponseCode(), size);
+      }
+      return readJson(answered("POST", path, connection));
+    } catch (SocketTimeoutException e) {
+      throw timedOut("POST", path, e);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * The api answered the {@code Expect} with a refusal, whose body HttpURLConnection does not keep:
+   * a 413 is said here; any other refusal (401, 403, 429) the api repeats, with its detail, to the
+   * same request without a body.
+   */
+  private CliFailure refusedUpload(String path, int status, long size) throws IOException {
+    if (status == 413) {
+      return new CliFailure(
+          ApiProblems.describe(
+              status,
+              "the upload ("
+                  + size
+                  + " bytes) is larger than "
+                  + config.url()
+                  + " takes (kiln.submissions.max-bytes); leave build output and other large"
+                  + " files out with .gitignore",
+              config));
+    }
+    HttpURLConnection again = open(path, JSON, null, REQUEST_TIMEOUT);
+    again.setRequestMethod("POST");
+    again.setDoOutput(true);
+    again.setRequestProperty("Content-Type", BUNDLE);
+    again.setFixedLengthStreamingMode(0);
+    again.getOutputStream().close();
+    answered("POST", path, again); // throws the api's refusal, detail and all
+    again.disconnect();
+    return new CliFailure(ApiProblems.describe(status, "", config));
+  }
+
+  /** {@code POST /runs/{id}/retry}: the new run, as for {@link #rebuild}. */
+  public JsonNode retry(long runId) {
+    return readJson(send("POST", "/runs/" + runId + "/retry", null, JSON, null));
+  }
+
+  /** {@code GET /build-jobs/queue/status}: per architecture, what waits and who serves it. */
+  public JsonNode queue() {
+    return readJson(send("GET", "/build-jobs/queue/status", null, JSON, null));
+  }
+
   /** {@code GET /runs/{id}}: the run view. */
   public JsonNode run(long runId) {
     return readJson(send("GET", "/runs/" + runId, null, JSON, null));
@@ -78,14 +151,19 @@ public final class KilnClient {
 
   /** {@code GET /runs} with the given filters (blank ones left out): one page, newest first. */
   public JsonNode runs(Map<String, String> filters) {
+    return readJson(send("GET", "/runs" + query(filters), null, JSON, null));
+  }
+
+  /** {@code ?name=value&…} of the non-blank values, or nothing. */
+  private static String query(Map<String, String> parameters) {
     StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
-    filters.forEach(
+    parameters.forEach(
         (name, value) -> {
           if (value != null && !value.isBlank()) {
             query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
           }
         });
-    return readJson(send("GET", "/runs" + query, null, JSON, null));
+    return query.toString();
   }
 
   /** {@code PUT /build-jobs/{id}/cancel}: the run view while it is being cancelled. */
@@ -135,6 +213,34 @@ public final class KilnClient {
   private HttpURLConnection send(
       String method, String path, byte[] body, String accept, String lastEventId) {
     boolean stream = accept.equals(EVENT_STREAM);
+    HttpURLConnection connection =
+        open(path, accept, lastEventId, stream ? STREAM_SILENCE : REQUEST_TIMEOUT);
+    try {
+      connection.setRequestMethod(method);
+      if (body != null) {
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", JSON);
+        connection.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = connection.getOutputStream()) {
+          out.write(body);
+        }
+      }
+      return answered(method, path, connection);
+    } catch (SocketTimeoutException e) {
+      throw timedOut(method, path, e);
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+  }
+
+  /**
+   * A connection to {@code path}, not yet sent.
+   *
+   * @param accept the media type asked for
+   * @param lastEventId where a log stream resumes, or null
+   */
+  private HttpURLConnection open(
+      String path, String accept, String lastEventId, Duration readTimeout) {
     HttpURLConnection connection;
     try {
       connection = (HttpURLConnection) new URL(config.url() + path).openConnection();
@@ -142,7 +248,7 @@ public final class KilnClient {
       throw unreachable(e);
     }
     connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-    connection.setReadTimeout((int) (stream ? STREAM_SILENCE : REQUEST_TIMEOUT).toMillis());
+    connection.setReadTimeout((int) readTimeout.toMillis());
     connection.setUseCaches(false);
     connection.setRequestProperty("User-Agent", "kiln-cli");
     config
@@ -154,30 +260,29 @@ public final class KilnClient {
     if (lastEventId != null) {
       connection.setRequestProperty("Last-Event-ID", lastEventId);
     }
+    return connection;
+  }
+
+  /** The connection once its status is known and below 400. */
+  private HttpURLConnection answered(String method, String path, HttpURLConnection connection)
+      throws IOException {
     try {
-      connection.setRequestMethod(method);
-      if (body != null) {
-        connection.setDoOutput(true);
-        connection.setRequestProperty("Content-Type", JSON);
-        connection.setFixedLengthStreamingMode(body.length);
-        try (OutputStream out = connection.getOutputStream()) {
-          out.write(body);
-        }
-      }
       int status = connection.getResponseCode();
       if (status >= 400) {
         throw refused(status, connection);
       }
       return connection;
     } catch (SocketTimeoutException e) {
-      if (connecting(e)) {
-        throw unreachable(e);
-      }
-      throw new CliFailure(
-          method + " " + path + ": no answer from " + config.url() + " within " + timeout());
-    } catch (IOException e) {
-      throw unreachable(e);
+      throw timedOut(method, path, e);
     }
+  }
+
+  private CliFailure timedOut(String method, String path, SocketTimeoutException e) {
+    if (connecting(e)) {
+      return unreachable(e);
+    }
+    return new CliFailure(
+        method + " " + path + ": no answer from " + config.url() + " within " + timeout());
   }
 
   private JsonNode readJson(HttpURLConnection connection) {

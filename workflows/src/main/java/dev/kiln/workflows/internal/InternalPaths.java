@@ -24,6 +24,7 @@ public final class InternalPaths {
   public static final String LOGS = RUN + "/logs";
   public static final String ARTIFACTS = RUN + "/artifacts";
   public static final String SECRETS = RUN + "/secrets";
+  public static final String SUBMISSION = RUN + "/submission";
   public static final String HOST = INTERNAL + "/hosts/{host}";
   public static final String ARCH_SERVED = INTERNAL + "/archs/{arch}/served";
   public static final String RETENTION = INTERNAL + "/retention";
@@ -82,6 +83,11 @@ public final class InternalPaths {
     return run(runId)
         + "/artifacts?path="
         + URLEncoder.encode(relativePath, StandardCharsets.UTF_8);
+  }
+
+  /** {@code GET}: the git bundle a local submission uploaded for the run. */
+  public static String submission(long runId) {
+    return run(runId) + "/submission";
   }
 
   /** {@code host} goes into the path as it is; the api checks it as a name (400 otherwise). */
