@@ -7,6 +7,7 @@ import dev.kiln.cli.follow.RebuildCommand;
 import dev.kiln.cli.runs.CancelCommand;
 import dev.kiln.cli.runs.RunsCommand;
 import dev.kiln.cli.runs.ShowCommand;
+import dev.kiln.cli.workers.WorkersCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       RunsCommand.class,
       ShowCommand.class,
-      CancelCommand.class
+      CancelCommand.class,
+      WorkersCommand.class
     },
     footer = {
       "",

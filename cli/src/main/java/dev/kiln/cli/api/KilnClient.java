@@ -88,6 +88,11 @@ public final class KilnClient {
     return readJson(send("GET", "/runs" + query, null, JSON, null));
   }
 
+  /** {@code GET /workers}: every build host that reported, live or lost. */
+  public JsonNode workers() {
+    return readJson(send("GET", "/workers", null, JSON, null));
+  }
+
   /** {@code PUT /build-jobs/{id}/cancel}: the run view while it is being cancelled. */
   public JsonNode cancel(long runId, String reason) {
     Map<String, String> fields = reason == null ? Map.of() : Map.of("reason", reason);
