@@ -1,5 +1,6 @@
 package dev.kiln.worker;
 
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import java.time.Clock;
@@ -29,6 +30,8 @@ final class BuildPollers {
    * queued to fetched, so a lane's next run finds it still polled.
    */
   static final Duration LABELLED_QUEUE_LINGER = Duration.ofMinutes(2);
+
+  private static final int START_ATTEMPTS = 5;
 
   private final WorkflowClient client;
   private final BiConsumer<WorkerFactory, String> registerFetch;
@@ -139,10 +142,25 @@ final class BuildPollers {
     }
   }
 
+  /**
+   * A factory polling {@code queue}. Starting one asks Temporal about the namespace; on a machine
+   * too busy to connect within the SDK's deadline the first ask can time out, so it is asked again
+   * a few times before the worker gives up.
+   */
   private WorkerFactory start(String queue, BiConsumer<WorkerFactory, String> register) {
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    register.accept(factory, queue);
-    factory.start();
-    return factory;
+    for (int attempt = 1; ; attempt++) {
+      WorkerFactory factory = WorkerFactory.newInstance(client);
+      register.accept(factory, queue);
+      try {
+        factory.start();
+        return factory;
+      } catch (StatusRuntimeException e) {
+        factory.shutdownNow();
+        if (attempt >= START_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("polling {}: Temporal did not answer ({}); trying again", queue, e.getStatus());
+      }
+    }
   }
 }

@@ -181,7 +181,8 @@ class InternalContractIT {
             PlannedGate.class,
             Tests.class,
             TestEntry.class,
-            Limits.class)); // nested inside the bodies above, compared field by field
+            Limits.class,
+            LabelledQueue.class)); // nested inside the bodies above, compared field by field
 
     assertThat(covered).containsExactlyInAnyOrder(InternalBodies.class.getDeclaredClasses());
   }
