@@ -89,7 +89,7 @@ public class BuildHostRepository {
     return jdbc.sql(
             """
             SELECT EXISTS (SELECT 1 FROM build_hosts
-                            WHERE :arch = ANY (archs) AND labels @> :labels
+                            WHERE :arch = ANY (archs) AND labels @> CAST(:labels AS text[])
                               AND last_seen > now() - make_interval(secs => :seconds)
                               AND %s)
             """

@@ -72,7 +72,7 @@ public class QueueRepository {
               FROM runs
              WHERE result = 'building' AND phase IN ('queued', 'fetching')
                AND cardinality(requires) > 0
-               AND arch = ANY (:archs) AND requires <@ :labels
+               AND arch = ANY (CAST(:archs AS text[])) AND requires <@ CAST(:labels AS text[])
             """)
         .param("archs", archs.toArray(String[]::new))
         .param("labels", labels.toArray(String[]::new))
