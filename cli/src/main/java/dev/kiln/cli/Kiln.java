@@ -9,6 +9,7 @@ import dev.kiln.cli.runs.QueueCommand;
 import dev.kiln.cli.runs.RetryCommand;
 import dev.kiln.cli.runs.RunsCommand;
 import dev.kiln.cli.runs.ShowCommand;
+import dev.kiln.cli.workers.WorkersCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       ShowCommand.class,
       CancelCommand.class,
       RetryCommand.class,
-      QueueCommand.class
+      QueueCommand.class,
+      WorkersCommand.class
     },
     footer = {
       "",

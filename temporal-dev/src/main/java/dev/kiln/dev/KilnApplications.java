@@ -142,6 +142,8 @@ final class KilnApplications {
             settings.temporalAddress(),
             "http://127.0.0.1:" + apiPort);
     p.put("kiln.worker.roles", "control,build");
+    // The api shares this JVM: a drained worker stays up, idle, and SIGTERM stops the whole stack.
+    p.put("kiln.worker.drain-exits", "false");
     return p;
   }
 

@@ -103,6 +103,24 @@ final class JoiningProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, without waiting: a build worker drains, then exits. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits until it has exited, and says with which status. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          "kiln-dev.jar " + mode + " still running after " + timeout + ":\n" + console());
+    }
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Waits for its ready line, written after {@link #offset}: a restart appends to the console. */
   JoiningProcess awaitRunning() throws InterruptedException {
     String ready = "The Kiln " + mode + " is running";

@@ -91,6 +91,10 @@ final class KilnHttp {
             .build());
   }
 
+  Answer delete(String path) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).DELETE().build());
+  }
+
   Answer get(String path) throws Exception {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build());
   }

@@ -8,6 +8,7 @@ import dev.kiln.activities.capacity.Load;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.capacity.MachineLoad;
 import dev.kiln.activities.fetch.Workspaces;
+import dev.kiln.workflows.KilnVersion;
 import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
 import dev.kiln.workflows.internal.InternalBodies.HostStatus;
 import dev.kiln.workflows.internal.InternalPaths;
@@ -19,6 +20,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +65,9 @@ final class BuildCapacity implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
+  private final List<String> labels;
+  private final BooleanSupplier draining;
+  private final Consumer<HostAnswer> answers;
   private String pausedFor;
   private boolean reportFailing;
 
@@ -72,7 +78,13 @@ final class BuildCapacity implements AutoCloseable {
       LoadLimits limits,
       Duration leaseIdle,
       MachineLoad load,
-      KilnApiClient api) {
+      KilnApiClient api,
+      List<String> labels,
+      BooleanSupplier draining,
+      Consumer<HostAnswer> answers) {
+    this.labels = List.copyOf(labels);
+    this.draining = draining;
+    this.answers = answers;
     this.host = host;
     this.archs = archs;
     this.limits = limits;
@@ -125,7 +137,11 @@ final class BuildCapacity implements AutoCloseable {
         round(now.cpu()),
         round(now.memory()),
         slots.heldBackByLoad(),
-        janitor.leasedRunIds());
+        janitor.leasedRunIds(),
+        labels,
+        KilnVersion.current(),
+        draining.getAsBoolean(),
+        host.queue());
   }
 
   private boolean loadAdmits() {
@@ -154,7 +170,11 @@ final class BuildCapacity implements AutoCloseable {
   private void report() {
     List<String> ended = List.of();
     try {
-      ended = endedRunKeys(api.post(InternalPaths.host(host.name()), status(), HostAnswer.class));
+      HostAnswer answer = api.post(InternalPaths.host(host.name()), status(), HostAnswer.class);
+      ended = endedRunKeys(answer);
+      if (answer != null) {
+        answers.accept(answer);
+      }
       if (reportFailing) {
         log.info("build host {}: reporting its status to the api again", host.name());
       }

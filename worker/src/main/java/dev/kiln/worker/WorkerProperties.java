@@ -3,6 +3,7 @@ package dev.kiln.worker;
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.fetch.RepositoryCredentials;
 import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.WorkerLabels;
 import dev.kiln.workflows.repo.RepositoryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -72,6 +73,14 @@ public record WorkerProperties(
    *     (a run terminated from the UI), is freed
    * @param gracePeriod SIGTERM → SIGKILL delay when a build is cancelled
    * @param host this host's name in task queues and the run view; empty means the hostname
+   * @param labels labels this host advertises besides the toolchains it detects, e.g. {@code
+   *     big-memory}; a run that requires labels builds only on a host with all of them
+   * @param detectToolchains whether to label the host with the toolchains it finds at start
+   * @param drainTimeout how long a draining host lets its running builds finish; past it they are
+   *     stopped and restarted elsewhere, as for a lost host
+   * @param drainExits whether the process exits (0) once drained, and drains on SIGTERM: a worker
+   *     process of its own does; the dev stack's worker, which shares its JVM with the api, stays
+   *     up, idle, until the drain is withdrawn
    */
   public record Worker(
       @DefaultValue({"control", "build"}) Set<String> roles,
@@ -81,7 +90,21 @@ public record WorkerProperties(
       @DefaultValue("0.85") double maxMemory,
       @DefaultValue("10m") Duration slotLeaseIdle,
       @DefaultValue("10s") Duration gracePeriod,
-      @DefaultValue("") String host) {
+      @DefaultValue("") String host,
+      @DefaultValue List<String> labels,
+      @DefaultValue("true") boolean detectToolchains,
+      @DefaultValue("10m") Duration drainTimeout,
+      @DefaultValue("true") boolean drainExits) {
+
+    public Worker {
+      // KILN_WORKER_LABELS="" (no labels) binds as one empty label
+      labels =
+          WorkerLabels.check(
+              "kiln.worker.labels", labels.stream().filter(l -> !l.isBlank()).toList());
+      if (drainTimeout.isNegative()) {
+        throw new IllegalArgumentException("kiln.worker.drain-timeout must not be negative");
+      }
+    }
 
     public boolean runsControl() {
       return roles.contains("control");

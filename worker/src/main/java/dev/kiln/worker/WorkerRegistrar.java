@@ -17,21 +17,36 @@ import dev.kiln.activities.retention.RetentionActivitiesImpl;
 import dev.kiln.activities.watch.RemoteHeadsActivitiesImpl;
 import dev.kiln.activities.watch.WatchActivitiesImpl;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.WorkerLabels;
+import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
+import dev.kiln.workflows.internal.InternalBodies.LabelledQueue;
 import dev.kiln.workflows.lane.LaneWorkflowImpl;
 import dev.kiln.workflows.rebuild.RebuildWorkflowImpl;
 import dev.kiln.workflows.retention.RetentionWorkflowImpl;
 import dev.kiln.workflows.watch.WatchWorkflowImpl;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import io.temporal.worker.tuning.CompositeTuner;
 import io.temporal.worker.tuning.FixedSizeSlotSupplier;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
+import sun.misc.Signal;
 
 /** Registers this process's roles on their task queues and runs the pollers. */
 @Component
@@ -68,50 +83,83 @@ class WorkerRegistrar implements SmartLifecycle {
   /** How long listing a watched repository's branches may stall on the network. */
   static final Duration REMOTE_LISTING_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How often a draining host looks whether its builds are done. */
+  static final Duration DRAIN_CHECK_PERIOD = Duration.ofSeconds(1);
+
   private final WorkerFactory factory;
+  private final WorkflowClient client;
   private final WorkerProperties properties;
   private final KilnApiClient api;
   private final StepLogs logs;
   private final BuildHost host;
   private final RemoteAccess remotes;
   private final RetentionScheduleRegistrar retention;
+  private final ConfigurableApplicationContext context;
+  private final HostDrain drain;
+  private final ScheduledExecutorService drainWatch =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "kiln-drain-watch");
+            thread.setDaemon(true);
+            return thread;
+          });
   private BuildCapacity capacity;
+  private BuildPollers pollers;
+  private BuildSlotSupplier fetchSlots;
+  private GitFetcher fetcher;
+  private SubmissionFetcher submissions;
+  private WorkerFactory watchFactory;
+  private List<String> labels = List.of();
+  private final AtomicBoolean drained = new AtomicBoolean();
   private volatile boolean running;
 
   WorkerRegistrar(
       WorkerFactory factory,
+      WorkflowClient client,
       WorkerProperties properties,
       KilnApiClient api,
       StepLogs logs,
       BuildHost host,
       RemoteAccess remotes,
-      RetentionScheduleRegistrar retention) {
+      RetentionScheduleRegistrar retention,
+      ConfigurableApplicationContext context) {
     this.factory = factory;
+    this.client = client;
     this.properties = properties;
     this.api = api;
     this.logs = logs;
     this.host = host;
     this.remotes = remotes;
     this.retention = retention;
+    this.context = context;
+    this.drain = new HostDrain(properties.worker().drainTimeout());
   }
 
   @Override
   public void start() {
     if (properties.worker().runsControl()) {
       registerControl();
+      factory.start();
     }
     if (properties.worker().runsBuilds()) {
       registerBuild();
     }
-    factory.start();
     running = true;
   }
 
   @Override
   public void stop() {
+    drainWatch.shutdownNow();
     // Running commands get the grace period to stop (their activities kill their groups).
+    Duration grace = properties.worker().gracePeriod().plusSeconds(5);
+    if (pollers != null) {
+      pollers.shutdown(grace);
+    }
+    if (watchFactory != null) {
+      watchFactory.shutdownNow();
+    }
     factory.shutdown();
-    factory.awaitTermination(properties.worker().gracePeriod().toSeconds() + 5, TimeUnit.SECONDS);
+    factory.awaitTermination(grace.toSeconds(), TimeUnit.SECONDS);
     if (capacity != null) {
       capacity.close();
     }
@@ -121,6 +169,119 @@ class WorkerRegistrar implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /**
+   * Stop taking builds: every fetch queue stops polling at once, the builds this host holds run on
+   * until they end or the drain timeout passes.
+   */
+  void startDraining(HostDrain.Source source) {
+    if (pollers == null) {
+      return;
+    }
+    if (drain.start(source, Instant.now())) {
+      pollers.closeAllFetch();
+      log.info(
+          "build host {}: draining ({}): no new builds; the {} running finish until {}",
+          host.name(),
+          source == HostDrain.Source.API ? "asked through the api" : "SIGTERM",
+          capacity.slots().busy(),
+          drain.deadline());
+    } else if (source == HostDrain.Source.SIGNAL && properties.worker().drainExits()) {
+      log.warn("build host {}: SIGTERM again: stopping its builds now", host.name());
+      stopBuildsAndExit();
+    }
+  }
+
+  private void onAnswer(HostAnswer answer) {
+    if (Boolean.TRUE.equals(answer.drain())) {
+      startDraining(HostDrain.Source.API);
+    } else if (Boolean.FALSE.equals(answer.drain())
+        && drain.source() == HostDrain.Source.API
+        && drain.withdraw()) {
+      drained.set(false);
+      log.info("build host {}: drain withdrawn: taking builds again", host.name());
+      pollers.openHost();
+      archQueues().forEach(pollers::openFetch);
+    }
+    if (!drain.draining() && answer.wanted() != null) {
+      pollers.pollLabelled(labelledQueues(answer.wanted()), archQueues());
+    }
+  }
+
+  /** The labelled queues of the answer that this host serves: its arch, all of the labels. */
+  private Set<String> labelledQueues(List<LabelledQueue> wanted) {
+    Set<String> queues = new TreeSet<>();
+    List<String> archs = properties.worker().effectiveArchs();
+    for (LabelledQueue queue : wanted) {
+      if (queue.labels() != null
+          && !queue.labels().isEmpty()
+          && archs.contains(queue.arch())
+          && WorkerLabels.satisfies(labels, queue.labels())) {
+        queues.add(TaskQueues.build(queue.arch(), queue.labels()));
+      }
+    }
+    return queues;
+  }
+
+  private Set<String> archQueues() {
+    Set<String> queues = new TreeSet<>();
+    properties.worker().effectiveArchs().forEach(arch -> queues.add(TaskQueues.build(arch)));
+    return queues;
+  }
+
+  private void watchDrain() {
+    try {
+      switch (drain.step(capacity.slots().busy(), Instant.now())) {
+        case CARRY_ON -> {}
+        case DRAINED -> drained();
+        case DEADLINE_PASSED -> {
+          log.warn(
+              "build host {}: drain timeout ({}) passed with {} build(s) running: stopping them;"
+                  + " their runs restart on another host",
+              host.name(),
+              properties.worker().drainTimeout(),
+              capacity.slots().busy());
+          stopBuildsAndExit();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("build host {}: could not check its drain: {}", host.name(), e.toString());
+    }
+  }
+
+  private void drained() {
+    if (!drained.compareAndSet(false, true)) {
+      return;
+    }
+    if (properties.worker().drainExits()) {
+      log.info("build host {}: drained: no build left; the worker exits", host.name());
+      exit();
+    } else {
+      log.info(
+          "build host {}: drained: no build left; idle until the drain is withdrawn"
+              + " (DELETE /workers/{}/drain)",
+          host.name(),
+          host.name());
+    }
+  }
+
+  private void stopBuildsAndExit() {
+    pollers.stopHostNow(properties.worker().gracePeriod().plusSeconds(5));
+    if (properties.worker().drainExits()) {
+      drained.set(true);
+      exit();
+    } else {
+      drained.set(true);
+    }
+  }
+
+  /** Closes the context from a thread of its own (closing it stops this one), then exits 0. */
+  private void exit() {
+    Thread exit =
+        new Thread(() -> System.exit(SpringApplication.exit(context, () -> 0)), "kiln-drain-exit");
+    exit.setDaemon(false);
+    exit.start();
   }
 
   private void registerControl() {
@@ -140,20 +301,23 @@ class WorkerRegistrar implements SmartLifecycle {
 
   private void registerBuild() {
     WorkerProperties.Worker config = properties.worker();
-    int slots = config.effectiveSlots();
+    labels = labels(config);
     BuildActivitiesImpl.killLeftoverProcessGroups(host);
     capacity =
         new BuildCapacity(
             host,
             config.effectiveArchs(),
-            slots,
+            config.effectiveSlots(),
             config.loadLimits(),
             config.slotLeaseIdle(),
             MachineLoad.ofThisMachine(),
-            api);
+            api,
+            labels,
+            drain::draining,
+            this::onAnswer);
     capacity.janitor().removeLeftoversAtStart();
     // The fetcher makes its workspaces in the host's Workspaces, so they go back to their lanes.
-    GitFetcher fetcher =
+    fetcher =
         new GitFetcher(host.home(), capacity.workspaces(), properties.repos().policy(), remotes);
     SubmissionFetcher submissions =
         new SubmissionFetcher(new ApiSubmissionSource(api), capacity.workspaces());
@@ -174,8 +338,10 @@ class WorkerRegistrar implements SmartLifecycle {
     }
     // Watched repositories are listed by build workers, which hold the repository credentials;
     // never behind the build slots, so a poll does not wait for a build to end.
+    // A factory of its own: the control role's has started by now and takes no new worker.
+    watchFactory = WorkerFactory.newInstance(client);
     Worker watch =
-        factory.newWorker(
+        watchFactory.newWorker(
             TaskQueues.WATCH,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(CONCURRENT_REMOTE_LISTINGS)
@@ -183,6 +349,7 @@ class WorkerRegistrar implements SmartLifecycle {
     watch.registerActivitiesImplementations(
         new RemoteHeadsActivitiesImpl(
             new RemoteHeads(properties.repos().policy(), remotes, REMOTE_LISTING_TIMEOUT)));
+    watchFactory.start();
     log.info("worker role build: polling {} for watched repositories", TaskQueues.WATCH);
     // Never throttled by the build slots: these belong to builds that hold one, and a task left
     // waiting here 30 s makes the workflow think the host is lost (schedule-to-start).
@@ -195,8 +362,29 @@ class WorkerRegistrar implements SmartLifecycle {
                 .build());
     own.registerActivitiesImplementations(
         new BuildActivitiesImpl(host, logs, api, capacity.slots(), capacity.workspaces()));
+
+    // One supplier for every fetch queue: the archs and label sets share this host's slots.
+    fetchSlots = new BuildSlotSupplier(capacity.slots());
+    pollers =
+        new BuildPollers(
+            client, host.queue(), this::registerFetch, this::registerHost, Clock.systemUTC());
+    pollers.openHost();
+    archQueues().forEach(pollers::openFetch);
     capacity.start();
-    log.info("build host {}: polling {}", host.name(), host.queue());
+    drainWatch.scheduleWithFixedDelay(
+        this::watchDrain,
+        DRAIN_CHECK_PERIOD.toMillis(),
+        DRAIN_CHECK_PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
+    if (config.drainExits()) {
+      // A worker process of its own drains on SIGTERM and exits 0 once drained.
+      Signal.handle(new Signal("TERM"), signal -> startDraining(HostDrain.Source.SIGNAL));
+    }
+    log.info(
+        "build host {}: labels [{}]; polling {}",
+        host.name(),
+        String.join(", ", labels),
+        host.queue());
     // A cancel reaches a command only in a heartbeat's answer: these two decide how soon.
     log.info(
         "build host {}: commands heartbeat every {} ms, sent to Temporal at most every {} ms;"
@@ -205,6 +393,49 @@ class WorkerRegistrar implements SmartLifecycle {
         BuildActivitiesImpl.COMMAND_HEARTBEAT.toMillis(),
         HOST_HEARTBEAT_THROTTLE.toMillis(),
         FETCH_HEARTBEAT_THROTTLE.toMillis());
+  }
+
+  /** Configured labels plus the toolchains found on this machine, each once, sorted. */
+  private static List<String> labels(WorkerProperties.Worker config) {
+    Set<String> all = new TreeSet<>(config.labels());
+    if (config.detectToolchains()) {
+      all.addAll(ToolchainDetector.detect());
+    }
+    return List.copyOf(all);
+  }
+
+  private void registerFetch(WorkerFactory fetchFactory, String queue) {
+    Worker fetch =
+        fetchFactory.newWorker(
+            queue,
+            WorkerOptions.newBuilder()
+                .setWorkerTuner(fetchTuner(fetchSlots))
+                // One poll per queue at a time: every poll holds a build slot while it waits, and
+                // the host's other fetch queues (archs, label sets) need one to poll too.
+                .setMaxConcurrentActivityTaskPollers(1)
+                .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
+                .build());
+    fetch.registerActivitiesImplementations(
+        new FetchActivitiesImpl(
+            host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher, submissions));
+    log.info("worker role build: polling {} while a build slot is free", queue);
+  }
+
+  /**
+   * Never throttled by the build slots: these belong to builds that hold one, and a task left
+   * waiting here 30 s makes the workflow think the host is lost (schedule-to-start).
+   */
+  private void registerHost(WorkerFactory hostFactory, String queue) {
+    int slots = properties.worker().effectiveSlots();
+    Worker own =
+        hostFactory.newWorker(
+            queue,
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(slots * 2 + HOST_QUEUE_HEADROOM)
+                .setMaxHeartbeatThrottleInterval(HOST_HEARTBEAT_THROTTLE)
+                .build());
+    own.registerActivitiesImplementations(
+        new BuildActivitiesImpl(host, logs, api, capacity.slots(), capacity.workspaces()));
   }
 
   /** Fetch workers run activities only; the other slot kinds keep the SDK's default sizes. */

@@ -121,7 +121,10 @@ class RunEndsFreeTheHostTest {
             new LoadLimits(1, 1),
             Duration.ofMinutes(10),
             MachineLoad.ofThisMachine(),
-            apiClient);
+            apiClient,
+            List.of(),
+            () -> false,
+            answer -> {});
     slots = capacity.slots();
 
     TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder();
@@ -441,6 +444,11 @@ class RunEndsFreeTheHostTest {
 
     @Override
     public boolean archServed(String arch) {
+      return true;
+    }
+
+    @Override
+    public boolean servedWithLabels(String arch, java.util.List<String> labels) {
       return true;
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
  *     limit (histories recorded before this field existed read it as 0)
  * @param supersede what a newer request of the lane does to this one ({@link SupersedePolicy}'s
  *     wire name); {@code null}, as in histories recorded before policies, is {@code cancel-running}
+ * @param requires labels a build host must have to take the run ({@link WorkerLabels}); empty, as
+ *     in histories recorded before labels, builds on any host of the arch
  */
 public record RebuildRequest(
     long runId,
@@ -26,13 +28,41 @@ public record RebuildRequest(
     String target,
     List<String> args,
     long noWorkerTimeoutSeconds,
-    String supersede) {
+    String supersede,
+    List<String> requires) {
 
   public RebuildRequest {
     args = args == null ? List.of() : List.copyOf(args);
+    requires = requires == null ? List.of() : List.copyOf(requires);
     if (noWorkerTimeoutSeconds < 0) {
       throw new IllegalArgumentException("noWorkerTimeoutSeconds must not be negative");
     }
+  }
+
+  /** A request that requires no label. */
+  public RebuildRequest(
+      long runId,
+      String repo,
+      String ref,
+      String arch,
+      String mr,
+      String priority,
+      String target,
+      List<String> args,
+      long noWorkerTimeoutSeconds,
+      String supersede) {
+    this(
+        runId,
+        repo,
+        ref,
+        arch,
+        mr,
+        priority,
+        target,
+        args,
+        noWorkerTimeoutSeconds,
+        supersede,
+        List.of());
   }
 
   /** A request under the lane's default policy, {@code cancel-running}. */
@@ -66,6 +96,7 @@ public record RebuildRequest(
         target,
         args,
         noWorkerTimeoutSeconds,
-        policy.wireName());
+        policy.wireName(),
+        requires);
   }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.workflows;
 
+import java.util.Collection;
+
 /**
  * Task queue names. They live in code, not configuration, so that the api (which starts workflows)
  * and the workers (which poll) can never drift apart.
@@ -31,6 +33,20 @@ public final class TaskQueues {
   /** The shared queue every build worker of {@code arch} polls; fetch is scheduled here. */
   public static String build(String arch) {
     return BUILD_PREFIX + arch;
+  }
+
+  /**
+   * The queue of runs of {@code arch} that require {@code labels}: {@code kiln-build-<arch>} when
+   * they require none, else {@code kiln-build-<arch>+<label>+…} with the labels sorted, so that one
+   * set of labels has one queue. Only hosts that have every one of those labels poll it (a label
+   * cannot contain {@code +}), and they poll it only while the api says runs want it, so a host
+   * polls its arch queues plus one queue per label set in demand that it satisfies.
+   */
+  public static String build(String arch, Collection<String> labels) {
+    if (labels == null || labels.isEmpty()) {
+      return build(arch);
+    }
+    return build(arch) + "+" + String.join("+", WorkerLabels.canonical(labels));
   }
 
   /**

@@ -113,6 +113,12 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     return answer == null || !Boolean.FALSE.equals(answer.served());
   }
 
+  @Override
+  public boolean servedWithLabels(String arch, List<String> labels) {
+    ArchServed answer = api.get(InternalPaths.archServed(arch, labels), ArchServed.class);
+    return answer == null || !Boolean.FALSE.equals(answer.served());
+  }
+
   private static List<PlannedGate> gates(List<GateSpec> gates) {
     return gates.stream().map(g -> new PlannedGate(g.name(), g.required())).toList();
   }

@@ -1,6 +1,8 @@
 package dev.kiln.api.queue;
 
+import dev.kiln.workflows.internal.InternalBodies.LabelledQueue;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -56,6 +58,29 @@ public class QueueRepository {
         .query(Long.class)
         .optional()
         .orElse(null);
+  }
+
+  /**
+   * The label sets of runs waiting for a fetch (queued, or fetching again after a lost host or a
+   * failed attempt) of one of {@code archs} that a host with {@code labels} satisfies: the labelled
+   * queues such a host should poll.
+   */
+  public List<LabelledQueue> wantedLabelledQueues(List<String> archs, List<String> labels) {
+    return jdbc.sql(
+            """
+            SELECT DISTINCT arch, requires
+              FROM runs
+             WHERE result = 'building' AND phase IN ('queued', 'fetching')
+               AND cardinality(requires) > 0
+               AND arch = ANY (CAST(:archs AS text[])) AND requires <@ CAST(:labels AS text[])
+            """)
+        .param("archs", archs.toArray(String[]::new))
+        .param("labels", labels.toArray(String[]::new))
+        .query(
+            (rs, n) ->
+                new LabelledQueue(
+                    rs.getString("arch"), List.of((String[]) rs.getArray("requires").getArray())))
+        .list();
   }
 
   /** Queued runs of the run's arch that Temporal serves before it. */

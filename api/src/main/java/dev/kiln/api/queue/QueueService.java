@@ -48,6 +48,11 @@ public class QueueService {
     return WaitingReasons.served(temporal.pollerCount(arch), hostsServing(arch));
   }
 
+  /** Whether a live host of {@code arch} that takes builds has every one of {@code labels}. */
+  public boolean servedWithLabels(String arch, List<String> labels) {
+    return labels.isEmpty() ? served(arch) : hosts.servesWithLabels(arch, labels, HOST_FRESHNESS);
+  }
+
   private int hostsServing(String arch) {
     return hosts.capacity(arch, HOST_FRESHNESS).hosts();
   }

@@ -15,6 +15,7 @@ import java.util.List;
  * @param supersede whether a newer run in the same lane cancels this one; default true
  * @param target free text passed to build commands as {@code KILN_TARGET}
  * @param args passed to build commands as {@code KILN_ARGS}
+ * @param requires labels the build host must have, e.g. {@code ["jdk21", "big-memory"]}
  */
 record RebuildBody(
     String repo,
@@ -24,7 +25,21 @@ record RebuildBody(
     String priority,
     Boolean supersede,
     String target,
-    List<String> args) {
+    List<String> args,
+    List<String> requires) {
+
+  /** A body that requires no label. */
+  RebuildBody(
+      String repo,
+      String ref,
+      String arch,
+      String mr,
+      String priority,
+      Boolean supersede,
+      String target,
+      List<String> args) {
+    this(repo, ref, arch, mr, priority, supersede, target, args, null);
+  }
 
   /** This body with what it leaves out taken from the repository's registration. */
   RebuildBody withDefaultsOf(RegisteredRepo registered) {
@@ -36,6 +51,7 @@ record RebuildBody(
         priority == null ? registered.defaultPriority().wireName() : priority,
         supersede,
         target,
-        args);
+        args,
+        requires);
   }
 }

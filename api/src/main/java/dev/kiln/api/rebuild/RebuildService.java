@@ -154,7 +154,8 @@ public class RebuildService {
               request.target(),
               request.args(),
               noWorkerTimeout.toSeconds(),
-              request.policy().wireName());
+              request.policy().wireName(),
+              request.requires());
       try {
         String temporalRunId =
             starter.start(workflowRequest, laneOf(request), publicUrl.run(runId));

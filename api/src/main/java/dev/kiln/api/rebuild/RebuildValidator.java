@@ -52,8 +52,18 @@ public class RebuildValidator {
     List<String> args = args(body.args());
     String key = idempotencyKey(idempotencyKey);
     boolean supersede = body.supersede() == null || body.supersede();
+    List<String> requires = requires(body.requires());
     return new NewRun(
-        repo, ref, arch, Lanes.of(repo, ref, arch), mr, priority, supersede, target, args, key);
+            repo, ref, arch, Lanes.of(repo, ref, arch), mr, priority, supersede, target, args, key)
+        .withRequires(requires);
+  }
+
+  private static List<String> requires(List<String> requires) {
+    try {
+      return dev.kiln.workflows.WorkerLabels.check("requires", requires);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 
   /**

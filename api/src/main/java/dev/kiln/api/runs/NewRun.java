@@ -14,6 +14,7 @@ import java.util.Objects;
  *     sha; {@code null} otherwise (the fetch records the branch the ref went through)
  * @param policy what a newer run of the lane does to this one
  * @param retryOf the run this one retries; {@code null} otherwise
+ * @param requires labels a build host must have to take the run
  */
 public record NewRun(
     String repo,
@@ -28,10 +29,12 @@ public record NewRun(
     String idempotencyKey,
     String branch,
     SupersedePolicy policy,
-    Long retryOf) {
+    Long retryOf,
+    List<String> requires) {
 
   public NewRun {
     args = args == null ? List.of() : List.copyOf(args);
+    requires = requires == null ? List.of() : List.copyOf(requires);
     policy = policy == null ? SupersedePolicy.CANCEL_RUNNING : policy;
   }
 
@@ -77,7 +80,59 @@ public record NewRun(
         idempotencyKey,
         branch,
         policy,
-        null);
+        null,
+        List.of());
+  }
+
+  /** A retry of {@code retryOf}, which asks for what it asked. */
+  public NewRun(
+      String repo,
+      String ref,
+      String arch,
+      String lane,
+      String mr,
+      RunPriority priority,
+      boolean supersede,
+      String target,
+      List<String> args,
+      String idempotencyKey,
+      String branch,
+      SupersedePolicy policy,
+      Long retryOf) {
+    this(
+        repo,
+        ref,
+        arch,
+        lane,
+        mr,
+        priority,
+        supersede,
+        target,
+        args,
+        idempotencyKey,
+        branch,
+        policy,
+        retryOf,
+        List.of());
+  }
+
+  /** This run, requiring {@code labels} of its build host. */
+  public NewRun withRequires(List<String> labels) {
+    return new NewRun(
+        repo,
+        ref,
+        arch,
+        lane,
+        mr,
+        priority,
+        supersede,
+        target,
+        args,
+        idempotencyKey,
+        branch,
+        policy,
+        retryOf,
+        labels);
   }
 
   /** This run under {@code newPolicy}. */
@@ -95,7 +150,8 @@ public record NewRun(
         idempotencyKey,
         branch,
         newPolicy,
-        retryOf);
+        retryOf,
+        requires);
   }
 
   /** Whether an earlier run recorded under the same idempotency key asked for the same build. */

@@ -82,12 +82,14 @@ public class RunRepository {
     return jdbc.sql(
             """
             INSERT INTO runs (id, workflow_id, repo, ref, branch, arch, lane, mr, priority,
-                              supersede, target, args, idempotency_key, triggered_by, retry_of)
+                              supersede, target, args, idempotency_key, triggered_by, retry_of,
+                              requires)
             OVERRIDING SYSTEM VALUE
             SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text),
                    CAST(:branch AS text), :arch, :lane, CAST(:mr AS text), :priority, :supersede,
                    CAST(:target AS text), CAST(:args AS text[]), CAST(:idempotencyKey AS text),
-                   CAST(:triggeredBy AS text), CAST(:retryOf AS bigint)
+                   CAST(:triggeredBy AS text), CAST(:retryOf AS bigint),
+                   CAST(:requires AS text[])
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
@@ -106,6 +108,7 @@ public class RunRepository {
         .param("idempotencyKey", run.idempotencyKey())
         .param("triggeredBy", triggeredBy, java.sql.Types.VARCHAR)
         .param("retryOf", run.retryOf(), java.sql.Types.BIGINT)
+        .param("requires", run.requires().toArray(String[]::new))
         .query(Long.class)
         .optional();
   }

@@ -20,6 +20,8 @@ public final class ApiPaths {
   public static final String MR_TASK = "/mr-task/{mr}";
   public static final String BUILD_JOB_CANCEL = "/build-jobs/{id}/cancel";
   public static final String QUEUE_STATUS = "/build-jobs/queue/status";
+  public static final String WORKERS = "/workers";
+  public static final String WORKER_DRAIN = "/workers/{host}/drain";
   public static final String TOKENS = "/tokens";
   public static final String TOKEN = "/tokens/{id}";
   public static final String REPOS = "/repos";

@@ -115,6 +115,10 @@ class AuthorizationIT extends StrictApi {
         "/internal/runs/" + runId + "/resolved",
         "{\"sha\": \"" + SHA + "\", \"gates\": []}");
     worker("POST", "/internal/runs/" + runId + "/phase", "{\"phase\": \"compiling\"}");
+    worker(
+        "POST",
+        "/internal/hosts/auth-host",
+        "{\"archs\": [\"x86_64\"], \"slots\": 1, \"busy\": 0, \"cpu\": 0.1, \"memory\": 0.1}");
     byte[] jar = "jar bytes".getBytes(StandardCharsets.UTF_8);
     RawHttp.Response upload =
         new RawHttp(port)
@@ -226,6 +230,13 @@ class AuthorizationIT extends StrictApi {
     t.put(
         "GET /build-jobs/queue/status",
         Endpoint.get(Kind.GLOBAL, Scope.READ, "/build-jobs/queue/status"));
+    t.put("GET /workers", Endpoint.get(Kind.GLOBAL, Scope.READ, "/workers"));
+    t.put(
+        "PUT /workers/{host}/drain",
+        new Endpoint(Kind.GLOBAL, Scope.ADMIN, "PUT", "/workers/auth-host/drain", null, null));
+    t.put(
+        "DELETE /workers/{host}/drain",
+        new Endpoint(Kind.GLOBAL, Scope.ADMIN, "DELETE", "/workers/auth-host/drain", null, null));
     t.put(
         "POST /tokens",
         new Endpoint(

@@ -108,6 +108,11 @@ class RunCancelIT {
     }
 
     @Override
+    public boolean servedWithLabels(String arch, java.util.List<String> labels) {
+      return true;
+    }
+
+    @Override
     public void phaseChanged(long runId, Phase phase) {
       ledgerRuns.updatePhase(runId, phase);
     }

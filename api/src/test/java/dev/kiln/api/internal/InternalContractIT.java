@@ -17,6 +17,7 @@ import dev.kiln.workflows.internal.InternalBodies.Heads;
 import dev.kiln.workflows.internal.InternalBodies.HeadsAnswer;
 import dev.kiln.workflows.internal.InternalBodies.HostAnswer;
 import dev.kiln.workflows.internal.InternalBodies.HostStatus;
+import dev.kiln.workflows.internal.InternalBodies.LabelledQueue;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
@@ -109,7 +110,18 @@ class InternalContractIT {
                       4096L,
                       Instant.parse("2026-12-02T12:00:01.123456789Z"),
                       "héllo \u001b[31mred\u001b[0m\n".getBytes(StandardCharsets.UTF_8)))),
-          new HostStatus(List.of("x86_64", "aarch64"), 4, 2, 0.42, 0.61, true, List.of(41L, 42L)),
+          new HostStatus(
+              List.of("x86_64", "aarch64"),
+              4,
+              2,
+              0.42,
+              0.61,
+              true,
+              List.of(41L, 42L),
+              List.of("big-memory", "jdk21"),
+              "0.1.0",
+              true,
+              "kiln-host-a-1a2b3c4d"),
           new RetentionRequest(100),
           new Heads(
               "https://git.example.com/team/app.git",
@@ -119,7 +131,8 @@ class InternalContractIT {
   private static final List<Object> ANSWERS =
       List.of(
           new FinishAnswer(true),
-          new HostAnswer(List.of(41L)),
+          new HostAnswer(
+              List.of(41L), true, List.of(new LabelledQueue("x86_64", List.of("jdk21")))),
           new ArchServed("riscv64", false),
           new ArtifactAnswer("target/app.jar", 1234L, "ab".repeat(32)),
           new RetentionAnswer(3, 1_000_000L, 7, true),
@@ -179,7 +192,8 @@ class InternalContractIT {
             TestEntry.class,
             Limits.class,
             Head.class,
-            HeadBuild.class)); // nested inside the bodies above, compared field by field
+            HeadBuild.class,
+            LabelledQueue.class)); // nested inside the bodies above, compared field by field
 
     assertThat(covered).containsExactlyInAnyOrder(InternalBodies.class.getDeclaredClasses());
   }

@@ -166,6 +166,11 @@ public final class KilnClient {
     return query.toString();
   }
 
+  /** {@code GET /workers}: every build host that reported, live or lost. */
+  public JsonNode workers() {
+    return readJson(send("GET", "/workers", null, JSON, null));
+  }
+
   /** {@code PUT /build-jobs/{id}/cancel}: the run view while it is being cancelled. */
   public JsonNode cancel(long runId, String reason) {
     Map<String, String> fields = reason == null ? Map.of() : Map.of("reason", reason);

@@ -38,6 +38,14 @@ public interface LedgerActivities {
   boolean archServed(String arch);
 
   /**
+   * Whether a live build host of {@code arch} that is not draining has every one of {@code labels}
+   * (from the hosts' reports to the api). Read-only; asked as {@link #archServed} is, for a run
+   * that requires labels.
+   */
+  @ActivityMethod
+  boolean servedWithLabels(String arch, java.util.List<String> labels);
+
+  /**
    * Records the terminal result. The first terminal write wins.
    *
    * @return {@code false} when the run already had a terminal result (this write was ignored)

@@ -95,6 +95,11 @@ public final class InternalBodies {
    * @param cpu fraction of the machine's CPU in use
    * @param memory fraction of the machine's memory in use
    * @param runs the runs holding a workspace on the host, whose end it wants to hear of
+   * @param labels the host's labels: configured ones and the toolchains it detected
+   * @param version the Kiln version the worker runs
+   * @param draining whether the host takes no new build because it is draining
+   * @param process the worker process's id (part of its host queue): a drain asked of one process
+   *     does not outlive it, so a worker restarted on the host takes builds again
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record HostStatus(
@@ -104,12 +109,42 @@ public final class InternalBodies {
       Double cpu,
       Double memory,
       Boolean pausedForResources,
-      List<Long> runs) {}
+      List<Long> runs,
+      List<String> labels,
+      String version,
+      Boolean draining,
+      String process) {
+
+    /** A report without labels, version or drain state (tests, older workers). */
+    public HostStatus(
+        List<String> archs,
+        Integer slots,
+        Integer busy,
+        Double cpu,
+        Double memory,
+        Boolean pausedForResources,
+        List<Long> runs) {
+      this(archs, slots, busy, cpu, memory, pausedForResources, runs, null, null, null, null);
+    }
+  }
 
   /**
    * @param ended the reported runs that are over: their workspaces and slots can go
+   * @param drain whether the host should drain (an operator's {@code PUT /workers/{host}/drain} for
+   *     this process); null from an api that predates draining
+   * @param wanted the labelled fetch queues runs are waiting on that this host can serve: the host
+   *     polls these besides its arch queues
    */
-  public record HostAnswer(List<Long> ended) {}
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record HostAnswer(List<Long> ended, Boolean drain, List<LabelledQueue> wanted) {
+
+    public HostAnswer(List<Long> ended) {
+      this(ended, null, null);
+    }
+  }
+
+  /** A fetch queue of runs of {@code arch} that require {@code labels}. */
+  public record LabelledQueue(String arch, List<String> labels) {}
 
   /**
    * The answer of {@code GET /internal/archs/{arch}/served}.

@@ -99,6 +99,13 @@ public final class InternalPaths {
     return INTERNAL + "/archs/" + URLEncoder.encode(arch, StandardCharsets.UTF_8) + "/served";
   }
 
+  /** Whether a live host of {@code arch} has every one of {@code labels}. */
+  public static String archServed(String arch, java.util.List<String> labels) {
+    return archServed(arch)
+        + "?labels="
+        + URLEncoder.encode(String.join(",", labels), StandardCharsets.UTF_8);
+  }
+
   public static String retention() {
     return RETENTION;
   }

@@ -1,11 +1,14 @@
 package dev.kiln.workflows.rebuild;
 
+import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.TaskQueues;
+import dev.kiln.workflows.WorkerLabels;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.FetchActivities;
 import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
@@ -67,10 +70,51 @@ final class RebuildActivityOptions {
           .setDoNotRetry(FailureTypes.BUILD_FAILURES)
           .build();
 
+  /**
+   * Version of label routing: 1 schedules the fetch of a run that requires labels on the queue of
+   * its arch and labels ({@link TaskQueues#build(String, java.util.Collection)}), which only hosts
+   * with every label poll. Asked only for such runs, so runs without labels record no marker.
+   */
+  static final String LABEL_ROUTING_CHANGE = "label-routing";
+
   private final RebuildRequest request;
 
   RebuildActivityOptions(RebuildRequest request) {
     this.request = request;
+  }
+
+  /**
+   * Whether this run is routed by labels: it requires some, on a workflow version that routes them.
+   * Histories recorded before labels have none and take the arch queue as before.
+   */
+  boolean routedByLabels() {
+    return !request.requires().isEmpty()
+        && Workflow.getVersion(LABEL_ROUTING_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** The queue the fetch goes to: the arch's, or the arch's and labels' for a labelled run. */
+  private String fetchQueue() {
+    return routedByLabels()
+        ? TaskQueues.build(request.arch(), request.requires())
+        : TaskQueues.build(request.arch());
+  }
+
+  /** Whether a worker can take the run: of its arch, and with every label it requires. */
+  boolean served(LedgerActivities ledger) {
+    return routedByLabels()
+        ? ledger.servedWithLabels(request.arch(), request.requires())
+        : ledger.archServed(request.arch());
+  }
+
+  /** The failure summary of a run no worker took, in the words of {@link #served}. */
+  String noWorkerSummary() {
+    if (routedByLabels()) {
+      return WorkerLabels.noWorkerSummary(request.arch(), request.requires());
+    }
+    return "no worker for arch "
+        + request.arch()
+        + " within "
+        + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
   }
 
   /**
@@ -83,7 +127,7 @@ final class RebuildActivityOptions {
   FetchActivities fetchStub(boolean limited, boolean settles) {
     ActivityOptions.Builder options =
         ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.build(request.arch()))
+            .setTaskQueue(fetchQueue())
             .setStartToCloseTimeout(Duration.ofHours(1))
             .setHeartbeatTimeout(Duration.ofMinutes(1))
             .setRetryOptions(FETCH_RETRY)

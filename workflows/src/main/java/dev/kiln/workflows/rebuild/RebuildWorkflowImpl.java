@@ -1,6 +1,5 @@
 package dev.kiln.workflows.rebuild;
 
-import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.LogSequences;
 import dev.kiln.workflows.Phase;
@@ -412,7 +411,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         if (result.isCompleted()) {
           return Optional.of(result.get());
         }
-        if (!ledger.archServed(request.arch())) {
+        if (!options.served(ledger)) {
           scope.cancel("no worker for arch " + request.arch());
           return settles ? takenAtTheLastMoment(result) : Optional.empty();
         }
@@ -444,10 +443,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private String noWorkerSummary() {
-    return "no worker for arch "
-        + request.arch()
-        + " within "
-        + Durations.format(Duration.ofSeconds(request.noWorkerTimeoutSeconds()));
+    return options.noWorkerSummary();
   }
 
   /** Thrown inside the workflow only: the host holding the workspace is gone. */
