@@ -319,23 +319,14 @@ class WorkerRegistrar implements SmartLifecycle {
     // The fetcher makes its workspaces in the host's Workspaces, so they go back to their lanes.
     fetcher =
         new GitFetcher(host.home(), capacity.workspaces(), properties.repos().policy(), remotes);
-    SubmissionFetcher submissions =
-        new SubmissionFetcher(new ApiSubmissionSource(api), capacity.workspaces());
-    // One supplier for every arch: the archs share this host's slots.
-    BuildSlotSupplier fetchSlots = new BuildSlotSupplier(capacity.slots());
-    for (String arch : config.effectiveArchs()) {
-      Worker fetch =
-          factory.newWorker(
-              TaskQueues.build(arch),
-              WorkerOptions.newBuilder()
-                  .setWorkerTuner(fetchTuner(fetchSlots))
-                  .setMaxHeartbeatThrottleInterval(FETCH_HEARTBEAT_THROTTLE)
-                  .build());
-      fetch.registerActivitiesImplementations(
-          new FetchActivitiesImpl(
-              host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher, submissions));
-      log.info("worker role build: polling {} while a build slot is free", TaskQueues.build(arch));
-    }
+    submissions = new SubmissionFetcher(new ApiSubmissionSource(api), capacity.workspaces());
+    // One supplier for every fetch queue: the archs and label sets share this host's slots.
+    fetchSlots = new BuildSlotSupplier(capacity.slots());
+    pollers =
+        new BuildPollers(
+            client, host.queue(), this::registerFetch, this::registerHost, Clock.systemUTC());
+    pollers.openHost();
+    archQueues().forEach(pollers::openFetch);
     // Watched repositories are listed by build workers, which hold the repository credentials;
     // never behind the build slots, so a poll does not wait for a build to end.
     // A factory of its own: the control role's has started by now and takes no new worker.
@@ -351,25 +342,6 @@ class WorkerRegistrar implements SmartLifecycle {
             new RemoteHeads(properties.repos().policy(), remotes, REMOTE_LISTING_TIMEOUT)));
     watchFactory.start();
     log.info("worker role build: polling {} for watched repositories", TaskQueues.WATCH);
-    // Never throttled by the build slots: these belong to builds that hold one, and a task left
-    // waiting here 30 s makes the workflow think the host is lost (schedule-to-start).
-    Worker own =
-        factory.newWorker(
-            host.queue(),
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(slots * 2 + HOST_QUEUE_HEADROOM)
-                .setMaxHeartbeatThrottleInterval(HOST_HEARTBEAT_THROTTLE)
-                .build());
-    own.registerActivitiesImplementations(
-        new BuildActivitiesImpl(host, logs, api, capacity.slots(), capacity.workspaces()));
-
-    // One supplier for every fetch queue: the archs and label sets share this host's slots.
-    fetchSlots = new BuildSlotSupplier(capacity.slots());
-    pollers =
-        new BuildPollers(
-            client, host.queue(), this::registerFetch, this::registerHost, Clock.systemUTC());
-    pollers.openHost();
-    archQueues().forEach(pollers::openFetch);
     capacity.start();
     drainWatch.scheduleWithFixedDelay(
         this::watchDrain,
