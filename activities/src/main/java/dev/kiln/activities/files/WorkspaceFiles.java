@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -24,21 +26,61 @@ public final class WorkspaceFiles {
 
   private WorkspaceFiles() {}
 
-  /** Whether {@code name} (relative to the workspace) is a regular file. */
+  /** Whether {@code name} (relative to the workspace) is a regular file inside it. */
   public static boolean isFile(Path workspace, String name) {
-    return Files.isRegularFile(workspace.resolve(name));
+    return isRegularInside(workspace, workspace.resolve(name));
+  }
+
+  /**
+   * Whether {@code file} is a regular file that is, once every symbolic link on its way is
+   * resolved, inside {@code workspace}. The workspace is the build's (or the repository's: git
+   * checks links out), and the worker reads it outside the sandbox: a link to the worker's token,
+   * {@code /proc} or another run's files would have the worker read them into a plan error, a
+   * failure summary or a test result.
+   */
+  public static boolean isRegularInside(Path workspace, Path file) {
+    try {
+      return insideOrNull(workspace, file) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Opens a file {@link #isRegularInside} accepts, by its resolved path, which no link can
+   * redirect: the last component is opened without following one.
+   *
+   * @throws NoSuchFileException it is not a regular file inside the workspace
+   */
+  public static InputStream openInside(Path workspace, Path file) throws IOException {
+    Path real = insideOrNull(workspace, file);
+    if (real == null) {
+      throw new NoSuchFileException(file.toString(), null, "not a regular file in the workspace");
+    }
+    return Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static Path insideOrNull(Path workspace, Path file) throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Path real = file.toRealPath();
+    return real.startsWith(workspace.toRealPath())
+            && Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
+        ? real
+        : null;
   }
 
   /**
    * The file's first {@link #MAX_READ_BYTES} bytes as UTF-8 (malformed bytes replaced), or empty if
-   * it is not a regular file.
+   * it is not a regular file inside the workspace ({@link #isRegularInside}).
    */
   public static Optional<String> read(Path workspace, String name) throws IOException {
     Path file = workspace.resolve(name);
-    if (!Files.isRegularFile(file)) {
+    if (!isRegularInside(workspace, file)) {
       return Optional.empty();
     }
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = openInside(workspace, file)) {
       return Optional.of(new String(in.readNBytes(MAX_READ_BYTES), StandardCharsets.UTF_8));
     }
   }

@@ -1,5 +1,6 @@
 package dev.kiln.activities.pipeline;
 
+import dev.kiln.activities.files.WorkspaceFiles;
 import dev.kiln.workflows.plan.PipelinePlan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,7 @@ public final class PipelinePlanner {
   private PipelinePlan pipeline(Path workspace) throws PlanException, IOException {
     Path spec = workspace.resolve(KilnYamlParser.FILE_NAME);
     if (Files.exists(spec, LinkOption.NOFOLLOW_LINKS)) {
-      return parser.parse(readSpec(spec));
+      return parser.parse(readSpec(workspace, spec));
     }
     // A kiln.yml would otherwise be ignored in silence and the build auto-detected instead.
     if (Files.exists(workspace.resolve("kiln.yml"), LinkOption.NOFOLLOW_LINKS)) {
@@ -57,13 +58,16 @@ public final class PipelinePlanner {
     return detector.detect(workspace);
   }
 
-  private static String readSpec(Path spec) throws IOException, InvalidSpecException {
+  private static String readSpec(Path workspace, Path spec)
+      throws IOException, InvalidSpecException {
     String name = KilnYamlParser.FILE_NAME;
-    if (!Files.isRegularFile(spec)) {
-      throw new InvalidSpecException(name, 0, "", "is not a regular file");
+    // A link out of the workspace could have the worker read its own files into the error.
+    if (!WorkspaceFiles.isRegularInside(workspace, spec)) {
+      throw new InvalidSpecException(
+          name, 0, "", "is not a regular file in the repository (a link out of it is refused)");
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(spec)) {
+    try (InputStream in = WorkspaceFiles.openInside(workspace, spec)) {
       bytes = in.readNBytes(MAX_SPEC_BYTES + 1);
     }
     if (bytes.length > MAX_SPEC_BYTES) {

@@ -1,5 +1,6 @@
 package dev.kiln.activities.summary;
 
+import dev.kiln.activities.files.WorkspaceFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,11 @@ final class AutomakeTestLogs {
     String unixPath = relative.toString().replace(relative.getFileSystem().getSeparator(), "/");
     String test = unixPath.substring(0, unixPath.length() - RESULTS_SUFFIX.length());
     List<String> statuses = new ArrayList<>();
-    for (String line : Files.readAllLines(trs, StandardCharsets.UTF_8)) {
+    String results;
+    try (InputStream in = WorkspaceFiles.openInside(workspace, trs)) {
+      results = new String(in.readNBytes(WorkspaceFiles.MAX_READ_BYTES), StandardCharsets.UTF_8);
+    }
+    for (String line : results.split("\r?\n", -1)) {
       Matcher result = RESULT.matcher(line);
       if (result.matches()) {
         statuses.add(result.group("status"));
@@ -86,11 +91,11 @@ final class AutomakeTestLogs {
     String name = trs.getFileName().toString();
     Path log =
         trs.resolveSibling(name.substring(0, name.length() - RESULTS_SUFFIX.length()) + ".log");
-    if (!Files.isRegularFile(log)) {
+    if (!WorkspaceFiles.isRegularInside(workspace, log)) {
       return new TestFailure(null, null, null);
     }
     List<String> lines = new ArrayList<>();
-    try (InputStream in = Files.newInputStream(log)) {
+    try (InputStream in = WorkspaceFiles.openInside(workspace, log)) {
       String text = new String(in.readNBytes(MAX_LOG_BYTES), StandardCharsets.UTF_8);
       for (String line : text.split("\r?\n", -1)) {
         if (!HARNESS_LINE.matcher(line).matches()) {

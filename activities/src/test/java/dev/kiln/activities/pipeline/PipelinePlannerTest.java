@@ -62,7 +62,8 @@ class PipelinePlannerTest {
   @Test
   void aKiln_yamlThatIsNotAFileOrTooBigOrNotUtf8IsInvalid() throws Exception {
     Files.createDirectories(ws.resolve("kiln.yaml"));
-    assertInvalid("kiln.yaml: is not a regular file");
+    assertInvalid(
+        "kiln.yaml: is not a regular file in the repository (a link out of it is refused)");
     Files.delete(ws.resolve("kiln.yaml"));
 
     write("kiln.yaml", "# " + "x".repeat(PipelinePlanner.MAX_SPEC_BYTES) + "\ncompile: [make]\n");
@@ -70,6 +71,15 @@ class PipelinePlannerTest {
 
     Files.write(ws.resolve("kiln.yaml"), new byte[] {'c', ':', ' ', (byte) 0xff, '\n'});
     assertInvalid("kiln.yaml: is not valid UTF-8");
+  }
+
+  @Test
+  void aKiln_yamlLinkedOutOfTheRepositoryIsNeverRead(@TempDir Path outside) throws Exception {
+    Path token = Files.writeString(outside.resolve("worker.token"), "worker-token-3f9a: [\n");
+    Files.createSymbolicLink(ws.resolve("kiln.yaml"), token);
+
+    assertInvalid(
+        "kiln.yaml: is not a regular file in the repository (a link out of it is refused)");
   }
 
   @Test

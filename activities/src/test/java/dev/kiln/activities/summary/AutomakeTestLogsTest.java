@@ -120,6 +120,25 @@ class AutomakeTestLogsTest {
         .containsExactly("notes.trs: not an Automake test result (no :test-result: line)");
   }
 
+  @Test
+  void aLogLinkedOutOfTheWorkspaceIsNeverReadWhileOneLinkedWithinIs(@TempDir Path outside)
+      throws IOException {
+    Path token = Files.writeString(outside.resolve("worker.token"), "worker-token-3f9a\n");
+    write("test_add.trs", FAILED_TRS);
+    Files.createSymbolicLink(workspace.resolve("test_add.log"), token);
+    write("tests/test_sub.trs", FAILED_TRS);
+    write("tests/real.log", FAILED_LOG);
+    Files.createSymbolicLink(workspace.resolve("tests/test_sub.log"), Path.of("real.log"));
+
+    TestReport report = TestReportFiles.read(workspace, TestReportFiles.conventionalGlobs());
+
+    assertThat(report.counts()).isEqualTo(new TestCounts(2, 2, 0));
+    assertThat(report.toString()).doesNotContain("worker-token-3f9a");
+    assertThat(report.failures())
+        .extracting(failed -> failed.failure().message())
+        .containsExactly(null, "add(2, 3) = -1, want 5");
+  }
+
   private void harness(String dir) throws IOException {
     write(dir + "test_add.trs", FAILED_TRS);
     write(dir + "test_add.log", FAILED_LOG);
