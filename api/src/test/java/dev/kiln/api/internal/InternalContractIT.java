@@ -27,6 +27,8 @@ import dev.kiln.workflows.internal.InternalBodies.Restarted;
 import dev.kiln.workflows.internal.InternalBodies.RetentionAnswer;
 import dev.kiln.workflows.internal.InternalBodies.RetentionRequest;
 import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
+import dev.kiln.workflows.internal.InternalBodies.SecretsAnswer;
+import dev.kiln.workflows.internal.InternalBodies.SecretsRequest;
 import dev.kiln.workflows.internal.InternalBodies.Supersede;
 import dev.kiln.workflows.internal.InternalBodies.TestEntry;
 import dev.kiln.workflows.internal.InternalBodies.Tests;
@@ -42,6 +44,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -126,7 +129,8 @@ class InternalContractIT {
           new Heads(
               "https://git.example.com/team/app.git",
               "watcher",
-              List.of(new Head("release/1", "ab".repeat(20)))));
+              List.of(new Head("release/1", "ab".repeat(20)))),
+          new SecretsRequest(List.of("DEPLOY_TOKEN", "NPM_TOKEN")));
 
   private static final List<Object> ANSWERS =
       List.of(
@@ -136,7 +140,9 @@ class InternalContractIT {
           new ArchServed("riscv64", false),
           new ArtifactAnswer("target/app.jar", 1234L, "ab".repeat(32)),
           new RetentionAnswer(3, 1_000_000L, 7, true),
-          new HeadsAnswer(List.of(new HeadBuild("main", "cd".repeat(20), List.of(41L, 42L))), "x"));
+          new HeadsAnswer(List.of(new HeadBuild("main", "cd".repeat(20), List.of(41L, 42L))), "x"),
+          new SecretsAnswer(
+              Map.of("DEPLOY_TOKEN", "s3cr3t\nline two"), List.of("NPM_TOKEN"), null));
 
   @Autowired JsonMapper api;
 

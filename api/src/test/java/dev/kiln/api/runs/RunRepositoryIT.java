@@ -80,6 +80,8 @@ class RunRepositoryIT {
             "repos",
             "webhook_deliveries",
             "run_notifications",
+            "branch_heads",
+            "repo_secrets",
             "submissions");
   }
 
