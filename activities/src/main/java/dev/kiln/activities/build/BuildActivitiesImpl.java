@@ -122,6 +122,7 @@ public class BuildActivitiesImpl implements BuildActivities {
           throw ApplicationFailure.newNonRetryableFailure(
               missing.summary(), FailureTypes.INVALID_SPEC);
         }
+        StepSecrets stepSecrets = stepSecrets(given, step.secrets(), stepLog);
         CommandRunner.Outcome outcome =
             run(
                 context,
@@ -135,8 +136,8 @@ public class BuildActivitiesImpl implements BuildActivities {
                     Duration.ofSeconds(step.timeoutSeconds()),
                     request.plan().env(),
                     request.plan().sandbox(),
-                    stepSecrets(given, step.secrets(), stepLog)));
-        failIfCompileFailed(outcome, stepLog);
+                    stepSecrets));
+        failIfCompileFailed(outcome, stepSecrets.mask(), stepLog);
       }
     } finally {
       slots.exit(runKey);
@@ -205,9 +206,9 @@ public class BuildActivitiesImpl implements BuildActivities {
                   request.env(),
                   gate.sandbox(),
                   gateSecrets));
-      TestReport report = masked(readReports(workspace, gate, stepLog), gateSecrets.mask());
+      TestReport report = readReports(workspace, gate, gateSecrets.mask(), stepLog);
       if (!report.found()) {
-        report = outcome.tests();
+        report = masked(outcome.tests(), gateSecrets.mask());
       }
       try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context)) {
         // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
@@ -296,11 +297,14 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   /**
-   * Test reports with the step's secrets masked in names and failure messages: they are files the
-   * build wrote, read without passing through the output's mask, and go to the api and the summary.
+   * Test results with the step's secrets masked in every text the build controls: names, failure
+   * messages and files, and the unreadable reports' paths and parser messages. They go to the api,
+   * the log and the summary, and none of them is the output the mask saw: report files are read
+   * from disk, and results read from the output come from lines decoded (test2json's JSON escapes)
+   * or stripped of colour codes, which can join a secret the raw bytes held apart.
    */
   private static TestReport masked(TestReport report, SecretMask mask) {
-    if (mask.isEmpty() || !report.found()) {
+    if (mask.isEmpty()) {
       return report;
     }
     List<TestResult> tests =
@@ -316,11 +320,15 @@ public class BuildActivitiesImpl implements BuildActivities {
                             ? null
                             : new TestFailure(
                                 mask.text(t.failure().message()),
-                                t.failure().file(),
+                                mask.text(t.failure().file()),
                                 t.failure().line())))
             .toList();
     return new TestReport(
-        report.counts(), tests, report.source(), report.reportFiles(), report.unreadableReports());
+        report.counts(),
+        tests,
+        report.source(),
+        report.reportFiles(),
+        report.unreadableReports().stream().map(mask::text).toList());
   }
 
   /** The gate's result with its secrets masked in the summary, whatever it was made from. */
@@ -350,7 +358,13 @@ public class BuildActivitiesImpl implements BuildActivities {
     return () -> context.heartbeat(null);
   }
 
-  private void failIfCompileFailed(CommandRunner.Outcome outcome, StepLog stepLog) {
+  /**
+   * @param mask the step's: its output was masked as printed, but the summary is made of lines
+   *     stripped of colour codes and carriage returns, which can join a secret the mask saw apart;
+   *     the summary becomes the failure's message, kept in the workflow's history
+   */
+  private void failIfCompileFailed(
+      CommandRunner.Outcome outcome, SecretMask mask, StepLog stepLog) {
     ProcessExit exit = outcome.exit();
     if (exit.succeeded() && outcome.breach().isEmpty()) {
       return;
@@ -364,25 +378,32 @@ public class BuildActivitiesImpl implements BuildActivities {
       summary = "compile timed out after " + Durations.format(outcome.timeout()) + note(outcome);
       type = FailureTypes.TIMED_OUT;
     } else {
-      summary = CompileErrorExtractor.summarize(outcome.errors().result()) + note(outcome);
+      summary =
+          mask.text(CompileErrorExtractor.summarize(outcome.errors().result())) + note(outcome);
       type = FailureTypes.COMPILE_FAILED;
     }
     stepLog.kiln(summary + " (" + exit.describe() + ")");
     throw ApplicationFailure.newNonRetryableFailure(Summaries.fit(summary), type);
   }
 
-  private TestReport readReports(Path workspace, GateSpec gate, StepLog stepLog) {
+  /**
+   * The gate's report files, masked: the build names them and writes them, so a secret can stand in
+   * a path, a test or a parser's message about the content, each of which reaches Kiln's lines.
+   */
+  private TestReport readReports(Path workspace, GateSpec gate, SecretMask mask, StepLog stepLog) {
     try {
       TestReport report =
-          TestReportFiles.read(
-              workspace,
-              gate.reports().isEmpty() ? TestReportFiles.conventionalGlobs() : gate.reports());
+          masked(
+              TestReportFiles.read(
+                  workspace,
+                  gate.reports().isEmpty() ? TestReportFiles.conventionalGlobs() : gate.reports()),
+              mask);
       report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
       return report;
     } catch (IOException | RuntimeException e) {
       // A report Kiln cannot make sense of must not fail the gate: its exit status decides.
       log.warn("could not read the test reports of gate {}", gate.name(), e);
-      stepLog.kiln("could not read test reports: " + e);
+      stepLog.kiln(mask.text("could not read test reports: " + e));
       return TestReport.none();
     }
   }

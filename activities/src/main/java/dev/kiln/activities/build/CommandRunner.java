@@ -86,7 +86,8 @@ final class CommandRunner {
    * @param breach the sandbox limit the command was killed for ("memory limit 4 GiB exceeded")
    * @param note a limit it ran into without being killed for it ("process limit 256 reached")
    * @param tests what a gate's output reported of its tests ({@code go test -json}, {@code cargo
-   *     test}); {@link TestReport#none()} for compile steps
+   *     test}), read from the output before the mask: not masked; {@link TestReport#none()} for
+   *     compile steps
    */
   record Outcome(
       ProcessExit exit,
@@ -144,11 +145,15 @@ final class CommandRunner {
             log.kiln("log truncated at " + keptBytes + " bytes; the rest of this step is dropped");
           }
         };
-    // Only a gate runs tests; a compile step's output goes to the log exactly as printed.
+    // Masked right before the log and the error collector, so neither holds a secret; after the
+    // test-output reader, whose test2json events reach the log decoded: JSON escapes and events
+    // that each hold part of a secret must be masked as the text they become.
+    OutputSink masked = command.secrets().mask().around(logAndErrors);
+    // Only a gate runs tests; a compile step's output goes to the log exactly as printed. The
+    // results the reader parses are the caller's to mask.
     TestOutputReader tests =
-        command.step().startsWith(GATE_STEP) ? new TestOutputReader(workspace, logAndErrors) : null;
-    // Masked before anything reads it, so neither the log nor a summary ever holds a secret.
-    OutputSink sink = command.secrets().mask().around(tests == null ? logAndErrors : tests);
+        command.step().startsWith(GATE_STEP) ? new TestOutputReader(workspace, masked) : null;
+    OutputSink sink = tests == null ? masked : tests;
     log.kiln(describe(sandbox, step));
     reports.sandbox(
         run.runId(),

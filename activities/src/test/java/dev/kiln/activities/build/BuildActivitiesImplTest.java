@@ -189,6 +189,81 @@ class BuildActivitiesImplTest {
         .containsExactly("0+500", "500+500", "1000+201");
   }
 
+  /** A value of at least the mask's minimum length, in no other text the tests print. */
+  static final String SECRET = "s3cr3tValue";
+
+  @Test
+  void aCompileFailureSummaryMasksASecretAColourCodeSplitInTheOutput() {
+    api.secrets.put("TOKEN", SECRET);
+    // The raw bytes never hold the value whole; the summary's lines are stripped of colour codes.
+    String command = "printf 'main.c:1:1: error: s3cr3t\\033[mValue\\n'; exit 1";
+
+    assertThatThrownBy(
+            () -> activities.compile(compile(new CommandStep(command, 60, List.of("TOKEN")))))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure -> {
+              ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.COMPILE_FAILED);
+              assertThat(cause.getOriginalMessage()).contains("error: ***").doesNotContain(SECRET);
+            });
+    assertThat(api.log("kiln")).contains("error: ***").doesNotContain(SECRET);
+  }
+
+  @Test
+  void aGatesGoTestJsonOutputIsMaskedAsTheTextItDecodesTo() {
+    api.secrets.put("TOKEN", SECRET);
+    String escaped =
+        SECRET.chars().mapToObj(c -> String.format("\\u%04x", c)).reduce("", String::concat);
+    String command =
+        "printf '%s\\n' "
+            + "'{\"Action\":\"output\",\"Package\":\"p\",\"Output\":\"escaped "
+            + escaped
+            + "\\n\"}' "
+            + "'{\"Action\":\"output\",\"Package\":\"p\",\"Output\":\"split s3cr3t\"}' "
+            + "'{\"Action\":\"output\",\"Package\":\"p\",\"Output\":\"Value\\n\"}'";
+    GateSpec gate = new GateSpec("unit", command, List.of(), 60, true, null, List.of("TOKEN"));
+
+    activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(api.log("gate:unit"))
+        .contains("escaped ***\n", "split ***\n")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void testResultsReadFromTheOutputReachTheApiMasked() {
+    api.secrets.put("TOKEN", SECRET);
+    // TAP names are read from lines stripped of colour codes, which join the value.
+    String command =
+        "printf 'TAP version 13\\n1..1\\nnot ok 1 - leaks s3cr3t\\033[mValue\\n'; exit 1";
+    GateSpec gate = new GateSpec("unit", command, List.of(), 60, true, null, List.of("TOKEN"));
+
+    GateResult result =
+        activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(result.tests()).isEqualTo(new TestCounts(1, 1, 0));
+    assertThat(api.reports.get("tests").get(0).path("tests").get(0).path("name").asText())
+        .isEqualTo("leaks ***");
+    assertThat(api.reports.get("tests").toString()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void anUnreadableReportsPathAndContentAreMaskedInKilnsLines() {
+    api.secrets.put("TOKEN", SECRET);
+    // The file name comes from the secret's variable: the command itself is in Kiln's lines.
+    String command =
+        "mkdir -p reports && printf '<testsuite' > \"reports/TEST-$TOKEN.xml\"; exit 1";
+    GateSpec gate =
+        new GateSpec("unit", command, List.of("reports/*.xml"), 60, true, null, List.of("TOKEN"));
+
+    activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(api.log("kiln"))
+        .contains("unreadable test report: reports/TEST-***.xml")
+        .doesNotContain(SECRET);
+  }
+
   @Test
   void passingGateWithoutReportsSaysPassed() {
     GateSpec gate = new GateSpec("lint", "true", List.of(), 60, false);

@@ -26,6 +26,9 @@ final class FakeApi implements AutoCloseable {
   final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
   final Map<String, String> artifactShas = new ConcurrentHashMap<>();
 
+  /** The repository's secrets, name to value, as {@code POST .../secrets} answers them. */
+  final Map<String, String> secrets = new ConcurrentHashMap<>();
+
   /** Other bodies, by the last part of their path ({@code sandbox}, {@code usage}), in order. */
   final Map<String, java.util.List<JsonNode>> reports = new ConcurrentHashMap<>();
 
@@ -48,6 +51,23 @@ final class FakeApi implements AutoCloseable {
                 URLDecoder.decode(query.substring("path=".length()), StandardCharsets.UTF_8);
             artifacts.put(name, body);
             artifactShas.put(name, exchange.getRequestHeaders().getFirst("X-Kiln-Sha256"));
+          } else if (path.endsWith("/secrets")) {
+            Map<String, String> values = new java.util.HashMap<>();
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            for (JsonNode name : JSON.readTree(body).path("names")) {
+              String value = secrets.get(name.asText());
+              if (value == null) {
+                missing.add(name.asText());
+              } else {
+                values.put(name.asText(), value);
+              }
+            }
+            byte[] answer = JSON.writeValueAsBytes(Map.of("values", values, "missing", missing));
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+            return;
           } else {
             reports
                 .computeIfAbsent(
