@@ -4,6 +4,7 @@ import dev.kiln.api.repos.RegisteredRepo;
 import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.workflows.Result;
 import dev.kiln.workflows.internal.InternalBodies.SecretsAnswer;
 import dev.kiln.workflows.secrets.SecretNames;
 import java.nio.ByteBuffer;
@@ -36,6 +37,8 @@ public class RepoSecrets {
    */
   static final String MERGE_REQUEST_RULE =
       "builds of merge requests get no secrets (a merge request may come from a fork)";
+
+  static final String ENDED_RULE = "the run has ended: only a building run's steps get secrets";
 
   private static final Logger log = LoggerFactory.getLogger(RepoSecrets.class);
 
@@ -82,6 +85,10 @@ public class RepoSecrets {
   /** What a step of {@code run} that names {@code names} gets. */
   SecretsAnswer forRun(RunRecord run, List<String> names) {
     names.forEach(RepoSecrets::checkName);
+    // The worker token is every build host's: a finished run is no reason to hand values out.
+    if (run.result() != Result.BUILDING) {
+      return new SecretsAnswer(Map.of(), List.of(), ENDED_RULE);
+    }
     if (run.mr() != null) {
       return new SecretsAnswer(Map.of(), List.of(), MERGE_REQUEST_RULE);
     }

@@ -9,6 +9,7 @@ import dev.kiln.api.auth.Scope;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.support.RawHttp;
 import dev.kiln.api.support.StrictApi;
+import dev.kiln.workflows.Result;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -138,6 +139,19 @@ class SecretsIT extends StrictApi {
     assertThat(answer.path("withheld").asString())
         .isEqualTo(
             "builds of merge requests get no secrets (a merge request may come from a fork)");
+  }
+
+  @Test
+  void aRunThatHasEndedGetsNoSecrets() {
+    putSecret("DEPLOY_TOKEN", VALUE);
+    long runId = runs.insert(newRun(url, "main", "x86_64")).orElseThrow();
+    runs.finish(runId, Result.PASSED, null);
+
+    JsonNode answer = internal(runId, List.of("DEPLOY_TOKEN"));
+
+    assertThat(answer.path("values")).isEmpty();
+    assertThat(answer.path("withheld").asString())
+        .isEqualTo("the run has ended: only a building run's steps get secrets");
   }
 
   @Test
