@@ -660,7 +660,19 @@ class TrustEndToEndIT {
 
   /** A row of the table: what to send and the scope it needs. */
   record Row(
-      String scope, boolean aboutOneRun, String method, String path, String body, String accept) {}
+      String scope,
+      boolean aboutOneRun,
+      String method,
+      String path,
+      String body,
+      String accept,
+      String contentType) {
+
+    /** A row whose body, if any, goes as JSON (the strict client's default). */
+    Row(String scope, boolean aboutOneRun, String method, String path, String body, String accept) {
+      this(scope, aboutOneRun, method, path, body, accept, null);
+    }
+  }
 
   private static Map<String, Row> table(String repo, long runId, long victim) {
     String run = "/runs/" + runId;
@@ -705,6 +717,25 @@ class TrustEndToEndIT {
     t.put("DELETE /repos/{id}", new Row("admin", false, "DELETE", "/repos/1", null, null));
     t.put("POST /repos/{id}/poll", new Row("admin", false, "POST", "/repos/1/poll", null, null));
     t.put(
+        "GET /repos/{id}/secrets", new Row("admin", false, "GET", "/repos/1/secrets", null, null));
+    t.put(
+        "PUT /repos/{id}/secrets/{name}",
+        new Row("admin", false, "PUT", "/repos/1/secrets/DEPLOY_TOKEN", "must-not-be-set", null));
+    t.put(
+        "DELETE /repos/{id}/secrets/{name}",
+        new Row("admin", false, "DELETE", "/repos/1/secrets/DEPLOY_TOKEN", null, null));
+    t.put(
+        "POST /submissions",
+        new Row(
+            "trigger", false, "POST", "/submissions", "bundle", null, "application/x-git-bundle"));
+    t.put("GET /workers", new Row("read", false, "GET", "/workers", null, null));
+    t.put(
+        "PUT /workers/{host}/drain",
+        new Row("admin", false, "PUT", "/workers/host-x/drain", null, null));
+    t.put(
+        "DELETE /workers/{host}/drain",
+        new Row("admin", false, "DELETE", "/workers/host-x/drain", null, null));
+    t.put(
         "DELETE /tokens/{id}", new Row("admin", false, "DELETE", "/tokens/" + victim, null, null));
     return t;
   }
@@ -716,6 +747,9 @@ class TrustEndToEndIT {
     }
     if (row.accept() != null) {
       headers.addAll(List.of("Accept", row.accept()));
+    }
+    if (row.contentType() != null) {
+      headers.addAll(List.of("Content-Type", row.contentType()));
     }
     return strict.send(row.method(), row.path(), row.body(), headers.toArray(String[]::new));
   }
