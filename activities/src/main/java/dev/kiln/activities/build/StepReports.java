@@ -7,6 +7,10 @@ import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
 import dev.kiln.workflows.internal.InternalPaths;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +18,23 @@ import org.slf4j.LoggerFactory;
  * Tells the api how a run's steps are isolated and what they used, for its run view ({@code POST
  * /internal/runs/{id}/sandbox} and {@code …/usage}, docs/internal-api.md). Best effort: figures a
  * build could do without never fail it, so a refused or failed report is only logged.
+ *
+ * <p>The sandbox report goes from a thread of its own, so a command does not wait for the api's
+ * answer before it starts; a usage report waits for it and for its own answer, so both land while
+ * the run still builds (the api ignores them after its end).
  */
 class StepReports {
 
   private static final Logger log = LoggerFactory.getLogger(StepReports.class);
 
   private final KilnApiClient api;
+  private final ExecutorService sender =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "kiln-step-reports");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   StepReports(KilnApiClient api) {
     this.api = api;
@@ -42,16 +57,26 @@ class StepReports {
                 limits.timeout().toSeconds(),
                 network,
                 enforcedBy);
-    send(runId, "sandbox", InternalPaths.sandbox(runId), new SandboxReport(sandbox, values));
+    sender.execute(
+        () ->
+            send(
+                runId,
+                "sandbox",
+                InternalPaths.sandbox(runId),
+                new SandboxReport(sandbox, values)));
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
   void usage(long runId, String step, int command, StepUsage usage) {
-    send(
-        runId,
-        "usage",
-        InternalPaths.usage(runId),
-        new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis()));
+    UsageReport report = new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis());
+    Future<?> sent = sender.submit(() -> send(runId, "usage", InternalPaths.usage(runId), report));
+    try {
+      sent.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      log.warn("run {}: could not report its usage to the api: {}", runId, e.getCause().toString());
+    }
   }
 
   private void send(long runId, String what, String path, Object body) {

@@ -73,6 +73,8 @@ public class FetchActivitiesImpl implements FetchActivities {
     // A clone can sit silent for a while (server-side packing): heartbeat from a timer, often, as
     // a cancelled run waits for its fetch to end (the worker sends them at most once a second).
     BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, HEARTBEAT_EVERY);
+    // A fetched run goes on building, its lines uploading meanwhile; a failed one ends here.
+    boolean fetched = false;
     try (StepLog stepLog =
         logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
@@ -84,6 +86,7 @@ public class FetchActivitiesImpl implements FetchActivities {
         throw ApplicationFailure.newNonRetryableFailure("fetch cancelled", "KilnFetchCancelled");
       }
       PlannedBuild planned = plan(checkedOut, stepLog);
+      fetched = true;
       // The workflow's runs are keyed by workflow id: host activities and cleanup see the same one.
       slots.keep(context.getInfo().getWorkflowId(), checkedOut.workspace());
       return new FetchResult(
@@ -100,7 +103,10 @@ public class FetchActivitiesImpl implements FetchActivities {
       throw Activity.wrap(e);
     } finally {
       heartbeat.close();
-      logs.awaitUploaded(request.runId(), LOG_DRAIN);
+      if (!fetched) {
+        // the run ends here, and the ledger ignores lines that arrive after its end
+        logs.awaitUploaded(request.runId(), LOG_DRAIN);
+      }
       MDC.remove("run_id");
     }
   }

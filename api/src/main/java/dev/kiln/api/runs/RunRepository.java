@@ -273,9 +273,11 @@ public class RunRepository {
 
   /**
    * Moves a building run to {@code phase}; the first phase after {@code queued} stamps {@code
-   * started_at}.
+   * started_at}. {@code fetching} moves only a {@code queued} run: the host reports it without
+   * waiting for the answer, so it can arrive after the workflow's report of a later phase.
    *
-   * @return false when the run is terminal (or missing), and nothing changed
+   * @return false when the run is terminal (or missing), or {@code fetching} came late, and nothing
+   *     changed
    */
   public boolean updatePhase(long id, Phase phase) {
     return notifyIf(
@@ -287,6 +289,7 @@ public class RunRepository {
                        started_at = CASE WHEN :phase = 'queued' THEN started_at
                                          ELSE coalesce(started_at, now()) END
                  WHERE id = :id AND result = 'building'
+                   AND (:phase <> 'fetching' OR phase = 'queued')
                 """)
                 .param("id", id)
                 .param("phase", phase.wireName())

@@ -212,6 +212,16 @@ class RunRepositoryIT {
   }
 
   @Test
+  void fetchingArrivingAfterALaterPhaseChangesNothing() {
+    long id = queued();
+    assertThat(runs.updatePhase(id, Phase.COMPILING)).isTrue();
+
+    assertThat(runs.updatePhase(id, Phase.FETCHING)).isFalse();
+
+    assertThat(runs.find(id).orElseThrow().phase()).isEqualTo(Phase.COMPILING);
+  }
+
+  @Test
   void theFirstTerminalWriteWins() {
     long id = queued();
 
