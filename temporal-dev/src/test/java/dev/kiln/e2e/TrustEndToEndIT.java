@@ -719,6 +719,9 @@ class TrustEndToEndIT {
     t.put(
         "GET /repos/{id}/secrets", new Row("admin", false, "GET", "/repos/1/secrets", null, null));
     t.put(
+        "GET /repos/{id}/flaky-tests",
+        new Row("read", false, "GET", "/repos/1/flaky-tests", null, null));
+    t.put(
         "PUT /repos/{id}/secrets/{name}",
         new Row("admin", false, "PUT", "/repos/1/secrets/DEPLOY_TOKEN", "must-not-be-set", null));
     t.put(

@@ -1,6 +1,7 @@
 package dev.kiln.api.internal;
 
 import dev.kiln.api.notify.Notifier;
+import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
@@ -33,11 +34,14 @@ class InternalRunsController {
   private final LedgerService ledger;
   private final RunEndings endings;
   private final Notifier notifier;
+  private final AutomaticRetries retries;
 
-  InternalRunsController(LedgerService ledger, RunEndings endings, Notifier notifier) {
+  InternalRunsController(
+      LedgerService ledger, RunEndings endings, Notifier notifier, AutomaticRetries retries) {
     this.ledger = ledger;
     this.endings = endings;
     this.notifier = notifier;
+    this.retries = retries;
   }
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -88,6 +92,8 @@ class InternalRunsController {
         endings.finished(runId, InternalInput.terminalResult(body.result()), body.failureSummary());
     // on a repeated report too: the first may have ended before its notifications started
     notifier.runEnded(runId);
+    // and before its automatic retry was recorded or started
+    retries.runEnded(runId);
     return new FinishAnswer(first);
   }
 

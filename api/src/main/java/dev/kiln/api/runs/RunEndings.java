@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.flaky.FlakyRuns;
 import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.Result;
@@ -22,11 +23,14 @@ public class RunEndings {
   private final RunRepository runs;
   private final GateRunRepository gates;
   private final BuildMetrics metrics;
+  private final FlakyRuns flaky;
 
-  public RunEndings(RunRepository runs, GateRunRepository gates, BuildMetrics metrics) {
+  public RunEndings(
+      RunRepository runs, GateRunRepository gates, BuildMetrics metrics, FlakyRuns flaky) {
     this.runs = runs;
     this.gates = gates;
     this.metrics = metrics;
+    this.flaky = flaky;
   }
 
   /**
@@ -51,6 +55,10 @@ public class RunEndings {
     if (applied) {
       // Gates the run never reached (or left running when cancelled) must not look pending.
       gates.closeUnfinished(runId);
+      if (result == Result.PASSED) {
+        // in this transaction: a passed retry is flaky from its view's first read on
+        flaky.passed(runId);
+      }
       log.info("run {} finished: {}", runId, result.wireName());
       runs.find(runId).ifPresent(metrics::runEnded);
     } else if (!runs.exists(runId)) {

@@ -51,7 +51,8 @@ public class RunRepository {
       id, repo, ref, branch, sha, arch, lane, mr, priority, supersede, version, phase, result,
       failure_summary, superseded_by, cancelled_by, workflow_id, temporal_run_id, host,
       plan_origin, idempotency_key, target, args, queued_at, started_at, finished_at, triggered_by,
-      retry_of, floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
+      retry_of, retried_automatically, flaky,
+      floor(extract(epoch FROM coalesce(finished_at, now()) - queued_at))::bigint AS elapsed_s
       """;
 
   private static final RowMapper<RunRecord> MAPPER = RunRepository::map;
@@ -79,21 +80,40 @@ public class RunRepository {
    * @param triggeredBy the caller's name ({@code triggered_by})
    */
   public Optional<Long> insert(NewRun run, String triggeredBy) {
+    return insert(run, triggeredBy, false);
+  }
+
+  /**
+   * Records the automatic retry of run {@code run.retryOf()}, unless it has one already.
+   *
+   * @return the new id, or empty when the run was retried automatically before (a unique index
+   *     decides, so two api replicas or two reports of the same end cannot both insert)
+   */
+  public Optional<Long> insertAutomaticRetry(NewRun run, String triggeredBy) {
+    if (run.retryOf() == null) {
+      throw new IllegalArgumentException("an automatic retry must name the run it retries");
+    }
+    return insert(run, triggeredBy, true);
+  }
+
+  private Optional<Long> insert(NewRun run, String triggeredBy, boolean automaticRetry) {
+    // no conflict target: the idempotency key's and the one-automatic-retry index's both apply
     return jdbc.sql(
             """
             INSERT INTO runs (id, workflow_id, repo, ref, branch, arch, lane, mr, priority,
                               supersede, target, args, idempotency_key, triggered_by, retry_of,
-                              requires)
+                              requires, retried_automatically)
             OVERRIDING SYSTEM VALUE
             SELECT next.id, :workflowIdPrefix || next.id, :repo, CAST(:ref AS text),
                    CAST(:branch AS text), :arch, :lane, CAST(:mr AS text), :priority, :supersede,
                    CAST(:target AS text), CAST(:args AS text[]), CAST(:idempotencyKey AS text),
                    CAST(:triggeredBy AS text), CAST(:retryOf AS bigint),
-                   CAST(:requires AS text[])
+                   CAST(:requires AS text[]), :automaticRetry
               FROM (SELECT nextval(pg_get_serial_sequence('runs', 'id')) AS id) next
-            ON CONFLICT (idempotency_key) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING id
             """)
+        .param("automaticRetry", automaticRetry)
         .param("workflowIdPrefix", RebuildWorkflow.WORKFLOW_ID_PREFIX)
         .param("repo", run.repo())
         .param("ref", run.ref())
@@ -118,6 +138,62 @@ public class RunRepository {
         .param("id", id)
         .query(MAPPER)
         .optional();
+  }
+
+  /** The run Kiln started by itself to retry run {@code id}, if it did. */
+  public Optional<RunRecord> automaticRetryOf(long id) {
+    return jdbc.sql(
+            "SELECT " + COLUMNS + " FROM runs WHERE retry_of = :id AND retried_automatically")
+        .param("id", id)
+        .query(MAPPER)
+        .optional();
+  }
+
+  /** The runs that retry run {@code id}, oldest first. */
+  public List<RunRecord> retriesOf(long id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM runs WHERE retry_of = :id ORDER BY id")
+        .param("id", id)
+        .query(MAPPER)
+        .list();
+  }
+
+  /** The newest retry of each of {@code ids} that has one, by the id of the run it retries. */
+  public Map<Long, RunRecord> newestRetriesOf(List<Long> ids) {
+    Map<Long, RunRecord> newest = new HashMap<>();
+    if (ids.isEmpty()) {
+      return newest;
+    }
+    jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + """
+                 FROM (SELECT DISTINCT ON (retry_of) * FROM runs
+                        WHERE retry_of = ANY(:ids) ORDER BY retry_of, id DESC) retries
+                """)
+        .param("ids", ids.toArray(Long[]::new))
+        .query(MAPPER)
+        .list()
+        .forEach(retry -> newest.put(retry.retryOf(), retry));
+    return newest;
+  }
+
+  /** Whether the lane was asked for a run after run {@code id}. */
+  public boolean hasNewerRunInLane(String lane, long id) {
+    return jdbc.sql("SELECT EXISTS (SELECT 1 FROM runs WHERE lane = :lane AND id > :id)")
+        .param("lane", lane)
+        .param("id", id)
+        .query(Boolean.class)
+        .single();
+  }
+
+  /**
+   * Marks a passed run flaky. The one write after a run's end, made in the transaction of that end
+   * ({@code RunEndings}), before anyone could read the finished run.
+   */
+  public void markFlaky(long id) {
+    jdbc.sql("UPDATE runs SET flaky = true WHERE id = :id AND result = 'passed'")
+        .param("id", id)
+        .update();
   }
 
   public Optional<RunRecord> findByIdempotencyKey(String key) {
@@ -460,7 +536,9 @@ public class RunRepository {
         instant(rs, "finished_at"),
         rs.getLong("elapsed_s"),
         rs.getString("triggered_by"),
-        rs.getObject("retry_of", Long.class));
+        rs.getObject("retry_of", Long.class),
+        rs.getBoolean("retried_automatically"),
+        rs.getBoolean("flaky"));
   }
 
   static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -19,7 +19,8 @@ import java.util.List;
  * where the build host runs builds without isolation; null until a step started) and {@code
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
  * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
- * of its start and end to its repository's targets, with its state and attempts.
+ * of its start and end to its repository's targets, with its state and attempts; {@code retries},
+ * the runs that retry this one, by a caller or automatically.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -33,7 +34,38 @@ public record RunView(
     Limits limits,
     List<StepUsage> steps,
     Retention retention,
-    List<Notification> notifications) {
+    List<Notification> notifications,
+    List<Retry> retries) {
+
+  /** A view without the runs that retry it. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention,
+      List<Notification> notifications) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        List.of());
+  }
 
   /** A view without notifications, as a finished run's cached view is kept. */
   public RunView(
@@ -77,8 +109,37 @@ public record RunView(
         limits,
         steps,
         retention,
+        List.copyOf(now),
+        retries);
+  }
+
+  /** This view with the runs that retry it as they are now. */
+  public RunView withRetries(List<Retry> now) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
         List.copyOf(now));
   }
+
+  /**
+   * A run that retries this one.
+   *
+   * @param retriedBy {@code automatic}, or the caller of {@code POST /runs/{id}/retry}
+   * @param result its result now
+   * @param statusUrl its view: {@code /runs/{id}}
+   */
+  public record Retry(
+      long runId, String retriedBy, String result, boolean flaky, String statusUrl) {}
 
   /**
    * A notification of the run's start or end to one of its repository's targets.

@@ -61,19 +61,34 @@ public class RunViews {
    */
   public RunView view(long id) {
     RunView view = finished.find(id).orElseGet(() -> read(id));
-    return view.withNotifications(
-        notifications.ofRun(id).stream()
-            .map(
-                n ->
-                    new RunView.Notification(
-                        n.target(),
-                        n.event(),
-                        n.state(),
-                        n.attempts(),
-                        n.lastError(),
-                        n.lastAttemptAt(),
-                        n.posted()))
-            .toList());
+    return view.withRetries(retries(id))
+        .withNotifications(
+            notifications.ofRun(id).stream()
+                .map(
+                    n ->
+                        new RunView.Notification(
+                            n.target(),
+                            n.event(),
+                            n.state(),
+                            n.attempts(),
+                            n.lastError(),
+                            n.lastAttemptAt(),
+                            n.posted()))
+                .toList());
+  }
+
+  /** The runs that retry run {@code id}: they come after it ended, so never from the cache. */
+  private List<RunView.Retry> retries(long id) {
+    return runs.retriesOf(id).stream()
+        .map(
+            retry ->
+                new RunView.Retry(
+                    retry.id(),
+                    RunSummary.retriedBy(retry),
+                    retry.result().wireName(),
+                    retry.flaky(),
+                    ApiPaths.run(retry.id())))
+        .toList();
   }
 
   private RunView read(long id) {
@@ -127,19 +142,25 @@ public class RunViews {
 
   /** As {@link #state()}, the lanes of the repositories {@code visible} only. */
   public List<LaneState> state(RepoPatterns visible) {
-    return runs.latestPerLane().stream()
-        .filter(run -> visible.matches(run.repo()))
-        .map(
-            run ->
-                new LaneState(
-                    run.lane(),
-                    run.id(),
-                    run.sha(),
-                    run.phase().wireName(),
-                    run.result().wireName(),
-                    run.elapsedSeconds(),
-                    run.failureSummary()))
-        .toList();
+    List<RunRecord> latest =
+        runs.latestPerLane().stream().filter(run -> visible.matches(run.repo())).toList();
+    Map<Long, RunRecord> retries =
+        runs.newestRetriesOf(latest.stream().map(RunRecord::id).toList());
+    return latest.stream().map(run -> laneState(run, retries.get(run.id()))).toList();
+  }
+
+  private static LaneState laneState(RunRecord run, RunRecord retry) {
+    boolean retriedFlaky = retry != null && retry.flaky() && run.result() == Result.FAILED;
+    return new LaneState(
+        run.lane(),
+        run.id(),
+        run.sha(),
+        run.phase().wireName(),
+        run.result().wireName(),
+        run.elapsedSeconds(),
+        run.failureSummary(),
+        run.flaky() || retriedFlaky,
+        retry == null ? null : retry.id());
   }
 
   /**
@@ -195,7 +216,9 @@ public class RunViews {
         run.supersededBy(),
         run.cancelledBy(),
         run.retryOf(),
-        temporal(run));
+        temporal(run),
+        RunSummary.retriedBy(run),
+        run.flaky());
   }
 
   private RunView.Temporal temporal(RunRecord run) {

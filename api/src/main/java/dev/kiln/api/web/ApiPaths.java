@@ -29,6 +29,7 @@ public final class ApiPaths {
   public static final String REPO_POLL = REPO + "/poll";
   public static final String REPO_SECRETS = REPO + "/secrets";
   public static final String REPO_SECRET = REPO_SECRETS + "/{name}";
+  public static final String REPO_FLAKY_TESTS = REPO + "/flaky-tests";
   public static final String HOOKS = "/hooks";
   public static final String HOOK_GITHUB = HOOKS + "/github";
   public static final String HOOK_GITLAB = HOOKS + "/gitlab";

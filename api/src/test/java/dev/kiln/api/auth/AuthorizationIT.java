@@ -290,6 +290,9 @@ class AuthorizationIT extends StrictApi {
         "GET /repos/{id}/secrets",
         Endpoint.get(Kind.GLOBAL, Scope.ADMIN, "/repos/" + repoId + "/secrets"));
     t.put(
+        "GET /repos/{id}/flaky-tests",
+        Endpoint.get(Kind.RUN, Scope.READ, "/repos/" + repoId + "/flaky-tests"));
+    t.put(
         "DELETE /repos/{id}/secrets/{name}",
         new Endpoint(
             Kind.GLOBAL,

@@ -15,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.kiln.api.notify.Notifier;
+import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
@@ -46,6 +47,7 @@ class InternalRunsControllerTest {
   @MockitoBean LedgerService ledger;
   @MockitoBean RunEndings endings;
   @MockitoBean Notifier notifier;
+  @MockitoBean AutomaticRetries retries;
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
     var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);
@@ -171,6 +173,8 @@ class InternalRunsControllerTest {
         .andExpect(jsonPath("$.applied").value(false));
     // a repeated report starts the notifications again: their workflow ids make that a no-op
     verify(notifier, org.mockito.Mockito.times(2)).runEnded(1);
+    // and looks for the automatic retry again: one per run, whoever records it
+    verify(retries, org.mockito.Mockito.times(2)).runEnded(1);
   }
 
   @Test

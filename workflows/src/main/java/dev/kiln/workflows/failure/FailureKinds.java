@@ -23,14 +23,21 @@ public final class FailureKinds {
       List.of("compile killed: memory limit", "killed: memory limit");
 
   /**
-   * Failures outside the code: the repository unreachable, no worker, a host lost again and again,
-   * a step that could not report its files, a workflow that could not start, was terminated or
-   * timed out, and an activity's own timeout ({@code timed out (START_TO_CLOSE)}).
+   * Failures outside the code: the repository unreachable (the build host's words: {@code fetch of
+   * <repo> failed: could not connect}, {@code could not clone <repo>: …}; a local submission's
+   * upload: {@code the api is unreachable: …}), no worker (of the arch, or with the labels), a host
+   * lost again and again, a step that could not report its files, a workflow that could not start,
+   * was terminated or timed out, and an activity's own timeout ({@code timed out
+   * (START_TO_CLOSE)}).
    */
   private static final List<String> INFRASTRUCTURE =
       List.of(
           "git fetch failed",
-          "no worker for arch",
+          "fetch of ",
+          "could not clone ",
+          "the api is unreachable",
+          "the api could not send the upload",
+          "no worker for ",
           "build host lost",
           "stage failed",
           "could not start",

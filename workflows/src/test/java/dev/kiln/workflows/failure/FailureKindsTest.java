@@ -36,6 +36,12 @@ class FailureKindsTest {
     for (String summary :
         new String[] {
           "git fetch failed: connection refused",
+          "fetch of https://git.example.com/app.git failed: could not connect",
+          "fetch of file:///srv/app failed: the server's answer is not one of a git repository",
+          "could not clone https://git.example.com/app.git: missing object",
+          "the api is unreachable: connection refused",
+          "the api could not send the upload: HTTP 503",
+          "no worker for x86_64 with labels [gpu]",
           "no worker for arch aarch64 within 5m",
           "build host lost 3 times; last: host-a: heartbeat timeout",
           "stage failed: disk full",
@@ -45,6 +51,13 @@ class FailureKindsTest {
         }) {
       assertThat(FailureKinds.classify(summary)).as(summary).isEqualTo(FailureKind.INFRASTRUCTURE);
     }
+  }
+
+  @Test
+  void aRepositoryThatIsNoneOrARefThatIsMissingIsTheBuildsFault() {
+    assertThat(FailureKinds.classify("no git repository at file:///srv/app"))
+        .isEqualTo(FailureKind.BUILD);
+    assertThat(FailureKinds.classify("ref not found: feature/nope")).isEqualTo(FailureKind.BUILD);
   }
 
   @Test
