@@ -19,7 +19,9 @@ import java.util.List;
  * where the build host runs builds without isolation; null until a step started) and {@code
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
  * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
- * of its start and end to its repository's targets, with its state and attempts.
+ * of its start and end to its repository's targets, with its state and attempts; {@code
+ * queue_position}, while the run is queued, where it is on its build queue (1: a host takes it
+ * next), as Temporal orders the queue: by priority, then fairly among repositories.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -33,7 +35,38 @@ public record RunView(
     Limits limits,
     List<StepUsage> steps,
     Retention retention,
-    List<Notification> notifications) {
+    List<Notification> notifications,
+    Integer queuePosition) {
+
+  /** A view of a run that is not queued. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention,
+      List<Notification> notifications) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        null);
+  }
 
   /** A view without notifications, as a finished run's cached view is kept. */
   public RunView(
@@ -77,7 +110,26 @@ public record RunView(
         limits,
         steps,
         retention,
-        List.copyOf(now));
+        List.copyOf(now),
+        queuePosition);
+  }
+
+  /** This view of a queued run, {@code position} on its build queue. */
+  public RunView withQueuePosition(Integer position) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        position);
   }
 
   /**
