@@ -52,6 +52,12 @@ final class TemporalDevServer implements TemporalService {
     // waits in another. A dev stack's queues are small; one partition each makes priority exact.
     config.put("matching.numTaskqueueReadPartitions", "1");
     config.put("matching.numTaskqueueWritePartitions", "1");
+    // Fair queues: within a priority key, tasks are handed out by stride scheduling over their
+    // fairness keys (a run's repository), so one repository's hundred queued builds do not starve
+    // another's one. Off by default (1.32 included). From 1.30 on, a backlog queued before it was
+    // turned on is drained from the old tables; 1.29 leaves such a backlog where it is, so a stack
+    // on 1.29 turns it on from a database without queued runs.
+    config.put("matching.enableFairness", "true");
     // On by default from server 1.32 only.
     config.put("system.enableActivityEagerExecution", "true");
     // Update-with-start (POST /rebuild) is on by default from 1.29 on, the oldest server Kiln

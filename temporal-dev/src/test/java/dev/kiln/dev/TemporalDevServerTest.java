@@ -58,6 +58,7 @@ class TemporalDevServerTest {
         .containsSequence("--dynamic-config-value", "matching.useNewMatcher=true")
         .containsSequence("--dynamic-config-value", "matching.numTaskqueueReadPartitions=1")
         .containsSequence("--dynamic-config-value", "matching.numTaskqueueWritePartitions=1")
+        .containsSequence("--dynamic-config-value", "matching.enableFairness=true")
         .containsSequence("--dynamic-config-value", "system.enableActivityEagerExecution=true");
   }
 

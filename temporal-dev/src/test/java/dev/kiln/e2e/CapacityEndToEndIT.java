@@ -138,6 +138,74 @@ class CapacityEndToEndIT {
     assertThat(urgentStarted).as("nothing started while the only slot was held").isAfter(released);
   }
 
+  /**
+   * Fair queues: thirty runs of one repository wait on the only slot, then one of another
+   * repository. Temporal's fairness (the repository as fairness key) puts it next to the first of
+   * the thirty, not behind all of them: it starts within the next two free slots, and the queue
+   * said so while it waited.
+   */
+  @Test
+  void anotherRepositorysRunQueuedBehindThirtyOfOneRepositoryStartsWithinTheNextTwoSlots()
+      throws Exception {
+    Path release = temp.resolve("release-fair");
+    long holder = startHolder(release);
+    String many = fixtures.repository("c-make", Map.of("kiln.yaml", quickSpec()));
+    String single = fixtures.repository("c-make", Map.of("kiln.yaml", quickSpec()));
+    List<Long> thirty = new ArrayList<>();
+    long lone;
+    try {
+      for (int i = 0; i < 30; i++) {
+        // supersede false: each its own run, not coalesced in the branch's lane
+        thirty.add(aloneRun(many));
+      }
+      await()
+          .atMost(PATIENCE)
+          .until(() -> thirty.stream().allMatch(CapacityEndToEndIT::fetchScheduled));
+      lone = aloneRun(single);
+      await().atMost(PATIENCE).until(() -> fetchScheduled(lone));
+
+      JsonNode waiting = run(lone);
+      assertThat(waiting.path("queue_position").asInt()).as(waiting.toString()).isEqualTo(2);
+      assertThat(waiting.path("waiting_reason").asText())
+          .isEqualTo("waiting for a free slot on " + arch + ": 1 build ahead");
+      assertThat(run(thirty.get(29)).path("queue_position").asInt()).isEqualTo(31);
+      JsonNode listed = archStatus(arch).path("waiting");
+      assertThat(listed.get(1).path("run_id").asLong()).as(listed.toString()).isEqualTo(lone);
+      assertThat(listed.get(1).path("position").asInt()).isEqualTo(2);
+    } finally {
+      Files.writeString(release, "go");
+    }
+
+    assertThat(api.awaitEnd(holder, PATIENCE).path("result").asText()).isEqualTo("passed");
+    JsonNode built = api.awaitEnd(lone, PATIENCE);
+    assertThat(built.path("result").asText()).as(built.toString()).isEqualTo("passed");
+    Instant loneStarted = Instant.parse(built.path("started_at").asText());
+    List<Long> before = new ArrayList<>();
+    for (long id : thirty) {
+      JsonNode other = run(id);
+      if (!other.path("started_at").isNull()
+          && Instant.parse(other.path("started_at").asText()).isBefore(loneStarted)) {
+        before.add(id);
+      }
+    }
+    System.out.printf(
+        "fair queues: the lone run started after %d of the thirty (%s)%n", before.size(), before);
+    assertThat(before).as("runs of the thirty that started before it").hasSizeLessThanOrEqualTo(1);
+
+    // the rest of the thirty would hold the slot for the other tests: cancel those still waiting
+    for (long id : thirty) {
+      if (run(id).path("phase").asText().equals("queued")) {
+        api.put("/build-jobs/" + id + "/cancel", "{\"reason\": \"e2e: done\"}");
+      }
+    }
+    for (long id : thirty) {
+      assertThat(api.awaitEnd(id, PATIENCE).path("result").asText()).isIn("passed", "cancelled");
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(archStatus(arch).path("free_slots").asInt()).isEqualTo(1));
+  }
+
   @Test
   void aQueuedRunCancelledEndsCancelledWithoutEverFetching() throws Exception {
     Path release = temp.resolve("release-cancel");
@@ -385,6 +453,13 @@ class CapacityEndToEndIT {
         .atMost(PATIENCE)
         .until(() -> api.get("/runs/" + id + "/logs").body().contains("$ while [ ! -f"));
     return id;
+  }
+
+  /** A run of {@code repo} outside any lane ({@code supersede: false}) whose build is quick. */
+  private static long aloneRun(String repo) throws Exception {
+    KilnHttp.Answer accepted = api.rebuild(Map.of("repo", repo, "supersede", false));
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    return accepted.json().path("run_id").asLong();
   }
 
   /** A run of its own lane (its own repository) whose build takes a moment. */

@@ -130,8 +130,91 @@ class WorkersEndToEndIT {
     }
   }
 
+  /**
+   * kiln.yaml's {@code requires:}. While host-a's two slots are held, only host-b polls the arch's
+   * queue: it fetches the run, reads the file, lacks the label and hands the run over; host-a
+   * builds it once a slot frees. A retry goes straight to host-a. A label nobody has fails the run
+   * as soon as the file is read.
+   */
   @Test
   @Order(3)
+  void aKilnYamlRequiringALabelOnlyOneHostHasBuildsThereAndOneNobodyHasFailsFast()
+      throws Exception {
+    Path release = temp.resolve("release-kiln-yaml");
+    String holdSpec =
+        """
+        compile:
+          - run: while [ ! -f '%s' ]; do sleep 0.2; done; echo released
+            timeout: 10m
+        """
+            .formatted(release);
+    List<Long> holders = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      holders.add(
+          rebuild(fixtures.project("hold-" + i, Map.of("kiln.yaml", holdSpec)), List.of(GPU)));
+    }
+    long moved;
+    try {
+      for (long holder : holders) {
+        assertThat(awaitCompiling(holder).path("host").asText()).isEqualTo("host-a");
+      }
+      String spec = "requires: [" + GPU + "]\n" + quickSpec();
+      moved = rebuild(fixtures.project("needs-gpu", Map.of("kiln.yaml", spec)), List.of());
+      Awaitility.await()
+          .atMost(BUILD_TIMEOUT)
+          .until(
+              () ->
+                  api.get("/runs/" + moved + "/logs")
+                      .body()
+                      .contains("host-b lacks [" + GPU + "]"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> api.get("/runs/" + moved).json().path("phase").asText().equals("queued"));
+    } finally {
+      Files.writeString(release, "go");
+    }
+    JsonNode built = api.awaitEnd(moved, BUILD_TIMEOUT);
+    assertThat(built.path("result").asText()).as(built.toString()).isEqualTo("passed");
+    assertThat(built.path("host").asText()).isEqualTo("host-a");
+    assertThat(api.get("/runs/" + moved + "/logs").body())
+        .containsSubsequence(
+            "fetch on host-b",
+            "kiln.yaml requires [" + GPU + "]; host-b lacks [" + GPU + "]",
+            "fetch on host-a",
+            "all good");
+
+    KilnHttp.Answer retried = api.post("/runs/" + moved + "/retry", "");
+    assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+    long retry = retried.json().path("run_id").asLong();
+    JsonNode again = api.awaitEnd(retry, BUILD_TIMEOUT);
+    assertThat(again.path("result").asText()).as(again.toString()).isEqualTo("passed");
+    assertThat(again.path("host").asText()).isEqualTo("host-a");
+    assertThat(api.get("/runs/" + retry + "/logs").body())
+        .as("the retry required the label from the start")
+        .doesNotContain("lacks")
+        .doesNotContain("fetch on host-b");
+
+    String nobody = "requires: [e2e-nobody-has-it]\n" + quickSpec();
+    long submitted = System.nanoTime();
+    long failing =
+        rebuild(fixtures.project("needs-nothing-here", Map.of("kiln.yaml", nobody)), List.of());
+    JsonNode failed = api.awaitEnd(failing, Duration.ofMinutes(2));
+    Duration took = Duration.ofNanos(System.nanoTime() - submitted);
+    assertThat(failed.path("result").asText()).as(failed.toString()).isEqualTo("failed");
+    assertThat(failed.path("failure_summary").asText())
+        .isEqualTo("no worker for " + EXTRA_ARCH + " with labels [e2e-nobody-has-it]");
+    System.out.printf(
+        "kiln.yaml requires a label nobody has: failed after %d ms%n", took.toMillis());
+    assertThat(took)
+        .as("at once, not after the no-worker timeout")
+        .isLessThan(Duration.ofSeconds(15));
+    for (long holder : holders) {
+      assertThat(api.awaitEnd(holder, BUILD_TIMEOUT).path("result").asText()).isEqualTo("passed");
+    }
+  }
+
+  @Test
+  @Order(4)
   void aDrainedHostFinishesItsBuildTakesNoNewOneAndExitsZeroWhileTheOtherTakesTheQueuedRun()
       throws Exception {
     Path shared = Files.createDirectories(temp.resolve("drain"));
@@ -170,7 +253,7 @@ class WorkersEndToEndIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void sigtermDrainsAWorkerItsBuildFinishesAndItExitsZero() throws Exception {
     String remaining =
         workers.entrySet().stream()

@@ -389,7 +389,7 @@ class WorkerRegistrar implements SmartLifecycle {
                 .build());
     fetch.registerActivitiesImplementations(
         new FetchActivitiesImpl(
-            host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher, submissions));
+            host, logs, capacity.slots(), new ApiFetchStarts(api), fetcher, submissions, labels));
     log.info("worker role build: polling {} while a build slot is free", queue);
   }
 

@@ -448,6 +448,9 @@ class RunEndsFreeTheHostTest {
     }
 
     @Override
+    public void requiresLabels(long runId, java.util.List<String> labels) {}
+
+    @Override
     public boolean servedWithLabels(String arch, java.util.List<String> labels) {
       return true;
     }

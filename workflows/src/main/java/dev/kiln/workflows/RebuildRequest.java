@@ -17,6 +17,8 @@ import java.util.List;
  *     wire name); {@code null}, as in histories recorded before policies, is {@code cancel-running}
  * @param requires labels a build host must have to take the run ({@link WorkerLabels}); empty, as
  *     in histories recorded before labels, builds on any host of the arch
+ * @param fairnessWeight the share of the build queue the repository's registration gives it ({@link
+ *     FairQueues}); {@code 0}, as in histories recorded before fair queues, is the default
  */
 public record RebuildRequest(
     long runId,
@@ -29,7 +31,8 @@ public record RebuildRequest(
     List<String> args,
     long noWorkerTimeoutSeconds,
     String supersede,
-    List<String> requires) {
+    List<String> requires,
+    double fairnessWeight) {
 
   public RebuildRequest {
     args = args == null ? List.of() : List.copyOf(args);
@@ -37,6 +40,34 @@ public record RebuildRequest(
     if (noWorkerTimeoutSeconds < 0) {
       throw new IllegalArgumentException("noWorkerTimeoutSeconds must not be negative");
     }
+  }
+
+  /** A request with the default fairness weight. */
+  public RebuildRequest(
+      long runId,
+      String repo,
+      String ref,
+      String arch,
+      String mr,
+      String priority,
+      String target,
+      List<String> args,
+      long noWorkerTimeoutSeconds,
+      String supersede,
+      List<String> requires) {
+    this(
+        runId,
+        repo,
+        ref,
+        arch,
+        mr,
+        priority,
+        target,
+        args,
+        noWorkerTimeoutSeconds,
+        supersede,
+        requires,
+        0);
   }
 
   /** A request that requires no label. */
@@ -97,6 +128,24 @@ public record RebuildRequest(
         args,
         noWorkerTimeoutSeconds,
         policy.wireName(),
-        requires);
+        requires,
+        fairnessWeight);
+  }
+
+  /** This request with the fairness weight of its repository's registration. */
+  public RebuildRequest withFairnessWeight(double weight) {
+    return new RebuildRequest(
+        runId,
+        repo,
+        ref,
+        arch,
+        mr,
+        priority,
+        target,
+        args,
+        noWorkerTimeoutSeconds,
+        supersede,
+        requires,
+        weight);
   }
 }

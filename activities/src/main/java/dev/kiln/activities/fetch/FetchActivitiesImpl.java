@@ -17,6 +17,7 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.MDC;
 
@@ -37,6 +38,7 @@ public class FetchActivitiesImpl implements FetchActivities {
   private final BuildSlots slots;
   private final FetchStarts starts;
   private final SubmissionFetcher submissions;
+  private final List<String> labels;
   private final PipelinePlanner planner = new PipelinePlanner();
 
   /** A host that builds from git remotes only: a local submission's fetch fails. */
@@ -57,6 +59,21 @@ public class FetchActivitiesImpl implements FetchActivities {
       FetchStarts starts,
       GitFetcher fetcher,
       SubmissionFetcher submissions) {
+    this(host, logs, slots, starts, fetcher, submissions, List.of());
+  }
+
+  /**
+   * @param labels this host's labels: a plan that requires one it lacks is not built here
+   */
+  public FetchActivitiesImpl(
+      BuildHost host,
+      StepLogs logs,
+      BuildSlots slots,
+      FetchStarts starts,
+      GitFetcher fetcher,
+      SubmissionFetcher submissions,
+      List<String> labels) {
+    this.labels = List.copyOf(labels);
     this.host = host;
     this.logs = logs;
     this.slots = slots;
@@ -86,17 +103,24 @@ public class FetchActivitiesImpl implements FetchActivities {
         throw ApplicationFailure.newNonRetryableFailure("fetch cancelled", "KilnFetchCancelled");
       }
       PlannedBuild planned = plan(checkedOut, stepLog);
+      FetchResult result =
+          new FetchResult(
+              host.queue(),
+              host.name(),
+              checkedOut.sha(),
+              checkedOut.branch(),
+              checkedOut.workspace().toString(),
+              planned.version(),
+              planned.plan(),
+              labels);
+      if (!result.hostMayBuild()) {
+        handOver(planned, checkedOut, stepLog);
+        return result;
+      }
       fetched = true;
       // The workflow's runs are keyed by workflow id: host activities and cleanup see the same one.
       slots.keep(context.getInfo().getWorkflowId(), checkedOut.workspace());
-      return new FetchResult(
-          host.queue(),
-          host.name(),
-          checkedOut.sha(),
-          checkedOut.branch(),
-          checkedOut.workspace().toString(),
-          planned.version(),
-          planned.plan());
+      return result;
     } catch (FetchException e) {
       throw asFailure(e.getMessage(), e.failureType(), e.retryable());
     } catch (IOException e) {
@@ -109,6 +133,25 @@ public class FetchActivitiesImpl implements FetchActivities {
       }
       MDC.remove("run_id");
     }
+  }
+
+  /**
+   * The plan requires a label this host lacks: the workspace goes at once and the build slot with
+   * the fetch's end, and the workflow fetches again on the queue of hosts that have every label.
+   */
+  private void handOver(PlannedBuild planned, GitFetcher.CheckedOut checkedOut, StepLog stepLog)
+      throws IOException {
+    List<String> requires = planned.plan().requires();
+    List<String> missing = requires.stream().filter(l -> !labels.contains(l)).toList();
+    stepLog.kiln(
+        "kiln.yaml requires ["
+            + String.join(", ", requires)
+            + "]; "
+            + host.name()
+            + " lacks ["
+            + String.join(", ", missing)
+            + "]: the run moves to a host with every label");
+    fetcher.remove(checkedOut.workspace());
   }
 
   /** A git remote's commit, or a local submission's upload ({@link LocalSubmissions}). */

@@ -16,6 +16,7 @@ import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
 import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Requires;
 import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import dev.kiln.workflows.internal.InternalBodies.Restarted;
 import dev.kiln.workflows.internal.InternalBodies.Supersede;
@@ -73,6 +74,11 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     api.post(
         InternalPaths.restarted(restart.runId()),
         new Restarted(restart.attempt(), restart.host(), restart.previousHost(), restart.logSeq()));
+  }
+
+  @Override
+  public void requiresLabels(long runId, List<String> labels) {
+    api.post(InternalPaths.requires(runId), new Requires(labels));
   }
 
   @Override

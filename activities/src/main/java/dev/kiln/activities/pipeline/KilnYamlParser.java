@@ -3,6 +3,7 @@ package dev.kiln.activities.pipeline;
 import dev.kiln.activities.pipeline.YamlNode.Mapping;
 import dev.kiln.activities.pipeline.YamlNode.Scalar;
 import dev.kiln.activities.pipeline.YamlNode.Sequence;
+import dev.kiln.workflows.WorkerLabels;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
@@ -41,6 +42,7 @@ import java.util.regex.Pattern;
  *   disk: 10g                   # workspace, run home and temporary files together
  *   timeout: 20m                # the timeout of every step that sets none of its own
  * network: false                # an empty network namespace for every step (default true)
+ * requires: [jdk21, big-memory] # labels the build host must have, every one of them
  * </pre>
  *
  * <p>The parser is strict: an unknown key, a value of the wrong type, or a typo is an error with
@@ -53,7 +55,7 @@ public final class KilnYamlParser {
   public static final String FILE_NAME = "kiln.yaml";
 
   private static final List<String> TOP_KEYS =
-      List.of("compile", "stage", "gates", "env", "resources", "network");
+      List.of("compile", "stage", "gates", "env", "resources", "network", "requires");
   private static final List<String> RESOURCE_KEYS =
       List.of("memory", "cpus", "pids", "disk", "timeout");
 
@@ -111,7 +113,44 @@ public final class KilnYamlParser {
       throw spec.error(root.line(), "", "nothing to run: add compile or gates");
     }
     List<GateSpec> sandboxedGates = gates.stream().map(g -> g.withSandbox(sandbox)).toList();
-    return new PipelinePlan(FILE_NAME, compile, artifacts, sandboxedGates, env, sandbox);
+    return new PipelinePlan(
+        FILE_NAME, compile, artifacts, sandboxedGates, env, sandbox, requires(top.get("requires")));
+  }
+
+  /** The labels of {@code requires:}: a label or a list of them, each spelled as labels are. */
+  private List<String> requires(YamlNode node) throws InvalidSpecException {
+    if (node == null) {
+      return List.of();
+    }
+    List<YamlNode> items =
+        node instanceof Scalar
+            ? List.of(node)
+            : spec.sequence(node, "requires", "a list of worker labels ([jdk21, big-memory])")
+                .items();
+    if (items.size() > WorkerLabels.MAX_REQUIRED) {
+      throw spec.error(
+          node.line(), "requires", "more than " + WorkerLabels.MAX_REQUIRED + " labels");
+    }
+    List<String> labels = new ArrayList<>();
+    for (YamlNode item : items) {
+      String path = "requires[" + labels.size() + "]";
+      String label = spec.string(item, path);
+      if (!WorkerLabels.valid(label)) {
+        throw spec.error(
+            item.line(),
+            path,
+            "\""
+                + label
+                + "\" is not a worker label (lower case letters, digits, '.', '_' and '-', at most "
+                + WorkerLabels.MAX_LENGTH
+                + " characters, starting with a letter or digit)");
+      }
+      if (labels.contains(label)) {
+        throw spec.error(item.line(), path, "\"" + label + "\" is listed twice");
+      }
+      labels.add(label);
+    }
+    return labels;
   }
 
   private Mapping resources(YamlNode node) throws InvalidSpecException {

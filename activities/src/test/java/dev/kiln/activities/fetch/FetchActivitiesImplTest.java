@@ -144,6 +144,55 @@ class FetchActivitiesImplTest {
     }
   }
 
+  @Test
+  void aPlanRequiringALabelThisHostLacksLeavesNeitherWorkspaceNorSlotAndSaysWhy() throws Exception {
+    String repo = repository("kiln.yaml", "requires: [jdk21]\ncompile:\n  - run: make\n");
+    BuildSlots.Reservation reservation = slots.reserve().join();
+    slots.markUsed(reservation, "test-workflow-id");
+
+    FetchResult result = activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000));
+    slots.release(reservation);
+
+    assertThat(result.hostMayBuild()).isFalse();
+    assertThat(result.plan().requires()).containsExactly("jdk21");
+    assertThat(result.sha()).hasSize(40);
+    assertThat(slots.free()).as("the slot goes back with the fetch").isEqualTo(1);
+    try (var runs = Files.list(host.workspaces())) {
+      assertThat(runs.toList()).isEmpty();
+    }
+    await()
+        .until(
+            () ->
+                text()
+                    .contains(
+                        "kiln.yaml requires [jdk21]; host-a lacks [jdk21]: the run moves to a"
+                            + " host with every label"));
+  }
+
+  @Test
+  void aPlanRequiringLabelsThisHostHasIsBuiltHere() throws Exception {
+    TestActivityEnvironment labelled = TestActivityEnvironment.newInstance();
+    try {
+      GitFetcher fetcher =
+          new GitFetcher(temp.resolve("home"), TestPolicies.localAndLoopback(), remotes);
+      labelled.registerActivitiesImplementations(
+          new FetchActivitiesImpl(
+              host, logs, slots, fetchStarts::add, fetcher, null, List.of("big-memory", "jdk21")));
+      String repo = repository("kiln.yaml", "requires: jdk21\ncompile:\n  - run: make\n");
+
+      FetchResult result =
+          labelled
+              .newActivityStub(FetchActivities.class)
+              .fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000));
+
+      assertThat(result.hostMayBuild()).isTrue();
+      assertThat(result.hostLabels()).containsExactly("big-memory", "jdk21");
+      assertThat(Path.of(result.workspace())).isDirectory();
+    } finally {
+      labelled.close();
+    }
+  }
+
   private String repository(String file, String content) throws Exception {
     Path dir = temp.resolve("origin-" + System.nanoTime());
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {

@@ -145,10 +145,11 @@ class KilnYamlParserTest {
     assertInvalid(
         "compile:\n  - run: make\ncomplie: []\n",
         "kiln.yaml:3: complie: unknown key; did you mean \"compile\"?"
-            + " (allowed: compile, stage, gates, env, resources, network)");
+            + " (allowed: compile, stage, gates, env, resources, network, requires)");
     assertInvalid(
         "compile: [make]\nartifacts: [x]\n",
-        "kiln.yaml:2: artifacts: unknown key (allowed: compile, stage, gates, env, resources, network)");
+        "kiln.yaml:2: artifacts: unknown key"
+            + " (allowed: compile, stage, gates, env, resources, network, requires)");
     assertInvalid(
         "gates:\n  - name: unit\n    run: make test\n    requird: false\n",
         "kiln.yaml:4: gates[0].requird: unknown key; did you mean \"required\"?"
@@ -476,6 +477,30 @@ class KilnYamlParserTest {
     assertInvalid(
         "compile: [make]\nnetwork: \"off\"\n",
         "kiln.yaml:2: network: must be true or false, got a string");
+  }
+
+  @Test
+  void requiresNamesTheLabelsABuildHostMustHaveAsAListOrOneLabel() throws Exception {
+    assertThat(parser.parse("compile: [make]\nrequires: [jdk21, big-memory]\n").requires())
+        .containsExactly("jdk21", "big-memory");
+    assertThat(parser.parse("compile: [make]\nrequires: go1.26\n").requires())
+        .containsExactly("go1.26");
+    assertThat(parser.parse("compile: [make]\n").requires()).isEmpty();
+  }
+
+  @Test
+  void aRequiredLabelSpelledAsNoLabelIsOrListedTwiceNamesItsLine() {
+    assertInvalid(
+        "compile: [make]\nrequires:\n  - jdk21\n  - Big Memory\n",
+        "kiln.yaml:4: requires[1]: \"Big Memory\" is not a worker label (lower case letters,"
+            + " digits, '.', '_' and '-', at most 40 characters, starting with a letter or digit)");
+    assertInvalid(
+        "compile: [make]\nrequires: [jdk21, jdk21]\n",
+        "kiln.yaml:2: requires[1]: \"jdk21\" is listed twice");
+    assertInvalid(
+        "compile: [make]\nrequires: {jdk: 21}\n",
+        "kiln.yaml:2: requires: must be a list of worker labels ([jdk21, big-memory]), got a"
+            + " mapping");
   }
 
   private void assertInvalid(String yaml, String message) {

@@ -5,12 +5,14 @@ import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.WorkerLabels;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
 import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Requires;
 import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import dev.kiln.workflows.internal.InternalBodies.Restarted;
 import dev.kiln.workflows.internal.InternalBodies.Supersede;
@@ -127,6 +129,21 @@ class InternalRunsController {
         host,
         InternalInput.text(body.previousHost(), 255),
         body.logSeq());
+  }
+
+  @PostMapping(path = InternalPaths.REQUIRES, consumes = MediaType.APPLICATION_JSON_VALUE)
+  @ResponseStatus(HttpStatus.NO_CONTENT)
+  void requires(@PathVariable String id, @RequestBody Requires body) {
+    List<String> labels;
+    try {
+      labels = WorkerLabels.check("labels", body.labels());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+    if (labels.isEmpty()) {
+      throw ApiException.badRequest("labels: name at least one label");
+    }
+    ledger.requires(RunIds.parse(id), labels);
   }
 
   /** Each gate named once, {@code required} unless it says otherwise. */

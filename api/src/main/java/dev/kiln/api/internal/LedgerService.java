@@ -67,6 +67,18 @@ public class LedgerService {
     logs.append(runId, List.of(new LogChunk(logSeq, LogIngest.STEP, 0L, null, line)));
   }
 
+  /**
+   * Adds labels the run's kiln.yaml requires to those it was asked for: hosts with them poll its
+   * queue, and a retry requires them too.
+   */
+  public void requires(long runId, List<String> labels) {
+    if (!runs.exists(runId)) {
+      throw ApiException.runNotFound(runId);
+    }
+    runs.addRequires(runId, labels);
+    log.info("run {} requires [{}]", runId, String.join(", ", labels));
+  }
+
   /** Ignored once the run is terminal. */
   public void phaseChanged(long runId, Phase phase) {
     RunRecord before = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));

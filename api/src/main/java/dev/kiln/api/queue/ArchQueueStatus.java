@@ -1,5 +1,7 @@
 package dev.kiln.api.queue;
 
+import java.util.List;
+
 /**
  * One architecture in {@code GET /build-jobs/queue/status}.
  *
@@ -15,6 +17,9 @@ package dev.kiln.api.queue;
  * @param hostsPausedForResources of those, the ones taking no build because of CPU or memory
  * @param oldestQueuedWaitS how long the longest-waiting run has waited; null when none waits
  * @param oldestQueuedRunId that run
+ * @param waiting the first {@value QueueService#MAX_LISTED} waiting runs, the next first: each with
+ *     its position on its build queue (the arch's, or the arch's and the labels it requires), as
+ *     Temporal hands the queue out: by priority, then fairly among repositories
  */
 public record ArchQueueStatus(
     String arch,
@@ -26,4 +31,5 @@ public record ArchQueueStatus(
     int hosts,
     int hostsPausedForResources,
     Long oldestQueuedWaitS,
-    Long oldestQueuedRunId) {}
+    Long oldestQueuedRunId,
+    List<WaitingRun> waiting) {}

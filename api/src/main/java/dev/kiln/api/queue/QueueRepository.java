@@ -3,16 +3,13 @@ package dev.kiln.api.queue;
 import dev.kiln.workflows.internal.InternalBodies.LabelledQueue;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /** The waiting and building runs of an architecture, read from the run ledger. */
 @Repository
 public class QueueRepository {
-
-  /** Temporal hands out waiting fetches by priority key, then in the order they were queued. */
-  private static final String RANK =
-      "CASE %s.priority WHEN 'urgent' THEN 1 WHEN 'high' THEN 2 WHEN 'normal' THEN 3 ELSE 4 END";
 
   private final JdbcClient jdbc;
 
@@ -83,24 +80,94 @@ public class QueueRepository {
         .list();
   }
 
-  /** Queued runs of the run's arch that Temporal serves before it. */
-  int aheadOf(long runId) {
-    String sql =
-        """
-        SELECT count(*)
-          FROM runs r
-          JOIN runs o ON o.arch = r.arch AND o.id <> r.id
-         WHERE r.id = :id
-           AND o.phase = 'queued' AND o.result = 'building'
-           AND (%s < %s OR (%s = %s AND (o.queued_at, o.id) < (r.queued_at, r.id)))
-        """
-            .formatted(rank("o"), rank("r"), rank("o"), rank("r"));
-    return jdbc.sql(sql).param("id", runId).query(Integer.class).single();
+  /**
+   * The build queue run {@code runId} waits on: its arch and the labels it requires. Empty when the
+   * run does not wait.
+   */
+  Optional<BuildQueue> queueOfWaiting(long runId) {
+    return jdbc.sql(
+            """
+            SELECT arch, requires FROM runs
+             WHERE id = :id AND phase = 'queued' AND result = 'building'
+            """)
+        .param("id", runId)
+        .query((rs, n) -> new BuildQueue(rs.getString("arch"), labels(rs.getArray("requires"))))
+        .optional();
   }
 
-  private static String rank(String alias) {
-    return RANK.formatted(alias);
+  /** The build queues of {@code arch} some run waits on: one per set of labels required. */
+  List<BuildQueue> queuesWaitedOn(String arch) {
+    return jdbc.sql(
+            """
+            SELECT DISTINCT ARRAY(SELECT DISTINCT l FROM unnest(requires) AS l ORDER BY l) AS labels
+              FROM runs
+             WHERE arch = :arch AND phase = 'queued' AND result = 'building'
+            """)
+        .param("arch", arch)
+        .query((rs, n) -> new BuildQueue(arch, labels(rs.getArray("labels"))))
+        .list();
   }
+
+  /**
+   * The runs on one build queue: those waiting now, and those queued since the longest-waiting one
+   * was and handed to a host meanwhile, oldest first; at most {@link #MAX_QUEUE_ENTRIES}.
+   */
+  List<QueuedRun> queue(BuildQueue queue) {
+    return jdbc.sql(
+            """
+            WITH mates AS (
+                SELECT * FROM runs
+                 WHERE arch = :arch
+                   AND requires @> CAST(:labels AS text[]) AND requires <@ CAST(:labels AS text[])),
+            since AS (
+                SELECT min(queued_at) AS at FROM mates
+                 WHERE phase = 'queued' AND result = 'building')
+            SELECT id, repo, priority, queued_at,
+                   CASE WHEN phase = 'queued' AND result = 'building' THEN NULL
+                        ELSE started_at END AS started_at
+              FROM mates, since
+             WHERE (phase = 'queued' AND result = 'building')
+                OR (queued_at >= since.at AND started_at IS NOT NULL)
+             ORDER BY queued_at, id
+             LIMIT :limit
+            """)
+        .param("arch", queue.arch())
+        .param("labels", queue.labels().toArray(String[]::new))
+        .param("limit", MAX_QUEUE_ENTRIES)
+        .query(
+            (rs, n) ->
+                new QueuedRun(
+                    rs.getLong("id"),
+                    rs.getString("repo"),
+                    rs.getString("priority"),
+                    rs.getTimestamp("queued_at").toInstant(),
+                    rs.getTimestamp("started_at") == null
+                        ? null
+                        : rs.getTimestamp("started_at").toInstant()))
+        .list();
+  }
+
+  private static List<String> labels(java.sql.Array array) throws java.sql.SQLException {
+    return array == null ? List.of() : List.of((String[]) array.getArray());
+  }
+
+  /** A build queue: runs of {@code arch} that require {@code labels} (sorted; none: the arch's). */
+  record BuildQueue(String arch, List<String> labels) {
+
+    BuildQueue {
+      labels = List.copyOf(dev.kiln.workflows.WorkerLabels.canonical(labels));
+    }
+  }
+
+  /** More than a build queue ever holds; bounds the work of one position. */
+  static final int MAX_QUEUE_ENTRIES = 5000;
+
+  /**
+   * A run on a build queue, as the ledger has it.
+   *
+   * @param startedAt when a host took its fetch; {@code null} while it waits
+   */
+  record QueuedRun(long id, String repo, String priority, Instant queuedAt, Instant startedAt) {}
 
   /**
    * @param queued runs waiting for a worker to start their fetch

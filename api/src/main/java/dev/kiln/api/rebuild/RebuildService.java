@@ -2,6 +2,8 @@ package dev.kiln.api.rebuild;
 
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.metrics.BuildMetrics;
+import dev.kiln.api.repos.RegisteredRepo;
+import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
@@ -17,6 +19,7 @@ import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ public class RebuildService {
   private final Duration noWorkerTimeout;
 
   private final BuildMetrics metrics;
+  private final RepoStore repos;
 
   public RebuildService(
       RunRepository runs,
@@ -53,8 +57,10 @@ public class RebuildService {
       BuildQueues buildQueues,
       PublicUrl publicUrl,
       KilnProperties properties,
-      BuildMetrics metrics) {
+      BuildMetrics metrics,
+      RepoStore repos) {
     this.metrics = metrics;
+    this.repos = repos;
     this.runs = runs;
     this.starter = starter;
     this.links = links;
@@ -155,7 +161,8 @@ public class RebuildService {
               request.args(),
               noWorkerTimeout.toSeconds(),
               request.policy().wireName(),
-              request.requires());
+              request.requires(),
+              fairnessWeight(request.repo()));
       try {
         String temporalRunId =
             starter.start(workflowRequest, laneOf(request), publicUrl.run(runId));
@@ -180,6 +187,17 @@ public class RebuildService {
       }
       return accepted(runId, request.lane(), warning);
     }
+  }
+
+  /**
+   * The share of the build queue the repository's registration gives its runs against other
+   * repositories' ({@link dev.kiln.workflows.FairQueues}); the default for one not registered.
+   */
+  private double fairnessWeight(String repo) {
+    return repos
+        .findByUrl(List.of(repo))
+        .map(RegisteredRepo::fairnessWeight)
+        .orElse(dev.kiln.workflows.FairQueues.DEFAULT_WEIGHT);
   }
 
   /**

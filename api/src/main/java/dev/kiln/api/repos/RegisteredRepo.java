@@ -1,7 +1,9 @@
 package dev.kiln.api.repos;
 
+import dev.kiln.workflows.FairQueues;
 import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.SupersedePolicy;
+import dev.kiln.workflows.repo.RepositoryKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.List;
  *     (GitLab)
  * @param pollInterval {@code null}: the remote is not polled
  * @param supersede per branch pattern, the first match wins; no match: {@code cancel-running}
+ * @param fairnessWeight its share of the build queue against other repositories' queued builds
+ *     ({@link FairQueues}); 1 unless set
  */
 public record RegisteredRepo(
     long id,
@@ -28,13 +32,44 @@ public record RegisteredRepo(
     List<BranchPolicy> supersede,
     Instant createdAt,
     String createdBy,
-    Instant updatedAt) {
+    Instant updatedAt,
+    double fairnessWeight) {
 
   public RegisteredRepo {
     branches = List.copyOf(branches);
     archs = List.copyOf(archs);
     notifyTargets = List.copyOf(notifyTargets);
     supersede = List.copyOf(supersede);
+  }
+
+  /** A registration with the default fairness weight. */
+  public RegisteredRepo(
+      long id,
+      String url,
+      List<String> branches,
+      List<String> archs,
+      RunPriority defaultPriority,
+      String webhookSecret,
+      Duration pollInterval,
+      List<NotifyTarget> notifyTargets,
+      List<BranchPolicy> supersede,
+      Instant createdAt,
+      String createdBy,
+      Instant updatedAt) {
+    this(
+        id,
+        url,
+        branches,
+        archs,
+        defaultPriority,
+        webhookSecret,
+        pollInterval,
+        notifyTargets,
+        supersede,
+        createdAt,
+        createdBy,
+        updatedAt,
+        FairQueues.DEFAULT_WEIGHT);
   }
 
   /** Whether forge pushes to {@code branch} build. */
@@ -56,19 +91,8 @@ public record RegisteredRepo(
         .orElse(SupersedePolicy.CANCEL_RUNNING);
   }
 
-  /**
-   * The form repository URLs are compared in: without a trailing {@code /} or {@code .git}, as
-   * forges name one repository {@code https://host/team/app} in one field and {@code
-   * https://host/team/app.git} in another.
-   */
+  /** The form repository URLs are compared in ({@link RepositoryKey}). */
   public static String key(String url) {
-    String key = url.strip();
-    while (key.endsWith("/")) {
-      key = key.substring(0, key.length() - 1);
-    }
-    if (key.endsWith(".git")) {
-      key = key.substring(0, key.length() - ".git".length());
-    }
-    return key;
+    return RepositoryKey.of(url);
   }
 }

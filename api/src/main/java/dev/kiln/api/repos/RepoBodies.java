@@ -13,6 +13,8 @@ final class RepoBodies {
    * {@code POST /repos}; everything but {@code url} optional.
    *
    * @param pollInterval {@code 30s}, {@code 5m}, …; absent or {@code none}: no polling
+   * @param fairnessWeight the repository's share of the build queue against others' queued builds,
+   *     0.001 to 1000; absent: 1
    */
   record Create(
       String url,
@@ -21,7 +23,8 @@ final class RepoBodies {
       String defaultPriority,
       String pollInterval,
       List<NotifyTarget> notifyTargets,
-      List<BranchPolicy> supersede) {}
+      List<BranchPolicy> supersede,
+      Double fairnessWeight) {}
 
   /**
    * {@code PATCH /repos/{id}}: the fields given replace the stored ones; {@code poll_interval:
@@ -37,7 +40,8 @@ final class RepoBodies {
       String pollInterval,
       List<NotifyTarget> notifyTargets,
       List<BranchPolicy> supersede,
-      Boolean rotateWebhookSecret) {}
+      Boolean rotateWebhookSecret,
+      Double fairnessWeight) {}
 
   /**
    * A registered repository.
@@ -57,6 +61,7 @@ final class RepoBodies {
       String watchSchedule,
       List<NotifyTarget> notifyTargets,
       List<BranchPolicy> supersede,
+      double fairnessWeight,
       @JsonInclude(JsonInclude.Include.NON_NULL) String webhookSecret,
       Hooks hooks,
       Instant createdAt,

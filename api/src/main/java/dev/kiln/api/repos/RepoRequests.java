@@ -5,6 +5,7 @@ import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.LogSafe;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.Durations;
+import dev.kiln.workflows.FairQueues;
 import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.SupersedePolicy;
 import dev.kiln.workflows.repo.RepositoryPolicy;
@@ -55,7 +56,10 @@ class RepoRequests {
         body.defaultPriority() == null ? RunPriority.NORMAL : priority(body.defaultPriority()),
         pollInterval(body.pollInterval()),
         body.notifyTargets() == null ? List.of() : notify(body.notifyTargets(), List.of()),
-        body.supersede() == null ? List.of() : supersede(body.supersede()));
+        body.supersede() == null ? List.of() : supersede(body.supersede()),
+        body.fairnessWeight() == null
+            ? FairQueues.DEFAULT_WEIGHT
+            : fairnessWeight(body.fairnessWeight()));
   }
 
   RepoStore.Settings patch(RegisteredRepo stored, RepoBodies.Patch body) {
@@ -70,7 +74,31 @@ class RepoRequests {
         body.notifyTargets() == null
             ? stored.notifyTargets()
             : notify(body.notifyTargets(), stored.notifyTargets()),
-        body.supersede() == null ? stored.supersede() : supersede(body.supersede()));
+        body.supersede() == null ? stored.supersede() : supersede(body.supersede()),
+        body.fairnessWeight() == null
+            ? stored.fairnessWeight()
+            : fairnessWeight(body.fairnessWeight()));
+  }
+
+  private static double fairnessWeight(double weight) {
+    if (!FairQueues.validWeight(weight)) {
+      throw ApiException.badRequest(
+          "fairness_weight: "
+              + plain(weight)
+              + " is not between "
+              + plain(FairQueues.MIN_WEIGHT)
+              + " and "
+              + plain(FairQueues.MAX_WEIGHT)
+              + " (the repository's share of the build queue; 1 unless set)");
+    }
+    return weight;
+  }
+
+  /** {@code 1000} rather than {@code 1000.0}. */
+  private static String plain(double number) {
+    return Double.isFinite(number)
+        ? java.math.BigDecimal.valueOf(number).stripTrailingZeros().toPlainString()
+        : Double.toString(number);
   }
 
   private String url(String url) {

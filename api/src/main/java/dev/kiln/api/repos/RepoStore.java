@@ -1,5 +1,6 @@
 package dev.kiln.api.repos;
 
+import dev.kiln.workflows.FairQueues;
 import dev.kiln.workflows.RunPriority;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -21,7 +22,7 @@ public class RepoStore {
   private static final String COLUMNS =
       """
       id, url, branches, archs, default_priority, webhook_secret, poll_interval_s, notify,
-      supersede, created_at, created_by, updated_at
+      supersede, created_at, created_by, updated_at, fairness_weight
       """;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -40,7 +41,29 @@ public class RepoStore {
       RunPriority defaultPriority,
       Duration pollInterval,
       List<NotifyTarget> notifyTargets,
-      List<BranchPolicy> supersede) {}
+      List<BranchPolicy> supersede,
+      double fairnessWeight) {
+
+    /** Settings with the default fairness weight. */
+    public Settings(
+        String url,
+        List<String> branches,
+        List<String> archs,
+        RunPriority defaultPriority,
+        Duration pollInterval,
+        List<NotifyTarget> notifyTargets,
+        List<BranchPolicy> supersede) {
+      this(
+          url,
+          branches,
+          archs,
+          defaultPriority,
+          pollInterval,
+          notifyTargets,
+          supersede,
+          FairQueues.DEFAULT_WEIGHT);
+    }
+  }
 
   /**
    * @throws org.springframework.dao.DuplicateKeyException when the repository is registered already
@@ -49,9 +72,9 @@ public class RepoStore {
     return jdbc.sql(
             """
             INSERT INTO repos (url, url_key, branches, archs, default_priority, webhook_secret,
-                               poll_interval_s, notify, supersede, created_by)
+                               poll_interval_s, notify, supersede, created_by, fairness_weight)
             VALUES (:url, :key, :branches, :archs, :priority, :secret, :poll,
-                    CAST(:notify AS jsonb), CAST(:supersede AS jsonb), :createdBy)
+                    CAST(:notify AS jsonb), CAST(:supersede AS jsonb), :createdBy, :weight)
             RETURNING
             """
                 + COLUMNS)
@@ -73,7 +96,7 @@ public class RepoStore {
                SET url = :url, url_key = :key, branches = :branches, archs = :archs,
                    default_priority = :priority, poll_interval_s = :poll,
                    notify = CAST(:notify AS jsonb), supersede = CAST(:supersede AS jsonb),
-                   updated_at = now()
+                   fairness_weight = :weight, updated_at = now()
              WHERE id = :id
             RETURNING
             """
@@ -115,6 +138,25 @@ public class RepoStore {
         .optional();
   }
 
+  /**
+   * The fairness weights of those of {@code urls} that are registered, by {@link
+   * RegisteredRepo#key}.
+   */
+  public java.util.Map<String, Double> fairnessWeights(java.util.Collection<String> urls) {
+    List<String> keys = urls.stream().filter(u -> u != null).map(RegisteredRepo::key).toList();
+    java.util.Map<String, Double> weights = new java.util.HashMap<>();
+    if (keys.isEmpty()) {
+      return weights;
+    }
+    jdbc.sql("SELECT url_key, fairness_weight FROM repos WHERE url_key = ANY(:keys)")
+        .param("keys", keys.toArray(String[]::new))
+        .query(
+            rs -> {
+              weights.put(rs.getString("url_key"), rs.getDouble("fairness_weight"));
+            });
+    return weights;
+  }
+
   public List<RegisteredRepo> list() {
     return jdbc.sql("SELECT " + COLUMNS + " FROM repos ORDER BY id").query(RepoStore::map).list();
   }
@@ -137,6 +179,7 @@ public class RepoStore {
         "poll", settings.pollInterval() == null ? null : settings.pollInterval().toSeconds());
     params.put("notify", JSON.writeValueAsString(settings.notifyTargets()));
     params.put("supersede", JSON.writeValueAsString(settings.supersede()));
+    params.put("weight", settings.fairnessWeight());
     return params;
   }
 
@@ -155,7 +198,8 @@ public class RepoStore {
         JSON.readValue(rs.getString("supersede"), new TypeReference<List<BranchPolicy>>() {}),
         instant(rs, "created_at"),
         rs.getString("created_by"),
-        instant(rs, "updated_at"));
+        instant(rs, "updated_at"),
+        rs.getDouble("fairness_weight"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -124,6 +124,7 @@ class ReposController {
         repo.pollInterval() == null ? null : WatchSchedule.id(repo.id()),
         repo.notifyTargets().stream().map(NotifyTarget::withoutSecrets).toList(),
         repo.supersede(),
+        repo.fairnessWeight(),
         withSecret ? repo.webhookSecret() : null,
         new RepoBodies.Hooks(ApiPaths.HOOK_GITHUB, ApiPaths.HOOK_GITLAB, ApiPaths.HOOK_GITEA),
         repo.createdAt(),

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * {@code POST /runs/{id}/retry}: a new run of what an ended run built — its commit (and so its
- * plan), arch, merge request, target, args and priority — naming it in {@code retry_of}.
+ * plan), arch, merge request, target, args, priority and the labels it required of its build host —
+ * naming it in {@code retry_of}.
  */
 @Service
 public class RetryService {
@@ -65,7 +66,9 @@ public class RetryService {
           .with("missing_scope", Scope.URGENT.wireName());
     }
     limits.takeRebuild(caller);
-    return rebuilds.rebuild(retryOf(original, priority), caller.name());
+    // the labels it required, whether asked for or from its kiln.yaml: the same commit needs them
+    NewRun retry = retryOf(original, priority).withRequires(runs.requiresOf(runId));
+    return rebuilds.rebuild(retry, caller.name());
   }
 
   /**

@@ -230,6 +230,32 @@ public class RunRepository {
   }
 
   /**
+   * Adds {@code labels} to those the run requires, each once; a run that has ended keeps what it
+   * had.
+   */
+  public void addRequires(long id, List<String> labels) {
+    jdbc.sql(
+            """
+            UPDATE runs
+               SET requires = requires || ARRAY(SELECT unnest(CAST(:labels AS text[]))
+                                                EXCEPT SELECT unnest(requires))
+             WHERE id = :id AND result = 'building'
+            """)
+        .param("id", id)
+        .param("labels", labels.toArray(String[]::new))
+        .update();
+  }
+
+  /** The labels run {@code id} required of its build host: asked for, and from its kiln.yaml. */
+  public List<String> requiresOf(long id) {
+    return jdbc.sql("SELECT requires FROM runs WHERE id = :id")
+        .param("id", id)
+        .query((rs, n) -> List.of((String[]) rs.getArray("requires").getArray()))
+        .optional()
+        .orElse(List.of());
+  }
+
+  /**
    * The runs among {@code ids} that are over: those with a terminal result, and ids the ledger does
    * not know (a build host holding a workspace for a run of a database since reset).
    */

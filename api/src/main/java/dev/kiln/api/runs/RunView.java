@@ -20,7 +20,9 @@ import java.util.List;
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
  * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
  * of its start and end to its repository's targets, with its state and attempts; {@code retries},
- * the runs that retry this one, by a caller or automatically.
+ * the runs that retry this one, by a caller or automatically; {@code queue_position}, while the run
+ * is queued, where it is on its build queue (1: a host takes it next), as Temporal orders the
+ * queue: by priority, then fairly among repositories.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -35,9 +37,10 @@ public record RunView(
     List<StepUsage> steps,
     Retention retention,
     List<Notification> notifications,
-    List<Retry> retries) {
+    List<Retry> retries,
+    Integer queuePosition) {
 
-  /** A view without the runs that retry it. */
+  /** A view without the runs that retry it, of a run that is not queued. */
   public RunView(
       RunSummary run,
       String waitingReason,
@@ -64,7 +67,8 @@ public record RunView(
         steps,
         retention,
         notifications,
-        List.of());
+        List.of(),
+        null);
   }
 
   /** A view without notifications, as a finished run's cached view is kept. */
@@ -110,7 +114,8 @@ public record RunView(
         steps,
         retention,
         List.copyOf(now),
-        retries);
+        retries,
+        queuePosition);
   }
 
   /** This view with the runs that retry it as they are now. */
@@ -128,7 +133,27 @@ public record RunView(
         steps,
         retention,
         notifications,
-        List.copyOf(now));
+        List.copyOf(now),
+        queuePosition);
+  }
+
+  /** This view of a queued run, {@code position} on its build queue. */
+  public RunView withQueuePosition(Integer position) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        retries,
+        position);
   }
 
   /**

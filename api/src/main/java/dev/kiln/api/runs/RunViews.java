@@ -14,6 +14,7 @@ import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /** Assembles run views and pages of runs from the ledger. */
@@ -102,10 +103,20 @@ public class RunViews {
 
   private RunView assemble(RunViewRepository.RunDetails found) {
     RunRecord run = found.run();
+    if (!waits(run)) {
+      return assemble(found, null);
+    }
+    Optional<Integer> position = queue.position(run.id());
+    return assemble(found, queue.waitingReason(run.arch(), position))
+        .withQueuePosition(position.orElse(null));
+  }
+
+  private RunView assemble(RunViewRepository.RunDetails found, String waitingReason) {
+    RunRecord run = found.run();
     long id = run.id();
     return new RunView(
         summary(run),
-        waitingReason(run),
+        waitingReason,
         found.gates().stream().map(g -> gate(id, g)).toList(),
         found.artifacts(),
         run.host(),
@@ -184,11 +195,8 @@ public class RunViews {
     return new MrRuns(mr, rows.stream().map(this::summary).toList());
   }
 
-  private String waitingReason(RunRecord run) {
-    if (run.phase() != Phase.QUEUED || run.result() != Result.BUILDING) {
-      return null;
-    }
-    return queue.waitingReason(run.id(), run.arch());
+  private static boolean waits(RunRecord run) {
+    return run.phase() == Phase.QUEUED && run.result() == Result.BUILDING;
   }
 
   private RunSummary summary(RunRecord run) {

@@ -1,9 +1,9 @@
 package dev.kiln.api.temporal;
 
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.workflows.FairQueues;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
-import dev.kiln.workflows.RunPriority;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.WorkflowTexts;
 import dev.kiln.workflows.lane.LaneInput;
@@ -17,7 +17,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
 import org.springframework.stereotype.Component;
 
@@ -90,13 +89,9 @@ class TemporalRebuildStarter implements RebuildStarter {
         .setTypedSearchAttributes(searchAttributes(request))
         .setStaticSummary(WorkflowTexts.summary(request))
         .setStaticDetails(WorkflowTexts.details(request, runUrl))
-        .setPriority(
-            Priority.newBuilder()
-                .setPriorityKey(
-                    RunPriority.fromWireName(request.priority())
-                        .orElse(RunPriority.NORMAL)
-                        .temporalKey())
-                .build())
+        // the fetch inherits it: the priority key orders the build queue, the repository's
+        // fairness key and weight share it out among repositories
+        .setPriority(FairQueues.priority(request))
         .build();
   }
 

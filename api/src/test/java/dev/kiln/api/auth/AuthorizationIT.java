@@ -380,6 +380,10 @@ class AuthorizationIT extends StrictApi {
             "{\"attempt\": 2, \"host\": \"h\", \"log_seq\": 5}",
             null));
     t.put(
+        "POST /internal/runs/{id}/requires",
+        new Endpoint(
+            Kind.WORKER, null, "POST", internal + "/requires", "{\"labels\": [\"jdk21\"]}", null));
+    t.put(
         "POST /internal/runs/{id}/secrets",
         new Endpoint(
             Kind.WORKER,

@@ -108,6 +108,9 @@ class RunCancelIT {
     }
 
     @Override
+    public void requiresLabels(long runId, java.util.List<String> labels) {}
+
+    @Override
     public boolean servedWithLabels(String arch, java.util.List<String> labels) {
       return true;
     }

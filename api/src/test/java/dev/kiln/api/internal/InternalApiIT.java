@@ -304,6 +304,32 @@ class InternalApiIT {
   }
 
   @Test
+  void labelsAKilnYamlRequiresAreAddedOnceToTheRunsAndItsHostsAreAskedToPollTheirQueue() {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+
+    HttpResponse<String> first = post(run + "/requires", "{\"labels\": [\"zz-label\", \"jdk21\"]}");
+    HttpResponse<String> again = post(run + "/requires", "{\"labels\": [\"jdk21\"]}");
+    HttpResponse<String> bad = post(run + "/requires", "{\"labels\": [\"Not A Label\"]}");
+    HttpResponse<String> none = post(run + "/requires", "{\"labels\": []}");
+
+    assertThat(first.statusCode()).isEqualTo(204);
+    assertThat(again.statusCode()).isEqualTo(204);
+    assertThat(runs.requiresOf(id)).containsExactlyInAnyOrder("zz-label", "jdk21");
+    assertThat(
+            post(
+                    "/internal/hosts/labelled-host",
+                    "{\"archs\": [\"x86_64\"], \"slots\": 1, \"busy\": 0, \"cpu\": 0.1,"
+                        + " \"memory\": 0.1, \"labels\": [\"jdk21\", \"zz-label\"]}")
+                .body())
+        .as("the answer names the labelled queue the run waits on")
+        .contains("zz-label");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Http.json(bad).path("detail").asString()).startsWith("labels[0]: \"Not A Label\"");
+    assertThat(none.statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void restartOfTheFirstAttemptIsABadRequest() {
     long id = queuedRun();
 

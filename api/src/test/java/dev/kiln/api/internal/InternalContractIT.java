@@ -22,6 +22,7 @@ import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
 import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
+import dev.kiln.workflows.internal.InternalBodies.Requires;
 import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import dev.kiln.workflows.internal.InternalBodies.Restarted;
 import dev.kiln.workflows.internal.InternalBodies.RetentionAnswer;
@@ -96,6 +97,7 @@ class InternalContractIT {
           new Finish("failed", "gate unit failed"),
           new Supersede(42L, "superseded by run 42"),
           new Restarted(2, "host-2", "host-1", 1_000_000_000L),
+          new Requires(List.of("jdk21", "big-memory")),
           new TestsPart(
               500,
               1200,
@@ -224,6 +226,7 @@ class InternalContractIT {
     assertRoutes("POST", InternalPaths.finish(7), InternalPaths.FINISH);
     assertRoutes("POST", InternalPaths.supersede(7), InternalPaths.SUPERSEDE);
     assertRoutes("POST", InternalPaths.restarted(7), InternalPaths.RESTARTED);
+    assertRoutes("POST", InternalPaths.requires(7), InternalPaths.REQUIRES);
     assertRoutes("POST", InternalPaths.sandbox(7), InternalPaths.SANDBOX);
     assertRoutes("POST", InternalPaths.usage(7), InternalPaths.USAGE);
     assertRoutes("POST", InternalPaths.logs(7), InternalPaths.LOGS);

@@ -2,11 +2,13 @@ package dev.kiln.api.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.support.Http;
 import dev.kiln.api.support.RunningApi;
 import dev.kiln.workflows.RunPriority;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -25,10 +27,11 @@ class QueueStatusIT extends RunningApi {
 
   @DynamicPropertySource
   static void archs(DynamicPropertyRegistry registry) {
-    registry.add("kiln.archs", () -> "x86_64,s390x,ppc64le,mips64");
+    registry.add("kiln.archs", () -> "x86_64,s390x,ppc64le,mips64,riscv64,loongarch64");
   }
 
   @Autowired JdbcClient jdbc;
+  @Autowired RepoStore repos;
 
   @Test
   void countsQueuedAndBuildingRunsTheOldestWaitAndTheFreeSlotsOfFreshHosts() {
@@ -89,6 +92,64 @@ class QueueStatusIT extends RunningApi {
         .isEqualTo("waiting for a free slot on ppc64le: 2 builds ahead");
     assertThat(reason(low)).isEqualTo("waiting for a free slot on ppc64le: 3 builds ahead");
     assertThat(view(started).path("waiting_reason").isNull()).isTrue();
+  }
+
+  @Test
+  void anotherRepositorysRunQueuedBehindThreeOfOneRepositoryIsSecondInLineAndTheQueueSaysSo() {
+    List<Long> many = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      many.add(run("riscv64", "https://example.com/fair-many.git", RunPriority.NORMAL));
+    }
+    long single = run("riscv64", "https://example.com/fair-single.git", RunPriority.NORMAL);
+
+    assertThat(view(single).path("queue_position").asInt()).isEqualTo(2);
+    assertThat(reason(single)).isEqualTo("waiting for a free slot on riscv64: 1 build ahead");
+    assertThat(view(many.get(2)).path("queue_position").asInt()).isEqualTo(4);
+    JsonNode waiting = arch(status(), "riscv64").path("waiting");
+    assertThat(
+            StreamSupport.stream(waiting.spliterator(), false).map(w -> w.path("run_id").asLong()))
+        .containsExactly(many.get(0), single, many.get(1), many.get(2));
+    assertThat(waiting.get(1).path("position").asInt()).isEqualTo(2);
+    assertThat(waiting.get(1).path("repo").asString())
+        .isEqualTo("https://example.com/fair-single.git");
+  }
+
+  @Test
+  void aRegisteredRepositoryWithFourTimesTheWeightGetsFourTimesTheShareOfTheQueue() {
+    repos.insert(
+        new RepoStore.Settings(
+            "https://example.com/fair-heavy.git",
+            List.of("**"),
+            List.of("loongarch64"),
+            RunPriority.NORMAL,
+            null,
+            List.of(),
+            List.of(),
+            4),
+        "secret",
+        "test");
+    List<Long> light = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      light.add(run("loongarch64", "https://example.com/fair-light.git", RunPriority.NORMAL));
+    }
+    List<Long> heavy = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      heavy.add(run("loongarch64", "https://example.com/fair-heavy", RunPriority.NORMAL));
+    }
+
+    JsonNode waiting = arch(status(), "loongarch64").path("waiting");
+
+    // passes: light 1000, 2000; heavy 250, 500, 750, 1000, 1250
+    assertThat(
+            StreamSupport.stream(waiting.spliterator(), false).map(w -> w.path("run_id").asLong()))
+        .containsExactly(
+            heavy.get(0),
+            heavy.get(1),
+            heavy.get(2),
+            light.get(0),
+            heavy.get(3),
+            heavy.get(4),
+            light.get(1));
   }
 
   @Test
@@ -196,7 +257,10 @@ class QueueStatusIT extends RunningApi {
   }
 
   private long run(String arch, RunPriority priority) {
-    String repo = "https://example.com/queue-" + arch + ".git";
+    return run(arch, "https://example.com/queue-" + arch + ".git", priority);
+  }
+
+  private long run(String arch, String repo, RunPriority priority) {
     // supersede=false: each request its own lane, as in a busy farm
     return runs.insert(
             new NewRun(

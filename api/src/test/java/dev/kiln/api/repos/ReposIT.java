@@ -66,6 +66,7 @@ class ReposIT extends StrictApi {
     assertThat(repo.path("archs")).hasSize(1);
     assertThat(repo.path("default_priority").asString()).isEqualTo("normal");
     assertThat(repo.path("poll_interval").isNull()).isTrue();
+    assertThat(repo.path("fairness_weight").asDouble()).isEqualTo(1.0);
     assertThat(repo.path("hooks").path("github").asString()).isEqualTo("/hooks/github");
     assertThat(repo.path("created_by").asString()).startsWith("repos-admin-");
 
@@ -87,7 +88,7 @@ class ReposIT extends StrictApi {
              "default_priority": "high", "poll_interval": "5m",
              "notify_targets": [{"type": "webhook", "url": "https://hooks.example.com/kiln",
                                  "secret": "a-webhook-secret-of-the-receiver"}],
-             "supersede": [{"branches": "main", "policy": "queue"}]}
+             "supersede": [{"branches": "main", "policy": "queue"}], "fairness_weight": 3}
             """
                 .formatted(url));
     assertThat(made.status()).as(made.body()).isEqualTo(201);
@@ -99,6 +100,7 @@ class ReposIT extends StrictApi {
     assertThat(repo.path("notify_targets").get(0).path("url").asString())
         .isEqualTo("https://hooks.example.com/kiln");
     assertThat(repo.path("supersede").get(0).path("policy").asString()).isEqualTo("queue");
+    assertThat(repo.path("fairness_weight").asDouble()).isEqualTo(3.0);
 
     RawHttp.Response patched =
         send(
@@ -112,7 +114,10 @@ class ReposIT extends StrictApi {
     assertThat(after.path("poll_interval").isNull()).isTrue();
     assertThat(after.path("supersede").get(0).path("branches").asString()).isEqualTo("release/**");
     assertThat(after.path("branches")).hasSize(2);
+    assertThat(after.path("fairness_weight").asDouble()).as("not named: kept").isEqualTo(3.0);
     assertThat(after.has("webhook_secret")).isFalse();
+    RawHttp.Response reweighed = send("PATCH", "/repos/" + id, "{\"fairness_weight\": 0.5}");
+    assertThat(JSON.readTree(reweighed.body()).path("fairness_weight").asDouble()).isEqualTo(0.5);
 
     RawHttp.Response rotated = send("PATCH", "/repos/" + id, "{\"rotate_webhook_secret\": true}");
     String newSecret = JSON.readTree(rotated.body()).path("webhook_secret").asString();
@@ -149,6 +154,11 @@ class ReposIT extends StrictApi {
         "{\"url\": \"" + url + "\", \"poll_interval\": \"5s\"}",
         400,
         "poll_interval: between 10s and 24h");
+    assertRefused(
+        "{\"url\": \"" + url + "\", \"fairness_weight\": 0}",
+        400,
+        "fairness_weight: 0 is not between 0.001 and 1000 (the repository's share of the build"
+            + " queue; 1 unless set)");
     assertRefused(
         "{\"url\": \"" + url + "\", \"default_priority\": \"asap\"}",
         400,

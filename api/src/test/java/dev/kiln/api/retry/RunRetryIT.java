@@ -58,7 +58,8 @@ class RunRetryIT {
               String.valueOf(r.mr()),
               r.priority(),
               String.valueOf(r.target()),
-              String.join(",", r.args())));
+              String.join(",", r.args()),
+              String.join(",", r.requires())));
     }
 
     @Override
@@ -155,7 +156,43 @@ class RunRetryIT {
             .client()
             .newUntypedWorkflowStub(RebuildWorkflow.workflowId(retry))
             .getResult(RunOutcome.class);
-    assertThat(outcome.failureSummary()).isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1");
+    assertThat(outcome.failureSummary()).isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1|");
+  }
+
+  @Test
+  void aRetryRequiresTheLabelsTheRunAskedForAndThoseItsKilnYamlAdded() {
+    long id =
+        runs.insert(
+                new NewRun(
+                        REPO,
+                        "main",
+                        "x86_64",
+                        REPO + "#main@x86_64",
+                        null,
+                        RunPriority.NORMAL,
+                        true,
+                        null,
+                        List.of(),
+                        null)
+                    .withRequires(List.of("big-memory")))
+            .orElseThrow();
+    worker(
+        "/internal/runs/" + id + "/resolved",
+        "{\"sha\": \"" + SHA + "\", \"branch\": \"main\", \"gates\": []}");
+    worker("/internal/runs/" + id + "/requires", "{\"labels\": [\"jdk21\"]}");
+    worker("/internal/runs/" + id + "/finish", "{\"result\": \"passed\"}");
+
+    HttpResponse<String> answer = http.postJson("/runs/" + id + "/retry", "");
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+    long retry = Http.json(answer).path("run_id").asLong();
+    assertThat(runs.requiresOf(retry)).containsExactly("big-memory", "jdk21");
+    RunOutcome outcome =
+        temporal
+            .client()
+            .newUntypedWorkflowStub(RebuildWorkflow.workflowId(retry))
+            .getResult(RunOutcome.class);
+    assertThat(outcome.failureSummary()).endsWith("|big-memory,jdk21");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.QueueRepository;
 import dev.kiln.api.queue.QueueService;
+import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.support.TestProperties;
 import dev.kiln.api.temporal.TemporalLinks;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ final class LedgerViews {
             new QueueRepository(jdbc),
             new BuildHostRepository(jdbc),
             arch -> Optional.empty(),
-            TestProperties.kiln(Path.of("/tmp"))),
+            TestProperties.kiln(Path.of("/tmp")),
+            new RepoStore(jdbc)),
         new FinishedRunViews(),
         new NotificationStore(jdbc));
   }

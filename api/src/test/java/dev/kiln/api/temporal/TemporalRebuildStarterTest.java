@@ -56,6 +56,20 @@ class TemporalRebuildStarterTest {
     assertThat(priorityKey("low")).isEqualTo(4);
   }
 
+  @Test
+  void sharesTheBuildQueueByRepositoryWithItsRegisteredWeight() {
+    var priority =
+        TemporalRebuildStarter.options(
+                request("https://example.com/app.git", "main", null, "high")
+                    .withFairnessWeight(2.5),
+                "http://api/runs/42")
+            .getPriority();
+
+    assertThat(priority.getPriorityKey()).isEqualTo(2);
+    assertThat(priority.getFairnessKey()).isEqualTo("https://example.com/app");
+    assertThat(priority.getFairnessWeight()).isEqualTo(2.5f);
+  }
+
   private static int priorityKey(String priority) {
     return TemporalRebuildStarter.options(
             request("https://example.com/a.git", null, null, priority), "http://api/runs/42")

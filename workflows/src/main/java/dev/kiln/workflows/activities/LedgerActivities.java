@@ -29,6 +29,14 @@ public interface LedgerActivities {
   void restarted(RunRestart restart);
 
   /**
+   * Records labels the run also requires of its build host, from its kiln.yaml: hosts with every
+   * label then poll the queue of the run's arch and labels, and a retry asks for them too.
+   * Idempotent (a union).
+   */
+  @ActivityMethod
+  void requiresLabels(long runId, java.util.List<String> labels);
+
+  /**
    * Whether any build worker serves {@code arch}: one polls {@code kiln-build-<arch>} or reported
    * itself to the api recently (a worker whose slots are all held stops polling, yet serves the
    * arch). Read-only; asked when a run has waited {@code kiln.dispatch.no-worker-timeout} for its

@@ -51,6 +51,12 @@ public final class InternalBodies {
   /** {@code POST /internal/runs/{id}/supersede}. */
   public record Supersede(Long supersededBy, String failureSummary) {}
 
+  /**
+   * {@code POST /internal/runs/{id}/requires}: labels the run also requires (its kiln.yaml's {@code
+   * requires:}), added to those it was asked for.
+   */
+  public record Requires(List<String> labels) {}
+
   /** {@code POST /internal/runs/{id}/restarted}. */
   public record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
 

@@ -1,6 +1,7 @@
 package dev.kiln.workflows.lane;
 
 import dev.kiln.workflows.FailureTypes;
+import dev.kiln.workflows.FairQueues;
 import dev.kiln.workflows.KilnSearchAttributes;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
@@ -87,8 +88,16 @@ public class LaneWorkflowImpl implements LaneWorkflow {
    */
   static final String SUPERSEDE_POLICY_CHANGE = "supersede-policy";
 
+  /**
+   * Version of the runs' Temporal priority: 1 adds their repository as the fairness key and its
+   * registration's weight ({@link FairQueues}), so that one repository's many queued builds do not
+   * starve another's; before it, the priority key alone.
+   */
+  static final String FAIR_QUEUES_CHANGE = "fair-queues";
+
   private LedgerReports reports;
   private boolean policies;
+  private boolean fairQueues;
   private final LaneInput input;
   private final List<RebuildRequest> pending = new ArrayList<>();
   private final ArrayDeque<Long> admitted = new ArrayDeque<>();
@@ -121,6 +130,7 @@ public class LaneWorkflowImpl implements LaneWorkflow {
             ? LedgerReports.inBackground(ledger)
             : LedgerReports.inline(ledger);
     policies = Workflow.getVersion(SUPERSEDE_POLICY_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    fairQueues = Workflow.getVersion(FAIR_QUEUES_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     Workflow.setCurrentDetails(details());
     try {
       while (true) {
@@ -477,10 +487,16 @@ public class LaneWorkflowImpl implements LaneWorkflow {
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setTypedSearchAttributes(searchAttributes(request))
         .setStaticSummary(WorkflowTexts.laneRunSummary(request))
-        .setPriority(
-            Priority.newBuilder()
-                .setPriorityKey(RunPriority.temporalKeyOf(request.priority()))
-                .build())
+        .setPriority(priority(request))
+        .build();
+  }
+
+  private Priority priority(RebuildRequest request) {
+    if (fairQueues) {
+      return FairQueues.priority(request);
+    }
+    return Priority.newBuilder()
+        .setPriorityKey(RunPriority.temporalKeyOf(request.priority()))
         .build();
   }
 

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param sandbox what the plan asks of the sandbox (kiln.yaml {@code resources:} and {@code
  *     network:}); {@code null} in plans recorded before sandboxes, read as {@link
  *     SandboxRequest#DEFAULT}
+ * @param requires labels a build host must have to build this plan (kiln.yaml {@code requires:});
+ *     empty in detected plans and plans recorded before it
  */
 public record PipelinePlan(
     String origin,
@@ -19,13 +21,26 @@ public record PipelinePlan(
     List<String> artifacts,
     List<GateSpec> gates,
     Map<String, String> env,
-    SandboxRequest sandbox) {
+    SandboxRequest sandbox,
+    List<String> requires) {
 
   public PipelinePlan {
+    requires = requires == null ? List.of() : List.copyOf(requires);
     compile = compile == null ? List.of() : List.copyOf(compile);
     artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
     gates = gates == null ? List.of() : List.copyOf(gates);
     env = env == null ? Map.of() : Map.copyOf(env);
+  }
+
+  /** A plan that any host of the arch may build. */
+  public PipelinePlan(
+      String origin,
+      List<CommandStep> compile,
+      List<String> artifacts,
+      List<GateSpec> gates,
+      Map<String, String> env,
+      SandboxRequest sandbox) {
+    this(origin, compile, artifacts, gates, env, sandbox, List.of());
   }
 
   /** A plan that asks nothing of the sandbox (detected plans, tests). */

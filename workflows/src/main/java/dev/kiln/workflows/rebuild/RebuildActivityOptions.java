@@ -17,7 +17,10 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How a run's activities are scheduled: on which queue, with which timeouts, retries and
@@ -79,8 +82,27 @@ final class RebuildActivityOptions {
 
   private final RebuildRequest request;
 
+  /**
+   * What the request requires, and later what its kiln.yaml requires too ({@link #requireAlso}).
+   */
+  private final Set<String> requires;
+
   RebuildActivityOptions(RebuildRequest request) {
     this.request = request;
+    this.requires = new LinkedHashSet<>(request.requires());
+  }
+
+  /**
+   * Adds the labels a fetched plan requires (kiln.yaml {@code requires:}): the fetches from here
+   * on, a restart's included, go to the hosts that have all of them.
+   */
+  void requireAlso(List<String> labels) {
+    requires.addAll(labels);
+  }
+
+  /** Every label a host must have to build the run. */
+  List<String> requires() {
+    return List.copyOf(requires);
   }
 
   /**
@@ -88,28 +110,28 @@ final class RebuildActivityOptions {
    * Histories recorded before labels have none and take the arch queue as before.
    */
   boolean routedByLabels() {
-    return !request.requires().isEmpty()
+    return !requires.isEmpty()
         && Workflow.getVersion(LABEL_ROUTING_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /** The queue the fetch goes to: the arch's, or the arch's and labels' for a labelled run. */
   private String fetchQueue() {
     return routedByLabels()
-        ? TaskQueues.build(request.arch(), request.requires())
+        ? TaskQueues.build(request.arch(), requires)
         : TaskQueues.build(request.arch());
   }
 
   /** Whether a worker can take the run: of its arch, and with every label it requires. */
   boolean served(LedgerActivities ledger) {
     return routedByLabels()
-        ? ledger.servedWithLabels(request.arch(), request.requires())
+        ? ledger.servedWithLabels(request.arch(), requires())
         : ledger.archServed(request.arch());
   }
 
   /** The failure summary of a run no worker took, in the words of {@link #served}. */
   String noWorkerSummary() {
     if (routedByLabels()) {
-      return WorkerLabels.noWorkerSummary(request.arch(), request.requires());
+      return WorkerLabels.noWorkerSummary(request.arch(), requires());
     }
     return "no worker for arch "
         + request.arch()

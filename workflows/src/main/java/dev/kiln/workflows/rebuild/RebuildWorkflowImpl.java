@@ -77,6 +77,14 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String LEDGER_IN_BACKGROUND_CHANGE = "ledger-in-background";
 
+  /**
+   * Version of kiln.yaml's {@code requires:}: 1 moves a run whose plan requires labels the fetching
+   * host lacks to a host with all of them (that host fetches the same commit again), or fails it at
+   * once when no live host has them. Asked only for such a run: plans recorded before it never
+   * require labels.
+   */
+  static final String KILN_YAML_REQUIRES_CHANGE = "kiln-yaml-requires";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
@@ -161,7 +169,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     FetchResult fetched;
     try {
       if (watchesForWorkers(restart)) {
-        Optional<FetchResult> served = fetchWhileTheArchIsServed(settles);
+        Optional<FetchResult> served = fetchWhileTheArchIsServed(settles, fetchRequest());
         if (served.isEmpty()) {
           return RunOutcome.failed(noWorkerSummary());
         }
@@ -179,6 +187,30 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         return RunOutcome.failed(noWorkerSummary());
       }
       return RunOutcome.failed(Failures.summary(failure));
+    }
+    if (!fetched.hostMayBuild()) {
+      Optional<FetchResult> moved;
+      try {
+        moved = moveToAHostWithTheLabels(fetched, settles);
+      } catch (ActivityFailure failure) {
+        if (CancellationScope.current().isCancelRequested()) {
+          throw failure;
+        }
+        return RunOutcome.failed(Failures.summary(failure));
+      }
+      if (moved.isEmpty()) {
+        return RunOutcome.failed(noWorkerSummary());
+      }
+      fetched = moved.get();
+      if (!fetched.hostMayBuild()) {
+        // the host polled the queue of every label yet lacks one: nothing to clean, it freed all
+        return RunOutcome.failed(
+            "kiln.yaml requires ["
+                + String.join(", ", fetched.plan().requires())
+                + "], which "
+                + fetched.host()
+                + " lacks although it took the run's labelled fetch");
+      }
     }
     BuildActivities host = options.hostStub(fetched);
     if (settles && CancellationScope.current().isCancelRequested()) {
@@ -362,8 +394,41 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private FetchRequest fetchRequest() {
-    return new FetchRequest(
-        request.runId(), request.repo(), request.ref(), request.arch(), nextLogBase());
+    return fetchRequest(request.ref());
+  }
+
+  private FetchRequest fetchRequest(String ref) {
+    return new FetchRequest(request.runId(), request.repo(), ref, request.arch(), nextLogBase());
+  }
+
+  /**
+   * The plan requires labels the host that fetched it lacks; that host has removed the workspace
+   * and freed its slot. The run waits again, now for a host with every label the request and the
+   * plan require, which fetches the same commit: the ledger learns the labels first, so that the
+   * hosts that have them poll their queue. A run no live host can take fails at once.
+   *
+   * @return the fetch on such a host, its branch the first fetch's; empty when no host serves the
+   *     labels
+   */
+  private Optional<FetchResult> moveToAHostWithTheLabels(FetchResult first, boolean settles) {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("cancelled while fetching");
+    }
+    if (Workflow.getVersion(KILN_YAML_REQUIRES_CHANGE, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return Optional.empty();
+    }
+    options.requireAlso(first.plan().requires());
+    ledger.requiresLabels(request.runId(), options.requires());
+    if (!options.served(ledger)) {
+      return Optional.empty();
+    }
+    changePhase(Phase.FETCHING);
+    FetchRequest again = fetchRequest(first.sha());
+    Optional<FetchResult> moved =
+        request.noWorkerTimeoutSeconds() > 0
+            ? fetchWhileTheArchIsServed(settles, again)
+            : Optional.of(options.fetchStub(false, settles).fetch(again));
+    return moved.map(there -> there.withBranch(first.branch()));
   }
 
   private RunContext runContext(FetchResult fetched) {
@@ -394,14 +459,16 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    *
    * @param settles whether a cancelled run waits for its fetch to end ({@link
    *     #FETCH_SETTLES_CHANGE}); the fetch's result is then returned for the caller to clean up
+   * @param fetchRequest the fetch: the run's ref, or the commit its first host fetched
    * @return empty when no worker serves the arch (the fetch, never started, is cancelled)
    */
-  private Optional<FetchResult> fetchWhileTheArchIsServed(boolean settles) {
+  private Optional<FetchResult> fetchWhileTheArchIsServed(
+      boolean settles, FetchRequest fetchRequest) {
     FetchActivities fetch = options.fetchStub(false, settles);
     List<Promise<FetchResult>> started = new ArrayList<>(1);
     CancellationScope scope =
         Workflow.newCancellationScope(
-            () -> started.add(Async.function(fetch::fetch, fetchRequest())));
+            () -> started.add(Async.function(fetch::fetch, fetchRequest)));
     scope.run();
     Promise<FetchResult> result = started.get(0);
     Duration every = Duration.ofSeconds(request.noWorkerTimeoutSeconds());

@@ -540,6 +540,28 @@ class LaneWorkflowTest {
   }
 
   @Test
+  void theRunsItStartsShareTheBuildQueueByRepositoryWithTheRegisteredWeight() {
+    startWorkers();
+    enqueue(request(1).withFairnessWeight(2.5));
+
+    awaitTerminal(1);
+    client.newUntypedWorkflowStub(LaneWorkflow.workflowId(LANE)).getResult(Void.class);
+    var started =
+        client.fetchHistory(LaneWorkflow.workflowId(LANE)).getEvents().stream()
+            .filter(
+                e ->
+                    e.getEventType()
+                        == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+            .map(e -> e.getStartChildWorkflowExecutionInitiatedEventAttributes().getPriority())
+            .toList();
+    assertThat(started).hasSize(1);
+    assertThat(started.get(0).getPriorityKey()).isEqualTo(3);
+    assertThat(started.get(0).getFairnessKey()).isEqualTo("https://example.com/repo");
+    assertThat(started.get(0).getFairnessWeight()).isEqualTo(2.5f);
+    RecordedHistories.saveIfRecording(client, LaneWorkflow.workflowId(LANE), "lane-fair-queues");
+  }
+
+  @Test
   void underReplacePendingTheRunningBuildFinishesAndOnlyTheNewestWaitingRequestBuilds()
       throws Exception {
     compileUntilCancelled.add(1L);

@@ -74,6 +74,16 @@ class RebuildWorkflowTest {
               new GateSpec("integration", "make it", List.of(), 600, true)),
           Map.of());
 
+  static final PipelinePlan JDK21_PLAN =
+      new PipelinePlan(
+          "kiln.yaml",
+          List.of(new CommandStep("make", 600)),
+          List.of(),
+          List.of(),
+          Map.of(),
+          null,
+          List.of("jdk21"));
+
   TestWorkflowEnvironment env;
   WorkflowClient client;
   LedgerActivities ledger = mock(LedgerActivities.class, withSettings().withoutAnnotations());
@@ -661,6 +671,68 @@ class RebuildWorkflowTest {
     RunOutcome outcome = newWorkflow().build(limited);
 
     assertThat(outcome).isEqualTo(RunOutcome.passed());
+  }
+
+  /**
+   * kiln.yaml requires a label host A lacks: host A's fetch hands the run over (it removed its
+   * workspace itself), the ledger learns the label, and the commit host A resolved is fetched again
+   * on the queue of the arch and the label, where host B builds it, keeping the branch.
+   */
+  @Test
+  void aPlanRequiringALabelTheFetchingHostLacksMovesToAHostWithItAndBuildsThere() {
+    FetchActivities labelled = mock(FetchActivities.class, withSettings().withoutAnnotations());
+    when(fetch.fetch(any()))
+        .thenReturn(
+            new FetchResult(
+                HOST_A, "host-a", "abc123", "main", "/work/7-1", "1.0.0", JDK21_PLAN, List.of()));
+    when(labelled.fetch(any()))
+        .thenReturn(
+            new FetchResult(
+                HOST_B,
+                "host-b",
+                "abc123",
+                null,
+                "/work/7-1",
+                "1.0.0",
+                JDK21_PLAN,
+                List.of("cmake", "jdk21")));
+    when(ledger.servedWithLabels(ARCH, List.of("jdk21"))).thenReturn(true);
+    env.newWorker(TaskQueues.build(ARCH, List.of("jdk21")))
+        .registerActivitiesImplementations(labelled);
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    InOrder order = inOrder(ledger, labelled, hostB);
+    order.verify(ledger).requiresLabels(7, List.of("jdk21"));
+    order.verify(ledger).servedWithLabels(ARCH, List.of("jdk21"));
+    order.verify(labelled).fetch(argThat(f -> "abc123".equals(f.ref())));
+    order.verify(hostB).compile(any());
+    verify(ledger).resolved(argThat(r -> r.host().equals("host-b") && "main".equals(r.branch())));
+    verify(hostA, never()).compile(any());
+    verify(hostA, never()).cleanup(any());
+    verify(hostB).cleanup(any());
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-kiln-yaml-requires");
+  }
+
+  @Test
+  void aPlanRequiringALabelNoLiveHostHasFailsAtOnceNamingTheArchAndLabels() {
+    when(fetch.fetch(any()))
+        .thenReturn(
+            new FetchResult(
+                HOST_A, "host-a", "abc123", "main", "/work/7-1", "1.0.0", JDK21_PLAN, List.of()));
+    when(ledger.servedWithLabels(any(), any())).thenReturn(false);
+    startWorkers(true);
+
+    RunOutcome outcome = newWorkflow().build(withNoWorkerTimeout(Duration.ofMinutes(5)));
+
+    assertThat(outcome).isEqualTo(RunOutcome.failed("no worker for x86_64 with labels [jdk21]"));
+    verify(ledger).finished(7, Result.FAILED, "no worker for x86_64 with labels [jdk21]");
+    verify(fetch, times(1)).fetch(any());
+    verify(hostA, never()).compile(any());
+    verify(ledger, never()).resolved(any());
   }
 
   /**
