@@ -6,6 +6,7 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.api.web.QueryStrings;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
@@ -14,6 +15,7 @@ import dev.kiln.workflows.rebuild.RebuildWorkflow;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /** Assembles run views and pages of runs from the ledger. */
@@ -57,23 +59,38 @@ public class RunViews {
 
   /**
    * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
-   * notifications are read afresh: they go on changing after the run ended.
+   * notifications are read afresh: they go on changing after the run ended. With the database away,
+   * a finished run this instance has in memory is still served, with the notifications as last
+   * read; anything else fails as the database does (503).
    */
   public RunView view(long id) {
-    RunView view = finished.find(id).orElseGet(() -> read(id));
-    return view.withNotifications(
-        notifications.ofRun(id).stream()
-            .map(
-                n ->
-                    new RunView.Notification(
-                        n.target(),
-                        n.event(),
-                        n.state(),
-                        n.attempts(),
-                        n.lastError(),
-                        n.lastAttemptAt(),
-                        n.posted()))
-            .toList());
+    Optional<RunView> remembered = finished.find(id);
+    RunView view = remembered.orElseGet(() -> read(id));
+    List<NotificationStore.Notification> notes;
+    try {
+      notes = notifications.ofRun(id);
+    } catch (RuntimeException e) {
+      if (remembered.isPresent() && DatabaseUnavailable.isCause(e)) {
+        return finished.lastServed(id).orElse(remembered.get());
+      }
+      throw e;
+    }
+    RunView complete =
+        view.withNotifications(
+            notes.stream()
+                .map(
+                    n ->
+                        new RunView.Notification(
+                            n.target(),
+                            n.event(),
+                            n.state(),
+                            n.attempts(),
+                            n.lastError(),
+                            n.lastAttemptAt(),
+                            n.posted()))
+                .toList());
+    finished.served(id, complete);
+    return complete;
   }
 
   private RunView read(long id) {
