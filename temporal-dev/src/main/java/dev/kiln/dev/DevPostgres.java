@@ -1,6 +1,7 @@
 package dev.kiln.dev;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +55,54 @@ final class DevPostgres implements AutoCloseable {
           + "host all all 127.0.0.1/32 scram-sha-256\n"
           + "host all all ::1/128 scram-sha-256\n";
 
+  /**
+   * The server's settings, at the first start (through zonky, whose defaults for throw-away test
+   * databases they replace: this cluster is kept) and at every restart (through {@code pg_ctl}).
+   */
+  static final Map<String, String> SERVER_CONFIG =
+      Map.of(
+          "timezone", "UTC",
+          "fsync", "on",
+          "synchronous_commit", "on",
+          "max_connections", "100");
+
+  /** How often the supervisor looks whether the postmaster still runs. */
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(200);
+
+  /** A restart's {@code pg_ctl start -w}: crash recovery replays the WAL first. */
+  private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final ScheduledExecutorService WATCHER =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "kiln-dev-postgres-watch");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final String password;
+  private final Path logFile;
 
-  private DevPostgres(EmbeddedPostgres postgres, Path dataDirectory, String password) {
+  /** {@code pg_ctl} beside the running {@code postgres}, for restarts; empty when not found. */
+  private final Optional<Path> pgCtl;
+
+  private volatile ProcessHandle postmaster;
+  private boolean closing;
+
+  private DevPostgres(
+      EmbeddedPostgres postgres, Path dataDirectory, String password, Path logFile) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
     this.password = password;
+    this.logFile = logFile;
+    this.postmaster = runningPostmaster(dataDirectory).orElse(null);
+    this.pgCtl =
+        Optional.ofNullable(postmaster)
+            .flatMap(p -> p.info().command())
+            .map(command -> Path.of(command).resolveSibling("pg_ctl"))
+            .filter(Files::isExecutable);
   }
 
   /**
@@ -74,8 +124,10 @@ final class DevPostgres implements AutoCloseable {
     String password = password(passwordFile);
     try {
       Files.createDirectories(logFile.getParent());
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      SERVER_CONFIG.forEach(builder::setServerConfig);
       EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
+          builder
               // initdb --pwfile: a new cluster's superuser has the password from the start
               .setLocaleConfig("pwfile", passwordFile.toString())
               // zonky's own readiness check connects as the superuser
@@ -92,15 +144,11 @@ final class DevPostgres implements AutoCloseable {
               // The dev stack's single shutdown hook stops it, after the api that uses it.
               .setRegisterShutdownHook(false)
               .setPort(port)
-              // zonky's defaults suit throw-away test databases; this one is kept.
-              .setServerConfig("fsync", "on")
-              .setServerConfig("synchronous_commit", "on")
-              .setServerConfig("max_connections", "100")
               .setPGStartupWait(Duration.ofSeconds(60))
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
-      DevPostgres dev = new DevPostgres(postgres, dataDirectory, password);
+      DevPostgres dev = new DevPostgres(postgres, dataDirectory, password, logFile);
       try {
         dev.requirePasswords();
         dev.createDatabaseIfMissing();
@@ -218,8 +266,125 @@ final class DevPostgres implements AutoCloseable {
     return new DevStackConfig.DataSourceSettings(jdbcUrl(), USER, password);
   }
 
+  /** The postmaster that {@code postmaster.pid} names, when it runs. */
+  private static Optional<ProcessHandle> runningPostmaster(Path dataDirectory) {
+    return LeftoverProcess.readPid(dataDirectory.resolve("postmaster.pid"))
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive);
+  }
+
+  /** What the stack's {@link ChildSupervisor} watches and restarts. */
+  SupervisedChild supervised() {
+    return new SupervisedChild() {
+      @Override
+      public String name() {
+        return "PostgreSQL";
+      }
+
+      @Override
+      public CompletableFuture<String> exited() {
+        return postmasterGone();
+      }
+
+      @Override
+      public void restart() {
+        restartPostmaster();
+      }
+    };
+  }
+
+  /**
+   * Completes once the postmaster is gone. zonky starts it through {@code pg_ctl}, so it is not
+   * this JVM's child: it is watched by its pid (and start time, so a reused pid is not mistaken for
+   * it), and its exit status is not ours to read; PostgreSQL's log may say why it ended.
+   */
+  private CompletableFuture<String> postmasterGone() {
+    ProcessHandle watched = postmaster;
+    CompletableFuture<String> gone = new CompletableFuture<>();
+    if (watched == null) {
+      return gone;
+    }
+    ScheduledFuture<?> poll =
+        WATCHER.scheduleWithFixedDelay(
+            () -> {
+              if (!watched.isAlive()) {
+                gone.complete(
+                    "postmaster pid "
+                        + watched.pid()
+                        + " gone; pg_ctl started it, so its exit status is unknown here, see "
+                        + logFile);
+              }
+            },
+            WATCH_INTERVAL.toMillis(),
+            WATCH_INTERVAL.toMillis(),
+            TimeUnit.MILLISECONDS);
+    gone.whenComplete((how, e) -> poll.cancel(false));
+    return gone;
+  }
+
+  /**
+   * Starts a new postmaster on the same data directory and port with {@code pg_ctl start -w}, as
+   * zonky did, and returns once it accepts connections (after crash recovery). Backends of the dead
+   * postmaster that still hold its shared memory make the start fail; the supervisor tries again.
+   */
+  private synchronized void restartPostmaster() {
+    if (closing) {
+      throw new IllegalStateException("the dev stack is stopping");
+    }
+    Path ctl =
+        pgCtl.orElseThrow(
+            () -> new IllegalStateException("pg_ctl of the first start was not found"));
+    List<String> options = new ArrayList<>(List.of("-p", Integer.toString(port()), "-F"));
+    SERVER_CONFIG.forEach((key, value) -> options.addAll(List.of("-c", key + "=" + value)));
+    List<String> command = new ArrayList<>();
+    if (LinuxUtils.isUnshareAvailable()) {
+      // as zonky runs its commands: pg_ctl refuses root, and is no root in a user namespace
+      command.addAll(List.of("unshare", "-U"));
+    }
+    command.addAll(
+        List.of(
+            ctl.toString(),
+            "-D",
+            dataDirectory.toString(),
+            "-o",
+            String.join(" ", options),
+            "-w",
+            "-t",
+            Long.toString(RESTART_TIMEOUT.toSeconds()),
+            "start"));
+    try {
+      Process pgCtlStart =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+      pgCtlStart.getOutputStream().close();
+      if (!pgCtlStart.waitFor(RESTART_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS)) {
+        pgCtlStart.destroyForcibly();
+        throw new IllegalStateException("pg_ctl start did not return (log: " + logFile + ")");
+      }
+      if (pgCtlStart.exitValue() != 0) {
+        throw new IllegalStateException(
+            "pg_ctl start ended with " + pgCtlStart.exitValue() + " (log: " + logFile + ")");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot run " + ctl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while restarting PostgreSQL", e);
+    }
+    postmaster =
+        runningPostmaster(dataDirectory)
+            .orElseThrow(
+                () -> new IllegalStateException("no running postmaster after pg_ctl start"));
+  }
+
+  /** Stops whichever postmaster runs now: zonky's {@code pg_ctl stop} reads postmaster.pid. */
   @Override
   public void close() {
+    synchronized (this) {
+      closing = true;
+    }
     try {
       postgres.close();
     } catch (IOException e) {

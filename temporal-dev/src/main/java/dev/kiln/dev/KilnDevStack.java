@@ -23,8 +23,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code java -jar kiln-dev.jar}: starts Temporal, PostgreSQL, the api and a worker with both
- * roles, overlapping what does not depend on each other, and prints {@code Kiln is up}. One
- * shutdown hook stops them in reverse order, so Ctrl-C leaves no process behind.
+ * roles, overlapping what does not depend on each other, and prints {@code Kiln is up}. A Temporal
+ * dev server or PostgreSQL that dies is restarted on the same data ({@link ChildSupervisor}); the
+ * api and the worker ride out the seconds it is away. One shutdown hook stops them in reverse
+ * order, so Ctrl-C leaves no process behind.
  */
 public final class KilnDevStack {
 
@@ -38,6 +40,11 @@ public final class KilnDevStack {
   private final Path userHome;
   private final Deque<Component> running = new ArrayDeque<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Restarts Temporal and PostgreSQL when they die; closed first when the stack stops. */
+  private final ChildSupervisor supervisor =
+      new ChildSupervisor(RestartBackoff.DEV_STACK, reason -> exitInBackground());
+
   private boolean stopping;
   private AutoCloseable homeLock;
 
@@ -178,6 +185,7 @@ public final class KilnDevStack {
             () -> {
               temporal.awaitReady();
               log.info("Temporal is ready: {}", temporal.description());
+              temporal.supervised().ifPresent(supervisor::watch);
             },
             inBackground("kiln-dev-temporal"));
     Database db = joinUnwrapped(database);
@@ -223,7 +231,6 @@ public final class KilnDevStack {
   private TemporalService launchTemporal(KilnHome home) {
     TemporalService temporal = new TemporalProvisioner(config, home, env, userHome).provision();
     started("Temporal", temporal);
-    temporal.onUnexpectedExit(KilnDevStack::exitInBackground);
     return temporal;
   }
 
@@ -243,6 +250,7 @@ public final class KilnDevStack {
             home.logs().resolve("postgres.log"),
             home.postgresPasswordFile());
     started("PostgreSQL", embedded);
+    supervisor.watch(embedded.supervised());
     DataSourceSettings dataSource = embedded.dataSource();
     log.info("PostgreSQL is ready: {}", dataSource.url());
     return new Database(
@@ -302,6 +310,8 @@ public final class KilnDevStack {
       return;
     }
     stopping = true;
+    // before any child stops: a deliberate stop is no death to restart
+    supervisor.close();
     if (!running.isEmpty()) {
       log.info("Stopping Kiln");
     }

@@ -84,7 +84,8 @@ final class LeftoverProcess {
         || info.commandLine().map(c -> c.contains(commandHint)).orElse(false);
   }
 
-  private static Optional<Long> readPid(Path pidFile) {
+  /** The pid on the first line of {@code pidFile}, if there is one. */
+  static Optional<Long> readPid(Path pidFile) {
     try {
       if (!Files.isRegularFile(pidFile)) {
         return Optional.empty();

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -76,10 +77,13 @@ final class TemporalDevServer implements TemporalService {
   record Options(Path cli, Path dbFile, int port, int uiPort, Path logFile, Path pidFile) {}
 
   private final Options options;
-  private final Process process;
-  private final long logOffset;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private volatile Runnable onUnexpectedExit = () -> {};
+
+  /** The running incarnation: a restart replaces it. */
+  private volatile Process process;
+
+  /** Where this incarnation's output begins in the log file. */
+  private volatile long logOffset;
 
   private TemporalDevServer(Options options, Process process, long logOffset) {
     this.options = options;
@@ -93,12 +97,28 @@ final class TemporalDevServer implements TemporalService {
    */
   static TemporalDevServer launch(Options options) {
     LeftoverProcess.endRecorded(options.pidFile(), "temporal", "Temporal dev server");
+    requirePortsFree(options);
+    long logOffset = logSize(options);
+    return new TemporalDevServer(options, startProcess(options), logOffset);
+  }
+
+  private static void requirePortsFree(Options options) {
     Ports.requireFree(IP, options.port(), "Temporal gRPC", DevStackConfig.TEMPORAL_PORT.env());
     Ports.requireFree(
         IP, options.uiPort(), "Temporal Web UI", DevStackConfig.TEMPORAL_UI_PORT.env());
+  }
+
+  private static long logSize(Options options) {
+    try {
+      return Files.exists(options.logFile()) ? Files.size(options.logFile()) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + options.logFile(), e);
+    }
+  }
+
+  private static Process startProcess(Options options) {
     try {
       Files.createDirectories(options.logFile().getParent());
-      long logOffset = Files.exists(options.logFile()) ? Files.size(options.logFile()) : 0;
       List<String> command = new ArrayList<>(ownSession());
       command.addAll(command(options));
       log.info(
@@ -112,7 +132,7 @@ final class TemporalDevServer implements TemporalService {
               .start();
       process.getOutputStream().close();
       Files.writeString(options.pidFile(), Long.toString(process.pid()), StandardCharsets.US_ASCII);
-      return new TemporalDevServer(options, process, logOffset);
+      return process;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + options.cli(), e);
     }
@@ -172,42 +192,87 @@ final class TemporalDevServer implements TemporalService {
 
   @Override
   public void awaitReady() {
+    awaitServing(process);
+    SearchAttributeRegistration.ensure(address(), NAMESPACE);
+  }
+
+  private void awaitServing(Process incarnation) {
     TemporalProbe.awaitNamespace(
         address(),
         NAMESPACE,
         STARTUP_TIMEOUT,
         () -> {
-          if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+          if (incarnation.waitFor(100, TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(
                 "The Temporal dev server exited with code "
-                    + process.exitValue()
+                    + incarnation.exitValue()
                     + " while starting. Its output ("
                     + options.logFile()
                     + "):\n"
                     + outputSinceLaunch());
           }
         });
-    SearchAttributeRegistration.ensure(address(), NAMESPACE);
-    process
-        .onExit()
-        .thenRun(
-            () -> {
-              if (!stopping.get()) {
-                log.error(
-                    "The Temporal dev server exited unexpectedly with code {}. Its output ({}):\n{}",
-                    process.exitValue(),
-                    options.logFile(),
-                    outputSinceLaunch());
-                onUnexpectedExit.run();
-              }
-            });
   }
 
   private static final int TAIL_LINES = 30;
 
   @Override
-  public void onUnexpectedExit(Runnable action) {
-    this.onUnexpectedExit = action;
+  public Optional<SupervisedChild> supervised() {
+    return Optional.of(new Supervised());
+  }
+
+  /** What the stack's {@link ChildSupervisor} watches and restarts. */
+  private final class Supervised implements SupervisedChild {
+
+    @Override
+    public String name() {
+      return "the Temporal dev server";
+    }
+
+    @Override
+    public CompletableFuture<String> exited() {
+      Process incarnation = process;
+      return incarnation
+          .onExit()
+          .thenApply(p -> ExitStatus.describe(p.exitValue()) + ", pid " + p.pid());
+    }
+
+    @Override
+    public void restart() {
+      relaunch();
+    }
+
+    @Override
+    public String recentOutput() {
+      return outputSinceLaunch();
+    }
+  }
+
+  /**
+   * A new server process on the same SQLite file and ports, once the last one has died; returns
+   * when it serves. Synchronized with {@link #close}: a stop waits for a restart under way, and no
+   * restart starts after a stop.
+   */
+  private synchronized void relaunch() {
+    if (stopping.get()) {
+      throw new IllegalStateException("the dev stack is stopping");
+    }
+    Process previous = process;
+    if (previous.isAlive()) {
+      LeftoverProcess.end(previous.toHandle());
+    }
+    requirePortsFree(options);
+    logOffset = logSize(options);
+    Process incarnation = startProcess(options);
+    process = incarnation;
+    try {
+      awaitServing(incarnation);
+    } catch (RuntimeException e) {
+      if (incarnation.isAlive()) {
+        LeftoverProcess.end(incarnation.toHandle());
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -230,17 +295,18 @@ final class TemporalDevServer implements TemporalService {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
-    if (process.isAlive()) {
-      log.debug("Stopping the Temporal dev server (pid {})", process.pid());
-      LeftoverProcess.end(process.toHandle());
+    Process current = process;
+    if (current.isAlive()) {
+      log.debug("Stopping the Temporal dev server (pid {})", current.pid());
+      LeftoverProcess.end(current.toHandle());
       try {
         // Reaps the child, so no zombie is left either.
-        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
-          log.warn("The Temporal dev server (pid {}) did not exit", process.pid());
+        if (!current.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+          log.warn("The Temporal dev server (pid {}) did not exit", current.pid());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

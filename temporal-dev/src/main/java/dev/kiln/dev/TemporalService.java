@@ -26,8 +26,10 @@ interface TemporalService extends AutoCloseable {
    */
   void awaitReady();
 
-  /** What to do if a server the dev stack started dies while it runs. */
-  default void onUnexpectedExit(Runnable action) {}
+  /** A server the dev stack started as a child process, to restart when it dies; else empty. */
+  default Optional<SupervisedChild> supervised() {
+    return Optional.empty();
+  }
 
   /** Stops the server if the dev stack started it; idempotent. */
   @Override

@@ -12,6 +12,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -123,6 +127,46 @@ class DevPostgresIT {
         DevPostgres.start(data, 0, tmp.resolve("postgres.log"), tmp.resolve("pw"))) {
       execute(again, "SELECT 1");
     }
+  }
+
+  @Test
+  void aKilledPostmasterIsNoticedAndRestartedOnTheSameDataAndPort() throws Exception {
+    Path data = tmp.resolve("pg");
+    try (DevPostgres postgres =
+        DevPostgres.start(data, 0, tmp.resolve("postgres.log"), tmp.resolve("pw"))) {
+      execute(postgres, "CREATE TABLE survivors (name text)", "INSERT INTO survivors VALUES ('x')");
+      SupervisedChild child = postgres.supervised();
+      CompletableFuture<String> exited = child.exited();
+      ProcessHandle postmaster = postmaster(data);
+
+      postmaster.destroyForcibly();
+
+      assertThat(exited.get(10, TimeUnit.SECONDS))
+          .startsWith("postmaster pid " + postmaster.pid() + " gone");
+      // its backends end when they notice, and until then hold its shared memory: try again
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                child.restart();
+                return true;
+              });
+      assertThat(postmaster(data).pid()).isNotEqualTo(postmaster.pid());
+      try (Connection c = connect(postgres);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT name FROM survivors")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("x");
+      }
+      assertThat(child.exited()).isNotDone();
+    }
+    assertThat(data.resolve("postmaster.pid")).doesNotExist();
+  }
+
+  private static ProcessHandle postmaster(Path data) throws Exception {
+    String pid = Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim();
+    return ProcessHandle.of(Long.parseLong(pid)).orElseThrow();
   }
 
   private static Connection connect(DevPostgres postgres) throws SQLException {

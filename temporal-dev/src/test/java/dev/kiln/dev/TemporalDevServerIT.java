@@ -172,6 +172,33 @@ class TemporalDevServerIT {
     }
   }
 
+  @Test
+  void aKilledServerIsRestartedOnTheSameFileAndPortWithItsRuns() throws Exception {
+    String workflowId = "kiln-dev-stack-it-" + UUID.randomUUID();
+    TemporalDevServer server = TemporalDevServer.launch(options());
+    try {
+      server.awaitReady();
+      TemporalClients.startProbe(server.address(), workflowId);
+      SupervisedChild child = server.supervised().orElseThrow();
+      var exited = child.exited();
+      long killed = server.pid();
+
+      ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+
+      assertThat(exited.get(10, TimeUnit.SECONDS))
+          .isEqualTo("exit status 137, killed by signal 9 (SIGKILL), pid " + killed);
+      child.restart();
+      assertThat(server.pid()).isNotEqualTo(killed);
+      assertThat(server.address()).isEqualTo("127.0.0.1:" + port);
+      assertThat(TemporalClients.describe(server.address(), workflowId).getStatus())
+          .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+      assertThat(child.exited()).isNotDone();
+    } finally {
+      server.close();
+    }
+    assertGone(server.pid());
+  }
+
   /** The server process, and anything it started, are gone, and its ports are free again. */
   private void assertGone(long pid) {
     assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();

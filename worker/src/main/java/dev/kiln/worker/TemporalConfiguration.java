@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import com.uber.m3.tally.Scope;
 import dev.kiln.workflows.TemporalMetrics;
+import dev.kiln.workflows.TemporalReconnect;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -38,6 +39,10 @@ class TemporalConfiguration {
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(properties.temporal().address())
             .setMetricsScope(temporalMetricsScope)
+            // A restarted Temporal server (the dev stack restarts a dead one within seconds) is
+            // reconnected to within a second, not after gRPC's growing backoff: runs' activities
+            // must heartbeat again before their 5 s heartbeat timeout fires.
+            .setConnectionBackoffResetFrequency(TemporalReconnect.BACKOFF_RESET)
             .build());
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.api.auth;
 
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.api.web.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -8,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.SecurityContext;
@@ -73,10 +73,15 @@ final class TokenAuthenticationFilter extends OncePerRequestFilter {
       ApiTokens.Verdict verdict;
       try {
         verdict = tokens.authenticate(header.substring(BEARER.length()).trim());
-      } catch (DataAccessException e) {
+      } catch (RuntimeException e) {
+        if (!DatabaseUnavailable.isCause(e)) {
+          throw e;
+        }
         log.warn("cannot look up a token: {}", e.getMessage());
+        response.setHeader(
+            HttpHeaders.RETRY_AFTER, Long.toString(DatabaseUnavailable.RETRY_AFTER.toSeconds()));
         problems.write(
-            request, response, HttpStatus.SERVICE_UNAVAILABLE, "the database is unavailable");
+            request, response, HttpStatus.SERVICE_UNAVAILABLE, DatabaseUnavailable.DETAIL);
         return;
       }
       if (verdict instanceof ApiTokens.Verdict.Refused refused) {

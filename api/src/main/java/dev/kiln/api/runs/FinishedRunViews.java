@@ -27,12 +27,32 @@ class FinishedRunViews {
   private final Cache<Long, RunView> views =
       Caffeine.newBuilder().maximumSize(CAPACITY).expireAfterWrite(EXPIRY).build();
 
+  private final Cache<Long, RunView> lastServed =
+      Caffeine.newBuilder().maximumSize(CAPACITY).expireAfterWrite(EXPIRY).build();
+
   void forget(long runId) {
     views.invalidate(runId);
+    lastServed.invalidate(runId);
   }
 
   Optional<RunView> find(long runId) {
     return Optional.ofNullable(views.getIfPresent(runId));
+  }
+
+  /**
+   * Remembers the view last served of a run whose view is kept, notifications included, for when
+   * the database is away; a view not kept is not added. (Kept apart from the views themselves,
+   * whose expiry must run from their first read.)
+   */
+  void served(long runId, RunView view) {
+    if (views.getIfPresent(runId) != null) {
+      lastServed.put(runId, view);
+    }
+  }
+
+  /** The view last served of a finished run, or the finished view itself. */
+  Optional<RunView> lastServed(long runId) {
+    return Optional.ofNullable(lastServed.getIfPresent(runId)).or(() -> find(runId));
   }
 
   /** Keeps the view if it is final: its run has a terminal result. */

@@ -6,6 +6,7 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.api.web.QueryStrings;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
@@ -58,13 +59,28 @@ public class RunViews {
 
   /**
    * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
-   * notifications are read afresh: they go on changing after the run ended.
+   * notifications are read afresh: they go on changing after the run ended. With the database away,
+   * a finished run this instance has in memory is still served, with the notifications as last
+   * read; anything else fails as the database does (503).
    */
   public RunView view(long id) {
-    RunView view = finished.find(id).orElseGet(() -> read(id));
-    return view.withRetries(retries(id))
-        .withNotifications(
-            notifications.ofRun(id).stream()
+    Optional<RunView> remembered = finished.find(id);
+    RunView view = remembered.orElseGet(() -> read(id));
+    List<NotificationStore.Notification> notes;
+    List<RunView.Retry> retries;
+    try {
+      notes = notifications.ofRun(id);
+      retries = retries(id);
+    } catch (RuntimeException e) {
+      if (remembered.isPresent() && DatabaseUnavailable.isCause(e)) {
+        return finished.lastServed(id).orElse(remembered.get());
+      }
+      throw e;
+    }
+    RunView complete =
+        view.withRetries(retries)
+            .withNotifications(
+                notes.stream()
                 .map(
                     n ->
                         new RunView.Notification(
@@ -76,6 +92,8 @@ public class RunViews {
                             n.lastAttemptAt(),
                             n.posted()))
                 .toList());
+    finished.served(id, complete);
+    return complete;
   }
 
   /** The runs that retry run {@code id}: they come after it ended, so never from the cache. */

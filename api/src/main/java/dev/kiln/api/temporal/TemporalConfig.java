@@ -3,6 +3,7 @@ package dev.kiln.api.temporal;
 import com.uber.m3.tally.Scope;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.workflows.TemporalMetrics;
+import dev.kiln.workflows.TemporalReconnect;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -35,6 +36,8 @@ class TemporalConfig {
         WorkflowServiceStubsOptions.newBuilder()
             .setTarget(temporal.address())
             .setMetricsScope(temporalMetricsScope)
+            // back within a second of a restarted server, not after gRPC's growing backoff
+            .setConnectionBackoffResetFrequency(TemporalReconnect.BACKOFF_RESET)
             .setRpcTimeout(temporal.rpcTimeout())
             // the client asks for the server's capabilities before its first call; bound that too
             .setSystemInfoTimeout(temporal.startTimeout())

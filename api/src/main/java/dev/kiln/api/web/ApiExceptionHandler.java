@@ -14,6 +14,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -85,24 +86,47 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ex, ProblemDetail.forStatusAndDetail(status, detail), headers, status, request);
   }
 
-  /** The database is down or overloaded: the client may retry, so this is 503, not 500. */
+  /**
+   * The database is down, restarting or overloaded: the client may retry, so this is 503 with
+   * {@code Retry-After}, not 500. Logged without a stack trace: during an outage every request ends
+   * here, and the cause is one line.
+   */
   @ExceptionHandler({
     CannotGetJdbcConnectionException.class,
+    CannotCreateTransactionException.class,
     DataAccessResourceFailureException.class,
     TransientDataAccessException.class
   })
   ResponseEntity<Object> handleDatabaseUnavailable(Exception ex, WebRequest request) {
     HttpStatus status = HttpStatus.SERVICE_UNAVAILABLE;
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, "the database is unavailable");
-    return handleExceptionInternal(ex, body, new HttpHeaders(), status, request);
+    log.warn(
+        "{} -> {} {} ({})",
+        LogSafe.escape(describe(request)),
+        status.value(),
+        DatabaseUnavailable.DETAIL,
+        LogSafe.escape(rootCause(ex).toString()));
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, DatabaseUnavailable.DETAIL);
+    return super.handleExceptionInternal(ex, body, DatabaseUnavailable.headers(), status, request);
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+    if (DatabaseUnavailable.isCause(ex)) {
+      // wrapped by whatever stood between the query and the controller
+      return handleDatabaseUnavailable(ex, request);
+    }
     HttpStatus status = HttpStatus.INTERNAL_SERVER_ERROR;
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(status, "internal error; the api log has the details");
     return handleExceptionInternal(ex, body, new HttpHeaders(), status, request);
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   @Override

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -15,8 +16,10 @@ import dev.kiln.api.auth.RepoPatterns;
 import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.api.web.ApiException;
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.TestCounts;
+import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,7 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 @WebMvcTest(RunsController.class)
 @Import(WebSliceConfig.class)
@@ -318,5 +322,24 @@ class RunsControllerTest {
     mvc.perform(get("/runs/7"))
         .andExpect(status().isOk())
         .andExpect(content().contentType(MediaType.APPLICATION_JSON));
+  }
+
+  @Test
+  void aRunViewWhileTheDatabaseIsAwayIs503WithRetryAfterAndNoInternals() throws Exception {
+    when(views.view(42))
+        .thenThrow(
+            new CannotCreateTransactionException(
+                "Could not open JDBC Connection for transaction",
+                new SQLTransientConnectionException(
+                    "HikariPool-1 - Connection is not available, request timed out after 1000ms")));
+
+    String body =
+        problem(mvc.perform(get("/runs/42")), 503, DatabaseUnavailable.DETAIL)
+            .andExpect(header().string("Retry-After", "5"))
+            .andReturn()
+            .getResponse()
+            .getContentAsString();
+
+    assertThat(body).doesNotContain("Hikari").doesNotContain("JDBC");
   }
 }
