@@ -1,6 +1,8 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.KilnApiClient;
+import dev.kiln.activities.api.StaleAttemptException;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the api how a run's steps are isolated and what they used, for its run view ({@code POST
  * /internal/runs/{id}/sandbox} and {@code …/usage}, docs/internal-api.md). Best effort: figures a
- * build could do without never fail it, so a refused or failed report is only logged.
+ * build could do without never fail it, so a refused or failed report is only logged. Reports are
+ * fenced by their attempt: none is sent for a superseded one.
  */
 class StepReports {
 
@@ -30,7 +33,11 @@ class StepReports {
    * @param enforcedBy what enforces the limits, {@code null} without a sandbox
    */
   void sandbox(
-      long runId, String sandbox, ResourceLimits limits, boolean network, String enforcedBy) {
+      RunAttempt attempt,
+      String sandbox,
+      ResourceLimits limits,
+      boolean network,
+      String enforcedBy) {
     Limits values =
         limits == null
             ? null
@@ -42,23 +49,29 @@ class StepReports {
                 limits.timeout().toSeconds(),
                 network,
                 enforcedBy);
-    send(runId, "sandbox", InternalPaths.sandbox(runId), new SandboxReport(sandbox, values));
+    send(
+        attempt,
+        "sandbox",
+        InternalPaths.sandbox(attempt.runId()),
+        new SandboxReport(sandbox, values));
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
-  void usage(long runId, String step, int command, StepUsage usage) {
+  void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
     send(
-        runId,
+        attempt,
         "usage",
-        InternalPaths.usage(runId),
+        InternalPaths.usage(attempt.runId()),
         new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis()));
   }
 
-  private void send(long runId, String what, String path, Object body) {
+  private void send(RunAttempt attempt, String what, String path, Object body) {
     try {
-      api.post(path, body);
+      api.post(attempt, path, body);
+    } catch (StaleAttemptException e) {
+      log.info("{}: {} not reported: superseded", attempt, what);
     } catch (RuntimeException e) {
-      log.warn("run {}: could not report its {} to the api: {}", runId, what, e.toString());
+      log.warn("{}: could not report its {} to the api: {}", attempt, what, e.toString());
     }
   }
 }

@@ -1,10 +1,13 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
@@ -23,6 +26,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -33,8 +37,11 @@ class InternalRunsController {
   private final LedgerService ledger;
   private final RunEndings endings;
   private final Notifier notifier;
+  private final AttemptFence fence;
 
-  InternalRunsController(LedgerService ledger, RunEndings endings, Notifier notifier) {
+  InternalRunsController(
+      LedgerService ledger, RunEndings endings, Notifier notifier, AttemptFence fence) {
+    this.fence = fence;
     this.ledger = ledger;
     this.endings = endings;
     this.notifier = notifier;
@@ -42,8 +49,21 @@ class InternalRunsController {
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void phase(@PathVariable String id, @RequestBody PhaseChange body) {
-    ledger.phaseChanged(RunIds.parse(id), InternalInput.phase(body.phase()));
+  void phase(
+      @PathVariable String id,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody PhaseChange body) {
+    long runId = RunIds.parse(id);
+    Phase phase = InternalInput.phase(body.phase());
+    // with an attempt: the build host that starts a fetch; without: the workflow
+    fence.guarded(
+        runId,
+        attempt,
+        "phase",
+        () -> {
+          ledger.phaseChanged(runId, phase);
+          return null;
+        });
   }
 
   @PostMapping(path = InternalPaths.RESOLVED, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -377,6 +377,9 @@ class AuthorizationIT extends StrictApi {
             "{\"attempt\": 2, \"host\": \"h\", \"log_seq\": 5}",
             null));
     t.put(
+        "POST /internal/runs/{id}/attempt",
+        new Endpoint(Kind.WORKER, null, "POST", internal + "/attempt", "{\"attempt\": 2}", null));
+    t.put(
         "POST /internal/runs/{id}/secrets",
         new Endpoint(
             Kind.WORKER,

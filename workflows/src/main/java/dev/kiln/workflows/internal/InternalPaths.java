@@ -19,6 +19,7 @@ public final class InternalPaths {
   public static final String FINISH = RUN + "/finish";
   public static final String SUPERSEDE = RUN + "/supersede";
   public static final String RESTARTED = RUN + "/restarted";
+  public static final String ATTEMPT = RUN + "/attempt";
   public static final String SANDBOX = RUN + "/sandbox";
   public static final String USAGE = RUN + "/usage";
   public static final String LOGS = RUN + "/logs";
@@ -59,6 +60,11 @@ public final class InternalPaths {
 
   public static String restarted(long runId) {
     return run(runId) + "/restarted";
+  }
+
+  /** {@code POST}: a new host attempt of the run begins; writes of earlier ones are refused. */
+  public static String attempt(long runId) {
+    return run(runId) + "/attempt";
   }
 
   public static String sandbox(long runId) {
