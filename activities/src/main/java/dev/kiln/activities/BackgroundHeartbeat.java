@@ -1,7 +1,6 @@
 package dev.kiln.activities;
 
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -13,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Heartbeats from a timer while an activity does work that has no natural progress points (a clone
  * during server-side packing, hashing and uploading a large artifact, deleting a large workspace),
  * so a slow step is not mistaken for a dead host. Remembers whether a heartbeat answered that the
- * activity was cancelled, for the activity to act on when it can.
+ * activity was cancelled, for the activity to act on when it can; one that says Temporal has moved
+ * on without the activity supersedes its attempt at once.
  */
 public final class BackgroundHeartbeat implements AutoCloseable {
 
@@ -28,20 +28,32 @@ public final class BackgroundHeartbeat implements AutoCloseable {
           });
 
   private final ScheduledFuture<?> task;
+  private final RunAttempt attempt;
   private volatile boolean cancelRequested;
 
-  private BackgroundHeartbeat(ActivityExecutionContext context, Duration every) {
+  private BackgroundHeartbeat(
+      ActivityExecutionContext context, Duration every, RunAttempt attempt) {
+    this.attempt = attempt;
     this.task =
         TIMER.scheduleAtFixedRate(() -> beat(context), 0, every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public static BackgroundHeartbeat start(ActivityExecutionContext context) {
-    return new BackgroundHeartbeat(context, EVERY);
+    return new BackgroundHeartbeat(context, EVERY, null);
   }
 
-  /** Heartbeats every {@code every}; the SDK still sends at most one per throttle interval. */
-  public static BackgroundHeartbeat start(ActivityExecutionContext context, Duration every) {
-    return new BackgroundHeartbeat(context, every);
+  /**
+   * Heartbeats every second for work of {@code attempt}, which is superseded when a heartbeat says
+   * Temporal has moved on without the activity ({@link RunAttempt#supersedeIfStale}).
+   */
+  public static BackgroundHeartbeat start(ActivityExecutionContext context, RunAttempt attempt) {
+    return new BackgroundHeartbeat(context, EVERY, attempt);
+  }
+
+  /** As {@link #start(ActivityExecutionContext, RunAttempt)}, every {@code every}. */
+  public static BackgroundHeartbeat start(
+      ActivityExecutionContext context, Duration every, RunAttempt attempt) {
+    return new BackgroundHeartbeat(context, every, attempt);
   }
 
   /** Whether Temporal answered a heartbeat with "cancelled" (or "no longer exists"). */
@@ -57,11 +69,12 @@ public final class BackgroundHeartbeat implements AutoCloseable {
   private void beat(ActivityExecutionContext context) {
     try {
       context.heartbeat(null);
-    } catch (ActivityCanceledException e) {
-      cancelRequested = true;
     } catch (ActivityCompletionException e) {
-      // Not found, worker shutting down, paused, reset: the result will not be used either.
+      // Cancelled, not found, worker shutting down, paused, reset: the result will not be used.
       cancelRequested = true;
+      if (attempt != null) {
+        attempt.supersedeIfStale(e);
+      }
     } catch (RuntimeException e) {
       // A failed send is retried at the next beat; Temporal's timeout decides if it matters.
     }

@@ -103,6 +103,29 @@ final class JoiningProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGSTOP: the JVM freezes as a whole, as when its host is cut off or stalls; what it started
+   * (build commands in their own process groups) runs on.
+   */
+  void freeze() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #freeze}: the JVM carries on where it stopped. */
+  void thaw() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM, without waiting: a build worker drains, then exits. */
   void terminate() {
     process.destroy();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.ApiChunkTransport;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.BuildActivitiesImpl;
@@ -369,8 +370,8 @@ class RunEndsFreeTheHostTest {
     }
   }
 
-  private void fetchStarts(long runId) {
-    fetchStarted.add(runId);
+  private void fetchStarts(RunAttempt attempt) {
+    fetchStarted.add(attempt.runId());
     try {
       assertThat(fetchMayGoOn.await(30, TimeUnit.SECONDS)).isTrue();
     } catch (InterruptedException e) {
@@ -441,6 +442,9 @@ class RunEndsFreeTheHostTest {
 
     @Override
     public void restarted(RunRestart restart) {}
+
+    @Override
+    public void attemptStarted(long runId, int attempt) {}
 
     @Override
     public boolean archServed(String arch) {

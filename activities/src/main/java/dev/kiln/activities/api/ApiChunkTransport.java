@@ -1,5 +1,6 @@
 package dev.kiln.activities.api;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.logs.ChunkTransport;
 import dev.kiln.activities.logs.ChunksRefusedException;
 import dev.kiln.workflows.LogChunk;
@@ -7,7 +8,10 @@ import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.List;
 
-/** Posts chunks to {@code POST /internal/runs/{id}/logs}; the api ignores seqs it already has. */
+/**
+ * Posts chunks to {@code POST /internal/runs/{id}/logs}, fenced by their attempt; the api ignores
+ * seqs it already has.
+ */
 public class ApiChunkTransport implements ChunkTransport {
 
   private final KilnApiClient api;
@@ -17,9 +21,9 @@ public class ApiChunkTransport implements ChunkTransport {
   }
 
   @Override
-  public void send(long runId, List<LogChunk> chunks) {
+  public void send(RunAttempt attempt, List<LogChunk> chunks) {
     try {
-      api.post(InternalPaths.logs(runId), new LogBatch(chunks));
+      api.post(attempt, InternalPaths.logs(attempt.runId()), new LogBatch(chunks));
     } catch (ApiRejectedException e) {
       if (!e.isRetryable()) {
         throw new ChunksRefusedException(e.getMessage(), e);

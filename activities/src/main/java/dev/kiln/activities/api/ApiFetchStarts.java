@@ -1,5 +1,6 @@
 package dev.kiln.activities.api;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.fetch.FetchStarts;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * api's answer, a round trip on the way to the first compile command. Best effort: a build is not
  * held back because the api is briefly away; the run then shows {@code queued} until its next
  * phase. A report that arrives after a later phase changes nothing (the api moves only a queued run
- * to {@code fetching}).
+ * to {@code fetching}). Fenced by the fetch's attempt: the first write of a restarted attempt makes
+ * it current if the workflow has not yet.
  */
 public final class ApiFetchStarts implements FetchStarts {
 
@@ -35,15 +37,20 @@ public final class ApiFetchStarts implements FetchStarts {
   }
 
   @Override
-  public void fetchStarted(long runId) {
-    reports.execute(() -> report(runId));
+  public void fetchStarted(RunAttempt attempt) {
+    reports.execute(() -> report(attempt));
   }
 
-  private void report(long runId) {
+  private void report(RunAttempt attempt) {
     try {
-      api.post(InternalPaths.phase(runId), new PhaseChange(Phase.FETCHING.wireName()));
+      api.post(
+          attempt,
+          InternalPaths.phase(attempt.runId()),
+          new PhaseChange(Phase.FETCHING.wireName()));
+    } catch (StaleAttemptException e) {
+      log.info("{}: fetching not reported: superseded", attempt);
     } catch (RuntimeException e) {
-      log.warn("run {}: could not report the fetching phase: {}", runId, e.toString());
+      log.warn("{}: could not report the fetching phase: {}", attempt, e.toString());
     }
   }
 }

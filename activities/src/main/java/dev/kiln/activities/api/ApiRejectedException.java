@@ -2,6 +2,7 @@ package dev.kiln.activities.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.workflows.internal.AttemptFencing;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 
@@ -12,15 +13,17 @@ public class ApiRejectedException extends RuntimeException {
 
   private final int status;
   private final String detail;
+  private final String type;
 
   public ApiRejectedException(String message, int status) {
-    this(message, status, null);
+    this(message, status, null, null);
   }
 
-  private ApiRejectedException(String message, int status, String detail) {
+  ApiRejectedException(String message, int status, String detail, String type) {
     super(message);
     this.status = status;
     this.detail = detail;
+    this.type = type;
   }
 
   static ApiRejectedException of(HttpRequest request, int status, String body) {
@@ -28,20 +31,29 @@ public class ApiRejectedException extends RuntimeException {
     return new ApiRejectedException(
         request.method() + " " + request.uri().getPath() + " → " + status + " " + shown,
         status,
-        problemDetail(body));
+        problemMember(body, "detail"),
+        problemMember(body, "type"));
   }
 
-  /** The {@code detail} of an {@code application/problem+json} answer, if it was one. */
-  private static String problemDetail(String body) {
+  /** A text member of an {@code application/problem+json} answer, if it was one. */
+  private static String problemMember(String body, String name) {
     if (body == null || body.isBlank()) {
       return null;
     }
     try {
-      JsonNode detail = JSON.readTree(body).get("detail");
-      return detail == null || !detail.isTextual() ? null : detail.asText();
+      JsonNode member = JSON.readTree(body).get(name);
+      return member == null || !member.isTextual() ? null : member.asText();
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the api refused the write because its attempt is no longer the run's current one: the
+   * run started over on another host.
+   */
+  public boolean isStaleAttempt() {
+    return status == 409 && AttemptFencing.STALE_ATTEMPT_TYPE.equals(type);
   }
 
   public int status() {

@@ -1,6 +1,8 @@
 package dev.kiln.activities.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.activities.RunAttempt;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
 import dev.kiln.workflows.internal.InternalJson;
 import dev.kiln.workflows.internal.InternalPaths;
@@ -59,6 +61,30 @@ public class KilnApiClient {
   }
 
   /**
+   * POSTs a write for {@code attempt}, fenced: see {@link #post(RunAttempt, String, Object,
+   * Class)}.
+   */
+  public void post(RunAttempt attempt, String path, Object body) {
+    post(attempt, path, body, Void.class);
+  }
+
+  /**
+   * POSTs a write a build host makes for one attempt of a run, with the attempt's number in {@link
+   * AttemptFencing#ATTEMPT_HEADER}. Nothing is sent for an attempt already superseded; an answer
+   * that the attempt is stale supersedes it (killing its commands).
+   *
+   * @throws StaleAttemptException the attempt is superseded
+   */
+  public <T> T post(RunAttempt attempt, String path, Object body, Class<T> answer) {
+    HttpRequest request =
+        fenced(attempt, path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
+            .build();
+    return sendFenced(attempt, request, answer);
+  }
+
+  /**
    * GETs {@code path} (one of {@link InternalPaths}).
    *
    * @return the answer, or null when the api sent no body
@@ -96,19 +122,46 @@ public class KilnApiClient {
     return response.body();
   }
 
-  /** Streams a file to {@code PUT /internal/runs/{id}/artifacts?path=…}. */
-  public ArtifactAnswer uploadArtifact(long runId, String relativePath, Path file, String sha256) {
+  /**
+   * Streams a file to {@code PUT /internal/runs/{id}/artifacts?path=…}, fenced as {@link
+   * #post(RunAttempt, String, Object, Class)} is.
+   */
+  public ArtifactAnswer uploadArtifact(
+      RunAttempt attempt, String relativePath, Path file, String sha256) {
     try {
       HttpRequest request =
-          authorized(InternalPaths.artifact(runId, relativePath))
+          fenced(attempt, InternalPaths.artifact(attempt.runId(), relativePath))
               .header("Content-Type", "application/octet-stream")
               .header("X-Kiln-Sha256", sha256)
               .timeout(Duration.ofMinutes(30))
               .PUT(HttpRequest.BodyPublishers.ofFile(file))
               .build();
-      return send(request, ArtifactAnswer.class);
+      return sendFenced(attempt, request, ArtifactAnswer.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private HttpRequest.Builder fenced(RunAttempt attempt, String path) {
+    if (attempt.isSuperseded()) {
+      throw StaleAttemptException.notSent(attempt, path);
+    }
+    HttpRequest.Builder builder = authorized(path);
+    if (attempt.number() > 0) {
+      builder.header(AttemptFencing.ATTEMPT_HEADER, Integer.toString(attempt.number()));
+    }
+    return builder;
+  }
+
+  private <T> T sendFenced(RunAttempt attempt, HttpRequest request, Class<T> answer) {
+    try {
+      return send(request, answer);
+    } catch (ApiRejectedException e) {
+      if (!e.isStaleAttempt()) {
+        throw e;
+      }
+      attempt.supersede("the api refused a write: " + e.detail());
+      throw StaleAttemptException.refused(e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.ApiRejectedException;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.files.WorkspaceFiles;
@@ -26,7 +27,7 @@ final class ArtifactStager {
   }
 
   List<ArtifactRecord> stage(
-      long runId, Path workspace, List<String> globs, StepLog log, Runnable tick)
+      RunAttempt attempt, Path workspace, List<String> globs, StepLog log, Runnable tick)
       throws IOException {
     List<Path> files = WorkspaceFiles.find(workspace, globs);
     if (files.isEmpty()) {
@@ -43,7 +44,7 @@ final class ArtifactStager {
       String path = relative.toString().replace(file.getFileSystem().getSeparator(), "/");
       String sha256 = sha256(file);
       long size = Files.size(file);
-      upload(runId, path, file, sha256, staged.size(), files.size());
+      upload(attempt, path, file, sha256, staged.size(), files.size());
       log.kiln("staged " + path + " (" + size + " bytes, sha256 " + sha256 + ")");
       staged.add(new ArtifactRecord(path, size, sha256));
     }
@@ -54,11 +55,12 @@ final class ArtifactStager {
    * A refusal (a quota, a path the api will not take) ends the stage step with the api's reason and
    * how far staging got, which becomes the run's failure summary.
    */
-  private void upload(long runId, String path, Path file, String sha256, int done, int all) {
+  private void upload(
+      RunAttempt attempt, String path, Path file, String sha256, int done, int all) {
     try {
-      api.uploadArtifact(runId, path, file, sha256);
+      api.uploadArtifact(attempt, path, file, sha256);
     } catch (ApiRejectedException e) {
-      if (e.isRetryable()) {
+      if (e.isRetryable() || e.isStaleAttempt()) {
         throw e;
       }
       throw new ApiRejectedException(

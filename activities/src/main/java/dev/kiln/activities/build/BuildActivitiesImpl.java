@@ -2,6 +2,7 @@ package dev.kiln.activities.build;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.ApiRejectedException;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.capacity.BuildSlots;
@@ -107,16 +108,17 @@ public class BuildActivitiesImpl implements BuildActivities {
   public void compile(CompileRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
+    RunAttempt attempt = attempt(request.run());
     MDC.put("run_id", String.valueOf(runId));
     Path workspace = Path.of(request.workspace());
     String runKey = runKey(context);
     slots.enter(runKey);
-    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+    try (StepLog stepLog = open(context, attempt, request.logSeqBase())) {
       stepLog.kiln("compile on " + host.name() + " (" + request.plan().origin() + ")");
       List<CommandStep> steps = request.plan().compile();
       for (int i = 0; i < steps.size(); i++) {
         CommandStep step = steps.get(i);
-        RunSecrets.Outcome given = fetchSecrets(runId, step.secrets());
+        RunSecrets.Outcome given = fetchSecrets(attempt, step.secrets());
         if (given instanceof RunSecrets.Outcome.Missing missing) {
           stepLog.kiln(missing.summary());
           throw ApplicationFailure.newNonRetryableFailure(
@@ -126,6 +128,7 @@ public class BuildActivitiesImpl implements BuildActivities {
         CommandRunner.Outcome outcome =
             run(
                 context,
+                attempt,
                 stepLog,
                 request.run(),
                 workspace,
@@ -150,19 +153,20 @@ public class BuildActivitiesImpl implements BuildActivities {
   public StageResult stage(StageRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
+    RunAttempt attempt = attempt(request.run());
     String runKey = runKey(context);
     slots.enter(runKey);
-    try (StepLog stepLog = open(context, runId, request.logSeqBase());
-        BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
+    try (StepLog stepLog = open(context, attempt, request.logSeqBase());
+        BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, attempt)) {
       return new StageResult(
           stager.stage(
-              runId,
+              attempt,
               Path.of(request.workspace()),
               request.plan().artifacts(),
               stepLog,
-              heartbeat(context)));
+              heartbeat(context, attempt)));
     } catch (ApiRejectedException e) {
-      if (e.isRetryable()) {
+      if (e.isRetryable() || e.isStaleAttempt()) {
         throw e;
       }
       throw ApplicationFailure.newNonRetryableFailure(
@@ -180,13 +184,14 @@ public class BuildActivitiesImpl implements BuildActivities {
   public GateResult gate(GateRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
+    RunAttempt attempt = attempt(request.run());
     GateSpec gate = request.gate();
     Path workspace = Path.of(request.workspace());
     String runKey = runKey(context);
     slots.enter(runKey);
-    try (StepLog stepLog = open(context, runId, request.logSeqBase())) {
+    try (StepLog stepLog = open(context, attempt, request.logSeqBase())) {
       stepLog.kiln("gate " + gate.name() + (gate.required() ? "" : " (optional)"));
-      RunSecrets.Outcome given = fetchSecrets(runId, gate.secrets());
+      RunSecrets.Outcome given = fetchSecrets(attempt, gate.secrets());
       if (given instanceof RunSecrets.Outcome.Missing missing) {
         stepLog.kiln("gate " + gate.name() + " failed: " + missing.summary());
         return new GateResult(gate.name(), false, missing.summary(), null);
@@ -195,6 +200,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       CommandRunner.Outcome outcome =
           run(
               context,
+              attempt,
               stepLog,
               request.run(),
               workspace,
@@ -210,9 +216,9 @@ public class BuildActivitiesImpl implements BuildActivities {
       if (!report.found()) {
         report = masked(outcome.tests(), gateSecrets.mask());
       }
-      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context)) {
+      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context, attempt)) {
         // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
-        storeTestResults(runId, gate, report, stepLog);
+        storeTestResults(attempt, gate, report, stepLog);
       }
       GateResult result = masked(judge(gate, outcome, report), gateSecrets.mask());
       stepLog.kiln(
@@ -243,19 +249,36 @@ public class BuildActivitiesImpl implements BuildActivities {
     return context.getInfo().getWorkflowId();
   }
 
-  private StepLog open(ActivityExecutionContext context, long runId, long stepBase) {
-    return logs.open(runId, stepBase, context.getInfo().getAttempt());
+  private StepLog open(ActivityExecutionContext context, RunAttempt attempt, long stepBase) {
+    return logs.open(attempt, stepBase, context.getInfo().getAttempt());
   }
 
-  /** A cancelled run's heartbeat throws; the runner then kills the group and rethrows here. */
+  /** The attempt a step's request is for: every write of the step carries it. */
+  private static RunAttempt attempt(RunContext run) {
+    return new RunAttempt(run.runId(), run.attempt());
+  }
+
+  /**
+   * A cancelled run's heartbeat throws; the runner then kills the group and rethrows here. So does
+   * a superseded attempt's, and a write the api refused as stale: the group is killed at once.
+   */
   private CommandRunner.Outcome run(
       ActivityExecutionContext context,
+      RunAttempt attempt,
       StepLog stepLog,
       RunContext run,
       Path workspace,
       CommandRunner.Command command) {
     try {
-      return commands.run(run, workspace, command, stepLog, heartbeat(context));
+      CommandRunner.Outcome outcome =
+          commands.run(attempt, run, workspace, command, stepLog, heartbeat(context, attempt));
+      if (attempt.isSuperseded()) {
+        // Killed because the api refused a write as stale: Temporal has given up on this activity.
+        throw ApplicationFailure.newNonRetryableFailure(
+            attempt + " superseded: " + attempt.supersededBecause().orElse(""),
+            FailureTypes.HOST_LOST);
+      }
+      return outcome;
     } catch (ActivityWorkerShutdownException e) {
       stepLog.kiln("worker on " + host.name() + " is shutting down: process group killed");
       throw ApplicationFailure.newFailure(
@@ -271,11 +294,11 @@ public class BuildActivitiesImpl implements BuildActivities {
    * The step's secrets from the api. An api that is down or busy is retried with the activity; one
    * that refuses (a value that no longer decrypts) fails the run saying why.
    */
-  private RunSecrets.Outcome fetchSecrets(long runId, List<String> names) {
+  private RunSecrets.Outcome fetchSecrets(RunAttempt attempt, List<String> names) {
     try {
-      return secrets.fetch(runId, names);
+      return secrets.fetch(attempt, names);
     } catch (ApiRejectedException e) {
-      if (e.isRetryable()) {
+      if (e.isRetryable() || e.isStaleAttempt()) {
         throw e;
       }
       throw ApplicationFailure.newNonRetryableFailure(
@@ -354,8 +377,16 @@ public class BuildActivitiesImpl implements BuildActivities {
     }
   }
 
-  private static Runnable heartbeat(ActivityExecutionContext context) {
-    return () -> context.heartbeat(null);
+  /** Heartbeats; one that says Temporal has moved on without this activity supersedes it. */
+  private static Runnable heartbeat(ActivityExecutionContext context, RunAttempt attempt) {
+    return () -> {
+      try {
+        context.heartbeat(null);
+      } catch (ActivityCompletionException e) {
+        attempt.supersedeIfStale(e);
+        throw e;
+      }
+    };
   }
 
   /**
@@ -409,7 +440,8 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   /** Per-test results go to the api directly; the workflow only carries the counts. */
-  private void storeTestResults(long runId, GateSpec gate, TestReport report, StepLog stepLog) {
+  private void storeTestResults(
+      RunAttempt attempt, GateSpec gate, TestReport report, StepLog stepLog) {
     if (!report.found()) {
       return;
     }
@@ -421,7 +453,7 @@ public class BuildActivitiesImpl implements BuildActivities {
             + (report.tests().size() < report.counts().total()
                 ? " (" + report.tests().size() + " listed)"
                 : ""));
-    String failed = testResults.send(runId, gate.name(), report.tests());
+    String failed = testResults.send(attempt, gate.name(), report.tests());
     if (failed != null) {
       stepLog.kiln("could not store the test results: " + failed);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.activities.build;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.fetch.GitFetcher;
 import dev.kiln.activities.fetch.MirrorCache;
 import dev.kiln.activities.fetch.MirrorNames;
@@ -23,6 +24,7 @@ import dev.kiln.activities.summary.TestReport;
 import dev.kiln.workflows.activities.RunContext;
 import dev.kiln.workflows.plan.SandboxRequest;
 import io.temporal.client.ActivityCanceledException;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,16 +100,27 @@ final class CommandRunner {
       StepUsage usage,
       TestReport tests) {}
 
-  Outcome run(RunContext run, Path workspace, Command command, StepLog log, Runnable tick) {
+  /**
+   * @param attempt the attempt the command runs for: once it is superseded the command is killed at
+   *     once (or never starts), and nothing more is reported for it
+   */
+  Outcome run(
+      RunAttempt attempt,
+      RunContext run,
+      Path workspace,
+      Command command,
+      StepLog log,
+      Runnable tick) {
     Sandbox sandbox = host.sandbox();
     try (SandboxedStep step = sandbox.open(sandboxStep(run, workspace, command))) {
-      return run(run, workspace, command, log, tick, sandbox, step);
+      return run(attempt, run, workspace, command, log, tick, sandbox, step);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the sandbox for " + command.step(), e);
     }
   }
 
   private Outcome run(
+      RunAttempt attempt,
       RunContext run,
       Path workspace,
       Command command,
@@ -156,7 +169,7 @@ final class CommandRunner {
     OutputSink sink = tests == null ? masked : tests;
     log.kiln(describe(sandbox, step));
     reports.sandbox(
-        run.runId(),
+        attempt,
         sandbox.kind(),
         step.limits().orElse(null),
         step.network(),
@@ -165,14 +178,18 @@ final class CommandRunner {
     ProcessRunner runner = new ProcessRunner(config, sink, new KillLines(log));
     step.startWatching(
         command.step() + "-" + run.runId(), () -> runner.cancel(CancelReason.RESOURCE_LIMIT));
-    ProcessExit exit = runner.run(precisely(tick, runner), TICK);
+    ProcessExit exit;
+    try (RunAttempt.Registration kill =
+        attempt.onSuperseded(() -> runner.cancel(CancelReason.ATTEMPT_SUPERSEDED))) {
+      exit = runner.run(precisely(tick, runner, attempt), TICK);
+    }
     Optional<String> breach = step.breach();
     breach.ifPresent(b -> log.kiln("killed: " + b));
     StepUsage usage = step.usage();
     if (usage.peakMemoryBytes() != null || usage.cpuMillis() != null) {
       log.kiln(describe(usage));
     }
-    reports.usage(run.runId(), command.step(), command.index(), usage);
+    reports.usage(attempt, command.step(), command.index(), usage);
     return new Outcome(
         exit,
         errors,
@@ -229,17 +246,21 @@ final class CommandRunner {
 
   /**
    * The heartbeat, cancelling the runner with the reason Temporal gave, so the log says "cancelled
-   * by the workflow" rather than the runner's generic "its progress heartbeat failed".
+   * by the workflow" rather than the runner's generic "its progress heartbeat failed". A heartbeat
+   * that says the activity timed out or is gone supersedes the attempt, which kills the group at
+   * once.
    */
-  private static Runnable precisely(Runnable tick, ProcessRunner runner) {
+  private static Runnable precisely(Runnable tick, ProcessRunner runner, RunAttempt attempt) {
     return () -> {
       try {
         tick.run();
-      } catch (ActivityCanceledException e) {
-        runner.cancel(CancelReason.WORKFLOW_CANCELLED);
-        throw e;
       } catch (ActivityWorkerShutdownException e) {
         runner.cancel(CancelReason.WORKER_SHUTDOWN);
+        throw e;
+      } catch (ActivityCompletionException e) {
+        if (!attempt.supersedeIfStale(e) && e instanceof ActivityCanceledException) {
+          runner.cancel(CancelReason.WORKFLOW_CANCELLED);
+        }
         throw e;
       }
     };

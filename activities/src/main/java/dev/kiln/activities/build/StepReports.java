@@ -1,6 +1,8 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.KilnApiClient;
+import dev.kiln.activities.api.StaleAttemptException;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells the api how a run's steps are isolated and what they used, for its run view ({@code POST
  * /internal/runs/{id}/sandbox} and {@code …/usage}, docs/internal-api.md). Best effort: figures a
- * build could do without never fail it, so a refused or failed report is only logged.
+ * build could do without never fail it, so a refused or failed report is only logged. Reports are
+ * fenced by their attempt: none is sent for a superseded one.
  *
  * <p>The sandbox report goes from a thread of its own, so a command does not wait for the api's
  * answer before it starts; a usage report waits for it and for its own answer, so both land while
@@ -45,7 +48,11 @@ class StepReports {
    * @param enforcedBy what enforces the limits, {@code null} without a sandbox
    */
   void sandbox(
-      long runId, String sandbox, ResourceLimits limits, boolean network, String enforcedBy) {
+      RunAttempt attempt,
+      String sandbox,
+      ResourceLimits limits,
+      boolean network,
+      String enforcedBy) {
     Limits values =
         limits == null
             ? null
@@ -60,30 +67,33 @@ class StepReports {
     sender.execute(
         () ->
             send(
-                runId,
+                attempt,
                 "sandbox",
-                InternalPaths.sandbox(runId),
+                InternalPaths.sandbox(attempt.runId()),
                 new SandboxReport(sandbox, values)));
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
-  void usage(long runId, String step, int command, StepUsage usage) {
+  void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
     UsageReport report = new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis());
-    Future<?> sent = sender.submit(() -> send(runId, "usage", InternalPaths.usage(runId), report));
+    Future<?> sent =
+        sender.submit(() -> send(attempt, "usage", InternalPaths.usage(attempt.runId()), report));
     try {
       sent.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      log.warn("run {}: could not report its usage to the api: {}", runId, e.getCause().toString());
+      log.warn("{}: could not report its usage to the api: {}", attempt, e.getCause().toString());
     }
   }
 
-  private void send(long runId, String what, String path, Object body) {
+  private void send(RunAttempt attempt, String what, String path, Object body) {
     try {
-      api.post(path, body);
+      api.post(attempt, path, body);
+    } catch (StaleAttemptException e) {
+      log.info("{}: {} not reported: superseded", attempt, what);
     } catch (RuntimeException e) {
-      log.warn("run {}: could not report its {} to the api: {}", runId, what, e.toString());
+      log.warn("{}: could not report its {} to the api: {}", attempt, what, e.toString());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.activities.build;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.ApiRejectedException;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.summary.TestFailure;
@@ -38,14 +39,14 @@ class TestResultReports {
   /**
    * @return null when stored, else why not (for the step's log)
    */
-  String send(long runId, String gate, List<TestResult> results) {
+  String send(RunAttempt attempt, String gate, List<TestResult> results) {
     int total = results.size();
     for (int first = 0; first == 0 || first < total; first += PART_SIZE) {
       List<TestEntry> part = new ArrayList<>();
       for (TestResult result : results.subList(first, Math.min(total, first + PART_SIZE))) {
         part.add(test(result));
       }
-      String failed = post(runId, gate, new TestsPart(first, total, part));
+      String failed = post(attempt, gate, new TestsPart(first, total, part));
       if (failed != null) {
         return failed;
       }
@@ -54,11 +55,11 @@ class TestResultReports {
   }
 
   /** One part; {@code first} 0 replaces whatever an earlier attempt of the gate stored. */
-  private String post(long runId, String gate, TestsPart part) {
+  private String post(RunAttempt attempt, String gate, TestsPart part) {
     RuntimeException last = null;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    for (int tries = 1; tries <= ATTEMPTS; tries++) {
       try {
-        api.post(InternalPaths.gateTests(runId, gate), part);
+        api.post(attempt, InternalPaths.gateTests(attempt.runId(), gate), part);
         return null;
       } catch (ApiRejectedException e) {
         if (!e.isRetryable()) {
@@ -68,12 +69,11 @@ class TestResultReports {
       } catch (RuntimeException e) {
         last = e;
       }
-      if (attempt < ATTEMPTS) {
-        pause(attempt);
+      if (tries < ATTEMPTS) {
+        pause(tries);
       }
     }
-    log.warn(
-        "run {}: could not store the test results of gate {}: {}", runId, gate, last.toString());
+    log.warn("{}: could not store the test results of gate {}: {}", attempt, gate, last.toString());
     return last.getMessage();
   }
 

@@ -2,6 +2,7 @@ package dev.kiln.activities.fetch;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
@@ -86,14 +87,15 @@ public class FetchActivitiesImpl implements FetchActivities {
   public FetchResult fetch(FetchRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     MDC.put("run_id", String.valueOf(request.runId()));
-    starts.fetchStarted(request.runId());
+    RunAttempt attempt = new RunAttempt(request.runId(), request.attempt());
+    starts.fetchStarted(attempt);
     // A clone can sit silent for a while (server-side packing): heartbeat from a timer, often, as
     // a cancelled run waits for its fetch to end (the worker sends them at most once a second).
-    BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, HEARTBEAT_EVERY);
+    BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, HEARTBEAT_EVERY, attempt);
     // A fetched run goes on building, its lines uploading meanwhile; a failed one ends here.
     boolean fetched = false;
     try (StepLog stepLog =
-        logs.open(request.runId(), request.logSeqBase(), context.getInfo().getAttempt())) {
+        logs.open(attempt, request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
       GitFetcher.CheckedOut checkedOut = checkOut(request, line -> stepLog.line("fetch", line));
       if (heartbeat.cancelRequested()) {

@@ -1,5 +1,7 @@
 package dev.kiln.activities.fetch;
 
+import dev.kiln.activities.RunAttempt;
+
 /**
  * Told when a host actually starts a run's fetch. Until then the run waits in Temporal's queue for
  * a build slot, and the ledger shows it {@code queued}.
@@ -7,5 +9,5 @@ package dev.kiln.activities.fetch;
 @FunctionalInterface
 public interface FetchStarts {
 
-  void fetchStarted(long runId);
+  void fetchStarted(RunAttempt attempt);
 }

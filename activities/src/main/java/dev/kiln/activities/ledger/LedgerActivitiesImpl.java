@@ -11,6 +11,8 @@ import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.ArchServed;
+import dev.kiln.workflows.internal.InternalBodies.AttemptAnswer;
+import dev.kiln.workflows.internal.InternalBodies.AttemptStarted;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
@@ -24,12 +26,16 @@ import dev.kiln.workflows.internal.InternalBodies.Tests;
 import dev.kiln.workflows.internal.InternalPaths;
 import dev.kiln.workflows.plan.GateSpec;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reports run progress to the api. Failures propagate so Temporal retries them: the api's endpoints
  * are idempotent and the workflow keeps trying until the api is back.
  */
 public class LedgerActivitiesImpl implements LedgerActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(LedgerActivitiesImpl.class);
 
   private final KilnApiClient api;
 
@@ -74,6 +80,26 @@ public class LedgerActivitiesImpl implements LedgerActivities {
     api.post(
         InternalPaths.restarted(restart.runId()),
         new Restarted(restart.attempt(), restart.host(), restart.previousHost(), restart.logSeq()));
+  }
+
+  /**
+   * An api from before fencing has no {@code …/attempt} (404 or 405): it stores every write, as it
+   * always did, so the restart goes on without the fence rather than stall.
+   */
+  @Override
+  public void attemptStarted(long runId, int attempt) {
+    try {
+      api.post(InternalPaths.attempt(runId), new AttemptStarted(attempt), AttemptAnswer.class);
+    } catch (ApiRejectedException e) {
+      if (e.status() != 404 && e.status() != 405) {
+        throw e;
+      }
+      log.warn(
+          "run {}: the api fences no attempts ({}); attempt {} goes on",
+          runId,
+          e.status(),
+          attempt);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogChunk;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * by bytes: when the api is away longer than the buffer lasts, new chunks are refused (the caller
  * counts and reports what was dropped) and the build goes on — a log must never stall a build.
  * Chunks of a run are sent in order; a failed send is retried with backoff until {@link #close}.
+ * The chunks of an attempt that is superseded (the run started over on another host) are dropped
+ * unsent.
  */
 public class LogUploader implements AutoCloseable {
 
@@ -41,24 +44,33 @@ public class LogUploader implements AutoCloseable {
     sender.start();
   }
 
-  /** A chunk waiting to be sent, and the run whose log it is. */
-  private record Queued(long runId, LogChunk chunk) {
+  /** A chunk waiting to be sent, and the attempt of the run whose log it is. */
+  private record Queued(RunAttempt attempt, LogChunk chunk) {
 
     int size() {
       return chunk.data().length;
     }
+
+    long runId() {
+      return attempt.runId();
+    }
+
+    /** Whether it is still to be sent: its attempt is not superseded. */
+    boolean live() {
+      return !attempt.isSuperseded();
+    }
   }
 
   /**
-   * Queues a chunk of {@code runId}'s log; {@code false} when the buffer is full (it is dropped).
+   * Queues a chunk of {@code attempt}'s log; {@code false} when the buffer is full (it is dropped).
    */
-  public boolean offer(long runId, LogChunk chunk) {
+  public boolean offer(RunAttempt attempt, LogChunk chunk) {
     lock.lock();
     try {
       if (closed || queuedBytes + chunk.data().length > capacityBytes) {
         return false;
       }
-      queue.add(new Queued(runId, chunk));
+      queue.add(new Queued(attempt, chunk));
       queuedBytes += chunk.data().length;
       changed.signalAll();
       return true;
@@ -67,12 +79,15 @@ public class LogUploader implements AutoCloseable {
     }
   }
 
-  /** Waits until every chunk of {@code runId} queued so far was sent, or the timeout passes. */
+  /**
+   * Waits until every chunk of {@code runId} queued so far was sent (or dropped, its attempt
+   * superseded), or the timeout passes.
+   */
   public boolean awaitSent(long runId, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
-      while (sending || queue.stream().anyMatch(c -> c.runId() == runId)) {
+      while (sending || queue.stream().anyMatch(c -> c.runId() == runId && c.live())) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -100,11 +115,18 @@ public class LogUploader implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      RunAttempt attempt = batch.get(0).attempt();
       try {
-        transport.send(batch.get(0).runId(), batch.stream().map(Queued::chunk).toList());
+        transport.send(attempt, batch.stream().map(Queued::chunk).toList());
         backoff = INITIAL_BACKOFF;
         complete(batch);
       } catch (RuntimeException e) {
+        if (attempt.isSuperseded()) {
+          // The run started over elsewhere: nothing more is sent for this attempt.
+          log.info("dropping {} log chunks of {}: superseded", batch.size(), attempt);
+          complete(batch);
+          continue;
+        }
         if (isRefusedForGood(e)) {
           // Retrying a request the api refuses would stall every run's log behind this one.
           log.error(
@@ -132,19 +154,24 @@ public class LogUploader implements AutoCloseable {
     return e instanceof ChunksRefusedException;
   }
 
-  /** The oldest run's chunks, up to a batch size, in queue order. */
+  /**
+   * The oldest attempt's chunks, up to a batch size, in queue order; superseded attempts' chunks
+   * are dropped on the way.
+   */
   private List<Queued> takeBatch() throws InterruptedException {
     lock.lock();
     try {
+      dropSuperseded();
       while (queue.isEmpty()) {
         changed.await();
+        dropSuperseded();
       }
-      long runId = queue.get(0).runId();
+      RunAttempt attempt = queue.get(0).attempt();
       List<Queued> batch = new ArrayList<>();
       int bytes = 0;
       for (var it = queue.iterator(); it.hasNext(); ) {
         Queued queued = it.next();
-        if (queued.runId() != runId) {
+        if (queued.attempt() != attempt) {
           continue;
         }
         if (!batch.isEmpty() && bytes + queued.size() > MAX_BATCH_BYTES) {
@@ -158,6 +185,22 @@ public class LogUploader implements AutoCloseable {
       return batch;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Removes the chunks of superseded attempts. Under the lock. */
+  private void dropSuperseded() {
+    boolean dropped = false;
+    for (var it = queue.iterator(); it.hasNext(); ) {
+      Queued queued = it.next();
+      if (!queued.live()) {
+        it.remove();
+        queuedBytes -= queued.size();
+        dropped = true;
+      }
+    }
+    if (dropped) {
+      changed.signalAll();
     }
   }
 

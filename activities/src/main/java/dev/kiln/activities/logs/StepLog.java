@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogChunk;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +16,15 @@ import java.util.concurrent.TimeUnit;
  * The log of one activity attempt. Output is cut into chunks every {@code flushEvery} or {@code
  * chunkBytes}, whichever comes first, each with the next sequence number of this attempt's range
  * and its byte offset within the step. This is the only class that writes Kiln's own lines (step
- * {@value #KILN}), so their format lives in one place.
+ * {@value #KILN}), so their format lives in one place. Once its attempt is superseded (the run
+ * started over on another host) it writes nothing more.
  */
 public class StepLog implements AutoCloseable {
 
   /** The step of Kiln's own lines: chosen plan, commands, cancellation. */
   public static final String KILN = "kiln";
 
-  private final long runId;
+  private final RunAttempt attempt;
   private final LogUploader uploader;
   private final Clock clock;
   private final int chunkBytes;
@@ -35,14 +37,14 @@ public class StepLog implements AutoCloseable {
   private long reportedDropped;
 
   public StepLog(
-      long runId,
+      RunAttempt attempt,
       long firstSeq,
       LogUploader uploader,
       ScheduledExecutorService timer,
       Duration flushEvery,
       int chunkBytes,
       Clock clock) {
-    this.runId = runId;
+    this.attempt = attempt;
     this.nextSeq = firstSeq;
     this.uploader = uploader;
     this.chunkBytes = chunkBytes;
@@ -54,6 +56,9 @@ public class StepLog implements AutoCloseable {
 
   /** Raw process output of {@code step}; bytes pass through untouched (ANSI colours kept). */
   public synchronized void write(String step, byte[] buf, int off, int len) {
+    if (attempt.isSuperseded()) {
+      return;
+    }
     if (!step.equals(pendingStep)) {
       flush();
       pendingStep = step;
@@ -93,6 +98,10 @@ public class StepLog implements AutoCloseable {
 
   public synchronized void flush() {
     if (pending.size() == 0) {
+      return;
+    }
+    if (attempt.isSuperseded()) {
+      pending.reset();
       return;
     }
     reportDropped();
@@ -138,7 +147,7 @@ public class StepLog implements AutoCloseable {
   private boolean offer(String step, byte[] data) {
     long offset = offsets.getOrDefault(step, 0L);
     LogChunk chunk = new LogChunk(nextSeq, step, offset, clock.instant(), data);
-    if (!uploader.offer(runId, chunk)) {
+    if (!uploader.offer(attempt, chunk)) {
       return false;
     }
     nextSeq++;

@@ -1,5 +1,6 @@
 package dev.kiln.activities.logs;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogSequences;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,13 +32,15 @@ public class StepLogs implements AutoCloseable {
   }
 
   /**
+   * @param attempt the run's host attempt the step works for: its chunks carry it, and none is
+   *     written once it is superseded
    * @param stepBase the range the workflow gave this step
-   * @param attempt Temporal's attempt number, so a retry writes into a fresh range
+   * @param activityAttempt Temporal's attempt number, so a retry writes into a fresh range
    */
-  public StepLog open(long runId, long stepBase, int attempt) {
+  public StepLog open(RunAttempt attempt, long stepBase, int activityAttempt) {
     return new StepLog(
-        runId,
-        LogSequences.attemptBase(stepBase, attempt),
+        attempt,
+        LogSequences.attemptBase(stepBase, activityAttempt),
         uploader,
         timer,
         FLUSH_EVERY,

@@ -33,12 +33,30 @@ public enum CancelReason {
    * The command went past a limit of its sandbox that Kiln enforces by killing the whole step: its
    * memory (once the kernel's OOM killer struck) or its disk. Which one the step's summary says.
    */
-  RESOURCE_LIMIT("exceeded a resource limit");
+  RESOURCE_LIMIT("exceeded a resource limit"),
+
+  /**
+   * The run started over on another host and this command's attempt is superseded (the api refused
+   * its write as stale, or Temporal timed its activity out). Nobody waits for it and another host
+   * builds meanwhile: its group is killed at once, without a grace period.
+   */
+  ATTEMPT_SUPERSEDED("its attempt was superseded: the run started over on another host", true);
 
   private final String description;
+  private final boolean immediate;
 
   CancelReason(String description) {
+    this(description, false);
+  }
+
+  CancelReason(String description, boolean immediate) {
     this.description = description;
+    this.immediate = immediate;
+  }
+
+  /** Whether the group gets SIGKILL at once rather than SIGTERM and the grace period first. */
+  public boolean immediate() {
+    return immediate;
   }
 
   @Override

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       however fast the command writes: a command printing without end fills no disk. The spool is
  *       deleted when the command ends.
  *   <li>{@link #cancel} (any thread, idempotent, first reason wins) sends SIGTERM to the group,
- *       waits the grace period, then sends SIGKILL. A timeout is a cancel with {@link
+ *       waits the grace period, then sends SIGKILL; an {@link CancelReason#immediate()} reason (a
+ *       superseded attempt) gets no grace period. A timeout is a cancel with {@link
  *       CancelReason#TIMEOUT}.
  *   <li>Processes the command leaves behind in its group (background jobs) are killed the same way
  *       when the command exits, so they cannot hold the workspace or leak into the next build.
@@ -369,11 +370,12 @@ public final class ProcessRunner {
       return;
     }
     CancelReason reason = cancelReason().orElse(null);
+    Duration grace = reason != null && reason.immediate() ? Duration.ZERO : config.gracePeriod();
     Thread killer =
         new Thread(
             () -> {
               try {
-                target.terminate(config.gracePeriod(), reason, killObserver);
+                target.terminate(grace, reason, killObserver);
               } catch (RuntimeException e) {
                 log.error("cannot kill {}", target, e);
               } finally {

@@ -1,5 +1,6 @@
 package dev.kiln.activities.secrets;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.workflows.internal.InternalBodies.SecretsAnswer;
 import dev.kiln.workflows.internal.InternalBodies.SecretsRequest;
@@ -40,16 +41,23 @@ public class RunSecrets {
   }
 
   /**
+   * @param attempt the attempt the step runs for: a superseded one gets no values (the api refuses
+   *     it, {@code StaleAttemptException})
    * @param names what the step's {@code secrets:} lists; nothing is asked of the api when empty
    */
-  public Outcome fetch(long runId, List<String> names) {
+  public Outcome fetch(RunAttempt attempt, List<String> names) {
     if (names.isEmpty()) {
       return new Outcome.Given(StepSecrets.NONE);
     }
     SecretsAnswer answer =
-        api.post(InternalPaths.secrets(runId), new SecretsRequest(names), SecretsAnswer.class);
+        api.post(
+            attempt,
+            InternalPaths.secrets(attempt.runId()),
+            new SecretsRequest(names),
+            SecretsAnswer.class);
     if (answer == null) {
-      throw new IllegalStateException("the api answered the secrets of run " + runId + " empty");
+      throw new IllegalStateException(
+          "the api answered the secrets of run " + attempt.runId() + " empty");
     }
     if (answer.withheld() != null) {
       return new Outcome.Withheld(answer.withheld());

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.logs.ChunksRefusedException;
 import dev.kiln.workflows.LogChunk;
+import dev.kiln.workflows.internal.AttemptFencing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,9 @@ class ApiChunkTransportTest {
   volatile String path;
   volatile String received;
   volatile int status = 204;
+  volatile String answer = "";
+  volatile String attemptHeader;
+  final AtomicInteger requests = new AtomicInteger();
   ApiChunkTransport transport;
 
   @BeforeEach
@@ -31,9 +37,14 @@ class ApiChunkTransportTest {
     server.createContext(
         "/internal/",
         exchange -> {
+          requests.incrementAndGet();
           path = exchange.getRequestURI().getPath();
+          attemptHeader = exchange.getRequestHeaders().getFirst(AttemptFencing.ATTEMPT_HEADER);
           received = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(status, -1);
+          byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+          exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+          exchange.getResponseBody().write(body);
           exchange.close();
         });
     server.start();
@@ -51,9 +62,11 @@ class ApiChunkTransportTest {
     Instant ts = Instant.parse("2026-12-02T12:00:01.120Z");
 
     transport.send(
-        9, List.of(new LogChunk(4L, "compile", 10L, ts, "hi\n".getBytes(StandardCharsets.UTF_8))));
+        new RunAttempt(9, 2),
+        List.of(new LogChunk(4L, "compile", 10L, ts, "hi\n".getBytes(StandardCharsets.UTF_8))));
 
     assertThat(path).isEqualTo("/internal/runs/9/logs");
+    assertThat(attemptHeader).isEqualTo("2");
     assertThat(received)
         .isEqualTo(
             "{\"chunks\":[{\"seq\":4,\"step\":\"compile\",\"offset\":10,"
@@ -64,16 +77,58 @@ class ApiChunkTransportTest {
   void aChunkBatchTheApiRefusesWithA4xxIsRefusedForGood() {
     status = 400;
 
-    assertThatThrownBy(() -> transport.send(9, List.of(chunk())))
+    assertThatThrownBy(() -> transport.send(new RunAttempt(9, 1), List.of(chunk())))
         .isInstanceOf(ChunksRefusedException.class)
         .hasCauseInstanceOf(ApiRejectedException.class);
+  }
+
+  @Test
+  void aStaleAttemptAnswerSupersedesTheAttemptAndNothingMoreIsSentForIt() {
+    status = 409;
+    answer =
+        "{\"type\":\""
+            + AttemptFencing.STALE_ATTEMPT_TYPE
+            + "\",\"status\":409,\"detail\":\"stale attempt 1 of run 9: attempt 2 is current\"}";
+    RunAttempt attempt = new RunAttempt(9, 1);
+    AtomicInteger killed = new AtomicInteger();
+    attempt.onSuperseded(killed::incrementAndGet);
+
+    assertThatThrownBy(() -> transport.send(attempt, List.of(chunk())))
+        .isInstanceOf(ChunksRefusedException.class)
+        .hasCauseInstanceOf(StaleAttemptException.class);
+    assertThat(attempt.isSuperseded()).isTrue();
+    assertThat(attempt.supersededBecause().orElseThrow())
+        .contains("stale attempt 1 of run 9: attempt 2 is current");
+    assertThat(killed).hasValue(1);
+
+    assertThatThrownBy(() -> transport.send(attempt, List.of(chunk())))
+        .isInstanceOf(ChunksRefusedException.class);
+    assertThat(requests).as("the second batch never left the host").hasValue(1);
+  }
+
+  @Test
+  void anotherConflictIsARefusalButDoesNotSupersedeTheAttempt() {
+    status = 409;
+    answer = "{\"status\":409,\"detail\":\"run 9 has ended\"}";
+    RunAttempt attempt = new RunAttempt(9, 1);
+
+    assertThatThrownBy(() -> transport.send(attempt, List.of(chunk())))
+        .isInstanceOf(ChunksRefusedException.class);
+    assertThat(attempt.isSuperseded()).isFalse();
+  }
+
+  @Test
+  void anAttemptOfAnActivityScheduledBeforeFencingSendsNoAttemptHeader() {
+    transport.send(new RunAttempt(9, 0), List.of(chunk()));
+
+    assertThat(attemptHeader).isNull();
   }
 
   @Test
   void aChunkBatchTheApiFailsWithA5xxIsLeftToRetry() {
     status = 503;
 
-    assertThatThrownBy(() -> transport.send(9, List.of(chunk())))
+    assertThatThrownBy(() -> transport.send(new RunAttempt(9, 1), List.of(chunk())))
         .isInstanceOfSatisfying(
             ApiRejectedException.class, e -> assertThat(e.isRetryable()).isTrue());
   }

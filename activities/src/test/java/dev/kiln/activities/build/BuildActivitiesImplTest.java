@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BuildActivitiesImplTest {
 
   static final RunContext RUN =
-      new RunContext(5, "file:///r.git", "abc", "x86_64", null, List.of());
+      new RunContext(5, "file:///r.git", "abc", "x86_64", null, List.of(), 1);
 
   @TempDir Path home;
   Path workspace;
@@ -333,6 +333,43 @@ class BuildActivitiesImplTest {
         .containsSubsequence(
             "cancelling: SIGTERM sent (cancelled by the workflow)\n", "process group gone\n")
         .doesNotContain("SIGKILL");
+  }
+
+  @Test
+  void aWriteTheApiRefusesAsStaleKillsTheCompileAtOnceAndNothingMoreIsSentForItsAttempt()
+      throws Exception {
+    Path marker = workspace.resolve("child.pid");
+    // ignores SIGTERM and prints on: only a SIGKILL stops it, and its lines keep coming until then
+    String command =
+        "bash -c 'trap \"\" TERM; echo $$ > child.pid;"
+            + " while true; do echo tick; sleep 0.1; done' & wait";
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () -> activities.compile(compile(new CommandStep(command, 600))));
+    await().until(() -> Files.exists(marker) && !Files.readString(marker).isBlank());
+    long child = Long.parseLong(Files.readString(marker).trim());
+    await().until(() -> api.log("compile").contains("tick"));
+
+    // the run started over on another host
+    api.currentAttempt.set(2);
+    long raised = System.nanoTime();
+
+    assertThatThrownBy(running::join)
+        .rootCause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(FailureTypes.HOST_LOST);
+              assertThat(failure.getOriginalMessage())
+                  .contains("superseded")
+                  .contains("stale attempt 1 of run 5: attempt 2 is current");
+            });
+    assertThat(runningNotZombie(child)).as("the SIGTERM-ignoring child").isFalse();
+    // SIGTERM and the host's 2 s grace period first could not have ended it this soon
+    assertThat(Duration.ofNanos(System.nanoTime() - raised)).isLessThan(Duration.ofSeconds(2));
+    assertThat(api.staleWrites).hasValue(1);
+    assertThat(api.requestsAfterStale).as("requests after the api refused one").hasValue(0);
+    assertThat(api.log("kiln")).doesNotContain("SIGTERM", "cancelled");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.kiln.activities.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.workflows.internal.AttemptFencing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The api's /internal endpoints on loopback, recording what workers send: real HTTP rather than a
@@ -32,6 +34,18 @@ final class FakeApi implements AutoCloseable {
   /** Other bodies, by the last part of their path ({@code sandbox}, {@code usage}), in order. */
   final Map<String, java.util.List<JsonNode>> reports = new ConcurrentHashMap<>();
 
+  /**
+   * The run's current attempt, as the api keeps it: a write with a lower {@code X-Kiln-Attempt} is
+   * refused as stale, as the api does.
+   */
+  final AtomicInteger currentAttempt = new AtomicInteger(1);
+
+  /** Writes refused as stale. */
+  final AtomicInteger staleWrites = new AtomicInteger();
+
+  /** Requests that arrived after the first stale write was refused. */
+  final AtomicInteger requestsAfterStale = new AtomicInteger();
+
   private final HttpServer server;
 
   FakeApi() throws IOException {
@@ -41,6 +55,28 @@ final class FakeApi implements AutoCloseable {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           byte[] body = exchange.getRequestBody().readAllBytes();
+          if (staleWrites.get() > 0) {
+            requestsAfterStale.incrementAndGet();
+          }
+          String attempt = exchange.getRequestHeaders().getFirst(AttemptFencing.ATTEMPT_HEADER);
+          if (attempt != null && Integer.parseInt(attempt) < currentAttempt.get()) {
+            staleWrites.incrementAndGet();
+            byte[] answer =
+                JSON.writeValueAsBytes(
+                    Map.of(
+                        "type",
+                        AttemptFencing.STALE_ATTEMPT_TYPE,
+                        "status",
+                        409,
+                        "detail",
+                        AttemptFencing.staleDetail(
+                            5, Integer.parseInt(attempt), currentAttempt.get())));
+            exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+            exchange.sendResponseHeaders(409, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+            return;
+          }
           if (path.endsWith("/logs")) {
             for (JsonNode chunk : JSON.readTree(body).path("chunks")) {
               chunks.putIfAbsent(chunk.path("seq").asLong(), chunk);

@@ -57,7 +57,7 @@ class FetchActivitiesImplTest {
     GitFetcher fetcher =
         new GitFetcher(temp.resolve("home"), TestPolicies.localAndLoopback(), remotes);
     env.registerActivitiesImplementations(
-        new FetchActivitiesImpl(host, logs, slots, fetchStarts::add, fetcher));
+        new FetchActivitiesImpl(host, logs, slots, a -> fetchStarts.add(a.runId()), fetcher));
     activities = env.newActivityStub(FetchActivities.class);
   }
 
@@ -72,7 +72,8 @@ class FetchActivitiesImplTest {
   void fetchChecksOutTheRefOnThisHostAndReturnsItsQueueAndPlan() throws Exception {
     String repo = repository("Makefile", "all:\n\techo ok\n\ntest:\n\techo tested\n");
 
-    FetchResult result = activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000));
+    FetchResult result =
+        activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000, 1));
 
     assertThat(result.hostQueue()).isEqualTo("kiln-host-host-a-1");
     assertThat(result.host()).isEqualTo("host-a");
@@ -89,7 +90,7 @@ class FetchActivitiesImplTest {
     // what the worker's slot supplier does when the poll brings this run's fetch
     slots.markUsed(slots.reserve().join(), "test-workflow-id");
 
-    activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000));
+    activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000, 1));
 
     assertThat(fetchStarts).containsExactly(9L);
     slots.expireAndGrant();
@@ -104,7 +105,7 @@ class FetchActivitiesImplTest {
     slots.markUsed(reservation, "test-workflow-id");
 
     assertThatThrownBy(
-        () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000)));
+        () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000, 1)));
     // the SDK gives the poll's permit back once the activity is done
     slots.release(reservation);
 
@@ -116,7 +117,7 @@ class FetchActivitiesImplTest {
     String repo = repository("Makefile", "all:\n\ttrue\n");
 
     assertThatThrownBy(
-            () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000)))
+            () -> activities.fetch(new FetchRequest(9, repo, "nope", "x86_64", 1_000_000, 1)))
         .isInstanceOfSatisfying(
             ActivityFailure.class,
             failure -> {
@@ -131,7 +132,8 @@ class FetchActivitiesImplTest {
   void invalidKilnYamlFailsWithFileAndLineAndLeavesNoWorkspace() throws Exception {
     String repo = repository("kiln.yaml", "compile:\n  - runn: make\n");
 
-    assertThatThrownBy(() -> activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000)))
+    assertThatThrownBy(
+            () -> activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000, 1)))
         .isInstanceOfSatisfying(
             ActivityFailure.class,
             failure -> {

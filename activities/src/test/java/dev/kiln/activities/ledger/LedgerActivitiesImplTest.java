@@ -152,6 +152,29 @@ class LedgerActivitiesImplTest {
   }
 
   @Test
+  void aNewAttemptIsPostedToTheApiWithItsNumber() {
+    status = 200;
+    answer = "{\"current\":2}";
+
+    ledger.attemptStarted(42, 2);
+
+    assertThat(received.get("/internal/runs/42/attempt")).isEqualTo("{\"attempt\":2}");
+  }
+
+  @Test
+  void anApiThatFencesNoAttemptsLetsTheRestartGoOnAndAServerErrorIsRetried() {
+    status = 404;
+    answer = "{\"detail\":\"no such resource: POST /internal/runs/42/attempt\"}";
+    ledger.attemptStarted(42, 2);
+
+    status = 503;
+    answer = "{\"detail\":\"starting\"}";
+    assertThatThrownBy(() -> ledger.attemptStarted(42, 2))
+        .isInstanceOfSatisfying(
+            ApiRejectedException.class, e -> assertThat(e.isRetryable()).isTrue());
+  }
+
+  @Test
   void aServerErrorIsRetryableAndAClientErrorIsNot() {
     status = 503;
     answer = "{\"detail\":\"starting\"}";

@@ -2,16 +2,23 @@ package dev.kiln.activities.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogChunk;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class LogUploaderTest {
+
+  final RunAttempt run1 = new RunAttempt(1, 1);
+  final RunAttempt run2 = new RunAttempt(2, 1);
 
   @Test
   void failedSendsAreRetriedInOrderUntilTheApiAnswers() throws Exception {
@@ -19,7 +26,7 @@ class LogUploaderTest {
     AtomicInteger failuresLeft = new AtomicInteger(3);
     try (LogUploader uploader =
         new LogUploader(
-            (runId, chunks) -> {
+            (attempt, chunks) -> {
               if (failuresLeft.getAndDecrement() > 0) {
                 throw new IllegalStateException("connection refused");
               }
@@ -27,7 +34,7 @@ class LogUploaderTest {
             },
             1 << 20)) {
       for (long seq = 0; seq < 5; seq++) {
-        assertThat(uploader.offer(1, chunk(seq, "line " + seq))).isTrue();
+        assertThat(uploader.offer(run1, chunk(seq, "line " + seq))).isTrue();
       }
 
       assertThat(uploader.awaitSent(1, Duration.ofSeconds(10))).isTrue();
@@ -39,12 +46,12 @@ class LogUploaderTest {
   void aFullBufferRefusesChunksInsteadOfBlockingTheBuild() {
     try (LogUploader uploader =
         new LogUploader(
-            (runId, chunks) -> {
+            (attempt, chunks) -> {
               throw new IllegalStateException("api down");
             },
             10)) {
-      assertThat(uploader.offer(1, chunk(0, "12345678"))).isTrue();
-      assertThat(uploader.offer(1, chunk(1, "12345678"))).isFalse();
+      assertThat(uploader.offer(run1, chunk(0, "12345678"))).isTrue();
+      assertThat(uploader.offer(run1, chunk(1, "12345678"))).isFalse();
     }
   }
 
@@ -52,11 +59,11 @@ class LogUploaderTest {
   void awaitSentGivesUpAtItsTimeoutWhileTheApiIsAway() throws Exception {
     try (LogUploader uploader =
         new LogUploader(
-            (runId, chunks) -> {
+            (attempt, chunks) -> {
               throw new IllegalStateException("api down");
             },
             1 << 20)) {
-      uploader.offer(1, chunk(0, "x"));
+      uploader.offer(run1, chunk(0, "x"));
 
       assertThat(uploader.awaitSent(1, Duration.ofMillis(300))).isFalse();
     }
@@ -67,20 +74,75 @@ class LogUploaderTest {
     List<Long> delivered = new CopyOnWriteArrayList<>();
     try (LogUploader uploader =
         new LogUploader(
-            (runId, chunks) -> {
-              if (runId == 1) {
+            (attempt, chunks) -> {
+              if (attempt.runId() == 1) {
                 throw new ChunksRefusedException("400 bad step", null);
               }
-              chunks.forEach(c -> delivered.add(runId));
+              chunks.forEach(c -> delivered.add(attempt.runId()));
             },
             1 << 20)) {
-      uploader.offer(1, chunk(0, "refused"));
-      uploader.offer(2, chunk(0, "fine"));
+      uploader.offer(run1, chunk(0, "refused"));
+      uploader.offer(run2, chunk(0, "fine"));
 
       assertThat(uploader.awaitSent(2, Duration.ofSeconds(5))).isTrue();
       assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
     }
     assertThat(delivered).containsExactly(2L);
+  }
+
+  @Test
+  void anAttemptTheApiRefusesAsStaleSendsNothingMoreWhileTheNewAttemptsChunksGoOn()
+      throws Exception {
+    RunAttempt stale = new RunAttempt(7, 1);
+    RunAttempt current = new RunAttempt(7, 2);
+    List<String> sent = new CopyOnWriteArrayList<>();
+    CountDownLatch refused = new CountDownLatch(1);
+    try (LogUploader uploader =
+        new LogUploader(
+            (attempt, chunks) -> {
+              chunks.forEach(c -> sent.add(attempt.number() + ":" + c.seq()));
+              if (attempt == stale) {
+                attempt.supersede("409 stale attempt 1 of run 7: attempt 2 is current");
+                refused.countDown();
+                throw new ChunksRefusedException("409", null);
+              }
+            },
+            1 << 20)) {
+      uploader.offer(stale, chunk(0, "before the api said so"));
+      assertThat(refused.await(5, TimeUnit.SECONDS)).isTrue();
+      uploader.offer(stale, chunk(1, "after"));
+      uploader.offer(current, chunk(100, "the new attempt"));
+
+      assertThat(uploader.awaitSent(7, Duration.ofSeconds(5))).isTrue();
+    }
+    assertThat(sent).containsExactly("1:0", "2:100");
+  }
+
+  @Test
+  void chunksQueuedWhileTheApiIsAwayAreDroppedOnceTheirAttemptIsSuperseded() throws Exception {
+    RunAttempt attempt = new RunAttempt(3, 1);
+    AtomicInteger sends = new AtomicInteger();
+    try (LogUploader uploader =
+        new LogUploader(
+            (a, chunks) -> {
+              sends.incrementAndGet();
+              throw new IllegalStateException("api unreachable");
+            },
+            1 << 20)) {
+      uploader.offer(attempt, chunk(0, "x"));
+      uploader.offer(attempt, chunk(1, "y"));
+      assertThat(uploader.awaitSent(3, Duration.ofMillis(300))).isFalse();
+
+      // a heartbeat said Temporal timed the activity out
+      attempt.supersede("its heartbeat timed out");
+
+      assertThat(uploader.awaitSent(3, Duration.ofSeconds(1))).isTrue();
+      int tried = sends.get();
+      Awaitility.await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> sends.get() <= tried + 1);
+    }
   }
 
   static LogChunk chunk(long seq, String text) {

@@ -3,6 +3,7 @@ package dev.kiln.activities.logs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogChunk;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class StepLogTest {
 
+  static final RunAttempt RUN = new RunAttempt(3, 1);
+
   final List<LogChunk> sent = new CopyOnWriteArrayList<>();
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  LogUploader uploader = new LogUploader((runId, chunks) -> sent.addAll(chunks), 1 << 20);
+  LogUploader uploader = new LogUploader((attempt, chunks) -> sent.addAll(chunks), 1 << 20);
 
   @AfterEach
   void stop() {
@@ -29,7 +32,8 @@ class StepLogTest {
 
   @Test
   void fullChunksAreCutAtTheChunkSizeWithGrowingSeqAndOffset() {
-    StepLog log = new StepLog(3, 500, uploader, timer, Duration.ofHours(1), 10, Clock.systemUTC());
+    StepLog log =
+        new StepLog(RUN, 500, uploader, timer, Duration.ofHours(1), 10, Clock.systemUTC());
     byte[] data = "0123456789abcdefghijXYZ".getBytes(StandardCharsets.UTF_8);
 
     log.write("compile", data, 0, data.length);
@@ -44,7 +48,7 @@ class StepLogTest {
   @Test
   void aPartialChunkIsFlushedOnTheTimerWithoutWaitingForMoreOutput() {
     StepLog log =
-        new StepLog(3, 0, uploader, timer, Duration.ofMillis(50), 64 * 1024, Clock.systemUTC());
+        new StepLog(RUN, 0, uploader, timer, Duration.ofMillis(50), 64 * 1024, Clock.systemUTC());
 
     log.kiln("$ make -j2");
 
@@ -56,7 +60,8 @@ class StepLogTest {
 
   @Test
   void eachStepKeepsItsOwnOffsetsAndAChangeOfStepStartsANewChunk() {
-    StepLog log = new StepLog(3, 0, uploader, timer, Duration.ofHours(1), 1024, Clock.systemUTC());
+    StepLog log =
+        new StepLog(RUN, 0, uploader, timer, Duration.ofHours(1), 1024, Clock.systemUTC());
 
     log.kiln("$ make");
     write(log, "compile", "\u001b[31mred\u001b[0m\n");
@@ -78,14 +83,14 @@ class StepLogTest {
         new java.util.concurrent.atomic.AtomicBoolean();
     uploader =
         new LogUploader(
-            (runId, chunks) -> {
+            (attempt, chunks) -> {
               if (!apiUp.get()) {
                 throw new IllegalStateException("api down");
               }
               delivered.addAll(chunks);
             },
             100);
-    StepLog log = new StepLog(3, 0, uploader, timer, Duration.ofHours(1), 10, Clock.systemUTC());
+    StepLog log = new StepLog(RUN, 0, uploader, timer, Duration.ofHours(1), 10, Clock.systemUTC());
 
     write(log, "compile", "0123456789".repeat(15));
     long dropped = log.droppedBytes();
@@ -95,6 +100,28 @@ class StepLogTest {
 
     assertThat(dropped).isEqualTo(50);
     await().until(() -> concat(delivered).contains("log: 50 bytes dropped"));
+  }
+
+  @Test
+  void aSupersededAttemptsLogWritesNothingMoreNotEvenWhatWasPending() {
+    RunAttempt attempt = new RunAttempt(4, 1);
+    StepLog log =
+        new StepLog(attempt, 0, uploader, timer, Duration.ofHours(1), 1024, Clock.systemUTC());
+    log.kiln("line 1");
+    log.flush();
+    await().until(() -> sent.size() == 1);
+
+    log.kiln("line 2, pending when the api refused the attempt");
+    attempt.supersede("409 stale attempt");
+    log.kiln("cancelled: process group killed");
+    write(log, "compile", "line 3\n");
+    log.close();
+
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> sent.size() == 1);
+    assertThat(concat(sent)).isEqualTo("line 1\n");
   }
 
   private static void write(StepLog log, String step, String text) {

@@ -22,7 +22,7 @@ class BuildEnvironmentTest {
 
   private static final RunContext RUN =
       new RunContext(
-          42, "https://git.example/app.git", "9f1c2e", "aarch64", null, List.of("-k", "V=1"));
+          42, "https://git.example/app.git", "9f1c2e", "aarch64", null, List.of("-k", "V=1"), 1);
 
   @Test
   void onlyWhitelistedWorkerVariablesArePassedThrough() {

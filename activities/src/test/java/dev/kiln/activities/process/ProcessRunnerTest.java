@@ -100,7 +100,7 @@ class ProcessRunnerTest {
   void commandSeesExactlyTheConfiguredEnvironment() {
     RunContext run =
         new RunContext(
-            42, "https://git.example/r.git", "9f1c", "x86_64", "all", List.of("-k", "V=1"));
+            42, "https://git.example/r.git", "9f1c", "x86_64", "all", List.of("-k", "V=1"), 1);
     Map<String, String> plan = Map.of("CFLAGS", "-O2", "TRICKY", "two words\n'quoted' $HOME");
     Map<String, String> env = BuildEnvironment.forRun(System.getenv(), run, 2, plan);
 

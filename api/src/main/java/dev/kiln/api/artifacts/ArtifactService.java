@@ -2,6 +2,7 @@ package dev.kiln.api.artifacts;
 
 import dev.kiln.api.artifacts.ArtifactRepository.Recording;
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRemovals;
 import dev.kiln.api.runs.RunRepository;
@@ -29,14 +30,17 @@ public class ArtifactService {
   private final ArtifactStore store;
   private final ArtifactRepository.Quota quota;
   private final RunRemovals removals;
+  private final AttemptFence fence;
 
   public ArtifactService(
       RunRepository runs,
       ArtifactRepository artifacts,
       ArtifactStore store,
       KilnProperties properties,
-      RunRemovals removals) {
+      RunRemovals removals,
+      AttemptFence fence) {
     this.runs = runs;
+    this.fence = fence;
     this.removals = removals;
     this.artifacts = artifacts;
     this.store = store;
@@ -51,12 +55,21 @@ public class ArtifactService {
   /**
    * Stores an artifact of a building run under {@code runs/<run>/<path>}, within the run's quotas.
    *
+   * @param attempt the build host's attempt ({@link AttemptFence}): checked before the bytes are
+   *     read, and again when they are put in place; {@code null} is not checked
    * @param sha256Header the client's {@code X-Kiln-Sha256}
    * @param declaredLength the request's Content-Length, or -1 when it sent none
    */
   public StoredArtifact upload(
-      long runId, String path, String sha256Header, long declaredLength, InputStream body)
+      long runId,
+      Integer attempt,
+      String path,
+      String sha256Header,
+      long declaredLength,
+      InputStream body)
       throws IOException {
+    // first: a stale attempt's upload is refused before its bytes are taken
+    fence.check(runId, attempt, "artifacts");
     if (declaredLength > store.maxSize()) {
       throw store.tooLarge(store.maxSize());
     }
@@ -94,7 +107,10 @@ public class ArtifactService {
               staged.sha256(),
               key,
               quota,
-              () -> store.commit(staged, key));
+              () -> {
+                fence.admit(runId, attempt, "artifacts");
+                store.commit(staged, key);
+              });
       if (recording instanceof Recording.Recorded recorded) {
         log.info("stored artifact {} ({} bytes) of run {}", normalised, staged.size(), runId);
         return recorded.artifact();

@@ -3,6 +3,7 @@ package dev.kiln.api.internal;
 import dev.kiln.api.artifacts.ArtifactService;
 import dev.kiln.api.artifacts.StoredArtifact;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
 import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,11 +33,13 @@ class InternalArtifactsController {
       @PathVariable String id,
       @RequestParam String path,
       @RequestHeader(name = "X-Kiln-Sha256", required = false) String sha256,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
       HttpServletRequest request)
       throws IOException {
     StoredArtifact stored =
         artifacts.upload(
             RunIds.parse(id),
+            attempt,
             path,
             sha256,
             request.getContentLengthLong(),

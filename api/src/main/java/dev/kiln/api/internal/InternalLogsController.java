@@ -4,6 +4,7 @@ import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.LogChunk;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -27,7 +29,10 @@ class InternalLogsController {
 
   @PostMapping(path = InternalPaths.LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void append(@PathVariable String id, @RequestBody LogBatch body) {
+  void append(
+      @PathVariable String id,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody LogBatch body) {
     long runId = RunIds.parse(id);
     if (body.chunks() == null) {
       throw ApiException.badRequest("chunks is required");
@@ -36,7 +41,7 @@ class InternalLogsController {
     for (int i = 0; i < body.chunks().size(); i++) {
       chunks.add(chunk("chunks[" + i + "]", body.chunks().get(i)));
     }
-    ingest.append(runId, chunks);
+    ingest.append(runId, attempt, chunks);
   }
 
   /** Checks a chunk as sent: 400 naming {@code field} if it is not one; a missing offset is 0. */

@@ -1,12 +1,15 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.WorkerLabels;
+import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
@@ -26,6 +29,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -37,9 +41,15 @@ class InternalRunsController {
   private final RunEndings endings;
   private final Notifier notifier;
   private final AutomaticRetries retries;
+  private final AttemptFence fence;
 
   InternalRunsController(
-      LedgerService ledger, RunEndings endings, Notifier notifier, AutomaticRetries retries) {
+      LedgerService ledger,
+      RunEndings endings,
+      Notifier notifier,
+      AutomaticRetries retries,
+      AttemptFence fence) {
+    this.fence = fence;
     this.ledger = ledger;
     this.endings = endings;
     this.notifier = notifier;
@@ -48,8 +58,21 @@ class InternalRunsController {
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void phase(@PathVariable String id, @RequestBody PhaseChange body) {
-    ledger.phaseChanged(RunIds.parse(id), InternalInput.phase(body.phase()));
+  void phase(
+      @PathVariable String id,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody PhaseChange body) {
+    long runId = RunIds.parse(id);
+    Phase phase = InternalInput.phase(body.phase());
+    // with an attempt: the build host that starts a fetch; without: the workflow
+    fence.guarded(
+        runId,
+        attempt,
+        "phase",
+        () -> {
+          ledger.phaseChanged(runId, phase);
+          return null;
+        });
   }
 
   @PostMapping(path = InternalPaths.RESOLVED, consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -1,9 +1,11 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.RunSandboxRepository;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
@@ -16,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,8 +36,11 @@ class InternalSandboxController {
   private final RunSandboxRepository sandboxes;
   private final RunRepository runs;
   private final JsonMapper json;
+  private final AttemptFence fence;
 
-  InternalSandboxController(RunSandboxRepository sandboxes, RunRepository runs, JsonMapper json) {
+  InternalSandboxController(
+      RunSandboxRepository sandboxes, RunRepository runs, JsonMapper json, AttemptFence fence) {
+    this.fence = fence;
     this.sandboxes = sandboxes;
     this.runs = runs;
     this.json = json;
@@ -42,33 +48,41 @@ class InternalSandboxController {
 
   @PostMapping(path = InternalPaths.SANDBOX, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void sandbox(@PathVariable String id, @RequestBody SandboxReport body) {
+  void sandbox(
+      @PathVariable String id,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody SandboxReport body) {
     long runId = RunIds.parse(id);
     if (body.sandbox() == null || !SANDBOX.matcher(body.sandbox()).matches()) {
       throw ApiException.badRequest(
           "sandbox: must name the sandbox, such as bwrap or none (lower case, at most 40)");
     }
     String limits = body.limits() == null ? null : json.writeValueAsString(limits(body.limits()));
-    if (!sandboxes.recordSandbox(runId, body.sandbox(), limits)) {
+    if (!fence.guarded(
+        runId, attempt, "sandbox", () -> sandboxes.recordSandbox(runId, body.sandbox(), limits))) {
       requireRun(runId);
     }
   }
 
   @PostMapping(path = InternalPaths.USAGE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void usage(@PathVariable String id, @RequestBody UsageReport body) {
+  void usage(
+      @PathVariable String id,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody UsageReport body) {
     long runId = RunIds.parse(id);
     String step = InternalInput.name("step", body.step());
     if (body.command() == null || body.command() < 0 || body.command() > MAX_COMMANDS) {
       throw ApiException.badRequest(
           "command: must be the command's place in its step, 0 to " + MAX_COMMANDS);
     }
-    if (!sandboxes.recordUsage(
+    Long peak = notNegative("peak_memory_bytes", body.peakMemoryBytes());
+    Long cpu = notNegative("cpu_millis", body.cpuMillis());
+    if (!fence.guarded(
         runId,
-        step,
-        body.command(),
-        notNegative("peak_memory_bytes", body.peakMemoryBytes()),
-        notNegative("cpu_millis", body.cpuMillis()))) {
+        attempt,
+        "usage",
+        () -> sandboxes.recordUsage(runId, step, body.command(), peak, cpu))) {
       requireRun(runId);
     }
   }

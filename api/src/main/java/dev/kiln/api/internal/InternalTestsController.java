@@ -1,10 +1,12 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.runs.TestResultRepository;
 import dev.kiln.api.runs.TestResultRepository.StoredTest;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.TestEntry;
 import dev.kiln.workflows.internal.InternalBodies.TestsPart;
 import dev.kiln.workflows.internal.InternalPaths;
@@ -16,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -38,15 +41,21 @@ class InternalTestsController {
 
   private final TestResultRepository tests;
   private final RunRepository runs;
+  private final AttemptFence fence;
 
-  InternalTestsController(TestResultRepository tests, RunRepository runs) {
+  InternalTestsController(TestResultRepository tests, RunRepository runs, AttemptFence fence) {
+    this.fence = fence;
     this.tests = tests;
     this.runs = runs;
   }
 
   @PostMapping(path = InternalPaths.GATE_TESTS, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void tests(@PathVariable String id, @PathVariable String name, @RequestBody TestsPart body) {
+  void tests(
+      @PathVariable String id,
+      @PathVariable String name,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody TestsPart body) {
     long runId = RunIds.parse(id);
     String gate = InternalInput.name("gate name", name);
     if (body.first() == null || body.first() < 0) {
@@ -61,7 +70,10 @@ class InternalTestsController {
     for (int i = 0; i < entries.size(); i++) {
       stored.add(test(gate, body.first() + i, entries.get(i), "tests[" + i + "]"));
     }
-    if (!tests.storePart(runId, gate, body.first(), stored) && !runs.exists(runId)) {
+    boolean building =
+        fence.guarded(
+            runId, attempt, "tests", () -> tests.storePart(runId, gate, body.first(), stored));
+    if (!building && !runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
     }
   }

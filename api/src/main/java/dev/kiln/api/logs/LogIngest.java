@@ -1,6 +1,7 @@
 package dev.kiln.api.logs;
 
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.logs.LogChunkRepository.LogBudget;
 import dev.kiln.api.metrics.BuildMetrics;
 import dev.kiln.api.web.ApiException;
@@ -37,24 +38,43 @@ public class LogIngest {
   private final LogChunkRepository chunks;
   private final long maxBytes;
   private final BuildMetrics metrics;
+  private final AttemptFence fence;
 
-  public LogIngest(LogChunkRepository chunks, KilnProperties properties, BuildMetrics metrics) {
+  public LogIngest(
+      LogChunkRepository chunks,
+      KilnProperties properties,
+      BuildMetrics metrics,
+      AttemptFence fence) {
     this.metrics = metrics;
+    this.fence = fence;
     this.chunks = chunks;
     this.maxBytes = properties.logs().maxBytesPerRun().toBytes();
   }
 
   /**
-   * Chunks whose {@code seq} the run already has are ignored: a retried upload changes nothing.
-   * Chunks for a run that already ended are still accepted (cleanup may log after the result).
+   * Stores chunks the api writes itself, or a worker sent without an attempt.
    *
-   * @return how many chunks were new and stored (the truncation line included)
+   * @see #append(long, Integer, List)
    */
   @Transactional
   public int append(long runId, List<LogChunk> batch) {
+    return append(runId, null, batch);
+  }
+
+  /**
+   * Chunks whose {@code seq} the run already has are ignored: a retried upload changes nothing.
+   * Chunks for a run that already ended are still accepted (cleanup may log after the result).
+   * Chunks of an attempt the run has left behind are refused, all of them ({@link AttemptFence}).
+   *
+   * @param attempt the build host's attempt the chunks come from; {@code null} is not checked
+   * @return how many chunks were new and stored (the truncation line included)
+   */
+  @Transactional
+  public int append(long runId, Integer attempt, List<LogChunk> batch) {
     // the row lock serialises batches of one run, so the check below and the insert cannot
     // interleave with another batch's
     LogBudget budget = chunks.lockBudget(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+    fence.admit(runId, attempt, "logs");
     if (batch.isEmpty()) {
       return 0;
     }

@@ -384,6 +384,9 @@ class AuthorizationIT extends StrictApi {
         new Endpoint(
             Kind.WORKER, null, "POST", internal + "/requires", "{\"labels\": [\"jdk21\"]}", null));
     t.put(
+        "POST /internal/runs/{id}/attempt",
+        new Endpoint(Kind.WORKER, null, "POST", internal + "/attempt", "{\"attempt\": 2}", null));
+    t.put(
         "POST /internal/runs/{id}/secrets",
         new Endpoint(
             Kind.WORKER,

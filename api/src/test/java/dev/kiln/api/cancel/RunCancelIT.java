@@ -127,6 +127,9 @@ class RunCancelIT {
     public void restarted(dev.kiln.workflows.activities.RunRestart restart) {}
 
     @Override
+    public void attemptStarted(long runId, int attempt) {}
+
+    @Override
     public void gateChanged(long runId, GateUpdate update) {}
 
     @Override

@@ -8,6 +8,8 @@ import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies;
 import dev.kiln.workflows.internal.InternalBodies.ArchServed;
 import dev.kiln.workflows.internal.InternalBodies.ArtifactAnswer;
+import dev.kiln.workflows.internal.InternalBodies.AttemptAnswer;
+import dev.kiln.workflows.internal.InternalBodies.AttemptStarted;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
 import dev.kiln.workflows.internal.InternalBodies.FinishAnswer;
 import dev.kiln.workflows.internal.InternalBodies.GateChange;
@@ -98,6 +100,7 @@ class InternalContractIT {
           new Supersede(42L, "superseded by run 42"),
           new Restarted(2, "host-2", "host-1", 1_000_000_000L),
           new Requires(List.of("jdk21", "big-memory")),
+          new AttemptStarted(2),
           new TestsPart(
               500,
               1200,
@@ -137,6 +140,7 @@ class InternalContractIT {
   private static final List<Object> ANSWERS =
       List.of(
           new FinishAnswer(true),
+          new AttemptAnswer(3),
           new HostAnswer(
               List.of(41L), true, List.of(new LabelledQueue("x86_64", List.of("jdk21")))),
           new ArchServed("riscv64", false),
@@ -227,6 +231,7 @@ class InternalContractIT {
     assertRoutes("POST", InternalPaths.supersede(7), InternalPaths.SUPERSEDE);
     assertRoutes("POST", InternalPaths.restarted(7), InternalPaths.RESTARTED);
     assertRoutes("POST", InternalPaths.requires(7), InternalPaths.REQUIRES);
+    assertRoutes("POST", InternalPaths.attempt(7), InternalPaths.ATTEMPT);
     assertRoutes("POST", InternalPaths.sandbox(7), InternalPaths.SANDBOX);
     assertRoutes("POST", InternalPaths.usage(7), InternalPaths.USAGE);
     assertRoutes("POST", InternalPaths.logs(7), InternalPaths.LOGS);

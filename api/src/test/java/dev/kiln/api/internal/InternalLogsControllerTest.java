@@ -1,9 +1,11 @@
 package dev.kiln.api.internal;
 
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -13,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import dev.kiln.api.logs.LogIngest;
 import dev.kiln.api.support.WebSliceConfig;
+import dev.kiln.workflows.internal.AttemptFencing;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,7 @@ class InternalLogsControllerTest {
     verify(ingest)
         .append(
             eq(3L),
+            isNull(),
             argThat(
                 chunks ->
                     chunks.size() == 1
@@ -69,12 +73,38 @@ class InternalLogsControllerTest {
   }
 
   @Test
+  void handsOnTheAttemptTheBuildHostSaysItWritesFor() throws Exception {
+    mvc.perform(
+            post("/internal/runs/3/logs")
+                .header("Authorization", "Bearer test-token")
+                .header(AttemptFencing.ATTEMPT_HEADER, "2")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"chunks\": []}"))
+        .andExpect(status().isNoContent());
+
+    verify(ingest).append(eq(3L), eq(2), anyList());
+  }
+
+  @Test
+  void refusesAnAttemptThatIsNotANumber() throws Exception {
+    mvc.perform(
+            post("/internal/runs/3/logs")
+                .header("Authorization", "Bearer test-token")
+                .header(AttemptFencing.ATTEMPT_HEADER, "two")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"chunks\": []}"))
+        .andExpect(status().isBadRequest())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+    verify(ingest, never()).append(anyLong(), any(), anyList());
+  }
+
+  @Test
   void refusesDataThatIsNotBase64() throws Exception {
     problem(
         postLogs("{\"chunks\": [{\"seq\": 1, \"step\": \"compile\", \"data\": \"not base64!\"}]}"),
         400,
         "chunks[0].data: not valid base64");
-    verify(ingest, never()).append(anyLong(), anyList());
+    verify(ingest, never()).append(anyLong(), any(), anyList());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kiln.api.internal;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.never;
@@ -14,6 +15,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
@@ -23,9 +25,12 @@ import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
 import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.TestCounts;
+import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
 import dev.kiln.workflows.internal.InternalBodies.Resolved;
 import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -48,11 +53,26 @@ class InternalRunsControllerTest {
   @MockitoBean RunEndings endings;
   @MockitoBean Notifier notifier;
   @MockitoBean AutomaticRetries retries;
+  @MockitoBean AttemptFence fence;
+
+  @BeforeEach
+  void fenceLetsWritesThrough() {
+    when(fence.guarded(anyLong(), any(), anyString(), any()))
+        .thenAnswer(call -> call.<Supplier<?>>getArgument(3).get());
+  }
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
+    return postJson(path, json, authorization, null);
+  }
+
+  private ResultActions postJson(String path, String json, String authorization, String attempt)
+      throws Exception {
     var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);
     if (authorization != null) {
       request.header("Authorization", authorization);
+    }
+    if (attempt != null) {
+      request.header(AttemptFencing.ATTEMPT_HEADER, attempt);
     }
     return mvc.perform(request);
   }
@@ -88,6 +108,14 @@ class InternalRunsControllerTest {
   void recordsAPhaseWith204() throws Exception {
     postJson("/internal/runs/1/phase", "{\"phase\": \"fetching\"}", TOKEN)
         .andExpect(status().isNoContent());
+    verify(ledger).phaseChanged(1, Phase.FETCHING);
+  }
+
+  @Test
+  void aPhaseFromABuildHostIsWrittenBehindTheFenceOfItsAttempt() throws Exception {
+    postJson("/internal/runs/1/phase", "{\"phase\": \"fetching\"}", TOKEN, "2")
+        .andExpect(status().isNoContent());
+    verify(fence).guarded(eq(1L), eq(2), eq("phase"), any());
     verify(ledger).phaseChanged(1, Phase.FETCHING);
   }
 

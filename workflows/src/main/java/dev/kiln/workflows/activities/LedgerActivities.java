@@ -37,6 +37,14 @@ public interface LedgerActivities {
   void requiresLabels(long runId, java.util.List<String> labels);
 
   /**
+   * Makes {@code attempt} the run's current host attempt before any of it runs: from then on the
+   * api refuses every write a build host makes for an earlier attempt of the run (a lost host that
+   * comes back). Idempotent; an attempt lower than the current one changes nothing.
+   */
+  @ActivityMethod
+  void attemptStarted(long runId, int attempt);
+
+  /**
    * Whether any build worker serves {@code arch}: one polls {@code kiln-build-<arch>} or reported
    * itself to the api recently (a worker whose slots are all held stops polling, yet serves the
    * arch). Read-only; asked when a run has waited {@code kiln.dispatch.no-worker-timeout} for its

@@ -60,6 +60,13 @@ public final class InternalBodies {
   /** {@code POST /internal/runs/{id}/restarted}. */
   public record Restarted(Integer attempt, String host, String previousHost, Long logSeq) {}
 
+  /** {@code POST /internal/runs/{id}/attempt}: the attempt that begins (2 or more). */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record AttemptStarted(Integer attempt) {}
+
+  /** The answer of {@code …/attempt}: the run's current attempt, this one or a later one. */
+  public record AttemptAnswer(int current) {}
+
   /** {@code POST /internal/runs/{id}/gates/{name}/tests}: tests {@code first} … of the gate. */
   public record TestsPart(Integer first, Integer total, List<TestEntry> tests) {}
 

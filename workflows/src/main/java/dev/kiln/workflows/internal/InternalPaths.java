@@ -20,6 +20,7 @@ public final class InternalPaths {
   public static final String SUPERSEDE = RUN + "/supersede";
   public static final String RESTARTED = RUN + "/restarted";
   public static final String REQUIRES = RUN + "/requires";
+  public static final String ATTEMPT = RUN + "/attempt";
   public static final String SANDBOX = RUN + "/sandbox";
   public static final String USAGE = RUN + "/usage";
   public static final String LOGS = RUN + "/logs";
@@ -65,6 +66,11 @@ public final class InternalPaths {
   /** {@code POST}: labels the run's kiln.yaml requires of its build host. */
   public static String requires(long runId) {
     return run(runId) + "/requires";
+  }
+
+  /** {@code POST}: a new host attempt of the run begins; writes of earlier ones are refused. */
+  public static String attempt(long runId) {
+    return run(runId) + "/attempt";
   }
 
   public static String sandbox(long runId) {

@@ -85,6 +85,15 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String KILN_YAML_REQUIRES_CHANGE = "kiln-yaml-requires";
 
+  /**
+   * Version of attempt fencing: 1 makes a restarted attempt the run's current one at the ledger
+   * ({@link LedgerActivities#attemptStarted}) and waits for it before the attempt's fetch is
+   * scheduled, so nothing the lost host still sends for its attempt is stored once the new attempt
+   * has begun. Histories recorded before it restart without that report (the api then learns the
+   * new attempt from the new host's first write).
+   */
+  static final String ATTEMPT_FENCE_CHANGE = "attempt-fence";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
@@ -164,6 +173,11 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     // Taken before fetch's range, so the note reads before the new attempt's lines.
     long restartNoteSeq = restart ? nextLogBase() : 0;
     String lostHost = host;
+    if (attempt > 1
+        && Workflow.getVersion(ATTEMPT_FENCE_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Waited for, not sent in the background: the fence must stand before the new attempt runs.
+      ledger.attemptStarted(request.runId(), attempt);
+    }
     changePhase(Phase.FETCHING);
     boolean settles = Workflow.getVersion(FETCH_SETTLES_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     FetchResult fetched;
@@ -398,7 +412,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private FetchRequest fetchRequest(String ref) {
-    return new FetchRequest(request.runId(), request.repo(), ref, request.arch(), nextLogBase());
+    return new FetchRequest(
+        request.runId(), request.repo(), ref, request.arch(), nextLogBase(), attempt);
   }
 
   /**
@@ -438,7 +453,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         fetched.sha(),
         request.arch(),
         request.target(),
-        request.args());
+        request.args(),
+        attempt);
   }
 
   /**

@@ -338,6 +338,39 @@ class RebuildWorkflowTest {
   }
 
   @Test
+  void aRestartedAttemptIsMadeCurrentAtTheLedgerBeforeItsFetchAndEveryStepCarriesItsAttempt() {
+    // host-a's queue has no poller: its compile is never picked up, as when the host was cut off.
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A), fetched(HOST_B));
+    startWorkers(false);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-fenced");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    InOrder order = inOrder(fetch, ledger, hostB);
+    order.verify(fetch).fetch(argThat(r -> r.attempt() == 1));
+    order.verify(ledger).attemptStarted(7, 2);
+    order.verify(fetch).fetch(argThat(r -> r.attempt() == 2));
+    order.verify(hostB).compile(argThat(r -> r.run().attempt() == 2));
+    order.verify(hostB).stage(argThat(r -> r.run().attempt() == 2));
+    order.verify(hostB, atLeastOnce()).gate(argThat(r -> r.run().attempt() == 2));
+    verify(ledger, times(1)).attemptStarted(anyLong(), org.mockito.ArgumentMatchers.anyInt());
+  }
+
+  @Test
+  void aRunThatNeverLostItsHostRunsAsAttemptOneAndReportsNoAttempt() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    run();
+
+    verify(fetch).fetch(argThat(r -> r.attempt() == 1));
+    verify(hostA).compile(argThat(r -> r.run().attempt() == 1));
+    verify(ledger, never()).attemptStarted(anyLong(), org.mockito.ArgumentMatchers.anyInt());
+  }
+
+  @Test
   void aRunThatWasNeverRestartedReportsNoRestart() {
     when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
     startWorkers(true);
