@@ -152,7 +152,7 @@ class FetchActivitiesImplTest {
     BuildSlots.Reservation reservation = slots.reserve().join();
     slots.markUsed(reservation, "test-workflow-id");
 
-    FetchResult result = activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000));
+    FetchResult result = activities.fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000, 1));
     slots.release(reservation);
 
     assertThat(result.hostMayBuild()).isFalse();
@@ -179,13 +179,19 @@ class FetchActivitiesImplTest {
           new GitFetcher(temp.resolve("home"), TestPolicies.localAndLoopback(), remotes);
       labelled.registerActivitiesImplementations(
           new FetchActivitiesImpl(
-              host, logs, slots, fetchStarts::add, fetcher, null, List.of("big-memory", "jdk21")));
+              host,
+              logs,
+              slots,
+              a -> fetchStarts.add(a.runId()),
+              fetcher,
+              null,
+              List.of("big-memory", "jdk21")));
       String repo = repository("kiln.yaml", "requires: jdk21\ncompile:\n  - run: make\n");
 
       FetchResult result =
           labelled
               .newActivityStub(FetchActivities.class)
-              .fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000));
+              .fetch(new FetchRequest(9, repo, null, "x86_64", 1_000_000, 1));
 
       assertThat(result.hostMayBuild()).isTrue();
       assertThat(result.hostLabels()).containsExactly("big-memory", "jdk21");

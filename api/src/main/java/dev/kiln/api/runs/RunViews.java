@@ -81,17 +81,17 @@ public class RunViews {
         view.withRetries(retries)
             .withNotifications(
                 notes.stream()
-                .map(
-                    n ->
-                        new RunView.Notification(
-                            n.target(),
-                            n.event(),
-                            n.state(),
-                            n.attempts(),
-                            n.lastError(),
-                            n.lastAttemptAt(),
-                            n.posted()))
-                .toList());
+                    .map(
+                        n ->
+                            new RunView.Notification(
+                                n.target(),
+                                n.event(),
+                                n.state(),
+                                n.attempts(),
+                                n.lastError(),
+                                n.lastAttemptAt(),
+                                n.posted()))
+                    .toList());
     finished.served(id, complete);
     return complete;
   }
