@@ -131,51 +131,30 @@ class WorkersEndToEndIT {
   }
 
   /**
-   * kiln.yaml's {@code requires:}. While host-a's two slots are held, only host-b polls the arch's
-   * queue: it fetches the run, reads the file, lacks the label and hands the run over; host-a
-   * builds it once a slot frees. A retry goes straight to host-a. A label nobody has fails the run
-   * as soon as the file is read.
+   * kiln.yaml's {@code requires:}. Both hosts poll the arch's queue, so either may fetch a run and
+   * read its file: runs go to host-a whichever did, and host-b hands over the ones it fetched (runs
+   * are sent until one was). A retry goes straight to host-a. A label nobody has fails the run as
+   * soon as the file is read.
    */
   @Test
   @Order(3)
   void aKilnYamlRequiringALabelOnlyOneHostHasBuildsThereAndOneNobodyHasFailsFast()
       throws Exception {
-    Path release = temp.resolve("release-kiln-yaml");
-    String holdSpec =
-        """
-        compile:
-          - run: while [ ! -f '%s' ]; do sleep 0.2; done; echo released
-            timeout: 10m
-        """
-            .formatted(release);
-    List<Long> holders = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      holders.add(
-          rebuild(fixtures.project("hold-" + i, Map.of("kiln.yaml", holdSpec)), List.of(GPU)));
-    }
-    long moved;
-    try {
-      for (long holder : holders) {
-        assertThat(awaitCompiling(holder).path("host").asText()).isEqualTo("host-a");
+    String spec = "requires: [" + GPU + "]\n" + quickSpec();
+    long moved = 0;
+    for (int i = 0; i < 8 && moved == 0; i++) {
+      long runId =
+          rebuild(fixtures.project("needs-gpu-" + i, Map.of("kiln.yaml", spec)), List.of());
+      JsonNode built = api.awaitEnd(runId, BUILD_TIMEOUT);
+      assertThat(built.path("result").asText()).as(built.toString()).isEqualTo("passed");
+      assertThat(built.path("host").asText()).as(built.toString()).isEqualTo("host-a");
+      if (api.get("/runs/" + runId + "/logs").body().contains("host-b lacks [" + GPU + "]")) {
+        moved = runId;
       }
-      String spec = "requires: [" + GPU + "]\n" + quickSpec();
-      moved = rebuild(fixtures.project("needs-gpu", Map.of("kiln.yaml", spec)), List.of());
-      Awaitility.await()
-          .atMost(BUILD_TIMEOUT)
-          .until(
-              () ->
-                  api.get("/runs/" + moved + "/logs")
-                      .body()
-                      .contains("host-b lacks [" + GPU + "]"));
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> api.get("/runs/" + moved).json().path("phase").asText().equals("queued"));
-    } finally {
-      Files.writeString(release, "go");
     }
-    JsonNode built = api.awaitEnd(moved, BUILD_TIMEOUT);
-    assertThat(built.path("result").asText()).as(built.toString()).isEqualTo("passed");
-    assertThat(built.path("host").asText()).isEqualTo("host-a");
+    assertThat(moved)
+        .as("one of the runs was fetched first by host-b, which lacks the label")
+        .isPositive();
     assertThat(api.get("/runs/" + moved + "/logs").body())
         .containsSubsequence(
             "fetch on host-b",
@@ -208,9 +187,6 @@ class WorkersEndToEndIT {
     assertThat(took)
         .as("at once, not after the no-worker timeout")
         .isLessThan(Duration.ofSeconds(15));
-    for (long holder : holders) {
-      assertThat(api.awaitEnd(holder, BUILD_TIMEOUT).path("result").asText()).isEqualTo("passed");
-    }
   }
 
   @Test
