@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code kiln.retry.*}: what Kiln retries by itself.
  *
  * @param infrastructureAttempts how many automatic retries a run that failed for a reason outside
- *     its code (a lost host, an unreachable repository or api) gets in a row: its retry is retried
- *     again while the chain of automatic retries is shorter than this; {@code 0} turns automatic
- *     retries off
+ *     its code (a lost host, a repository that could not be fetched) gets in a row: its retry is
+ *     retried again while the chain of automatic retries is shorter than this; {@code 0} turns
+ *     automatic retries off
  */
 @ConfigurationProperties("kiln.retry")
 public record RetryProperties(@DefaultValue("1") int infrastructureAttempts) {
