@@ -1,5 +1,6 @@
 package dev.kiln.api.internal;
 
+import dev.kiln.api.culprit.CulpritStarts;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.web.ApiException;
@@ -33,11 +34,14 @@ class InternalRunsController {
   private final LedgerService ledger;
   private final RunEndings endings;
   private final Notifier notifier;
+  private final CulpritStarts culprits;
 
-  InternalRunsController(LedgerService ledger, RunEndings endings, Notifier notifier) {
+  InternalRunsController(
+      LedgerService ledger, RunEndings endings, Notifier notifier, CulpritStarts culprits) {
     this.ledger = ledger;
     this.endings = endings;
     this.notifier = notifier;
+    this.culprits = culprits;
   }
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -88,6 +92,7 @@ class InternalRunsController {
         endings.finished(runId, InternalInput.terminalResult(body.result()), body.failureSummary());
     // on a repeated report too: the first may have ended before its notifications started
     notifier.runEnded(runId);
+    culprits.runEnded(runId);
     return new FinishAnswer(first);
   }
 

@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.kiln.api.culprit.BisectView;
 import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
@@ -19,7 +20,8 @@ import java.util.List;
  * where the build host runs builds without isolation; null until a step started) and {@code
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
  * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
- * of its start and end to its repository's targets, with its state and attempts.
+ * of its start and end to its repository's targets, with its state and attempts; {@code bisect_of},
+ * {@code bisect} and {@code culprit} ({@link BisectView}), what the culprit finder did.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -33,7 +35,38 @@ public record RunView(
     Limits limits,
     List<StepUsage> steps,
     Retention retention,
-    List<Notification> notifications) {
+    List<Notification> notifications,
+    @JsonUnwrapped BisectView bisection) {
+
+  /** A view without bisection, as the notifications are added to a cached one. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention,
+      List<Notification> notifications) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        BisectView.NONE);
+  }
 
   /** A view without notifications, as a finished run's cached view is kept. */
   public RunView(
@@ -77,7 +110,26 @@ public record RunView(
         limits,
         steps,
         retention,
-        List.copyOf(now));
+        List.copyOf(now),
+        bisection);
+  }
+
+  /** This view with the run's bisection as it is now. */
+  public RunView withBisection(BisectView now) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        now);
   }
 
   /**

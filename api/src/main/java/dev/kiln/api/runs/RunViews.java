@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import dev.kiln.api.auth.RepoPatterns;
+import dev.kiln.api.culprit.CulpritStore;
 import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
@@ -31,6 +32,7 @@ public class RunViews {
   private final QueueService queue;
   private final FinishedRunViews finished;
   private final NotificationStore notifications;
+  private final CulpritStore culprits;
 
   public RunViews(
       RunRepository runs,
@@ -38,8 +40,10 @@ public class RunViews {
       TemporalLinks links,
       QueueService queue,
       FinishedRunViews finished,
-      NotificationStore notifications) {
+      NotificationStore notifications,
+      CulpritStore culprits) {
     this.notifications = notifications;
+    this.culprits = culprits;
     this.runs = runs;
     this.details = details;
     this.links = links;
@@ -57,10 +61,10 @@ public class RunViews {
 
   /**
    * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
-   * notifications are read afresh: they go on changing after the run ended.
+   * notifications and bisection are read afresh: they go on changing after the run ended.
    */
   public RunView view(long id) {
-    RunView view = finished.find(id).orElseGet(() -> read(id));
+    RunView view = finished.find(id).orElseGet(() -> read(id)).withBisection(culprits.view(id));
     return view.withNotifications(
         notifications.ofRun(id).stream()
             .map(

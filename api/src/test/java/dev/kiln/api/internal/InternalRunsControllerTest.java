@@ -14,6 +14,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.kiln.api.culprit.CulpritStarts;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.runs.RunEndings;
 import dev.kiln.api.support.WebSliceConfig;
@@ -46,6 +47,7 @@ class InternalRunsControllerTest {
   @MockitoBean LedgerService ledger;
   @MockitoBean RunEndings endings;
   @MockitoBean Notifier notifier;
+  @MockitoBean CulpritStarts culprits;
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
     var request = post(path).contentType(MediaType.APPLICATION_JSON).content(json);

@@ -82,7 +82,8 @@ class RunRepositoryIT {
             "run_notifications",
             "branch_heads",
             "repo_secrets",
-            "submissions");
+            "submissions",
+            "run_bisects");
   }
 
   @Test
