@@ -136,7 +136,7 @@ public record RunView(
    * A notification of the run's start or end to one of its repository's targets.
    *
    * @param target the target without its secret or token
-   * @param event {@code started} or {@code ended}
+   * @param event {@code started}, {@code ended}, or {@code culprit} (a culprit was named)
    * @param state {@code pending} (being delivered, retried with backoff), {@code delivered} or
    *     {@code failed} (refused with a 4xx, or given up after the retry expiry)
    * @param posted the commit statuses the forge acknowledged, as {@code <context>=<state>}
