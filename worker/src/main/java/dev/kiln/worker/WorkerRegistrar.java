@@ -6,8 +6,11 @@ import dev.kiln.activities.api.ApiSubmissionSource;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.build.BuildActivitiesImpl;
 import dev.kiln.activities.capacity.MachineLoad;
+import dev.kiln.activities.culprit.CommitHistoryActivitiesImpl;
+import dev.kiln.activities.fetch.CommitHistory;
 import dev.kiln.activities.fetch.FetchActivitiesImpl;
 import dev.kiln.activities.fetch.GitFetcher;
+import dev.kiln.activities.fetch.MirrorCache;
 import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.fetch.RemoteHeads;
 import dev.kiln.activities.fetch.SubmissionFetcher;
@@ -339,7 +342,12 @@ class WorkerRegistrar implements SmartLifecycle {
                 .build());
     watch.registerActivitiesImplementations(
         new RemoteHeadsActivitiesImpl(
-            new RemoteHeads(properties.repos().policy(), remotes, REMOTE_LISTING_TIMEOUT)));
+            new RemoteHeads(properties.repos().policy(), remotes, REMOTE_LISTING_TIMEOUT)),
+        // the culprit finder's commit lists come from this host's mirrors, updated first
+        new CommitHistoryActivitiesImpl(
+            new CommitHistory(
+                properties.repos().policy(),
+                new MirrorCache(host.home(), GitFetcher.DEFAULT_IO_TIMEOUT, remotes))));
     watchFactory.start();
     log.info("worker role build: polling {} for watched repositories", TaskQueues.WATCH);
     capacity.start();

@@ -25,6 +25,12 @@ public final class TaskQueues {
    */
   public static final String WATCH = "kiln-watch";
 
+  /**
+   * The culprit finder's ledger activities ({@code CulpritActivities}), polled by the api, which
+   * records bisect builds and reads how runs failed; the {@code CulpritWorkflow}s run here too.
+   */
+  public static final String CULPRIT = "kiln-culprit";
+
   private static final String BUILD_PREFIX = "kiln-build-";
   private static final String HOST_PREFIX = "kiln-host-";
 

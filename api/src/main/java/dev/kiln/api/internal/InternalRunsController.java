@@ -1,6 +1,7 @@
 package dev.kiln.api.internal;
 
 import dev.kiln.api.fencing.AttemptFence;
+import dev.kiln.api.culprit.CulpritStarts;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
@@ -42,18 +43,21 @@ class InternalRunsController {
   private final Notifier notifier;
   private final AutomaticRetries retries;
   private final AttemptFence fence;
+  private final CulpritStarts culprits;
 
   InternalRunsController(
       LedgerService ledger,
       RunEndings endings,
       Notifier notifier,
       AutomaticRetries retries,
-      AttemptFence fence) {
+      AttemptFence fence,
+      CulpritStarts culprits) {
     this.fence = fence;
     this.ledger = ledger;
     this.endings = endings;
     this.notifier = notifier;
     this.retries = retries;
+    this.culprits = culprits;
   }
 
   @PostMapping(path = InternalPaths.PHASE, consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -119,6 +123,7 @@ class InternalRunsController {
     notifier.runEnded(runId);
     // and before its automatic retry was recorded or started
     retries.runEnded(runId);
+    culprits.runEnded(runId);
     return new FinishAnswer(first);
   }
 

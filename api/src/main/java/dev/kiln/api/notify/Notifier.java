@@ -1,5 +1,6 @@
 package dev.kiln.api.notify;
 
+import dev.kiln.api.culprit.CulpritStore;
 import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.api.repos.RegisteredRepo;
 import dev.kiln.api.repos.RepoStore;
@@ -14,6 +15,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,9 @@ public class Notifier {
   public static final String STARTED = "started";
   public static final String ENDED = "ended";
 
+  /** A culprit was named for a failed run: its webhooks hear of it. */
+  public static final String CULPRIT = "culprit";
+
   private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
   private final RunRepository runs;
@@ -42,13 +47,16 @@ public class Notifier {
   private final NotificationStore store;
   private final WorkflowClient temporal;
   private final NotifyProperties properties;
+  private final CulpritStore culprits;
 
   public Notifier(
       RunRepository runs,
       RepoStore repos,
       NotificationStore store,
       WorkflowClient temporal,
-      NotifyProperties properties) {
+      NotifyProperties properties,
+      CulpritStore culprits) {
+    this.culprits = culprits;
     this.runs = runs;
     this.repos = repos;
     this.store = store;
@@ -69,9 +77,25 @@ public class Notifier {
     notify(runId, ENDED);
   }
 
+  /**
+   * The culprit finder named the commit that broke run {@code runId}'s lane: each webhook target of
+   * its repository gets event {@code culprit}, whose run view carries it.
+   */
+  public void culpritNamed(long runId) {
+    Optional<RunRecord> run = runs.find(runId);
+    Optional<RegisteredRepo> repo = run.flatMap(r -> repos.findByUrl(java.util.List.of(r.repo())));
+    for (NotifyTarget target : repo.map(RegisteredRepo::notifyTargets).orElse(List.of())) {
+      if (target.isWebhook()) {
+        store.add(runId, target, CULPRIT);
+        start(runId, target.key(), CULPRIT);
+      }
+    }
+  }
+
   private void notify(long runId, String event) {
     Optional<RunRecord> found = runs.find(runId);
-    if (found.isEmpty()) {
+    // a bisect build says nothing of its lane: nobody is told of it
+    if (found.isEmpty() || culprits.bisectOf(runId).isPresent()) {
       return;
     }
     RunRecord run = found.get();

@@ -81,6 +81,7 @@ final class RunHtml {
         <p><b id="result">%4$s</b> · phase <b id="phase">%5$s</b> · %2$s · sha %6$s ·
         <a href="%7$s">Temporal Web UI</a> · <a href="%8$s">raw log</a></p>
         <p class="waiting" id="waiting">%10$s</p>
+        <p class="waiting" id="culprit">%14$s</p>
         <table><tr><th>gate</th><th>status</th><th></th><th>summary</th></tr>%9$s</table>
         %13$s
         <pre id="log">%12$s</pre>
@@ -148,7 +149,8 @@ final class RunHtml {
             esc(nonce),
             // the log is gone: its stream answers 410, and the page says why instead
             esc(run.retention() == null ? null : run.retention().note()),
-            notifications(run.notifications()));
+            notifications(run.notifications()),
+            esc(run.bisection() == null ? null : run.bisection().line()));
   }
 
   /** Who was told of the run, as of this page's load: target, event, state, attempts, error. */

@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.kiln.api.culprit.BisectView;
 import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
@@ -22,7 +23,8 @@ import java.util.List;
  * of its start and end to its repository's targets, with its state and attempts; {@code retries},
  * the runs that retry this one, by a caller or automatically; {@code queue_position}, while the run
  * is queued, where it is on its build queue (1: a host takes it next), as Temporal orders the
- * queue: by priority, then fairly among repositories.
+ * queue: by priority, then fairly among repositories; {@code bisect_of}, {@code bisect} and {@code
+ * culprit} ({@link BisectView}), what the culprit finder did.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -38,9 +40,10 @@ public record RunView(
     Retention retention,
     List<Notification> notifications,
     List<Retry> retries,
-    Integer queuePosition) {
+    Integer queuePosition,
+    @JsonUnwrapped BisectView bisection) {
 
-  /** A view without the runs that retry it, of a run that is not queued. */
+  /** A view without the runs that retry it, of a run that is not queued, without bisection. */
   public RunView(
       RunSummary run,
       String waitingReason,
@@ -68,7 +71,8 @@ public record RunView(
         retention,
         notifications,
         List.of(),
-        null);
+        null,
+        BisectView.NONE);
   }
 
   /** A view without notifications, as a finished run's cached view is kept. */
@@ -115,7 +119,8 @@ public record RunView(
         retention,
         List.copyOf(now),
         retries,
-        queuePosition);
+        queuePosition,
+        bisection);
   }
 
   /** This view with the runs that retry it as they are now. */
@@ -134,7 +139,8 @@ public record RunView(
         retention,
         notifications,
         List.copyOf(now),
-        queuePosition);
+        queuePosition,
+        bisection);
   }
 
   /** This view of a queued run, {@code position} on its build queue. */
@@ -153,7 +159,28 @@ public record RunView(
         retention,
         notifications,
         retries,
-        position);
+        position,
+        bisection);
+  }
+
+  /** This view with the run's bisection as it is now. */
+  public RunView withBisection(BisectView now) {
+    return new RunView(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        retries,
+        queuePosition,
+        now);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.kiln.api.runs;
 
 import dev.kiln.api.auth.RepoPatterns;
+import dev.kiln.api.culprit.CulpritStore;
 import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
@@ -33,6 +34,7 @@ public class RunViews {
   private final QueueService queue;
   private final FinishedRunViews finished;
   private final NotificationStore notifications;
+  private final CulpritStore culprits;
 
   public RunViews(
       RunRepository runs,
@@ -40,8 +42,10 @@ public class RunViews {
       TemporalLinks links,
       QueueService queue,
       FinishedRunViews finished,
-      NotificationStore notifications) {
+      NotificationStore notifications,
+      CulpritStore culprits) {
     this.notifications = notifications;
+    this.culprits = culprits;
     this.runs = runs;
     this.details = details;
     this.links = links;
@@ -59,7 +63,8 @@ public class RunViews {
 
   /**
    * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
-   * notifications are read afresh: they go on changing after the run ended. With the database away,
+   * notifications, retries and bisection are read afresh: they go on changing after the run ended.
+   * With the database away,
    * a finished run this instance has in memory is still served, with the notifications as last
    * read; anything else fails as the database does (503).
    */
@@ -68,9 +73,11 @@ public class RunViews {
     RunView view = remembered.orElseGet(() -> read(id));
     List<NotificationStore.Notification> notes;
     List<RunView.Retry> retries;
+    RunView withBisection;
     try {
       notes = notifications.ofRun(id);
       retries = retries(id);
+      withBisection = view.withBisection(culprits.view(id));
     } catch (RuntimeException e) {
       if (remembered.isPresent() && DatabaseUnavailable.isCause(e)) {
         return finished.lastServed(id).orElse(remembered.get());
@@ -78,7 +85,8 @@ public class RunViews {
       throw e;
     }
     RunView complete =
-        view.withRetries(retries)
+        withBisection
+            .withRetries(retries)
             .withNotifications(
                 notes.stream()
                     .map(

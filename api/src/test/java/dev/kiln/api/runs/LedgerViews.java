@@ -1,5 +1,6 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.api.culprit.CulpritStore;
 import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.queue.BuildHostRepository;
 import dev.kiln.api.queue.QueueRepository;
@@ -30,6 +31,7 @@ final class LedgerViews {
             TestProperties.kiln(Path.of("/tmp")),
             new RepoStore(jdbc)),
         new FinishedRunViews(),
-        new NotificationStore(jdbc));
+        new NotificationStore(jdbc),
+        new CulpritStore(jdbc));
   }
 }

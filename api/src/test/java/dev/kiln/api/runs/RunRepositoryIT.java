@@ -83,7 +83,8 @@ class RunRepositoryIT {
             "branch_heads",
             "repo_secrets",
             "submissions",
-            "flaky_tests");
+            "flaky_tests",
+            "run_bisects");
   }
 
   @Test

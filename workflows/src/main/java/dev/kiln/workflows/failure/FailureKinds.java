@@ -62,6 +62,19 @@ public final class FailureKinds {
     return stepKind(summary, FailureKind.BUILD);
   }
 
+  /**
+   * The gate a failed run's summary names ({@code unit} in {@code gate unit failed: …}); empty when
+   * no gate failed it.
+   */
+  public static java.util.Optional<String> failedGate(String failureSummary) {
+    String summary = failureSummary == null ? "" : failureSummary.strip();
+    if (gateSummary(summary) == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        summary.substring(GATE_PREFIX.length(), summary.indexOf(GATE_FAILED)));
+  }
+
   private static FailureKind stepKind(String stepSummary, FailureKind otherwise) {
     if (OUT_OF_MEMORY.stream().anyMatch(stepSummary::startsWith)) {
       return FailureKind.OOM;

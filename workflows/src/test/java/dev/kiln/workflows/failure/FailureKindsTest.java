@@ -64,4 +64,13 @@ class FailureKindsTest {
   void aGateNameWithSpacesIsNoGateSummary() {
     assertThat(FailureKinds.classify("gate of doom failed: because")).isEqualTo(FailureKind.BUILD);
   }
+
+  @Test
+  void theFailedGateIsReadFromTheRunSummaryAndNothingElseNamesOne() {
+    assertThat(FailureKinds.failedGate("gate unit failed: 1 of 3 tests failed: AppTest.adds"))
+        .contains("unit");
+    assertThat(FailureKinds.failedGate("error: cannot find symbol")).isEmpty();
+    assertThat(FailureKinds.failedGate("gate my gate failed: x")).isEmpty();
+    assertThat(FailureKinds.failedGate(null)).isEmpty();
+  }
 }
