@@ -1,7 +1,7 @@
 package dev.kiln.api.internal;
 
-import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.culprit.CulpritStarts;
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;

@@ -64,9 +64,8 @@ public class RunViews {
   /**
    * {@code GET /runs/{id}}; a finished run's view comes from memory after its first read, its
    * notifications, retries and bisection are read afresh: they go on changing after the run ended.
-   * With the database away,
-   * a finished run this instance has in memory is still served, with the notifications as last
-   * read; anything else fails as the database does (503).
+   * With the database away, a finished run this instance has in memory is still served, with the
+   * notifications as last read; anything else fails as the database does (503).
    */
   public RunView view(long id) {
     Optional<RunView> remembered = finished.find(id);

@@ -15,8 +15,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.culprit.CulpritStarts;
+import dev.kiln.api.fencing.AttemptFence;
 import dev.kiln.api.notify.Notifier;
 import dev.kiln.api.retry.AutomaticRetries;
 import dev.kiln.api.runs.RunEndings;
@@ -61,6 +61,7 @@ class InternalRunsControllerTest {
     when(fence.guarded(anyLong(), any(), anyString(), any()))
         .thenAnswer(call -> call.<Supplier<?>>getArgument(3).get());
   }
+
   @MockitoBean CulpritStarts culprits;
 
   private ResultActions postJson(String path, String json, String authorization) throws Exception {
