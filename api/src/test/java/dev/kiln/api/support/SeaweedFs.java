@@ -37,7 +37,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class SeaweedFs implements AutoCloseable {
 
-  /** The release {@code .ci/run} installs: SeaweedFS 4.xx's commit, as Go addresses it. */
+  /** The release {@code .ci/run} builds: SeaweedFS 4.53, its commit as Go addresses it. */
   public static final String VERSION = "v0.0.0-20261109003541-7506e5f91cd6";
 
   public static final String ACCESS_KEY = "kiln-test";
