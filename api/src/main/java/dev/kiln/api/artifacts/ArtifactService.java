@@ -9,12 +9,12 @@ import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
@@ -49,8 +49,8 @@ public class ArtifactService {
             properties.artifacts().maxCount(), properties.artifacts().maxTotalSize().toBytes());
   }
 
-  /** A file to send, and what the ledger says it is. */
-  public record Download(StoredArtifact artifact, Path file) {}
+  /** What to send, and what the ledger says it is. */
+  public record Download(StoredArtifact artifact, Resource content) {}
 
   /**
    * Stores an artifact of a building run under {@code runs/<run>/<path>}, within the run's quotas.
@@ -194,9 +194,9 @@ public class ArtifactService {
                         ? ApiException.notFound(
                             "run " + runId + " has no artifact \"" + normalised + "\"")
                         : ApiException.runNotFound(runId));
-    Path file =
+    Resource content =
         store
-            .find(artifact.storageKey())
+            .find(artifact.storageKey(), artifact.sha256())
             .orElseThrow(
                 () ->
                     new ApiException(
@@ -206,6 +206,6 @@ public class ArtifactService {
                             + "\" of run "
                             + runId
                             + " is recorded but its file is no longer stored"));
-    return new Download(artifact, file);
+    return new Download(artifact, content);
   }
 }

@@ -5,15 +5,20 @@ import dev.kiln.api.auth.Scope;
 import dev.kiln.api.runs.RunAccess;
 import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.springframework.core.io.FileSystemResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,6 +26,8 @@ import org.springframework.web.util.UriUtils;
 
 @RestController
 class ArtifactsController {
+
+  private static final Logger log = LoggerFactory.getLogger(ArtifactsController.class);
 
   static final String SHA256_HEADER = "X-Kiln-Sha256";
 
@@ -58,8 +65,8 @@ class ArtifactsController {
 
   /**
    * Sends the file with its sha256 as strong ETag (so {@code If-None-Match} gets a 304) and in
-   * {@code X-Kiln-Sha256}. Content-Length and Range requests are handled by Spring's resource
-   * support, from the file itself.
+   * {@code X-Kiln-Sha256}. Content-Length and Range requests (206 with Content-Range, 416 for a
+   * range past the end) are handled by Spring's resource support, from the store's resource.
    *
    * <p>A build decides what its artifacts contain: an HTML file staged by one repository's build
    * must not run as a page of the api's origin. So every download is an opaque attachment that no
@@ -87,7 +94,29 @@ class ArtifactsController {
                 .filename(name, StandardCharsets.UTF_8)
                 .build()
                 .toString())
-        .body(new FileSystemResource(download.file()));
+        .body(download.content());
+  }
+
+  /**
+   * A whole download whose bytes, read from the store, are not those recorded. Before anything was
+   * sent, a 502 says so; after, rethrowing makes the server drop the connection, so the client sees
+   * a broken transfer (its Content-Length unmet) instead of a complete, altered file.
+   */
+  @ExceptionHandler(S3ObjectResource.ArtifactIntegrityException.class)
+  ResponseEntity<ProblemDetail> integrityFailure(
+      S3ObjectResource.ArtifactIntegrityException e, HttpServletResponse response)
+      throws S3ObjectResource.ArtifactIntegrityException {
+    log.error("refused to serve an artifact: {}", e.getMessage());
+    if (response.isCommitted()) {
+      throw e;
+    }
+    response.reset();
+    return ResponseEntity.status(HttpStatus.BAD_GATEWAY)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(
+            ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_GATEWAY,
+                "the artifact store returned other bytes than were recorded; it is not served"));
   }
 
   private static String encodePath(String path) {

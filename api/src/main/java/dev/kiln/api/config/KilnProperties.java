@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -119,12 +120,19 @@ public record KilnProperties(
    * @param maxSize the largest artifact a worker may upload
    * @param maxCount the most artifacts one run may keep
    * @param maxTotalSize the most bytes one run's artifacts may take together
+   * @param store where artifacts and local submissions' bundles are kept: {@code filesystem} (under
+   *     {@code <home>/artifacts}, the default) or {@code s3} (a bucket, shared by every api
+   *     replica)
+   * @param s3 the bucket, when {@code store} is {@code s3}
    */
   public record Artifacts(
       @DefaultValue("1GB") DataSize maxSize,
       @DefaultValue("1000") int maxCount,
-      @DefaultValue("10GB") DataSize maxTotalSize) {
+      @DefaultValue("10GB") DataSize maxTotalSize,
+      @DefaultValue("filesystem") Store store,
+      @DefaultValue S3 s3) {
 
+    @ConstructorBinding
     public Artifacts {
       if (maxCount < 1) {
         throw new IllegalArgumentException("kiln.artifacts.max-count must be at least 1");
@@ -133,6 +141,84 @@ public record KilnProperties(
         throw new IllegalArgumentException(
             "kiln.artifacts.max-size and max-total-size must be positive");
       }
+      if (store == Store.S3) {
+        s3.validate();
+      }
+    }
+
+    /** The filesystem store with these limits. */
+    public Artifacts(DataSize maxSize, int maxCount, DataSize maxTotalSize) {
+      this(maxSize, maxCount, maxTotalSize, Store.FILESYSTEM, S3.UNSET);
+    }
+  }
+
+  /** Where the api keeps artifacts ({@code kiln.artifacts.store}). */
+  public enum Store {
+    FILESYSTEM,
+    S3
+  }
+
+  /**
+   * An S3-compatible bucket ({@code kiln.artifacts.s3.*}).
+   *
+   * @param endpoint the store's address, such as {@code http://127.0.0.1:8333}; unset: AWS's own
+   *     endpoint for {@code region}
+   * @param region the bucket's region; S3-compatible servers take any
+   * @param bucket the bucket, which must exist: the api checks it at start and does not create it
+   * @param accessKey with {@code secretKey}, the credentials; both unset: the AWS SDK's default
+   *     chain (its environment variables, profile files, or the instance's role)
+   * @param pathStyle address the bucket as {@code <endpoint>/<bucket>/<key>} rather than as a host
+   *     name {@code <bucket>.<endpoint host>}, which S3-compatible servers on one address need
+   */
+  public record S3(
+      URI endpoint,
+      @DefaultValue("us-east-1") String region,
+      String bucket,
+      String accessKey,
+      String secretKey,
+      @DefaultValue("true") boolean pathStyle) {
+
+    static final S3 UNSET = new S3(null, "us-east-1", null, null, null, true);
+
+    public S3 {
+      // an empty environment variable means unset
+      endpoint = endpoint == null || endpoint.toString().isBlank() ? null : endpoint;
+      region = region == null || region.isBlank() ? "us-east-1" : region;
+    }
+
+    void validate() {
+      if (bucket == null || bucket.isBlank()) {
+        throw new IllegalArgumentException(
+            "kiln.artifacts.s3.bucket is required when kiln.artifacts.store is s3");
+      }
+      if (isBlank(accessKey) != isBlank(secretKey)) {
+        throw new IllegalArgumentException(
+            "kiln.artifacts.s3.access-key and kiln.artifacts.s3.secret-key go together: set both,"
+                + " or neither to use the AWS SDK's default credentials");
+      }
+      if (endpoint != null
+          && !"http".equals(endpoint.getScheme())
+          && !"https".equals(endpoint.getScheme())) {
+        throw new IllegalArgumentException(
+            "kiln.artifacts.s3.endpoint must be an http:// or https:// address, not " + endpoint);
+      }
+    }
+
+    /** Never the secret key, wherever this record is printed. */
+    @Override
+    public String toString() {
+      return "S3[endpoint=%s, region=%s, bucket=%s, accessKey=%s, secretKey=%s, pathStyle=%s]"
+          .formatted(
+              endpoint, region, bucket, accessKey, isBlank(secretKey) ? "" : "****", pathStyle);
+    }
+
+    /** Whether credentials are configured rather than left to the SDK's default chain. */
+    public boolean hasKeys() {
+      return !isBlank(accessKey);
+    }
+
+    private static boolean isBlank(String s) {
+      return s == null || s.isBlank();
     }
   }
 

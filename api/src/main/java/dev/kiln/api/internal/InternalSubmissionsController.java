@@ -5,7 +5,6 @@ import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.internal.InternalPaths;
 import dev.kiln.workflows.submission.LocalSubmissions;
 import java.io.IOException;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,6 +29,6 @@ class InternalSubmissionsController {
         .contentType(MediaType.parseMediaType(LocalSubmissions.MEDIA_TYPE))
         .contentLength(upload.size())
         .header("X-Kiln-Sha256", upload.sha256())
-        .body(new FileSystemResource(upload.file()));
+        .body(upload.content());
   }
 }

@@ -14,10 +14,10 @@ import dev.kiln.workflows.RunPriority;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Service;
 
 /**
@@ -60,7 +60,7 @@ public class SubmissionService {
   }
 
   /** A stored upload to send to a worker. */
-  public record Download(Path file, long size, String sha256) {}
+  public record Download(Resource content, long size, String sha256) {}
 
   /**
    * Checks who asks and what, takes the upload (at most {@code kiln.submissions.max-bytes}) and
@@ -111,14 +111,14 @@ public class SubmissionService {
             .find(runId)
             .orElseThrow(
                 () -> ApiException.notFound("run " + runId + " is not a local submission"));
-    Path file =
+    Resource content =
         store
-            .find(upload.storageKey())
+            .find(upload.storageKey(), upload.sha256())
             .orElseThrow(
                 () ->
                     ApiException.notFound(
                         "the upload of run " + runId + " is recorded but no longer stored"));
-    return new Download(file, upload.size(), upload.sha256());
+    return new Download(content, upload.size(), upload.sha256());
   }
 
   /** Puts the upload in place for run {@code runId}, before its workflow starts. */

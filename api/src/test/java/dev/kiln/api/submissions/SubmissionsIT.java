@@ -44,7 +44,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
-class SubmissionsIT {
+public class SubmissionsIT {
 
   static final String SHA = "3f2a6c1e9b8d7a6f5e4d3c2b1a09f8e7d6c5b4a3";
   static final String WORKER = "Bearer " + TestProperties.TOKEN;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
-class ArtifactStoreTest {
+class FilesystemArtifactStoreTest {
 
   @TempDir Path home;
 
@@ -25,9 +25,9 @@ class ArtifactStoreTest {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
   }
 
-  private ArtifactStore store(DataSize maxSize) {
+  private FilesystemArtifactStore store(DataSize maxSize) {
     KilnProperties p = TestProperties.kiln(home);
-    return new ArtifactStore(
+    return new FilesystemArtifactStore(
         new KilnProperties(
             p.home(),
             p.internal(),
@@ -43,7 +43,7 @@ class ArtifactStoreTest {
 
   @Test
   void storesUnderShaArchAndPathAndReplacesOnReupload() throws Exception {
-    ArtifactStore store = store(DataSize.ofMegabytes(1));
+    FilesystemArtifactStore store = store(DataSize.ofMegabytes(1));
     byte[] v1 = "one".getBytes(StandardCharsets.UTF_8);
     byte[] v2 = "two!".getBytes(StandardCharsets.UTF_8);
 
@@ -54,12 +54,12 @@ class ArtifactStoreTest {
     Path file = home.resolve("artifacts/abc1234/x86_64/target/app.jar");
     assertThat(file).hasBinaryContent(v2);
     assertThat(stored.size()).isEqualTo(4);
-    assertThat(store.find("abc1234/x86_64/target/app.jar")).contains(file.toAbsolutePath());
+    assertThat(store.file("abc1234/x86_64/target/app.jar")).contains(file.toAbsolutePath());
   }
 
   @Test
   void refusesAShaMismatchAndKeepsThePreviousFile() throws Exception {
-    ArtifactStore store = store(DataSize.ofMegabytes(1));
+    FilesystemArtifactStore store = store(DataSize.ofMegabytes(1));
     byte[] good = "good".getBytes(StandardCharsets.UTF_8);
     store.store("abc1234/x86_64/a.bin", new ByteArrayInputStream(good), sha256(good));
 
@@ -80,7 +80,7 @@ class ArtifactStoreTest {
 
   @Test
   void refusesAnUploadOverTheMaximumSize() throws Exception {
-    ArtifactStore store = store(DataSize.ofBytes(10));
+    FilesystemArtifactStore store = store(DataSize.ofBytes(10));
     byte[] big = new byte[11];
 
     assertThatThrownBy(
@@ -92,7 +92,7 @@ class ArtifactStoreTest {
 
   @Test
   void refusesAKeyThatEscapesTheStore() {
-    ArtifactStore store = store(DataSize.ofMegabytes(1));
+    FilesystemArtifactStore store = store(DataSize.ofMegabytes(1));
     assertThatThrownBy(
             () -> store.store("../../etc/passwd", new ByteArrayInputStream(new byte[0]), "x"))
         .isInstanceOf(IllegalStateException.class);
@@ -100,7 +100,7 @@ class ArtifactStoreTest {
 
   @Test
   void refusesToFollowASymlinkOutOfTheStore(@TempDir Path outside) throws Exception {
-    ArtifactStore store = store(DataSize.ofMegabytes(1));
+    FilesystemArtifactStore store = store(DataSize.ofMegabytes(1));
     Files.createDirectories(home.resolve("artifacts/abc1234"));
     Files.createSymbolicLink(home.resolve("artifacts/abc1234/x86_64"), outside);
     byte[] data = "x".getBytes(StandardCharsets.UTF_8);
