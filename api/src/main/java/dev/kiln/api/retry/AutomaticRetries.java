@@ -1,6 +1,7 @@
 package dev.kiln.api.retry;
 
 import dev.kiln.api.rebuild.RebuildService;
+import dev.kiln.api.culprit.CulpritStore;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
@@ -34,7 +35,14 @@ public class AutomaticRetries {
   private final RebuildService rebuilds;
   private final RetryProperties properties;
 
-  public AutomaticRetries(RunRepository runs, RebuildService rebuilds, RetryProperties properties) {
+  private final CulpritStore culprits;
+
+  public AutomaticRetries(
+      RunRepository runs,
+      RebuildService rebuilds,
+      RetryProperties properties,
+      CulpritStore culprits) {
+    this.culprits = culprits;
     this.runs = runs;
     this.rebuilds = rebuilds;
     this.properties = properties;
@@ -48,6 +56,11 @@ public class AutomaticRetries {
     }
     RunRecord failed = runs.find(runId).orElse(null);
     if (failed == null || !AutomaticRetryPolicy.retries(failed)) {
+      return;
+    }
+    if (culprits.bisectOf(runId).isPresent()) {
+      // the culprit finder's own build: it reads a failure as "this commit tells nothing" and
+      // moves on, and a retry outside the bisection would be a build nobody waits for
       return;
     }
     Optional<RunRecord> earlier = runs.automaticRetryOf(runId);
