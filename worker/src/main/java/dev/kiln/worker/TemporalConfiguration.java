@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import com.uber.m3.tally.Scope;
 import dev.kiln.workflows.TemporalMetrics;
+import dev.kiln.workflows.connection.TemporalConnectionSecurity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -34,9 +35,11 @@ class TemporalConfiguration {
   @Bean(destroyMethod = "shutdownNow")
   WorkflowServiceStubs workflowServiceStubs(
       WorkerProperties properties, Scope temporalMetricsScope) {
+    WorkerProperties.Temporal temporal = properties.temporal();
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
-            .setTarget(properties.temporal().address())
+        TemporalConnectionSecurity.apply(
+                WorkflowServiceStubsOptions.newBuilder(), temporal.tls(), temporal.apiKeyFile())
+            .setTarget(temporal.address())
             .setMetricsScope(temporalMetricsScope)
             .build());
   }

@@ -3,6 +3,7 @@ package dev.kiln.api.temporal;
 import com.uber.m3.tally.Scope;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.workflows.TemporalMetrics;
+import dev.kiln.workflows.connection.TemporalConnectionSecurity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -32,7 +33,8 @@ class TemporalConfig {
   WorkflowServiceStubs workflowServiceStubs(KilnProperties properties, Scope temporalMetricsScope) {
     KilnProperties.Temporal temporal = properties.temporal();
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
+        TemporalConnectionSecurity.apply(
+                WorkflowServiceStubsOptions.newBuilder(), temporal.tls(), temporal.apiKeyFile())
             .setTarget(temporal.address())
             .setMetricsScope(temporalMetricsScope)
             .setRpcTimeout(temporal.rpcTimeout())
