@@ -13,19 +13,19 @@ times=() failures=0
 for i in $(seq "$n"); do
   push lost-host "kill $i"
   id=$(rebuild "$url")
-  wait_until 180 "run $id compiling" compiling_on "$id" "attempt started"
+  wait_until 180 "run $id compiling" compiling_on "$id" "attempt started at [0-9]"
   host=$(field "$id" .host)
   pid=$(pid_of "$host") || die "no pid for build host $host"
   killed=$(now_ms)
   kill -KILL "$pid"
-  second() { [ "$(run_log "$id" | grep -c 'attempt started at')" -ge 2 ]; }
+  second() { [ "$(run_log "$id" | grep -c 'attempt started at [0-9]')" -ge 2 ]; }
   wait_until 180 "run $id compiling again" second
-  again=$(run_log "$id" | grep -o 'attempt started at [0-9]*' | sed -n 2p | awk '{print $4}')
+  again=$(run_log "$id" | grep -o 'attempt started at [0-9][0-9]*' | sed -n 2p | awk '{print $4}')
   result=$(wait_end "$id" 300)
   view=$(view "$id")
   new_host=$(jq -r .host <<<"$view")
   restarts=$(jq -c '[.restarts[]? | {host, reason: (.reason // .note // null)}]' <<<"$view")
-  attempts=$(run_log "$id" | grep -c 'attempt started at')
+  attempts=$(run_log "$id" | grep -c 'attempt started at [0-9]')
   noted=$(run_log "$id" | grep -c 'restarted on' || true)
   ms=$((again - killed)); times+=("$ms")
   ok=yes

@@ -19,13 +19,13 @@ push partition "partition run"
 id=$(rebuild "$url")
 wait_until 180 "run $id compiling" compiling_on "$id" "tick 5 "
 host=$(field "$id" .host)
-first=$(run_log "$id" | grep -o 'attempt [0-9a-f]* started' | head -1 | awk '{print $2}')
+first=$(run_log "$id" | grep -o 'attempt [0-9a-f][0-9a-f]* started' | head -1 | awk '{print $2}')
 ip link set "kc-$host" down
 cut=$(now_ms)
 echo "run $id: attempt $first compiling on $host; link kc-$host down at $(date -u +%T)"
-other() { run_log "$id" | grep -o 'attempt [0-9a-f]* started' | grep -qv "attempt $first "; }
+other() { run_log "$id" | grep -o 'attempt [0-9a-f][0-9a-f]* started' | grep -qv "attempt $first "; }
 wait_until $((cut_for + 60)) "another attempt" other
-second=$(run_log "$id" | grep -o 'attempt [0-9a-f]* started at [0-9]*' | grep -v "attempt $first " | head -1)
+second=$(run_log "$id" | grep -o 'attempt [0-9a-f][0-9a-f]* started at [0-9][0-9]*' | grep -v "attempt $first " | head -1)
 took_over=$(( $(awk '{print $5}' <<<"$second") - cut ))
 echo "attempt $(awk '{print $2}' <<<"$second") started on $(field "$id" .host) ${took_over} ms after the cut"
 remaining=$(( cut_for * 1000 - ($(now_ms) - cut) ))

@@ -13,7 +13,7 @@ for i in 1 2 3 4 5 6; do
   - run: echo "attempt started at $(date +%s%3N)"; sleep 30; echo "compile done at $(date +%s%3N)"')")
 done
 for u in "${urls[@]}"; do runs+=("$(rebuild "$u")"); done
-for id in "${runs[@]}"; do wait_until 180 "run $id compiling" compiling_on "$id" "attempt started"; done
+for id in "${runs[@]}"; do wait_until 180 "run $id compiling" compiling_on "$id" "attempt started at [0-9]"; done
 echo "runs ${runs[*]} compiling on $(for id in "${runs[@]}"; do printf '%s ' "$(field "$id" .host)"; done)"
 stopped=$(now_ms)
 stop temporal TERM
@@ -33,15 +33,15 @@ fresh_url=$(make_repo temporal-restart-fresh 'compile:
   - run: echo "attempt started at $(date +%s%3N)"')
 sent=$(now_ms)
 fresh=$(rebuild "$fresh_url")
-wait_until 120 "run $fresh compiling" compiling_on "$fresh" "attempt started"
-started=$(run_log "$fresh" | grep -o 'attempt started at [0-9]*' | head -1 | awk '{print $4}')
+wait_until 120 "run $fresh compiling" compiling_on "$fresh" "attempt started at [0-9]"
+started=$(run_log "$fresh" | grep -o 'attempt started at [0-9][0-9]*' | head -1 | awk '{print $4}')
 echo "new run $fresh after the restart: POST /rebuild -> compiling $(( started - sent )) ms"
 lost=0 twice=0 failed=0
 for id in "${runs[@]}" "$fresh"; do
   result=$(wait_end "$id" 300)
-  attempts=$(run_log "$id" | grep -c 'attempt started at' || true)
-  dones=$(run_log "$id" | grep -c 'compile done' || true)
-  done_at=$(run_log "$id" | grep -o 'compile done at [0-9]*' | tail -1 | awk '{print $4}')
+  attempts=$(run_log "$id" | grep -c 'attempt started at [0-9]' || true)
+  dones=$(run_log "$id" | grep -c 'compile done at [0-9]' || true)
+  done_at=$(run_log "$id" | grep -o 'compile done at [0-9][0-9]*' | tail -1 | awk '{print $4}')
   restarts=$(field "$id" '[.restarts[]?] | length')
   printf 'run %s: %s, %s attempt(s), %s restart(s)%s\n' "$id" "$result" "$attempts" "$restarts" \
     "${done_at:+, compile done $(( (done_at - back) / 1000 )) s after Temporal was back}"
