@@ -6,10 +6,9 @@
 set -euo pipefail
 . "$(dirname "$0")/../faults/lib.sh"
 repo=$STATE/repos/dispatch
-rm -rf "$repo"; mkdir -p "$repo/src"
-for i in $(seq 250); do printf 'int f%d(void) { return %d; }\n' "$i" "$i" > "$repo/src/f$i.c"; done
 make_repo dispatch 'compile:
   - run: echo "compile started at $(date +%s%N)"' >/dev/null
+mkdir -p "$repo/src"
 for i in $(seq 250); do printf 'int f%d(void) { return %d; }\n' "$i" "$i" > "$repo/src/f$i.c"; done
 git -C "$repo" add src
 git -C "$repo" -c user.name=bench -c user.email=bench@kiln.dev commit -qm sources
