@@ -41,7 +41,7 @@ for l in $(seq 0 $((lanes - 1))); do
     if [ -n "$began" ]; then
       hosts="$hosts $(jq -r .host <<<"$v")"
       [ "$began" -ge "$prev_end" ] || overlaps=$((overlaps + 1))
-      prev_end=$(run_log "$id" | awk '$1 == "alive" {t = $2} END {print t + 0}')
+      prev_end=$(run_log "$id" | awk '$1 == "alive" {t = $2} END {print (t == "" ? 0 : t)}')
     fi
   done
   printf 'lane %d: %d runs, newest %s %s, compiled on:%s; overlapping compiles %d%s\n' "$l" "$#" \
