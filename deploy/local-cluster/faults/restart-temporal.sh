@@ -33,7 +33,7 @@ fresh_url=$(make_repo temporal-restart-fresh 'compile:
   - run: echo "attempt started at $(date +%s%3N)"')
 sent=$(now_ms)
 fresh=$(rebuild "$fresh_url")
-wait_until 120 "run $fresh compiling" compiling_on "$fresh" "attempt started at [0-9]"
+wait_until 900 "run $fresh compiling" compiling_on "$fresh" "attempt started at [0-9]"
 started=$(run_log "$fresh" | grep -o 'attempt started at [0-9][0-9]*' | head -1 | awk '{print $4}')
 echo "new run $fresh after the restart: POST /rebuild -> compiling $(( started - sent )) ms"
 lost=0 twice=0 failed=0
