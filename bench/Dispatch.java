@@ -23,10 +23,14 @@ import java.util.regex.Pattern;
  * <pre>
  * java bench/Dispatch.java &lt;api&gt; &lt;repo dir&gt; &lt;n&gt;
  * </pre>
+ *
+ * <p>With {@code KILN_TOKEN} set, every request carries it (an api outside the dev stack, such as
+ * the local cluster's, trusts nobody without a token).
  */
 public class Dispatch {
 
   private static final HttpClient http = HttpClient.newHttpClient();
+  private static final String TOKEN = System.getenv().getOrDefault("KILN_TOKEN", "");
   private static final Pattern STARTED = Pattern.compile("compile started at (\\d+)");
 
   public static void main(String[] args) throws Exception {
@@ -57,7 +61,7 @@ public class Dispatch {
     Instant sent = Instant.now();
     HttpResponse<String> accepted =
         http.send(
-            HttpRequest.newBuilder(URI.create(api + "/rebuild"))
+            authorized(HttpRequest.newBuilder(URI.create(api + "/rebuild")))
                 .header("Content-Type", "application/json")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
@@ -101,9 +105,13 @@ public class Dispatch {
 
   static String get(String url) throws Exception {
     return http.send(
-            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            authorized(HttpRequest.newBuilder(URI.create(url))).GET().build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
         .body();
+  }
+
+  static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    return TOKEN.isEmpty() ? request : request.header("Authorization", "Bearer " + TOKEN);
   }
 
   static double pct(List<Double> sorted, int p) {

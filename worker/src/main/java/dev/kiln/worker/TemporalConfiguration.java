@@ -3,6 +3,7 @@ package dev.kiln.worker;
 import com.uber.m3.tally.Scope;
 import dev.kiln.workflows.TemporalMetrics;
 import dev.kiln.workflows.TemporalReconnect;
+import dev.kiln.workflows.connection.TemporalConnectionSecurity;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.client.WorkflowClient;
@@ -35,9 +36,11 @@ class TemporalConfiguration {
   @Bean(destroyMethod = "shutdownNow")
   WorkflowServiceStubs workflowServiceStubs(
       WorkerProperties properties, Scope temporalMetricsScope) {
+    WorkerProperties.Temporal temporal = properties.temporal();
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
-            .setTarget(properties.temporal().address())
+        TemporalConnectionSecurity.apply(
+                WorkflowServiceStubsOptions.newBuilder(), temporal.tls(), temporal.apiKeyFile())
+            .setTarget(temporal.address())
             .setMetricsScope(temporalMetricsScope)
             // A restarted Temporal server (the dev stack restarts a dead one within seconds) is
             // reconnected to within a second, not after gRPC's growing backoff: runs' activities

@@ -4,6 +4,7 @@ import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.fetch.RepositoryCredentials;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.WorkerLabels;
+import dev.kiln.workflows.connection.TemporalTls;
 import dev.kiln.workflows.repo.RepositoryPolicy;
 import java.net.URI;
 import java.nio.file.Path;
@@ -59,8 +60,18 @@ public record WorkerProperties(
   /** The shared secret the api checks on {@code /internal}. */
   public record Internal(String token) {}
 
+  /**
+   * @param address host:port of the Temporal frontend
+   * @param namespace the namespace Kiln's workflows run in
+   * @param tls TLS to the frontend, mutual with a client certificate (docs/operations.md)
+   * @param apiKeyFile a file holding an API key for the frontend (Temporal Cloud), read at each
+   *     call
+   */
   public record Temporal(
-      @DefaultValue("localhost:7233") String address, @DefaultValue("default") String namespace) {}
+      @DefaultValue("localhost:7233") String address,
+      @DefaultValue("default") String namespace,
+      @DefaultValue TemporalTls tls,
+      Path apiKeyFile) {}
 
   /**
    * @param roles {@code control} (workflows, ledger) and/or {@code build} (fetch, compile, …)

@@ -1,6 +1,7 @@
 package dev.kiln.api.config;
 
 import dev.kiln.workflows.Architectures;
+import dev.kiln.workflows.connection.TemporalTls;
 import dev.kiln.workflows.repo.AllowedHosts;
 import dev.kiln.workflows.repo.HostResolver;
 import dev.kiln.workflows.repo.RepositoryPolicy;
@@ -70,6 +71,9 @@ public record KilnProperties(
    * @param startTimeout how long {@code POST /rebuild} keeps retrying to start a workflow before it
    *     gives up and answers 503
    * @param healthTimeout deadline of the health check call
+   * @param tls TLS to the frontend, mutual with a client certificate (docs/operations.md)
+   * @param apiKeyFile a file holding an API key for the frontend (Temporal Cloud), read at each
+   *     call
    */
   public record Temporal(
       @DefaultValue("localhost:7233") String address,
@@ -77,7 +81,9 @@ public record KilnProperties(
       @DefaultValue("http://localhost:8233") URI uiUrl,
       @DefaultValue("10s") Duration rpcTimeout,
       @DefaultValue("10s") Duration startTimeout,
-      @DefaultValue("2s") Duration healthTimeout) {
+      @DefaultValue("2s") Duration healthTimeout,
+      @DefaultValue TemporalTls tls,
+      Path apiKeyFile) {
 
     public String uiBase() {
       String s = uiUrl.toString();

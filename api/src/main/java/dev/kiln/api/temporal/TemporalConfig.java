@@ -4,6 +4,7 @@ import com.uber.m3.tally.Scope;
 import dev.kiln.api.config.KilnProperties;
 import dev.kiln.workflows.TemporalMetrics;
 import dev.kiln.workflows.TemporalReconnect;
+import dev.kiln.workflows.connection.TemporalConnectionSecurity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -33,7 +34,8 @@ class TemporalConfig {
   WorkflowServiceStubs workflowServiceStubs(KilnProperties properties, Scope temporalMetricsScope) {
     KilnProperties.Temporal temporal = properties.temporal();
     return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder()
+        TemporalConnectionSecurity.apply(
+                WorkflowServiceStubsOptions.newBuilder(), temporal.tls(), temporal.apiKeyFile())
             .setTarget(temporal.address())
             .setMetricsScope(temporalMetricsScope)
             // back within a second of a restarted server, not after gRPC's growing backoff

@@ -1,6 +1,7 @@
 package dev.kiln.api.support;
 
 import dev.kiln.api.config.KilnProperties;
+import dev.kiln.workflows.connection.TemporalTls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,9 @@ public final class TestProperties {
             URI.create("http://localhost:8233"),
             Duration.ofSeconds(10),
             Duration.ofSeconds(10),
-            Duration.ofSeconds(2)),
+            Duration.ofSeconds(2),
+            TemporalTls.none(),
+            null),
         new KilnProperties.Repos(false, List.of(), false),
         List.of("x86_64", "aarch64"),
         new KilnProperties.Artifacts(DataSize.ofGigabytes(1), 1000, DataSize.ofGigabytes(10)),
