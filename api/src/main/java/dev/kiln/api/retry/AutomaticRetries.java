@@ -1,7 +1,7 @@
 package dev.kiln.api.retry;
 
-import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.culprit.CulpritStore;
+import dev.kiln.api.rebuild.RebuildService;
 import dev.kiln.api.runs.NewRun;
 import dev.kiln.api.runs.RunRecord;
 import dev.kiln.api.runs.RunRepository;
