@@ -19,7 +19,9 @@ import java.util.List;
  * where the build host runs builds without isolation; null until a step started) and {@code
  * limits}; {@code steps}, what each step used; and {@code retention}, set once retention ({@code
  * kiln.retention}) removed the run's logs and artifacts; {@code notifications}, each notification
- * of its start and end to its repository's targets, with its state and attempts.
+ * of its start and end to its repository's targets, with its state and attempts; {@code timeline},
+ * each step it ran (fetch, compile, stage, each gate) in order with its status, times and commands
+ * ({@link StepTimeline}), as the run page shows them.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -33,7 +35,42 @@ public record RunView(
     Limits limits,
     List<StepUsage> steps,
     Retention retention,
-    List<Notification> notifications) {
+    List<Notification> notifications,
+    List<Step> timeline) {
+
+  public RunView {
+    timeline = timeline == null ? List.of() : List.copyOf(timeline);
+  }
+
+  /** A view without a timeline. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention,
+      List<Notification> notifications) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
+        List.of());
+  }
 
   /** A view without notifications, as a finished run's cached view is kept. */
   public RunView(
@@ -77,8 +114,29 @@ public record RunView(
         limits,
         steps,
         retention,
-        List.copyOf(now));
+        List.copyOf(now),
+        timeline);
   }
+
+  /**
+   * A step the run ran, or a gate it has yet to run (or never will: {@code blocked}, {@code
+   * skipped}).
+   *
+   * @param step {@code fetch}, {@code compile}, {@code stage}, {@code gate:<name>}
+   * @param status {@code running}, {@code passed}, {@code failed}, {@code cancelled}, {@code
+   *     aborted}, {@code interrupted} (its host was lost; the run started over), or a gate's status
+   * @param startedAt its first log line, or the gate's start; {@code null} before it started
+   * @param finishedAt its last log line, or the gate's end; {@code null} while it runs
+   * @param durationMs from start to end
+   * @param commands what it ran, each as the log's prompt line shows it ({@code make -j4})
+   */
+  public record Step(
+      String step,
+      String status,
+      Instant startedAt,
+      Instant finishedAt,
+      Long durationMs,
+      List<String> commands) {}
 
   /**
    * A notification of the run's start or end to one of its repository's targets.
