@@ -111,37 +111,60 @@
     byId(list).appendChild(option);
   }
 
+  // Rows are kept by run and rewritten only when their run changed, so a reader's focus (a link
+  // reached with the keyboard) and selection survive the polls.
+  var rowsByRun = {};
+
   function renderRuns(runs) {
     var body = document.querySelector('#runs tbody');
-    var rows = document.createDocumentFragment();
-    runs.forEach(function (run) {
+    var keep = {};
+    runs.forEach(function (run, i) {
       remember(seenRepos, 'repos', run.repo);
       remember(seenBranches, 'branches', run.branch || run.ref);
-      var tr = el('tr');
-      tr.dataset.run = run.run_id;
-      tr.dataset.result = run.result;
-      cell(tr, null, link('#' + run.run_id, '/runs/' + run.run_id));
-      var result = el('span', 'badge r-' + run.result, run.result);
-      var r = cell(tr, 'result', result);
-      if (run.result === 'building') r.appendChild(el('span', 'muted', ' ' + run.phase));
-      cell(tr, 'mono', run.repo);
-      cell(tr, null, run.branch || run.ref || '');
-      cell(tr, null, run.mr ? '!' + run.mr : '');
-      cell(tr, null, run.arch);
-      cell(tr, null, duration(run.elapsed_s));
-      var queued = cell(tr, null, ago(run.queued_at));
-      queued.title = run.queued_at;
-      var summary = run.failure_summary ? run.failure_summary.split('\n')[0] : '';
-      if (run.superseded_by) summary = summary || 'superseded by run ' + run.superseded_by;
-      if (run.cancelled_by) summary = summary || 'cancelled by ' + run.cancelled_by;
-      var s = cell(tr, 'summary', summary);
-      if (run.failure_summary) s.title = run.failure_summary;
-      cell(tr, null, run.temporal && run.temporal.ui_url ? link('workflow', run.temporal.ui_url) : '');
-      rows.appendChild(tr);
+      var signature = JSON.stringify(run);
+      var tr = rowsByRun[run.run_id];
+      if (!tr) {
+        tr = rowsByRun[run.run_id] = el('tr');
+        tr.dataset.run = run.run_id;
+      }
+      if (tr.dataset.signature !== signature) {
+        tr.dataset.signature = signature;
+        fillRow(tr, run);
+      } else {
+        tr.querySelector('td.queued').textContent = ago(run.queued_at);
+      }
+      keep[run.run_id] = true;
+      if (body.children[i] !== tr) body.insertBefore(tr, body.children[i] || null);
     });
-    clear(body);
-    body.appendChild(rows);
+    Object.keys(rowsByRun).forEach(function (id) {
+      if (!keep[id]) {
+        body.removeChild(rowsByRun[id]);
+        delete rowsByRun[id];
+      }
+    });
     byId('empty').hidden = runs.length !== 0;
+  }
+
+  function fillRow(tr, run) {
+    clear(tr);
+    tr.dataset.result = run.result;
+    cell(tr, null, link('#' + run.run_id, '/runs/' + run.run_id));
+    var result = el('span', 'badge r-' + run.result, run.result);
+    var r = cell(tr, 'result', result);
+    if (run.result === 'building') r.appendChild(el('span', 'muted', ' ' + run.phase));
+    cell(tr, 'mono', run.repo);
+    cell(tr, null, run.branch || run.ref || '');
+    cell(tr, null, run.mr ? '!' + run.mr : '');
+    cell(tr, null, run.arch);
+    cell(tr, null, duration(run.elapsed_s));
+    var queued = cell(tr, 'queued', ago(run.queued_at));
+    queued.title = run.queued_at;
+    var summary = run.failure_summary ? run.failure_summary.split('\n')[0] : '';
+    if (run.superseded_by) summary = summary || 'superseded by run ' + run.superseded_by;
+    if (run.cancelled_by) summary = summary || 'cancelled by ' + run.cancelled_by;
+    var s = cell(tr, 'summary', summary);
+    if (run.failure_summary) s.title = run.failure_summary;
+    cell(tr, null, run.temporal && run.temporal.ui_url ? link('workflow', run.temporal.ui_url) : '');
   }
 
   function renderLanes(lanes) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -62,7 +63,9 @@ class DashboardBrowserIT {
     browser.get(stack.baseUrl() + "/");
     assertThat(browser.getTitle()).isEqualTo("Kiln runs");
     script("window.kilnTestMarker = 'loaded once'");
+    // the page rewrites a row when its run changed: an element found a moment ago may be gone
     WebDriverWait wait = new WebDriverWait(browser, BUILD_TIMEOUT);
+    wait.ignoring(StaleElementReferenceException.class);
 
     // a run started after the page loaded: it appears building, then ends failed
     String repo = fixtures.repository("live-log", Map.of());
@@ -72,11 +75,12 @@ class DashboardBrowserIT {
     String row = "#runs tr[data-run='" + runId + "']";
     wait.withTimeout(Duration.ofSeconds(30))
         .until(b -> !b.findElements(By.cssSelector(row)).isEmpty());
-    assertThat(browser.findElement(By.cssSelector(row)).getAttribute("data-result"))
+    assertThat(script("return document.querySelector(\"" + row + "\").dataset.result"))
         .as("it appears while it builds")
         .isEqualTo("building");
-    wait.until(
-        b -> "failed".equals(b.findElement(By.cssSelector(row)).getAttribute("data-result")));
+    wait.withTimeout(BUILD_TIMEOUT)
+        .until(
+            b -> "failed".equals(b.findElement(By.cssSelector(row)).getAttribute("data-result")));
     JsonNode run = api.awaitEnd(runId, Duration.ofSeconds(30));
     assertThat(script("return window.kilnTestMarker"))
         .as("never reloaded")
