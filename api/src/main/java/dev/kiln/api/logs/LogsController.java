@@ -36,13 +36,16 @@ class LogsController {
   private final RunAccess access;
   private final StreamLimits limits;
   private final RunRemovals removals;
+  private final LogSearch search;
 
   LogsController(
       LogReader reader,
       LogStreams streams,
       RunAccess access,
       StreamLimits limits,
-      RunRemovals removals) {
+      RunRemovals removals,
+      LogSearch search) {
+    this.search = search;
     this.reader = reader;
     this.streams = streams;
     this.access = access;
@@ -68,6 +71,32 @@ class LogsController {
     response.setCharacterEncoding("UTF-8");
     response.setHeader(LAST_SEQ_HEADER, Long.toString(snapshot.upToSeq()));
     reader.copy(snapshot, response.getOutputStream());
+  }
+
+  /**
+   * The lines that match {@code grep} ({@link LogSearch}): at most {@code limit} (default {@value
+   * LogSearch#DEFAULT_LIMIT}, at most {@value LogSearch#MAX_LIMIT}), with their line numbers.
+   */
+  @GetMapping(
+      path = ApiPaths.RUN_LOGS,
+      params = "grep",
+      produces = MediaType.APPLICATION_JSON_VALUE)
+  @RequiresScope(Scope.READ)
+  LogSearch.Matches grep(
+      @PathVariable String id,
+      @RequestParam String grep,
+      @RequestParam(required = false) String step,
+      @RequestParam(required = false) Boolean literal,
+      @RequestParam(required = false) Integer limit) {
+    long runId = RunIds.parse(id);
+    access.require(Scope.READ, runId);
+    removals.requireKept(runId, "logs");
+    int max = limit == null ? LogSearch.DEFAULT_LIMIT : limit;
+    if (max < 1 || max > LogSearch.MAX_LIMIT) {
+      throw ApiException.badRequest(
+          "limit: must be between 1 and " + LogSearch.MAX_LIMIT + ", got " + max);
+    }
+    return search.search(runId, grep, Boolean.TRUE.equals(literal), step(step), max);
   }
 
   /**

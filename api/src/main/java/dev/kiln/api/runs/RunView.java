@@ -24,7 +24,9 @@ import java.util.List;
  * the runs that retry this one, by a caller or automatically; {@code queue_position}, while the run
  * is queued, where it is on its build queue (1: a host takes it next), as Temporal orders the
  * queue: by priority, then fairly among repositories; {@code bisect_of}, {@code bisect} and {@code
- * culprit} ({@link BisectView}), what the culprit finder did.
+ * culprit} ({@link BisectView}), what the culprit finder did; {@code timeline}, each step it ran
+ * (fetch, compile, stage, each gate) in order with its status, times and commands ({@link
+ * StepTimeline}), as the run page shows them.
  */
 public record RunView(
     @JsonUnwrapped RunSummary run,
@@ -41,7 +43,12 @@ public record RunView(
     List<Notification> notifications,
     List<Retry> retries,
     Integer queuePosition,
-    @JsonUnwrapped BisectView bisection) {
+    @JsonUnwrapped BisectView bisection,
+    List<Step> timeline) {
+
+  public RunView {
+    timeline = timeline == null ? List.of() : List.copyOf(timeline);
+  }
 
   /** A view without the runs that retry it, of a run that is not queued, without bisection. */
   public RunView(
@@ -70,9 +77,41 @@ public record RunView(
         steps,
         retention,
         notifications,
+        List.of());
+  }
+
+  /** A view without the runs that retry it, of a run that is not queued, without bisection. */
+  public RunView(
+      RunSummary run,
+      String waitingReason,
+      List<Gate> gates,
+      List<Artifact> artifacts,
+      String host,
+      List<Restart> restarts,
+      String triggeredBy,
+      String sandbox,
+      Limits limits,
+      List<StepUsage> steps,
+      Retention retention,
+      List<Notification> notifications,
+      List<Step> timeline) {
+    this(
+        run,
+        waitingReason,
+        gates,
+        artifacts,
+        host,
+        restarts,
+        triggeredBy,
+        sandbox,
+        limits,
+        steps,
+        retention,
+        notifications,
         List.of(),
         null,
-        BisectView.NONE);
+        BisectView.NONE,
+        timeline);
   }
 
   /** A view without notifications, as a finished run's cached view is kept. */
@@ -120,7 +159,8 @@ public record RunView(
         List.copyOf(now),
         retries,
         queuePosition,
-        bisection);
+        bisection,
+        timeline);
   }
 
   /** This view with the runs that retry it as they are now. */
@@ -140,7 +180,8 @@ public record RunView(
         notifications,
         List.copyOf(now),
         queuePosition,
-        bisection);
+        bisection,
+        timeline);
   }
 
   /** This view of a queued run, {@code position} on its build queue. */
@@ -160,7 +201,8 @@ public record RunView(
         notifications,
         retries,
         position,
-        bisection);
+        bisection,
+        timeline);
   }
 
   /** This view with the run's bisection as it is now. */
@@ -180,8 +222,29 @@ public record RunView(
         notifications,
         retries,
         queuePosition,
-        now);
+        now,
+        timeline);
   }
+
+  /**
+   * A step the run ran, or a gate it has yet to run (or never will: {@code blocked}, {@code
+   * skipped}).
+   *
+   * @param step {@code fetch}, {@code compile}, {@code stage}, {@code gate:<name>}
+   * @param status {@code running}, {@code passed}, {@code failed}, {@code cancelled}, {@code
+   *     aborted}, {@code interrupted} (its host was lost; the run started over), or a gate's status
+   * @param startedAt its first log line, or the gate's start; {@code null} before it started
+   * @param finishedAt its last log line, or the gate's end; {@code null} while it runs
+   * @param durationMs from start to end
+   * @param commands what it ran, each as the log's prompt line shows it ({@code make -j4})
+   */
+  public record Step(
+      String step,
+      String status,
+      Instant startedAt,
+      Instant finishedAt,
+      Long durationMs,
+      List<String> commands) {}
 
   /**
    * A run that retries this one.

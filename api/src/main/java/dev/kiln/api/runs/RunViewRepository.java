@@ -1,13 +1,17 @@
 package dev.kiln.api.runs;
 
+import dev.kiln.workflows.LogSequences;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,7 +35,9 @@ public class RunViewRepository {
       List<RunView.Restart> restarts,
       Sandbox sandbox,
       List<RunView.StepUsage> steps,
-      RunView.Retention retention) {}
+      RunView.Retention retention,
+      List<StepTimeline.Chunks> stepChunks,
+      List<StepTimeline.KilnText> kilnLines) {}
 
   /**
    * @param kind {@code bwrap} or {@code none}; {@code null} before a step reported
@@ -50,6 +56,7 @@ public class RunViewRepository {
                     'name', g.name, 'ordinal', g.ordinal, 'required', g.required,
                     'status', g.status, 'summary', g.summary, 'total', g.tests_total,
                     'failed', g.tests_failed, 'skipped', g.tests_skipped,
+                    'started_at', g.started_at, 'finished_at', g.finished_at,
                     'failures', (SELECT json_agg(json_build_object(
                                           'name', t.name, 'suite', t.suite, 'message', t.message,
                                           'file', t.file, 'line', t.line)
@@ -79,7 +86,19 @@ public class RunViewRepository {
           (SELECT json_build_object(
                     'removed_at', x.removed_at,
                     'kept_for_s', extract(epoch FROM x.kept_for)::bigint)
-             FROM run_retention x WHERE x.run_id = runs.id) AS retention_json
+             FROM run_retention x WHERE x.run_id = runs.id) AS retention_json,
+          (SELECT json_agg(json_build_object(
+                    'first_seq', c.first_seq, 'step', c.step,
+                    'first_at', c.first_at, 'last_at', c.last_at)
+                  ORDER BY c.first_seq)
+             FROM (SELECT min(seq) AS first_seq, step, min(created_at) AS first_at,
+                          max(created_at) AS last_at
+                     FROM run_log_chunks WHERE run_id = runs.id
+                    GROUP BY seq / :stepSpan, step) c) AS step_chunks_json,
+          (SELECT json_agg(json_build_object('seq', k.seq, 'data', encode(k.data, 'base64'))
+                  ORDER BY k.seq)
+             FROM run_log_chunks k
+            WHERE k.run_id = runs.id AND k.step = :kilnStep) AS kiln_json
           FROM runs WHERE id = :id
           """;
 
@@ -95,6 +114,8 @@ public class RunViewRepository {
     return jdbc.sql(SQL)
         .param("id", id)
         .param("maxFailures", TestResultRepository.MAX_FAILURES)
+        .param("stepSpan", LogSequences.STEP_SPAN)
+        .param("kilnStep", StepTimeline.KILN)
         .query(this::map)
         .optional();
   }
@@ -108,7 +129,39 @@ public class RunViewRepository {
         restarts(rs.getString("restarts_json")),
         sandbox(rs.getString("sandbox_json")),
         usage(rs.getString("usage_json")),
-        retention(rs.getString("retention_json")));
+        retention(rs.getString("retention_json")),
+        stepChunks(rs.getString("step_chunks_json")),
+        kilnLines(rs.getString("kiln_json")));
+  }
+
+  private List<StepTimeline.Chunks> stepChunks(String array) {
+    List<StepTimeline.Chunks> chunks = new ArrayList<>();
+    for (JsonNode c : nodes(array)) {
+      chunks.add(
+          new StepTimeline.Chunks(
+              c.get("first_seq").asLong(),
+              text(c, "step"),
+              instant(c, "first_at"),
+              instant(c, "last_at")));
+    }
+    return chunks;
+  }
+
+  /** Kiln's own lines; a character cut by a chunk's end shows as U+FFFD, which names no step. */
+  private List<StepTimeline.KilnText> kilnLines(String array) {
+    List<StepTimeline.KilnText> lines = new ArrayList<>();
+    for (JsonNode k : nodes(array)) {
+      byte[] data = Base64.getMimeDecoder().decode(text(k, "data"));
+      lines.add(
+          new StepTimeline.KilnText(
+              k.get("seq").asLong(), new String(data, StandardCharsets.UTF_8)));
+    }
+    return lines;
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    String value = text(node, field);
+    return value == null ? null : OffsetDateTime.parse(value).toInstant();
   }
 
   private RunView.Retention retention(String object) {
@@ -177,8 +230,8 @@ public class RunViewRepository {
               GateRunRepository.status(text(gate, "status")),
               text(gate, "summary"),
               tests,
-              null,
-              null,
+              instant(gate, "started_at"),
+              instant(gate, "finished_at"),
               failures(gate.get("failures"))));
     }
     return gates;

@@ -150,7 +150,18 @@ public class RunViews {
         found.sandbox().kind(),
         found.sandbox().limits(),
         found.steps(),
-        found.retention());
+        found.retention(),
+        List.of(),
+        StepTimeline.of(
+            found.stepChunks(),
+            found.kilnLines(),
+            found.gates().stream()
+                .map(
+                    g ->
+                        new StepTimeline.GateTimes(
+                            g.name(), g.status().wireName(), g.startedAt(), g.finishedAt()))
+                .toList(),
+            new StepTimeline.RunState(run.result())));
   }
 
   /**

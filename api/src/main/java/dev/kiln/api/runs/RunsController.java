@@ -8,7 +8,6 @@ import dev.kiln.api.web.ApiPaths;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.Result;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -21,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 class RunsController {
@@ -30,10 +30,12 @@ class RunsController {
 
   private final RunViews views;
   private final Access access;
+  private final JsonMapper json;
 
-  RunsController(RunViews views, Access access) {
+  RunsController(RunViews views, Access access, JsonMapper json) {
     this.views = views;
     this.access = access;
+    this.json = json;
   }
 
   @GetMapping(ApiPaths.RUN)
@@ -43,7 +45,7 @@ class RunsController {
   }
 
   /**
-   * The same run for a browser: a page that follows the live log (see {@link RunHtml}), whose
+   * The same run for a browser: a page that follows the run live (see {@link RunHtml}), whose
    * Content-Security-Policy lets only its own inline script and style run, with a nonce made for
    * this response.
    */
@@ -51,11 +53,7 @@ class RunsController {
   @RequiresScope(Scope.READ)
   ResponseEntity<String> page(@PathVariable String id) {
     RunView view = readable(views.view(RunIds.parse(id)));
-    String nonce = RunHtml.nonce();
-    return ResponseEntity.ok()
-        .contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-        .header("Content-Security-Policy", RunHtml.contentSecurityPolicy(nonce))
-        .body(RunHtml.render(view, nonce));
+    return RunHtml.answer(view, json.writeValueAsString(view));
   }
 
   private RunView readable(RunView view) {

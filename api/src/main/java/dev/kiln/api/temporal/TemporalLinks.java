@@ -19,6 +19,11 @@ public class TemporalLinks {
             + UriUtils.encodePathSegment(temporal.namespace(), "UTF-8");
   }
 
+  /** The namespace's list of workflows. */
+  public String namespaceUi() {
+    return base + "/workflows";
+  }
+
   public String workflow(String workflowId) {
     return base + "/workflows/" + UriUtils.encodePathSegment(workflowId, "UTF-8");
   }

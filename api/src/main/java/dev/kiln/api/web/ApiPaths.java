@@ -7,6 +7,9 @@ package dev.kiln.api.web;
  */
 public final class ApiPaths {
 
+  /** The runs dashboard, for browsers. */
+  public static final String DASHBOARD = "/";
+
   public static final String REBUILD = "/rebuild";
   public static final String SUBMISSIONS = "/submissions";
   public static final String RUNS = "/runs";

@@ -211,6 +211,11 @@ class AuthorizationIT extends StrictApi {
     t.put("GET /runs", Endpoint.get(Kind.LIST, Scope.READ, "/runs"));
     t.put("GET /runs/{id}/logs", Endpoint.get(Kind.RUN, Scope.READ, run + "/logs"));
     t.put(
+        "GET /runs/{id}/logs ?grep", Endpoint.get(Kind.RUN, Scope.READ, run + "/logs?grep=error"));
+    t.put(
+        "GET / (html)",
+        new Endpoint(Kind.GLOBAL, Scope.READ, "GET", "/", null, MediaType.TEXT_HTML_VALUE));
+    t.put(
         "POST /runs/{id}/retry",
         new Endpoint(Kind.RUN, Scope.TRIGGER, "POST", run + "/retry", null, null));
     t.put(
@@ -451,7 +456,10 @@ class AuthorizationIT extends StrictApi {
     return t;
   }
 
-  /** {@code GET /runs/{id} (html)}: a mapping's methods, patterns and the answer it produces. */
+  /**
+   * {@code GET /runs/{id} (html)}, {@code GET /runs/{id}/logs ?grep}: a mapping's methods,
+   * patterns, the parameters it requires and the answer it produces.
+   */
   static String key(RequestMappingInfo info) {
     String methods =
         info.getMethodsCondition().getMethods().isEmpty()
@@ -466,7 +474,21 @@ class AuthorizationIT extends StrictApi {
     } else if (types.size() == 1 && types.contains(MediaType.TEXT_EVENT_STREAM)) {
       produces = " (sse)";
     }
-    return methods + " " + String.join(",", new TreeSet<>(info.getPatternValues())) + produces;
+    String params =
+        info.getParamsCondition().getExpressions().isEmpty()
+            ? ""
+            : " ?"
+                + String.join(
+                    "&",
+                    new TreeSet<>(
+                        info.getParamsCondition().getExpressions().stream()
+                            .map(Object::toString)
+                            .toList()));
+    return methods
+        + " "
+        + String.join(",", new TreeSet<>(info.getPatternValues()))
+        + params
+        + produces;
   }
 
   private Map<String, HandlerMethod> handlers() {

@@ -36,6 +36,7 @@ class LogsControllerTest {
   // who may read which run is AuthorizationIT's subject; here every run is readable
   @MockitoBean RunAccess access;
   @MockitoBean RunRemovals removals;
+  @MockitoBean LogSearch search;
 
   @Test
   void servesTheLogAsUtf8PlainTextWithTheLastSequenceNumber() throws Exception {

@@ -81,4 +81,38 @@ class RunViewsIT {
     assertThat(notification.target().secret()).isNull();
     assertThat(notification.target().url()).isEqualTo("https://hooks.example.com/k");
   }
+
+  private static void chunk(long id, long seq, String step, String text, String at) {
+    jdbc.sql(
+            "INSERT INTO run_log_chunks (run_id, seq, step, data, created_at)"
+                + " VALUES (:id, :seq, :step, :data, :at::timestamptz)")
+        .param("id", id)
+        .param("seq", seq)
+        .param("step", step)
+        .param("data", text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .param("at", at)
+        .update();
+  }
+
+  @Test
+  void theTimelineNamesEachStepOfTheLogWithItsTimesCommandsAndStatus() {
+    long id = startedRun();
+    chunk(id, 1_000_000, "kiln", "fetch on host-a (attempt 1)\n", "2026-12-02T10:00:00Z");
+    chunk(id, 1_000_001, "fetch", "resolved main\n", "2026-12-02T10:00:02Z");
+    chunk(id, 2_000_000, "kiln", "compile on host-a (make)\n$ make -j2\n", "2026-12-02T10:00:03Z");
+    chunk(id, 2_000_001, "compile", "cc -c a.c\n", "2026-12-02T10:00:04Z");
+    chunk(id, 2_000_002, "compile", "a.c:1: error: boom\n", "2026-12-02T10:00:13Z");
+
+    assertThat(views.view(id).timeline())
+        .extracting(s -> s.step() + " " + s.status() + " " + s.commands())
+        .containsExactly("fetch passed []", "compile running [make -j2]");
+    RunView.Step fetch = views.view(id).timeline().get(0);
+    assertThat(fetch.startedAt()).isEqualTo(java.time.Instant.parse("2026-12-02T10:00:00Z"));
+    assertThat(fetch.durationMs()).isEqualTo(2_000);
+
+    runs.finish(id, Result.FAILED, "a.c:1: error: boom");
+    RunView.Step compile = views.view(id).timeline().get(1);
+    assertThat(compile.status()).isEqualTo("failed");
+    assertThat(compile.durationMs()).isEqualTo(10_000);
+  }
 }

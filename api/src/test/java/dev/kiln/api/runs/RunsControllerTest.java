@@ -277,32 +277,36 @@ class RunsControllerTest {
   }
 
   @Test
-  void rendersASelfContainedHtmlPageForBrowsersWithTheLiveLog() throws Exception {
+  void rendersASelfContainedHtmlPageForBrowsersWithTheViewAsJsonItCannotBreakOutOf()
+      throws Exception {
     when(views.view(7)).thenReturn(notifiedRun());
 
-    String html =
+    var response =
         mvc.perform(get("/runs/7").header("Accept", "text/html,*/*;q=0.8"))
             .andExpect(status().isOk())
             .andExpect(content().contentType("text/html;charset=UTF-8"))
             .andReturn()
-            .getResponse()
-            .getContentAsString();
+            .getResponse();
+    String html = response.getContentAsString();
+    String policy = response.getHeader("Content-Security-Policy");
 
+    assertThat(policy).startsWith("default-src 'none'; script-src 'nonce-");
+    String nonce = policy.replaceAll("^.*script-src 'nonce-([^']+)'.*$", "$1");
     assertThat(html)
         .startsWith("<!DOCTYPE html>")
         .contains(
-            "<div class=\"failure\" id=\"failure\">unit: &lt;Foo&gt; &amp; &#39;bar&#39; failed</div>")
+            "<div class=\"failure\" id=\"failure\" role=\"alert\">"
+                + "unit: &lt;Foo&gt; &amp; &#39;bar&#39; failed</div>")
         .contains("href=\"http://localhost:8233/namespaces/default/workflows/kiln-run-7\"")
-        .contains("new EventSource('/runs/7/logs')")
-        .contains("<td class=\"s-failed\">failed</td>")
-        .contains(
-            "<li><b>CalcTest.adds</b> <code>CalcTest.java:9</code>"
-                + " expected: &lt;5&gt; but was: &lt;-1&gt;</li>")
-        .contains(
-            "<tr><td>webhook https://hooks.example.com/k</td><td>ended</td><td>failed</td>"
-                + "<td>1</td><td>HTTP 400: &lt;nope&gt;</td></tr>")
+        .contains("<script nonce=\"" + nonce + "\">")
+        .contains("new EventSource('/runs/' + runId + '/logs')")
+        // the view: JSON whose "<" and "&" cannot end its script element
+        .contains("\"failure_summary\":\"unit: \\u003cFoo\\u003e \\u0026 'bar' failed\"")
+        .contains("\"last_error\":\"HTTP 400: \\u003cnope\\u003e\"")
+        .doesNotContain("<Foo>")
         .doesNotContain("<script src")
-        .doesNotContain("<link");
+        .doesNotContain("<link")
+        .doesNotContain("{{");
   }
 
   @Test
