@@ -144,6 +144,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       }
     } finally {
       slots.exit(runKey);
+      releaseIfSuperseded(attempt, runKey, workspace);
       drainLog(context, runId);
       MDC.remove("run_id");
     }
@@ -176,6 +177,7 @@ public class BuildActivitiesImpl implements BuildActivities {
           Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
     } finally {
       slots.exit(runKey);
+      releaseIfSuperseded(attempt, runKey, Path.of(request.workspace()));
       drainLog(context, runId);
     }
   }
@@ -226,6 +228,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       return result;
     } finally {
       slots.exit(runKey);
+      releaseIfSuperseded(attempt, runKey, workspace);
       drainLog(context, runId);
     }
   }
@@ -241,6 +244,26 @@ public class BuildActivitiesImpl implements BuildActivities {
     } finally {
       // Even when removal failed: a retry still finds the workspace, and the slot is not held.
       slots.finish(runKey(context));
+    }
+  }
+
+  /**
+   * A superseded attempt's slot and workspace go as soon as its commands are dead: the run builds
+   * on elsewhere and its workflow will never clean up after this attempt here, and a slot held
+   * until the lease goes idle kept every restarted run waiting (a Temporal server away for longer
+   * than the heartbeat timeout supersedes every running build at once).
+   */
+  private void releaseIfSuperseded(RunAttempt attempt, String runKey, Path workspace) {
+    if (!attempt.isSuperseded() || !slots.endSuperseded(runKey, workspace)) {
+      return;
+    }
+    try {
+      host.sandbox().forget(workspace);
+      workspaces.remove(workspace);
+      log.info("{} superseded: its build slot is free and its workspace removed", attempt);
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "{} superseded: could not remove its workspace {}: {}", attempt, workspace, e.toString());
     }
   }
 

@@ -157,6 +157,27 @@ public final class BuildSlots {
   }
 
   /**
+   * Ends the lease of a superseded attempt of {@code runKey} (the run started over on another host,
+   * or will): its slot is free at once, where waiting for the lease to go idle would hold it for
+   * {@code leaseIdle} while restarted runs, this one among them, wait for a slot. Not when the
+   * lease is the run's newer attempt's (the run was fetched here again, into another workspace),
+   * nor while a host activity of the run still runs.
+   *
+   * @return whether the lease ended; the caller then removes {@code workspace}
+   */
+  public boolean endSuperseded(String runKey, Path workspace) {
+    synchronized (this) {
+      Lease lease = leases.get(runKey);
+      if (lease == null || lease.running > 0 || !lease.workspace.equals(workspace)) {
+        return false;
+      }
+      leases.remove(runKey);
+    }
+    grantWaiting();
+    return true;
+  }
+
+  /**
    * What this host holds now, read at once: the workspaces of leased runs, and the runs whose fetch
    * is under way (and may be making a workspace).
    */

@@ -373,6 +373,43 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void aSupersededAttemptFreesItsBuildSlotAndRemovesItsWorkspaceAtOnce() throws Exception {
+    // TestActivityEnvironment runs every activity under this workflow id
+    slots.markUsed(slots.reserve().join(), "test-workflow-id");
+    slots.keep("test-workflow-id", workspace);
+    Path marker = workspace.resolve("started");
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () ->
+                activities.compile(
+                    compile(
+                        new CommandStep(
+                            "touch started; while true; do echo tick; sleep 0.1; done", 600))));
+    await().until(() -> Files.exists(marker) && api.log("compile").contains("tick"));
+    assertThat(slots.free()).isZero();
+
+    // the run started over on another host
+    api.currentAttempt.set(2);
+
+    assertThatThrownBy(running::join).rootCause().isInstanceOf(ApplicationFailure.class);
+    assertThat(slots.free()).as("the superseded attempt's slot, without waiting 10 min").isOne();
+    assertThat(workspace).doesNotExist();
+  }
+
+  @Test
+  void aSupersededAttemptLeavesTheLeaseOfTheRunsNewerAttemptOnThisHostAlone() throws Exception {
+    Path newer = Files.createDirectories(workspace.resolveSibling("newer-attempt"));
+    slots.markUsed(slots.reserve().join(), "test-workflow-id");
+    slots.keep("test-workflow-id", newer);
+
+    assertThat(slots.endSuperseded("test-workflow-id", workspace)).isFalse();
+
+    assertThat(slots.free()).isZero();
+    assertThat(slots.endSuperseded("test-workflow-id", newer)).isTrue();
+    assertThat(slots.free()).isOne();
+  }
+
+  @Test
   void cleanupFreesTheBuildSlotTheRunsFetchKept() {
     // TestActivityEnvironment runs every activity under this workflow id
     slots.markUsed(slots.reserve().join(), "test-workflow-id");
