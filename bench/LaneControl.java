@@ -140,7 +140,12 @@ public class LaneControl {
         Files.deleteIfExists(dir.resolve("pid"));
         long runId = rebuild(api, repo, arch);
         awaitPid(dir);
+        // the compile may start before the ledger has the host that fetched it
         String host = field(get(api + "/runs/" + runId), "host");
+        while (!workers.containsKey(host)) {
+          Thread.sleep(10);
+          host = field(get(api + "/runs/" + runId), "host");
+        }
         Files.delete(dir.resolve("pid"));
         long killed = System.nanoTime();
         workers.get(host).destroyForcibly().waitFor();
