@@ -25,6 +25,9 @@ JAR_SOURCE=${KILN_DEV_JAR:-$repo_root/temporal-dev/target/kiln-dev.jar}
 GOBIN_DIR=${KILN_CLUSTER_GOBIN:-$(go env GOPATH 2>/dev/null || echo /root/go)/bin}
 TEMPORAL_SERVER=${TEMPORAL_SERVER:-$GOBIN_DIR/server}
 TEMPORAL_SQL_TOOL=${TEMPORAL_SQL_TOOL:-$GOBIN_DIR/sql}
+# SeaweedFS: on PATH, else the one .ci/run builds into the user cache (its go.mod's replace
+# directive rules out `go install`)
+WEED=${WEED:-$(command -v weed || ls -d "${XDG_CACHE_HOME:-$HOME/.cache}"/kiln/seaweedfs/*/bin/weed 2>/dev/null | tail -1 || true)}
 WEED=${WEED:-$GOBIN_DIR/weed}
 UI_SERVER=${TEMPORAL_UI_SERVER:-}
 TEMPORAL_MODULE=${TEMPORAL_MODULE:-$(go env GOMODCACHE 2>/dev/null || echo /root/go/pkg/mod)/go.temporal.io/server@v1.32.2}

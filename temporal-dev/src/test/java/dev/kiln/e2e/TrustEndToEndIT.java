@@ -532,14 +532,16 @@ class TrustEndToEndIT {
       for (Future<?> future : done) {
         future.get(2, TimeUnit.MINUTES);
       }
+      // A stream the api ended meanwhile (its socket at end of stream) gave its place to a later
+      // request, rightly: the limit is on streams open at once, not on streams ever opened.
+      long endedByTheApi = open.stream().filter(TrustEndToEndIT::endedByTheServer).count();
       System.out.printf(
-          "2000 log streams from one token: %d open, %d refused; another token's run view meanwhile"
-              + " in %d ms%n",
-          open.size(), statuses.stream().filter(s -> s == 429).count(), otherMillis);
+          "2000 log streams from one token: %d accepted, %d of them ended by the api meanwhile, %d"
+              + " refused; another token's run view meanwhile in %d ms%n",
+          open.size(), endedByTheApi, statuses.stream().filter(s -> s == 429).count(), otherMillis);
       assertThat(other.status()).isEqualTo(200);
-      assertThat(open).hasSize(STREAMS_PER_TOKEN);
-      assertThat(statuses.stream().filter(s -> s == 429).count())
-          .isEqualTo(2000 - STREAMS_PER_TOKEN);
+      assertThat(open.size() - endedByTheApi).isEqualTo(STREAMS_PER_TOKEN);
+      assertThat(statuses.stream().filter(s -> s == 429).count()).isEqualTo(2000 - open.size());
       assertThat(openStreams(strict, metrics)).isEqualTo(STREAMS_PER_TOKEN);
     } finally {
       for (Socket socket : open) {
@@ -860,6 +862,24 @@ class TrustEndToEndIT {
   private static void cancel(long runId) throws Exception {
     dev.send("PUT", "/build-jobs/" + runId + "/cancel", "{}");
     local.awaitEnd(runId, BUILD_TIMEOUT);
+  }
+
+  /** Whether the server closed the socket: what it sent so far is read, then end of stream. */
+  private static boolean endedByTheServer(Socket socket) {
+    try {
+      socket.setSoTimeout(50);
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[8192];
+      while (true) {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      }
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** {@code kiln_log_streams} of an api; {@code metricsToken} null: loopback trust. */

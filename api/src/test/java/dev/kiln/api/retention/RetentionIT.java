@@ -89,7 +89,10 @@ class RetentionIT extends RunningApi {
         .endsWith("its result, summary and gates are kept");
     String page =
         http.send(http.request("/runs/" + run).header("Accept", "text/html").GET().build()).body();
-    assertThat(page).contains("<pre id=\"log\">logs and artifacts removed on ");
+    // the page shows the note in its retention line, from the run view it carries
+    assertThat(page)
+        .contains("<p class=\"note\" id=\"retention\"></p>")
+        .contains("\"note\":\"logs and artifacts removed on ");
     HttpResponse<String> logs = http.get("/runs/" + run + "/logs");
     assertThat(logs.statusCode()).isEqualTo(410);
     assertThat(Http.json(logs).path("detail").asString())
