@@ -1,11 +1,9 @@
 package dev.kiln.api.culprit;
 
+import dev.kiln.api.temporal.ApiTemporalWorker;
 import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.culprit.CulpritWorkflowImpl;
 import io.temporal.client.WorkflowClient;
-import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerFactory;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -21,17 +19,21 @@ class CulpritWorker implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(CulpritWorker.class);
 
-  private final WorkflowClient client;
   private final CulpritProperties properties;
-  private final Bisections bisections;
-  private volatile WorkerFactory factory;
-  private volatile Thread starter;
+  private final ApiTemporalWorker worker;
   private volatile boolean running;
 
   CulpritWorker(WorkflowClient client, CulpritProperties properties, Bisections bisections) {
-    this.client = client;
     this.properties = properties;
-    this.bisections = bisections;
+    this.worker =
+        new ApiTemporalWorker(
+            client,
+            TaskQueues.CULPRIT,
+            "culprit finder",
+            queue -> {
+              queue.registerWorkflowImplementationTypes(CulpritWorkflowImpl.class);
+              queue.registerActivitiesImplementations(new CulpritActivitiesImpl(bisections));
+            });
   }
 
   @Override
@@ -41,47 +43,13 @@ class CulpritWorker implements SmartLifecycle {
       log.info("kiln.culprit.worker=false: this api runs no culprit finder");
       return;
     }
-    starter = new Thread(this::startPolling, "kiln-culprit-start");
-    starter.setDaemon(true);
-    starter.start();
-  }
-
-  private void startPolling() {
-    while (running) {
-      WorkerFactory candidate = WorkerFactory.newInstance(client);
-      Worker worker = candidate.newWorker(TaskQueues.CULPRIT);
-      worker.registerWorkflowImplementationTypes(CulpritWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new CulpritActivitiesImpl(bisections));
-      try {
-        candidate.start();
-        factory = candidate;
-        log.info("culprit finder: polling {}", TaskQueues.CULPRIT);
-        return;
-      } catch (RuntimeException e) {
-        candidate.shutdownNow();
-        log.warn("culprit finder: Temporal unavailable ({}); trying again in 10 s", e.toString());
-        try {
-          TimeUnit.SECONDS.sleep(10);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    worker.start();
   }
 
   @Override
   public void stop() {
     running = false;
-    Thread thread = starter;
-    if (thread != null) {
-      thread.interrupt();
-    }
-    WorkerFactory started = factory;
-    if (started != null) {
-      started.shutdown();
-      started.awaitTermination(10, TimeUnit.SECONDS);
-    }
+    worker.stop();
   }
 
   @Override
