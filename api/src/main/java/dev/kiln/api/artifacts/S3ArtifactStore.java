@@ -240,10 +240,10 @@ public class S3ArtifactStore implements ArtifactStore, AutoCloseable {
   }
 
   private ApiException unavailable(String what, SdkException e) {
-    log.warn("{} in {}: {}", what, where, e.toString());
+    // the store's address and the SDK's words stay in the log: callers learn only that it is away
+    log.warn("{} in {}: {} ({})", what, where, e.toString(), rootMessage(e));
     return new ApiException(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        "the artifact store is unavailable: " + what + " (" + rootMessage(e) + ")");
+        HttpStatus.SERVICE_UNAVAILABLE, "the artifact store is unavailable: " + what);
   }
 
   private static String describe(KilnProperties.S3 settings) {

@@ -56,6 +56,12 @@ public class LogSearch {
           if (step != null && !step.equals(lineStep)) {
             return true;
           }
+          // per line too: a pattern that stays under the per-character check on every line of a
+          // long log would otherwise search it all
+          if (System.nanoTime() > deadline) {
+            stopped[0] = "stopped after " + BUDGET.toSeconds() + " s of matching";
+            return false;
+          }
           String plain = ANSI.matcher(line).replaceAll("");
           try {
             if (pattern.matcher(new Deadline(plain, deadline)).find()) {
@@ -67,6 +73,11 @@ public class LogSearch {
             }
           } catch (Deadline.Expired e) {
             stopped[0] = "stopped after " + BUDGET.toSeconds() + " s of matching";
+            return false;
+          } catch (StackOverflowError e) {
+            // Java's regex engine recurses per repetition of an alternation: a long line can
+            // exhaust the stack; the search ends there rather than failing the request
+            stopped[0] = "stopped at line " + number + ": the pattern is too complex for it";
             return false;
           }
           return true;

@@ -85,7 +85,11 @@ public class AutomaticRetries {
     NewRun retry = RetryService.retryOf(failed, priority(failed));
     Optional<Long> retryId = runs.insertAutomaticRetry(retry, RunSummary.AUTOMATIC);
     if (retryId.isEmpty()) {
-      return; // another report of the same end recorded it a moment ago, and starts it
+      // Another report of the same end recorded it a moment ago (the insert waited for its
+      // commit); start it from here too, in case that api stops before it does: a second start
+      // of the same run is refused by Temporal or ignored by the lane.
+      runs.automaticRetryOf(runId).ifPresent(recorded -> startIfNeverStarted(failed, recorded));
+      return;
     }
     log.info(
         "run {} failed ({}): retried automatically as run {}",

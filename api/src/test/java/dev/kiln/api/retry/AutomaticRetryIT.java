@@ -147,7 +147,7 @@ class AutomaticRetryIT {
     assertThat(view.path("lane").asString()).isEqualTo(REPO + "#" + SHA + "@x86_64");
     assertThat(builtByWorkflow(retry))
         .as("what reached Temporal: the commit, arch, mr, priority, target and args")
-        .isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1");
+        .isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1|");
   }
 
   @Test
@@ -192,7 +192,7 @@ class AutomaticRetryIT {
     finish(lost, LOST_HOST);
 
     assertThat(retries(lost)).extracting(r -> r.path("run_id").asLong()).containsExactly(retry);
-    assertThat(builtByWorkflow(retry)).isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1");
+    assertThat(builtByWorkflow(retry)).isEqualTo(SHA + "|x86_64|12|high|all|-j4,V=1|");
   }
 
   @Test
