@@ -268,8 +268,12 @@ class TestSummariesEndToEndIT {
     assertThat(all.path("tests"))
         .extracting(t -> t.path("name").asText() + " " + t.path("status").asText())
         .containsExactly("TestAdd failed", "TestSubtracts passed");
+    // the page's script lists each gate's failures from the run view it carries (RunPageBrowserIT
+    // drives the rendering in a browser)
     assertThat(page)
-        .contains("<li><b>TestAdd</b> <code>calc_test.go:7</code> Add(2, 3) = -1, want 5</li>");
+        .contains(
+            "{\"name\":\"TestAdd\",\"suite\":\"example.com/calc\","
+                + "\"message\":\"Add(2, 3) = -1, want 5\",\"file\":\"calc_test.go\",\"line\":7}");
   }
 
   private static JsonNode failedRun(String project) throws Exception {
