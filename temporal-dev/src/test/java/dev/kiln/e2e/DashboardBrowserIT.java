@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -28,34 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and the Temporal Web UI; the filters (repository, branch, result) narrow the list and live in the
  * URL, so a link to the filtered dashboard shows the same.
  */
-class DashboardBrowserIT {
-
-  private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
-
-  @TempDir static Path temp;
-  static DevStackProcess stack;
-  static KilnHttp api;
-  static GitFixtures fixtures;
-  static WebDriver browser;
-
-  @BeforeAll
-  static void startStackAndBrowser() throws Exception {
-    HeadlessChromium.requireInstalled();
-    stack = DevStackProcess.start(temp.resolve("kiln-home"));
-    api = new KilnHttp(stack.baseUrl());
-    fixtures = new GitFixtures(temp.resolve("repos"));
-    browser = HeadlessChromium.start();
-  }
-
-  @AfterAll
-  static void stopBrowserAndStack() throws Exception {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (stack != null) {
-      stack.stopLeavingNothingBehind();
-    }
-  }
+class DashboardBrowserIT extends BrowserEndToEnd {
 
   @Test
   void showsARunAppearAndFinishWithoutReloadAndFiltersByRepositoryBranchAndResult()

@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -30,34 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * highlighted and on screen, every line of the log numbered as the server's search numbers it, a
  * permalink to a line, and a link to the Temporal Web UI.
  */
-class RunPageBrowserIT {
-
-  private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
-
-  @TempDir static Path temp;
-  static DevStackProcess stack;
-  static KilnHttp api;
-  static GitFixtures fixtures;
-  static WebDriver browser;
-
-  @BeforeAll
-  static void startStackAndBrowser() throws Exception {
-    HeadlessChromium.requireInstalled();
-    stack = DevStackProcess.start(temp.resolve("kiln-home"));
-    api = new KilnHttp(stack.baseUrl());
-    fixtures = new GitFixtures(temp.resolve("repos"));
-    browser = HeadlessChromium.start();
-  }
-
-  @AfterAll
-  static void stopBrowserAndStack() throws Exception {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (stack != null) {
-      stack.stopLeavingNothingBehind();
-    }
-  }
+class RunPageBrowserIT extends BrowserEndToEnd {
 
   @Test
   void pageFollowsTheRunLiveAndAtTheEndOpensTheFailingStepAtTheLineItsSummaryQuotes()
