@@ -203,6 +203,12 @@ class RebuildWorkflowStartIT {
                 .getWorkflowType())
         .isEqualTo("LaneWorkflow");
     String workflowId = RebuildWorkflow.workflowId(runId);
+    // the 202 means the lane has the run; the lane starts the run's workflow in its next task
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () -> temporal.client().newUntypedWorkflowStub(workflowId).describe() != null);
     RunOutcome outcome =
         temporal.client().newUntypedWorkflowStub(workflowId).getResult(RunOutcome.class);
     assertThat(outcome.failureSummary()).startsWith(runId + "|" + REPO + "|develop|x86_64|9|");
