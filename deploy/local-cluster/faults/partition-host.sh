@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fault: cut a build host off the network (its veth down on the bridge side) for 40 s while it
 # compiles, then bring the link back. Expected: the run restarts on another host and ends once.
-# Observed and printed: when the other host took over; what the cut-off host's attempt still did
-# once the link was back (its lines reaching the log, its process still running) — rejecting a
-# stale attempt's writes is the job of attempt fencing (issue 15, item 3), not of this script.
+# The cut-off host's attempt is fenced: once the link is back, the api refuses whatever it still
+# sends for that attempt (log lines held while cut off, its result), and the host, told so, kills
+# its compile. Checked and printed: when the other host took over, that none of the old attempt's
+# lines stamped after the cut reached the log, that its compile is gone and never said `done`.
 #   deploy/local-cluster/faults/partition-host.sh [seconds]    (40 by default)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +41,8 @@ old_alive=$(ip netns pids "$(netns_of "$host")" | xargs -r ps -o args= -p 2>/dev
 result=$(wait_end "$id" 300)
 view=$(view "$id")
 echo "run $id ended $result on $(jq -r .host <<<"$view"); restarts $(jq -c '[.restarts[]?]' <<<"$view")"
-echo "old attempt $first: $old_lines_after_cut of its lines stamped after the cut are in the log (the api accepted them); its compile still running on $host 20 s after the link came back: $([ "$old_alive" -gt 0 ] && echo yes || echo no)"
+echo "old attempt $first: $old_lines_after_cut of its lines stamped after the cut are in the log (the api refuses a stale attempt's); its compile still running on $host 20 s after the link came back: $([ "$old_alive" -gt 0 ] && echo yes || echo no)"
 echo "old attempt's done line in the log: $(run_log "$id" | grep -c "attempt $first done" || true); new attempt's: $(run_log "$id" | grep -c "$(awk '{print $2}' <<<"$second") done" || true)"
 grep -a "run_id=$id\b\|kiln-run-$id\b" "$STATE/logs/$host.log" | tail -8 | sed 's/^/  '"$host"' log: /' || true
-[ "$result" = passed ]
+[ "$result" = passed ] && [ "$old_lines_after_cut" = 0 ] && [ "$old_alive" = 0 ] &&
+  [ "$(run_log "$id" | grep -c "attempt $first done" || true)" = 0 ]

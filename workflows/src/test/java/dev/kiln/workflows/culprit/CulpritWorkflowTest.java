@@ -229,6 +229,16 @@ class CulpritWorkflowTest {
         .until(() -> running().status() != null && running().status().builds() == 2);
 
     running().laneFixed(130);
+    // Asking for the result lets the test server skip time, which would time the hanging build's
+    // workflow out if the signal had not been handled yet: wait for the end in real time first.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                history().stream()
+                    .anyMatch(
+                        e ->
+                            e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED));
 
     BisectReport report =
         client
