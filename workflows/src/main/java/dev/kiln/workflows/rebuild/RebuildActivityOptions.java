@@ -51,6 +51,16 @@ final class RebuildActivityOptions {
    */
   static final String FAST_HOST_LOSS_CHANGE = "fast-host-loss";
 
+  /**
+   * Version of the fetch's heartbeat timeout: 1 notices a fetch lost with its host within {@link
+   * #HOST_HEARTBEAT}; before it, {@link #OLD_FETCH_HEARTBEAT}. A host cut off from the network
+   * still has its long polls open on the server, which hands them the next fetch of its arch: the
+   * restart of the very run it lost waited a minute for that fetch to time out.
+   */
+  static final String FAST_FETCH_LOSS_CHANGE = "fast-fetch-loss";
+
+  static final Duration OLD_FETCH_HEARTBEAT = Duration.ofMinutes(1);
+
   /** Room over the commands' own timeouts, which the activity enforces with a precise message. */
   private static final Duration ACTIVITY_TIMEOUT_MARGIN = Duration.ofMinutes(5);
 
@@ -151,7 +161,7 @@ final class RebuildActivityOptions {
         ActivityOptions.newBuilder()
             .setTaskQueue(fetchQueue())
             .setStartToCloseTimeout(Duration.ofHours(1))
-            .setHeartbeatTimeout(Duration.ofMinutes(1))
+            .setHeartbeatTimeout(fetchHeartbeat())
             .setRetryOptions(FETCH_RETRY)
             .setSummary("fetch " + request.repo() + " " + displayRef());
     if (settles) {
@@ -202,6 +212,12 @@ final class RebuildActivityOptions {
 
   private Duration hostScheduleToStart() {
     return fastHostLoss() ? HOST_SCHEDULE_TO_START : OLD_HOST_SCHEDULE_TO_START;
+  }
+
+  /** The fetch heartbeats from a timer every 500 ms, sent at most once a second. */
+  private Duration fetchHeartbeat() {
+    int version = Workflow.getVersion(FAST_FETCH_LOSS_CHANGE, Workflow.DEFAULT_VERSION, 1);
+    return version >= 1 ? HOST_HEARTBEAT : OLD_FETCH_HEARTBEAT;
   }
 
   private Duration hostHeartbeat() {

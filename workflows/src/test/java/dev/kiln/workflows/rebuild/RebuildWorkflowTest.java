@@ -298,9 +298,10 @@ class RebuildWorkflowTest {
     RunOutcome outcome = run();
 
     // rebuild-host-lost.json is the history from before the restart note, -noted from before
-    // reports went to the background and the host timeouts shortened: keep them all
+    // reports went to the background and the host timeouts shortened, -fast from before the
+    // fetch's heartbeat timeout followed the host's: keep them all
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-fast");
+        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-fast-fetch");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(fetch, times(2)).fetch(any());
     verify(hostB).compile(any());
