@@ -41,7 +41,7 @@ for id in "${runs[@]}" "$fresh"; do
   result=$(wait_end "$id" 300)
   attempts=$(run_log "$id" | grep -c 'attempt started at [0-9]' || true)
   dones=$(run_log "$id" | grep -c 'compile done at [0-9]' || true)
-  done_at=$(run_log "$id" | grep -o 'compile done at [0-9][0-9]*' | tail -1 | awk '{print $4}')
+  done_at=$(run_log "$id" | grep -o 'compile done at [0-9][0-9]*' | tail -1 | awk '{print $4}' || true)
   restarts=$(field "$id" '[.restarts[]?] | length')
   printf 'run %s: %s, %s attempt(s), %s restart(s)%s\n' "$id" "$result" "$attempts" "$restarts" \
     "${done_at:+, compile done $(( (done_at - back) / 1000 )) s after Temporal was back}"
