@@ -146,7 +146,8 @@ class LocalRunEndToEndIT {
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
     assertThat(run.out())
-        .contains("cancelling: SIGTERM sent (interrupted by Ctrl-C)\n", "process group gone\n")
+        .contains(
+            "cancelling: SIGTERM sent (interrupted at the terminal)\n", "process group gone\n")
         .doesNotContain("next command");
     assertThat(lastLine(run.err()))
         .isEqualTo("local run cancelled: interrupted by Ctrl-C: process group killed");

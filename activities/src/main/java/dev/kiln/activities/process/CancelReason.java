@@ -46,7 +46,7 @@ public enum CancelReason {
    * The person running a build on their own machine ({@code kiln run --local}) pressed Ctrl-C: the
    * group gets SIGTERM and its grace period, as for a cancelled run.
    */
-  INTERRUPTED("interrupted by Ctrl-C");
+  INTERRUPTED("interrupted at the terminal");
 
   private final String description;
   private final boolean immediate;

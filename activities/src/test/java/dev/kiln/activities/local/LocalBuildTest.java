@@ -185,7 +185,7 @@ class LocalBuildTest {
     assertThat(outcome).isEqualTo(new LocalBuild.Outcome(Result.CANCELLED, LocalBuild.INTERRUPTED));
     assertThat(log())
         .containsSubsequence(
-            "cancelling: SIGTERM sent (interrupted by Ctrl-C)\n",
+            "cancelling: SIGTERM sent (interrupted at the terminal)\n",
             "process group gone\n",
             LocalBuild.INTERRUPTED + "\n")
         .doesNotContain("next command ran");

@@ -3,6 +3,7 @@ package dev.kiln.cli.local;
 import dev.kiln.activities.local.LocalBuild;
 import dev.kiln.activities.local.LocalHost;
 import dev.kiln.activities.logs.PrintedChunks;
+import dev.kiln.activities.process.sandbox.SandboxDefaults;
 import dev.kiln.activities.process.sandbox.Sandboxes;
 import dev.kiln.cli.CliFailure;
 import dev.kiln.cli.Kiln;
@@ -30,13 +31,15 @@ import sun.misc.Signal;
           + " exit code (0 passed, 1 failed, 2 interrupted). It builds a scratch copy of the tree"
           + " as kiln rebuild DIR would upload it (uncommitted changes and untracked files in,"
           + " ignored files out), removed afterwards. No artifacts are kept and no secrets are"
-          + " given. Ctrl-C stops the build (SIGTERM, SIGKILL after 10 s) and exits 2."
+          + " given. Ctrl-C stops the build (SIGTERM, SIGKILL after "
+          + SandboxDefaults.GRACE_PERIOD
+          + ") and exits 2."
     },
     footer = {
       "",
-      "KILN_WORKER_SANDBOX=none (or --no-sandbox) runs without a sandbox, auto without one only",
-      "when it cannot be set up; KILN_WORKER_SANDBOX_LIMITS=prlimit limits each process instead of",
-      "a cgroup per step: the variables a build worker reads."
+      "KILN_WORKER_SANDBOX=none (or --no-sandbox): no sandbox; =auto: none only when",
+      "it cannot be set up. KILN_WORKER_SANDBOX_LIMITS=prlimit: per-process limits",
+      "instead of a cgroup per step. The variables a build worker reads."
     })
 public final class RunCommand implements Callable<Integer> {
 
