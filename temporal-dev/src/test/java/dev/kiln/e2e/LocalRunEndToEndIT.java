@@ -155,6 +155,35 @@ class LocalRunEndToEndIT {
     assertThat(scratchLeft()).isEmpty();
   }
 
+  @Test
+  void withoutBubblewrapItFailsClosedWithTheWorkersMessageAndExitsThree() throws Exception {
+    write("Makefile", "all:\n\ttouch built\n");
+    commit();
+    // A PATH with what bin/kiln itself needs, and no bwrap
+    Path bin = Files.createDirectories(temp.resolve("bin-without-bwrap"));
+    Files.createSymbolicLink(bin.resolve("dirname"), Path.of("/usr/bin/dirname"));
+
+    KilnCliProcess.Finished run =
+        KilnCliProcess.start(
+                temp.resolve("cli"),
+                null,
+                Map.of("PATH", bin.toString(), "KILN_JAVA_OPTS", "-Djava.io.tmpdir=" + scratch),
+                "run",
+                "--local",
+                project.toString())
+            .await(RUN);
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
+    assertThat(run.err())
+        .isEqualTo(
+            "kiln: the build sandbox cannot be set up: bwrap is not installed (Debian/Ubuntu:"
+                + " apt-get install bubblewrap). Fix that, or set kiln.worker.sandbox=none to run"
+                + " builds without isolation (kiln run --local: --no-sandbox, or"
+                + " KILN_WORKER_SANDBOX=none)\n");
+    assertThat(run.out()).isEmpty();
+    assertThat(scratchLeft()).isEmpty();
+  }
+
   private KilnCliProcess.Finished runLocal() throws IOException, InterruptedException {
     return startLocal().await(RUN);
   }
