@@ -4,6 +4,7 @@ import dev.kiln.cli.api.KilnClient;
 import dev.kiln.cli.config.CliConfig;
 import dev.kiln.cli.follow.LogsCommand;
 import dev.kiln.cli.follow.RebuildCommand;
+import dev.kiln.cli.local.RunCommand;
 import dev.kiln.cli.runs.CancelCommand;
 import dev.kiln.cli.runs.QueueCommand;
 import dev.kiln.cli.runs.RetryCommand;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Kiln.Version.class,
     description =
-        "Start (from a URL or a local working tree), follow, list, show, cancel and retry Kiln runs; see the queue.",
+        "Start (from a URL or a local working tree), follow, list, show, cancel and retry Kiln runs; see the queue; build a working tree on this machine as a build host would (run --local).",
     subcommands = {
       RebuildCommand.class,
+      RunCommand.class,
       LogsCommand.class,
       RunsCommand.class,
       ShowCommand.class,
@@ -116,6 +118,11 @@ public final class Kiln {
 
   public PrintWriter err() {
     return err;
+  }
+
+  /** The environment the command runs in. */
+  public Map<String, String> env() {
+    return env;
   }
 
   public Terminal terminal() {

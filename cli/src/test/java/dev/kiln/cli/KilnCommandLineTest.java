@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,41 @@ class KilnCommandLineTest {
     assertThat(out.toString()).isEmpty();
     assertThat(err.toString().lines()).hasSize(1);
     assertThat(err.toString()).startsWith("kiln: cannot reach Kiln at " + url + ": ");
+  }
+
+  @Test
+  void runBuildsLocallyOnlyAndSaysSoWithoutLocal() {
+    int code = kiln(Map.of(), "run", ".");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
+    assertThat(err.toString())
+        .startsWith("kiln: kiln run builds on this machine only: give --local")
+        .contains("Try 'kiln run --help'.");
+  }
+
+  @Test
+  void aLocalRunOfADirectoryOutsideAnyGitWorkingTreeIsOneLineExitThree() throws IOException {
+    Path plain = Files.createDirectories(home.resolve("not-a-repository"));
+
+    int code = kiln(Map.of("KILN_WORKER_SANDBOX", "none"), "run", "--local", plain.toString());
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
+    assertThat(err.toString().lines())
+        .last()
+        .asString()
+        .startsWith("kiln: " + plain + " is not in a git working tree");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aMistypedSandboxModeIsOneLineExitThree() {
+    int code = kiln(Map.of("KILN_WORKER_SANDBOX", "firejail"), "run", "--local", ".");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
+    assertThat(err.toString())
+        .isEqualTo(
+            "kiln: kiln.worker.sandbox: \"firejail\" is not one of bwrap, none, auto"
+                + System.lineSeparator());
   }
 
   @Test

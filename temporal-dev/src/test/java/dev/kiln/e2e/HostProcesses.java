@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Processes as the host sees them, read from /proc directly. */
@@ -14,6 +15,15 @@ final class HostProcesses {
 
   /** Live (non-zombie) processes whose command line starts with {@code prefix}. */
   static List<Long> startingWith(String prefix) throws IOException {
+    return matching(cmdline -> cmdline.startsWith(prefix));
+  }
+
+  /** Live (non-zombie) processes whose command line holds {@code text} anywhere. */
+  static List<Long> containing(String text) throws IOException {
+    return matching(cmdline -> cmdline.contains(text));
+  }
+
+  private static List<Long> matching(Predicate<String> commandLine) throws IOException {
     List<Long> found = new ArrayList<>();
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
       for (Path entry : entries.toList()) {
@@ -29,7 +39,7 @@ final class HostProcesses {
                   .replace('\0', ' ');
           String stat = Files.readString(entry.resolve("stat"));
           char state = stat.charAt(stat.lastIndexOf(')') + 2);
-          if (cmdline.startsWith(prefix) && state != 'Z') {
+          if (commandLine.test(cmdline) && state != 'Z') {
             found.add(Long.parseLong(name));
           }
         } catch (IOException gone) {

@@ -8,10 +8,10 @@ import dev.kiln.activities.fetch.RemoteAccess;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.sandbox.Sandbox;
+import dev.kiln.activities.process.sandbox.SandboxDefaults;
 import dev.kiln.activities.process.sandbox.SandboxSettings;
 import dev.kiln.activities.process.sandbox.Sandboxes;
 import dev.kiln.workflows.TaskQueues;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -78,7 +78,7 @@ class BuildHostConfiguration {
    */
   @Bean(destroyMethod = "close")
   Sandbox buildSandbox(WorkerProperties properties, SandboxProperties sandbox) {
-    return sandbox(properties, sandbox, System.getenv(), physicalMemory());
+    return sandbox(properties, sandbox, System.getenv(), SandboxDefaults.physicalMemory());
   }
 
   /**
@@ -111,11 +111,6 @@ class BuildHostConfiguration {
     } catch (Sandboxes.SandboxUnavailableException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
-  }
-
-  private static long physicalMemory() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
   }
 
   private static String hostname() {

@@ -1,13 +1,12 @@
 package dev.kiln.worker;
 
-import dev.kiln.activities.process.sandbox.ByteSizes;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
+import dev.kiln.activities.process.sandbox.SandboxDefaults;
 import dev.kiln.activities.process.sandbox.SandboxSettings;
 import dev.kiln.activities.process.sandbox.Sandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -26,8 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("kiln.worker")
 public record SandboxProperties(
-    @DefaultValue("bwrap") String sandbox,
-    @DefaultValue("cgroup") String sandboxLimits,
+    @DefaultValue(SandboxDefaults.SANDBOX) String sandbox,
+    @DefaultValue(SandboxDefaults.SANDBOX_LIMITS) String sandboxLimits,
     @DefaultValue List<Path> sandboxHide,
     @DefaultValue List<Path> sandboxTools,
     @DefaultValue Limits limits) {
@@ -41,33 +40,18 @@ public record SandboxProperties(
    * @param timeout the longest any step may run
    */
   public record Limits(
-      @DefaultValue("") String memory,
-      @DefaultValue("0") double cpus,
-      @DefaultValue("4096") int pids,
-      @DefaultValue("50g") String disk,
-      @DefaultValue("24h") Duration timeout) {}
+      @DefaultValue(SandboxDefaults.MEMORY) String memory,
+      @DefaultValue(SandboxDefaults.CPUS) double cpus,
+      @DefaultValue(SandboxDefaults.PIDS) int pids,
+      @DefaultValue(SandboxDefaults.DISK) String disk,
+      @DefaultValue(SandboxDefaults.TIMEOUT) Duration timeout) {}
 
   public Sandboxes.Mode mode() {
-    return switch (sandbox.trim().toLowerCase(Locale.ROOT)) {
-      case "bwrap" -> Sandboxes.Mode.BWRAP;
-      case "none" -> Sandboxes.Mode.NONE;
-      case "auto" -> Sandboxes.Mode.AUTO;
-      default ->
-          throw new IllegalArgumentException(
-              "kiln.worker.sandbox: \"" + sandbox + "\" is not one of bwrap, none, auto");
-    };
+    return SandboxDefaults.mode(sandbox);
   }
 
   public SandboxSettings.Enforcement enforcement() {
-    return switch (sandboxLimits.trim().toLowerCase(Locale.ROOT)) {
-      case "cgroup" -> SandboxSettings.Enforcement.CGROUP;
-      case "prlimit" -> SandboxSettings.Enforcement.PRLIMIT;
-      default ->
-          throw new IllegalArgumentException(
-              "kiln.worker.sandbox-limits: \""
-                  + sandboxLimits
-                  + "\" is not one of cgroup, prlimit");
-    };
+    return SandboxDefaults.enforcement(sandboxLimits);
   }
 
   /**
@@ -75,24 +59,14 @@ public record SandboxProperties(
    * runs {@code slots} builds at once.
    */
   public ResourceLimits maxima(int slots, int cores, long physicalMemory) {
-    long memory =
-        limits.memory().isBlank()
-            ? Math.max(ByteSizes.GIB, (long) (physicalMemory * 0.8 / Math.max(1, slots)))
-            : size("kiln.worker.limits.memory", limits.memory());
-    double cpus = limits.cpus() > 0 ? limits.cpus() : cores;
-    long disk = size("kiln.worker.limits.disk", limits.disk());
-    try {
-      return new ResourceLimits(memory, cpus, limits.pids(), disk, limits.timeout());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("kiln.worker.limits: " + e.getMessage(), e);
-    }
-  }
-
-  private static long size(String property, String text) {
-    return ByteSizes.parse(text)
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    property + ": \"" + text + "\" is not a size (" + ByteSizes.HINT + ")"));
+    return SandboxDefaults.maxima(
+        limits.memory(),
+        limits.cpus(),
+        limits.pids(),
+        limits.disk(),
+        limits.timeout(),
+        slots,
+        cores,
+        physicalMemory);
   }
 }

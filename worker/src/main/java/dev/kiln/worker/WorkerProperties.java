@@ -2,6 +2,7 @@ package dev.kiln.worker;
 
 import dev.kiln.activities.capacity.LoadLimits;
 import dev.kiln.activities.fetch.RepositoryCredentials;
+import dev.kiln.activities.process.sandbox.SandboxDefaults;
 import dev.kiln.workflows.Architectures;
 import dev.kiln.workflows.WorkerLabels;
 import dev.kiln.workflows.connection.TemporalTls;
@@ -100,7 +101,7 @@ public record WorkerProperties(
       @DefaultValue("0.85") double maxCpu,
       @DefaultValue("0.85") double maxMemory,
       @DefaultValue("10m") Duration slotLeaseIdle,
-      @DefaultValue("10s") Duration gracePeriod,
+      @DefaultValue(SandboxDefaults.GRACE_PERIOD) Duration gracePeriod,
       @DefaultValue("") String host,
       @DefaultValue List<String> labels,
       @DefaultValue("true") boolean detectToolchains,

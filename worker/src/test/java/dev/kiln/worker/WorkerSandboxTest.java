@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.activities.process.sandbox.ByteSizes;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.Sandbox;
+import dev.kiln.activities.process.sandbox.SandboxDefaults;
 import dev.kiln.activities.process.sandbox.Sandboxes;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +87,21 @@ class WorkerSandboxTest {
         .isEqualTo(ByteSizes.GIB);
     assertThat(configured.maxima(2, 8, 20L << 30))
         .isEqualTo(new ResourceLimits(6L << 30, 1.5, 1024, 20L << 30, Duration.ofHours(2)));
+  }
+
+  @Test
+  void aLocalRunGetsTheSandboxProfileOfAWorkerWithNothingConfigured() {
+    SandboxProperties defaults = bind(settings(), SandboxProperties.class, "kiln.worker");
+    WorkerProperties worker = bind(settings(), WorkerProperties.class, "kiln");
+
+    assertThat(SandboxDefaults.maxima(1))
+        .isEqualTo(
+            defaults.maxima(
+                1, Runtime.getRuntime().availableProcessors(), SandboxDefaults.physicalMemory()));
+    assertThat(SandboxDefaults.mode(SandboxDefaults.SANDBOX)).isEqualTo(defaults.mode());
+    assertThat(SandboxDefaults.enforcement(SandboxDefaults.SANDBOX_LIMITS))
+        .isEqualTo(defaults.enforcement());
+    assertThat(SandboxDefaults.gracePeriod()).isEqualTo(worker.worker().gracePeriod());
   }
 
   @Test

@@ -9,18 +9,11 @@ import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
-import dev.kiln.activities.process.ProcessExit;
+import dev.kiln.activities.process.CancelReason;
 import dev.kiln.activities.secrets.RunSecrets;
-import dev.kiln.activities.secrets.SecretMask;
 import dev.kiln.activities.secrets.StepSecrets;
-import dev.kiln.activities.summary.CompileErrorExtractor;
-import dev.kiln.activities.summary.GateSummary;
 import dev.kiln.activities.summary.Summaries;
-import dev.kiln.activities.summary.TestFailure;
 import dev.kiln.activities.summary.TestReport;
-import dev.kiln.activities.summary.TestReportFiles;
-import dev.kiln.activities.summary.TestResult;
-import dev.kiln.workflows.Durations;
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.CleanupRequest;
@@ -34,6 +27,7 @@ import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
@@ -132,15 +126,12 @@ public class BuildActivitiesImpl implements BuildActivities {
                 stepLog,
                 request.run(),
                 workspace,
-                new CommandRunner.Command(
-                    "compile",
-                    i,
-                    step.run(),
-                    Duration.ofSeconds(step.timeoutSeconds()),
-                    request.plan().env(),
-                    request.plan().sandbox(),
-                    stepSecrets));
-        failIfCompileFailed(outcome, stepSecrets.mask(), stepLog);
+                CommandRunner.Command.compile(i, step, request.plan(), stepSecrets));
+        StepVerdicts.compile(outcome, stepSecrets.mask(), stepLog)
+            .ifPresent(
+                failed -> {
+                  throw ApplicationFailure.newNonRetryableFailure(failed.summary(), failed.type());
+                });
       }
     } finally {
       slots.exit(runKey);
@@ -206,26 +197,14 @@ public class BuildActivitiesImpl implements BuildActivities {
               stepLog,
               request.run(),
               workspace,
-              new CommandRunner.Command(
-                  "gate:" + gate.name(),
-                  0,
-                  gate.run(),
-                  Duration.ofSeconds(gate.timeoutSeconds()),
-                  request.env(),
-                  gate.sandbox(),
-                  gateSecrets));
-      TestReport report = readReports(workspace, gate, gateSecrets.mask(), stepLog);
-      if (!report.found()) {
-        report = masked(outcome.tests(), gateSecrets.mask());
-      }
+              CommandRunner.Command.gate(gate, request.env(), gateSecrets));
+      TestReport report = StepVerdicts.tests(workspace, gate, outcome, gateSecrets.mask(), stepLog);
+      StepVerdicts.logTests(report, stepLog);
       try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context, attempt)) {
         // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
         storeTestResults(attempt, gate, report, stepLog);
       }
-      GateResult result = masked(judge(gate, outcome, report), gateSecrets.mask());
-      stepLog.kiln(
-          "gate " + gate.name() + (result.passed() ? " passed: " : " failed: ") + result.summary());
-      return result;
+      return StepVerdicts.gate(gate, outcome, report, gateSecrets.mask(), stepLog);
     } finally {
       slots.exit(runKey);
       releaseIfSuperseded(attempt, runKey, workspace);
@@ -294,7 +273,8 @@ public class BuildActivitiesImpl implements BuildActivities {
       CommandRunner.Command command) {
     try {
       CommandRunner.Outcome outcome =
-          commands.run(attempt, run, workspace, command, stepLog, heartbeat(context, attempt));
+          commands.run(
+              attempt, run, workspace, command, stepLog, commandHeartbeat(context, attempt));
       if (attempt.isSuperseded()) {
         // Killed because the api refused a write as stale: Temporal has given up on this activity.
         throw ApplicationFailure.newNonRetryableFailure(
@@ -333,57 +313,13 @@ public class BuildActivitiesImpl implements BuildActivities {
   private static StepSecrets stepSecrets(
       RunSecrets.Outcome given, List<String> names, StepLog stepLog) {
     if (given instanceof RunSecrets.Outcome.Withheld withheld) {
-      stepLog.kiln("secrets " + String.join(", ", names) + " not given: " + withheld.reason());
+      stepLog.kiln(withheld.line(names));
       return StepSecrets.NONE;
     }
     if (given instanceof RunSecrets.Outcome.Given secrets) {
       return secrets.secrets();
     }
     throw new IllegalStateException("a step with missing secrets must not run: " + given);
-  }
-
-  /**
-   * Test results with the step's secrets masked in every text the build controls: names, failure
-   * messages and files, and the unreadable reports' paths and parser messages. They go to the api,
-   * the log and the summary, and none of them is the output the mask saw: report files are read
-   * from disk, and results read from the output come from lines decoded (test2json's JSON escapes)
-   * or stripped of colour codes, which can join a secret the raw bytes held apart.
-   */
-  private static TestReport masked(TestReport report, SecretMask mask) {
-    if (mask.isEmpty()) {
-      return report;
-    }
-    List<TestResult> tests =
-        report.tests().stream()
-            .map(
-                t ->
-                    new TestResult(
-                        mask.text(t.suite()),
-                        mask.text(t.name()),
-                        t.status(),
-                        t.durationMillis(),
-                        t.failure() == null
-                            ? null
-                            : new TestFailure(
-                                mask.text(t.failure().message()),
-                                mask.text(t.failure().file()),
-                                t.failure().line())))
-            .toList();
-    return new TestReport(
-        report.counts(),
-        tests,
-        report.source(),
-        report.reportFiles(),
-        report.unreadableReports().stream().map(mask::text).toList());
-  }
-
-  /** The gate's result with its secrets masked in the summary, whatever it was made from. */
-  private static GateResult masked(GateResult result, SecretMask mask) {
-    if (mask.isEmpty()) {
-      return result;
-    }
-    return new GateResult(
-        result.name(), result.passed(), mask.text(result.summary()), result.tests());
   }
 
   /** Waits up to {@link #LOG_DRAIN} for the run's chunks to reach the api, heartbeating. */
@@ -400,6 +336,30 @@ public class BuildActivitiesImpl implements BuildActivities {
     }
   }
 
+  /**
+   * A running command's heartbeat, cancelling it with the reason Temporal gave, so the log says
+   * "cancelled by the workflow" rather than the runner's generic "its progress heartbeat failed". A
+   * heartbeat that says the activity timed out or is gone supersedes the attempt, which kills the
+   * group at once.
+   */
+  private static CommandRunner.Heartbeat commandHeartbeat(
+      ActivityExecutionContext context, RunAttempt attempt) {
+    Runnable tick = heartbeat(context, attempt);
+    return cancel -> {
+      try {
+        tick.run();
+      } catch (ActivityWorkerShutdownException e) {
+        cancel.accept(CancelReason.WORKER_SHUTDOWN);
+        throw e;
+      } catch (ActivityCompletionException e) {
+        if (!attempt.isSuperseded() && e instanceof ActivityCanceledException) {
+          cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+        }
+        throw e;
+      }
+    };
+  }
+
   /** Heartbeats; one that says Temporal has moved on without this activity supersedes it. */
   private static Runnable heartbeat(ActivityExecutionContext context, RunAttempt attempt) {
     return () -> {
@@ -412,112 +372,15 @@ public class BuildActivitiesImpl implements BuildActivities {
     };
   }
 
-  /**
-   * @param mask the step's: its output was masked as printed, but the summary is made of lines
-   *     stripped of colour codes and carriage returns, which can join a secret the mask saw apart;
-   *     the summary becomes the failure's message, kept in the workflow's history
-   */
-  private void failIfCompileFailed(
-      CommandRunner.Outcome outcome, SecretMask mask, StepLog stepLog) {
-    ProcessExit exit = outcome.exit();
-    if (exit.succeeded() && outcome.breach().isEmpty()) {
-      return;
-    }
-    String summary;
-    String type;
-    if (outcome.breach().isPresent()) {
-      summary = "compile killed: " + outcome.breach().get();
-      type = FailureTypes.COMPILE_FAILED;
-    } else if (exit.timedOut()) {
-      summary = "compile timed out after " + Durations.format(outcome.timeout()) + note(outcome);
-      type = FailureTypes.TIMED_OUT;
-    } else {
-      summary =
-          mask.text(CompileErrorExtractor.summarize(outcome.errors().result())) + note(outcome);
-      type = FailureTypes.COMPILE_FAILED;
-    }
-    stepLog.kiln(summary + " (" + exit.describe() + ")");
-    throw ApplicationFailure.newNonRetryableFailure(Summaries.fit(summary), type);
-  }
-
-  /**
-   * The gate's report files, masked: the build names them and writes them, so a secret can stand in
-   * a path, a test or a parser's message about the content, each of which reaches Kiln's lines.
-   */
-  private TestReport readReports(Path workspace, GateSpec gate, SecretMask mask, StepLog stepLog) {
-    try {
-      TestReport report =
-          masked(
-              TestReportFiles.read(
-                  workspace,
-                  gate.reports().isEmpty() ? TestReportFiles.conventionalGlobs() : gate.reports()),
-              mask);
-      report.unreadableReports().forEach(r -> stepLog.kiln("unreadable test report: " + r));
-      return report;
-    } catch (IOException | RuntimeException e) {
-      // A report Kiln cannot make sense of must not fail the gate: its exit status decides.
-      log.warn("could not read the test reports of gate {}", gate.name(), e);
-      stepLog.kiln(mask.text("could not read test reports: " + e));
-      return TestReport.none();
-    }
-  }
-
   /** Per-test results go to the api directly; the workflow only carries the counts. */
   private void storeTestResults(
       RunAttempt attempt, GateSpec gate, TestReport report, StepLog stepLog) {
     if (!report.found()) {
       return;
     }
-    stepLog.kiln(
-        "tests from "
-            + report.source()
-            + ": "
-            + GateSummary.totals(report.counts())
-            + (report.tests().size() < report.counts().total()
-                ? " (" + report.tests().size() + " listed)"
-                : ""));
     String failed = testResults.send(attempt, gate.name(), report.tests());
     if (failed != null) {
       stepLog.kiln("could not store the test results: " + failed);
     }
-  }
-
-  private static GateResult judge(GateSpec gate, CommandRunner.Outcome outcome, TestReport report) {
-    var tests = report.found() ? report.counts() : null;
-    ProcessExit exit = outcome.exit();
-    if (outcome.breach().isPresent()) {
-      return new GateResult(gate.name(), false, "killed: " + outcome.breach().get(), tests);
-    }
-    if (exit.succeeded()) {
-      return new GateResult(gate.name(), true, GateSummary.passed(report), tests);
-    }
-    if (exit.timedOut()) {
-      return new GateResult(
-          gate.name(),
-          false,
-          "timed out after " + Durations.format(outcome.timeout()) + note(outcome),
-          tests);
-    }
-    return new GateResult(
-        gate.name(),
-        false,
-        Summaries.fit(
-            GateSummary.failed(report, outcome.errors().result(), summaryRoom(gate, outcome))
-                + note(outcome)),
-        tests);
-  }
-
-  /**
-   * Room for the gate's summary within the run's: the workflow puts {@code gate <name> failed: }
-   * before it, and the note after it.
-   */
-  private static int summaryRoom(GateSpec gate, CommandRunner.Outcome outcome) {
-    int room = Summaries.MAX_LENGTH - ("gate " + gate.name() + " failed: ").length();
-    return Math.max(room - note(outcome).length(), 100);
-  }
-
-  /** " (process limit 256 reached)" when the step ran into a limit it was not killed for. */
-  private static String note(CommandRunner.Outcome outcome) {
-    return outcome.note().map(n -> " (" + n + ")").orElse("");
   }
 }

@@ -22,10 +22,10 @@ import dev.kiln.activities.summary.FirstErrorCollector;
 import dev.kiln.activities.summary.TestOutputReader;
 import dev.kiln.activities.summary.TestReport;
 import dev.kiln.workflows.activities.RunContext;
+import dev.kiln.workflows.plan.CommandStep;
+import dev.kiln.workflows.plan.GateSpec;
+import dev.kiln.workflows.plan.PipelinePlan;
 import dev.kiln.workflows.plan.SandboxRequest;
-import io.temporal.client.ActivityCanceledException;
-import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.ActivityWorkerShutdownException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Runs one build command on this host: in the host's sandbox (namespaces, limits, per-run home,
@@ -42,8 +43,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * its own process group recorded in a pid file (so a restarted worker can kill what a crash left
  * behind); output to the step's log and to the error collector; and {@code tick} (the heartbeat)
  * while it runs. What the command used goes to the api for the run view.
+ *
+ * <p>Free of Temporal: a worker's activity heartbeats from {@link Heartbeat}, a local run ({@code
+ * kiln run --local}) checks for Ctrl-C there and reports nothing ({@link StepReporter#NONE}).
  */
-final class CommandRunner {
+public final class CommandRunner {
 
   /**
    * How often the activity heartbeats; Temporal throttles the actual sends (the worker's host queue
@@ -57,10 +61,10 @@ final class CommandRunner {
   static final String GATE_STEP = "gate:";
 
   private final BuildHost host;
-  private final StepReports reports;
+  private final StepReporter reports;
   private final MirrorCache mirrors;
 
-  CommandRunner(BuildHost host, StepReports reports) {
+  public CommandRunner(BuildHost host, StepReporter reports) {
     this.host = host;
     this.reports = reports;
     this.mirrors = new MirrorCache(host.home(), GitFetcher.DEFAULT_IO_TIMEOUT);
@@ -74,14 +78,40 @@ final class CommandRunner {
    * @param sandbox what the plan asks of the sandbox, or {@code null}
    * @param secrets the secrets the command gets as variables, masked in its output
    */
-  record Command(
+  public record Command(
       String step,
       int index,
       String script,
       Duration timeout,
       Map<String, String> env,
       SandboxRequest sandbox,
-      StepSecrets secrets) {}
+      StepSecrets secrets) {
+
+    /** Command {@code index} of the plan's compile step. */
+    public static Command compile(
+        int index, CommandStep step, PipelinePlan plan, StepSecrets secrets) {
+      return new Command(
+          "compile",
+          index,
+          step.run(),
+          Duration.ofSeconds(step.timeoutSeconds()),
+          plan.env(),
+          plan.sandbox(),
+          secrets);
+    }
+
+    /** A gate's command, with the plan's extra environment {@code env}. */
+    public static Command gate(GateSpec gate, Map<String, String> env, StepSecrets secrets) {
+      return new Command(
+          GATE_STEP + gate.name(),
+          0,
+          gate.run(),
+          Duration.ofSeconds(gate.timeoutSeconds()),
+          env,
+          gate.sandbox(),
+          secrets);
+    }
+  }
 
   /**
    * @param timeout the timeout the command ran with: the plan's, or the worker's maximum if lower
@@ -91,7 +121,7 @@ final class CommandRunner {
    *     test}), read from the output before the mask: not masked; {@link TestReport#none()} for
    *     compile steps
    */
-  record Outcome(
+  public record Outcome(
       ProcessExit exit,
       FirstErrorCollector errors,
       Duration timeout,
@@ -101,16 +131,26 @@ final class CommandRunner {
       TestReport tests) {}
 
   /**
+   * Called every {@link #TICK} while a command runs. It may stop the command: {@code cancel} it
+   * with the precise reason first, then throw; the runner kills the group and rethrows once the
+   * group is gone. An exception without a cancel is {@link CancelReason#HEARTBEAT_FAILED}.
+   */
+  @FunctionalInterface
+  public interface Heartbeat {
+    void beat(Consumer<CancelReason> cancel);
+  }
+
+  /**
    * @param attempt the attempt the command runs for: once it is superseded the command is killed at
    *     once (or never starts), and nothing more is reported for it
    */
-  Outcome run(
+  public Outcome run(
       RunAttempt attempt,
       RunContext run,
       Path workspace,
       Command command,
       StepLog log,
-      Runnable tick) {
+      Heartbeat tick) {
     Sandbox sandbox = host.sandbox();
     try (SandboxedStep step = sandbox.open(sandboxStep(run, workspace, command))) {
       return run(attempt, run, workspace, command, log, tick, sandbox, step);
@@ -125,7 +165,7 @@ final class CommandRunner {
       Path workspace,
       Command command,
       StepLog log,
-      Runnable tick,
+      Heartbeat tick,
       Sandbox sandbox,
       SandboxedStep step) {
     FirstErrorCollector errors = new FirstErrorCollector(workspace);
@@ -181,7 +221,7 @@ final class CommandRunner {
     ProcessExit exit;
     try (RunAttempt.Registration kill =
         attempt.onSuperseded(() -> runner.cancel(CancelReason.ATTEMPT_SUPERSEDED))) {
-      exit = runner.run(precisely(tick, runner, attempt), TICK);
+      exit = runner.run(() -> tick.beat(runner::cancel), TICK);
     }
     Optional<String> breach = step.breach();
     breach.ifPresent(b -> log.kiln("killed: " + b));
@@ -245,31 +285,9 @@ final class CommandRunner {
   }
 
   /**
-   * The heartbeat, cancelling the runner with the reason Temporal gave, so the log says "cancelled
-   * by the workflow" rather than the runner's generic "its progress heartbeat failed". A heartbeat
-   * that says the activity timed out or is gone supersedes the attempt, which kills the group at
-   * once.
-   */
-  private static Runnable precisely(Runnable tick, ProcessRunner runner, RunAttempt attempt) {
-    return () -> {
-      try {
-        tick.run();
-      } catch (ActivityWorkerShutdownException e) {
-        runner.cancel(CancelReason.WORKER_SHUTDOWN);
-        throw e;
-      } catch (ActivityCompletionException e) {
-        if (!attempt.supersedeIfStale(e) && e instanceof ActivityCanceledException) {
-          runner.cancel(CancelReason.WORKFLOW_CANCELLED);
-        }
-        throw e;
-      }
-    };
-  }
-
-  /**
    * Kills process groups recorded by workers of this host that died; see {@link PidDirectories}.
    */
-  static int killLeftovers(BuildHost host) {
+  public static int killLeftovers(BuildHost host) {
     return PidDirectories.reapDeadOwners(host);
   }
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * answer before it starts; a usage report waits for it and for its own answer, so both land while
  * the run still builds (the api ignores them after its end).
  */
-class StepReports {
+class StepReports implements StepReporter {
 
   private static final Logger log = LoggerFactory.getLogger(StepReports.class);
 
@@ -47,7 +47,8 @@ class StepReports {
    * @param limits {@code null} without a sandbox
    * @param enforcedBy what enforces the limits, {@code null} without a sandbox
    */
-  void sandbox(
+  @Override
+  public void sandbox(
       RunAttempt attempt,
       String sandbox,
       ResourceLimits limits,
@@ -74,7 +75,8 @@ class StepReports {
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
-  void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
+  @Override
+  public void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
     UsageReport report = new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis());
     Future<?> sent =
         sender.submit(() -> send(attempt, "usage", InternalPaths.usage(attempt.runId()), report));

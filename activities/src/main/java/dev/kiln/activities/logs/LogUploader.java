@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The chunks of an attempt that is superseded (the run started over on another host) are dropped
  * unsent.
  */
-public class LogUploader implements AutoCloseable {
+public class LogUploader implements ChunkSink, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LogUploader.class);
   private static final int MAX_BATCH_BYTES = 1 << 20;
@@ -64,6 +64,7 @@ public class LogUploader implements AutoCloseable {
   /**
    * Queues a chunk of {@code attempt}'s log; {@code false} when the buffer is full (it is dropped).
    */
+  @Override
   public boolean offer(RunAttempt attempt, LogChunk chunk) {
     lock.lock();
     try {

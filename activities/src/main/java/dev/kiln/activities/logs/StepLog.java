@@ -25,7 +25,7 @@ public class StepLog implements AutoCloseable {
   public static final String KILN = "kiln";
 
   private final RunAttempt attempt;
-  private final LogUploader uploader;
+  private final ChunkSink uploader;
   private final Clock clock;
   private final int chunkBytes;
   private final ScheduledFuture<?> flusher;
@@ -39,7 +39,7 @@ public class StepLog implements AutoCloseable {
   public StepLog(
       RunAttempt attempt,
       long firstSeq,
-      LogUploader uploader,
+      ChunkSink uploader,
       ScheduledExecutorService timer,
       Duration flushEvery,
       int chunkBytes,

@@ -40,7 +40,13 @@ public enum CancelReason {
    * its write as stale, or Temporal timed its activity out). Nobody waits for it and another host
    * builds meanwhile: its group is killed at once, without a grace period.
    */
-  ATTEMPT_SUPERSEDED("its attempt was superseded: the run started over on another host", true);
+  ATTEMPT_SUPERSEDED("its attempt was superseded: the run started over on another host", true),
+
+  /**
+   * The person running a build on their own machine ({@code kiln run --local}) pressed Ctrl-C: the
+   * group gets SIGTERM and its grace period, as for a cancelled run.
+   */
+  INTERRUPTED("interrupted at the terminal");
 
   private final String description;
   private final boolean immediate;

@@ -25,8 +25,16 @@ public class RunSecrets {
     /** The step gets these. */
     record Given(StepSecrets secrets) implements Outcome {}
 
-    /** The run gets no secrets ({@code reason}: a merge request's build); the step runs without. */
-    record Withheld(String reason) implements Outcome {}
+    /**
+     * The run gets no secrets ({@code reason}: a merge request's build, a local run); the step runs
+     * without.
+     */
+    record Withheld(String reason) implements Outcome {
+      /** The step's log line: "secrets DEPLOY_TOKEN not given: {@code reason}". */
+      public String line(List<String> names) {
+        return "secrets " + String.join(", ", names) + " not given: " + reason;
+      }
+    }
 
     /** The repository has no secret of these names: the step fails without running. */
     record Missing(List<String> names) implements Outcome {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.dircache.DirCacheIterator;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
@@ -19,7 +20,9 @@ import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.storage.pack.PackConfig;
 import org.eclipse.jgit.transport.BundleWriter;
@@ -72,19 +75,55 @@ public final class WorkingTreeSnapshot {
   public static Snapshot write(Path dir, OutputStream bundle) throws IOException {
     try (Repository user = open(dir);
         InMemoryRepository store = new InMemoryRepository(new DfsRepositoryDescription("kiln"))) {
-      DirCache index = DirCache.newInCore();
-      int files;
-      try (ObjectInserter inserter = store.newObjectInserter()) {
-        files = fill(user, index, inserter);
-        ObjectId tree = index.writeTree(inserter);
-        ObjectId commit = inserter.insert(commit(user, tree));
-        inserter.flush();
-        BundleWriter writer = new BundleWriter(store);
-        writer.setPackConfig(packConfig());
-        writer.include(REF, commit);
-        writer.writeBundle(NullProgressMonitor.INSTANCE, bundle);
-        return new Snapshot(commit.name(), user.getWorkTree().toPath(), files);
+      Snapshot snapshot = snapshot(user, store);
+      BundleWriter writer = new BundleWriter(store);
+      writer.setPackConfig(packConfig());
+      writer.include(REF, ObjectId.fromString(snapshot.sha()));
+      writer.writeBundle(NullProgressMonitor.INSTANCE, bundle);
+      return snapshot;
+    }
+  }
+
+  /**
+   * Snapshots the working tree that holds {@code dir}, as {@link #write} does, into a new git
+   * repository in {@code workspace} (an empty directory), and checks the snapshot out there: the
+   * working tree a build host's workspace of the same submission holds ({@code kiln run --local}).
+   *
+   * @throws CliFailure {@code dir} is not inside a git working tree
+   */
+  public static Snapshot checkOut(Path dir, Path workspace) throws IOException {
+    try (Repository user = open(dir);
+        Repository target =
+            new FileRepositoryBuilder()
+                .setGitDir(workspace.resolve(Constants.DOT_GIT).toFile())
+                .setWorkTree(workspace.toFile())
+                .build()) {
+      target.create();
+      Snapshot snapshot = snapshot(user, target);
+      ObjectId commit = ObjectId.fromString(snapshot.sha());
+      RefUpdate branch = target.updateRef(REF);
+      branch.setNewObjectId(commit);
+      branch.forceUpdate();
+      target.updateRef(Constants.HEAD).link(REF);
+      try (RevWalk walk = new RevWalk(target)) {
+        DirCacheCheckout checkout =
+            new DirCacheCheckout(target, target.lockDirCache(), walk.parseCommit(commit).getTree());
+        checkout.setFailOnConflict(true);
+        checkout.checkout();
       }
+      return snapshot;
+    }
+  }
+
+  /** The snapshot commit of {@code user}'s working tree, its objects written to {@code store}. */
+  private static Snapshot snapshot(Repository user, Repository store) throws IOException {
+    DirCache index = DirCache.newInCore();
+    try (ObjectInserter inserter = store.newObjectInserter()) {
+      int files = fill(user, index, inserter);
+      ObjectId tree = index.writeTree(inserter);
+      ObjectId commit = inserter.insert(commit(user, tree));
+      inserter.flush();
+      return new Snapshot(commit.name(), user.getWorkTree().toPath(), files);
     }
   }
 

@@ -70,6 +70,41 @@ class WorkingTreeSnapshotTest {
   }
 
   @Test
+  void aCheckOutHoldsTheSameTreeAsTheBundleAndTheSnapshotCommitAsHead() throws Exception {
+    write("tracked.txt", "changed, not committed\n");
+    write("untracked.txt", "new\n");
+    write("debug.log", "ignored by *.log\n");
+    write("build/out.o", "ignored with its directory\n");
+    Files.delete(work.resolve("gone.txt"));
+    Files.setPosixFilePermissions(
+        work.resolve("src/main.c"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path workspace = Files.createDirectories(temp.resolve("workspace"));
+
+    WorkingTreeSnapshot.Snapshot snapshot = WorkingTreeSnapshot.checkOut(work, workspace);
+
+    Map<String, String> files = new LinkedHashMap<>();
+    try (var paths = Files.walk(workspace)) {
+      for (Path file : paths.filter(Files::isRegularFile).toList()) {
+        String name = workspace.relativize(file).toString();
+        if (!name.startsWith(".git/")) {
+          files.put(name, Files.readString(file));
+        }
+      }
+    }
+    assertThat(files).isEqualTo(snapshotTree(work));
+    assertThat(Files.isExecutable(workspace.resolve("src/main.c"))).isTrue();
+    assertThat(snapshot.files()).isEqualTo(files.size());
+    try (Git checkedOut = Git.open(workspace.toFile())) {
+      assertThat(checkedOut.getRepository().resolve(Constants.HEAD).name())
+          .isEqualTo(snapshot.sha());
+      assertThat(checkedOut.status().call().isClean()).isTrue();
+    }
+    assertThat(work.resolve("debug.log")).exists();
+    assertThat(git.status().call().getAdded()).as("the user's index is only read").isEmpty();
+    assertThat(git.status().call().getUntracked()).contains("untracked.txt");
+  }
+
+  @Test
   void aTrackedFileStaysInAlthoughARuleIgnoresIt() throws Exception {
     write("kept.txt", "tracked before the rule\n");
     git.add().addFilepattern("kept.txt").call();

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * step ends. Named after the workspace directory, so they go when the run's cleanup goes ({@link
  * #forget}), and a worker starting after a crash can tell the orphans ({@link #sweep}).
  */
-final class RunDirs {
+public final class RunDirs {
 
   private static final Logger log = LoggerFactory.getLogger(RunDirs.class);
 
@@ -73,7 +73,7 @@ final class RunDirs {
    * directories without write permission (Go's module cache does so on purpose), which a worker not
    * running as root must open up before it can empty them.
    */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -1,0 +1,31 @@
+package dev.kiln.activities.build;
+
+import dev.kiln.activities.RunAttempt;
+import dev.kiln.activities.process.sandbox.ResourceLimits;
+import dev.kiln.activities.process.sandbox.StepUsage;
+
+/**
+ * Where a command's isolation and usage are told: the api's run view ({@link StepReports}), or
+ * nowhere (the defaults), for a local run whose log already says both.
+ */
+public interface StepReporter {
+
+  /** Reports nothing. */
+  StepReporter NONE = new StepReporter() {};
+
+  /**
+   * How the attempt's steps are isolated.
+   *
+   * @param limits {@code null} without a sandbox
+   * @param enforcedBy what enforces the limits, {@code null} without a sandbox
+   */
+  default void sandbox(
+      RunAttempt attempt,
+      String sandbox,
+      ResourceLimits limits,
+      boolean network,
+      String enforcedBy) {}
+
+  /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
+  default void usage(RunAttempt attempt, String step, int command, StepUsage usage) {}
+}
