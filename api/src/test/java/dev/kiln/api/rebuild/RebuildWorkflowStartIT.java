@@ -207,8 +207,7 @@ class RebuildWorkflowStartIT {
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
-        .until(
-            () -> temporal.client().newUntypedWorkflowStub(workflowId).describe() != null);
+        .until(() -> temporal.client().newUntypedWorkflowStub(workflowId).describe() != null);
     RunOutcome outcome =
         temporal.client().newUntypedWorkflowStub(workflowId).getResult(RunOutcome.class);
     assertThat(outcome.failureSummary()).startsWith(runId + "|" + REPO + "|develop|x86_64|9|");
