@@ -49,9 +49,9 @@ class WorkersEndToEndIT {
   static final Duration KILLED_WITHIN = Duration.ofSeconds(15);
 
   /**
-   * Deadline → the run compiling on another host: the drain watch's second, a fetch and a
-   * checkout (1.8 s measured). A restart that waited for the 5 s heartbeat timeout of the killed
-   * compile instead would take longer than this.
+   * Deadline → the run compiling on another host: the drain watch's second, a fetch and a checkout
+   * (1.8 s measured). A restart that waited for the 5 s heartbeat timeout of the killed compile
+   * instead would take longer than this.
    */
   static final Duration RESTARTED_WITHIN = Duration.ofSeconds(6);
 
