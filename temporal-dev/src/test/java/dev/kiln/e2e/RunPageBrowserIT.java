@@ -25,7 +25,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * result and the failure summary on top, the failing step opened at the line the summary quotes,
  * highlighted and on screen, every line of the log numbered as the server's search numbers it, a
  * permalink to a line, and a link to the Temporal Web UI. A log of 64 MiB shows its end within
- * seconds, scrolls and links without freezing the tab, with only the rows on screen in the document.
+ * seconds, scrolls and links without freezing the tab, with only the rows on screen in the
+ * document.
  */
 class RunPageBrowserIT extends BrowserEndToEnd {
 
