@@ -73,6 +73,7 @@
     return cls;
   }
   function classAtEnd(raw, cls) {
+    if (raw.indexOf('\x1b') < 0) return cls; // most lines: no escape, no regex run over them
     var m;
     SGR.lastIndex = 0;
     while ((m = SGR.exec(raw)) !== null) if (m[2] === 'm') cls = sgr(cls, m[1]);

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,14 +135,14 @@ class FencingEndToEndIT {
                             "run " + runId + ": attempt 2 began; writes of earlier attempts"));
     Duration frozenFor = Duration.ofNanos(System.nanoTime() - frozenAt);
     List<Integer> storedOfA = linesOf(log(runId), "A");
-    assertThat(groupAlive(pgid)).as("the frozen host's build runs on").isTrue();
+    assertThat(HostProcesses.groupAlive(pgid)).as("the frozen host's build runs on").isTrue();
 
     frozen.thaw();
     long thawedAt = System.nanoTime();
     Awaitility.await()
         .atMost(KILLED_WITHIN)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> !groupAlive(pgid));
+        .until(() -> !HostProcesses.groupAlive(pgid));
     Duration killedAfter = Duration.ofNanos(System.nanoTime() - thawedAt);
     System.out.printf(
         "fencing: %s frozen %d ms (heartbeat timeout 5 s) until attempt 2 began; its build's"
@@ -208,29 +207,6 @@ class FencingEndToEndIT {
       }
     }
     return total;
-  }
-
-  /** Whether any live process of process group {@code pgid} remains, read from /proc. */
-  private static boolean groupAlive(long pgid) throws IOException {
-    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          String stat = Files.readString(entry.resolve("stat"));
-          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          // after the command: state, ppid, pgrp
-          if (Long.parseLong(fields[2]) == pgid && !fields[0].equals("Z")) {
-            return true;
-          }
-        } catch (IOException gone) {
-          // exited meanwhile
-        }
-      }
-    }
-    return false;
   }
 
   private static String archs() {

@@ -55,4 +55,27 @@ final class HostProcesses {
     byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
     return new String(environ, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
   }
+
+  /** Whether any live process of process group {@code pgid} remains, read from /proc. */
+  static boolean groupAlive(long pgid) throws IOException {
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(entry.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          // after the command: state, ppid, pgrp
+          if (Long.parseLong(fields[2]) == pgid && !fields[0].equals("Z")) {
+            return true;
+          }
+        } catch (IOException gone) {
+          // exited meanwhile
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not: {@code GET /workers} and {@code kiln workers --json} list both with their labels; a run that
  * requires a label only one has builds there, one that requires a label nobody has fails fast; a
  * drained host finishes its build, takes no new one and exits 0 while the other host takes the
- * queued run; SIGTERM drains the same way.
+ * queued run; SIGTERM drains the same way. Past the drain timeout a host's build is killed and its
+ * run restarts on another host.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -37,6 +41,22 @@ class WorkersEndToEndIT {
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(4);
 
   static final String EXTRA_ARCH = "ppc64le";
+
+  /** host-c's: far shorter than its build. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
+
+  /** The drain watch looks every second; the group then gets its grace period at most. */
+  static final Duration KILLED_WITHIN = Duration.ofSeconds(15);
+
+  /**
+   * Deadline → the run compiling on another host: the drain watch's second, a fetch and a checkout
+   * (1.8 s measured). A restart that waited for the 5 s heartbeat timeout of the killed compile
+   * instead would take longer than this.
+   */
+  static final Duration RESTARTED_WITHIN = Duration.ofSeconds(6);
+
+  static final Pattern DRAINING_UNTIL =
+      Pattern.compile("host-c: draining \\(asked through the api\\).* finish until (\\S+)");
 
   /** Only host-a has it. */
   static final String GPU = "e2e-gpu";
@@ -252,6 +272,102 @@ class WorkersEndToEndIT {
     assertThat(workers.get(remaining).awaitExit(Duration.ofSeconds(60))).isZero();
   }
 
+  /**
+   * Past the drain timeout: host-c (3 s) holds a compile of a minute when it is drained; at the
+   * deadline its build's process group is killed, the run starts over on host-d as for a lost host
+   * and passes there, the log keeps both attempts, the run ends once, and host-c exits 0.
+   */
+  @Test
+  @Order(6)
+  void pastTheDrainTimeoutTheBuildIsKilledAndTheRunRestartsOnAnotherHostWhileTheDrainedExitsZero()
+      throws Exception {
+    assertThat(workers.values())
+        .as("hosts a and b drained away")
+        .noneMatch(JoiningProcess::isAlive);
+    workers.put("host-c", launchWorker("host-c", "", DRAIN_TIMEOUT).awaitRunning());
+    Path shared = Files.createDirectories(temp.resolve("past-deadline"));
+    // The first attempt records its process group and sleeps a minute; the restarted one records
+    // when it started compiling (nanoseconds since the epoch, this machine's clock).
+    String spec =
+        """
+        compile:
+          - run: |
+              if mkdir %1$s/first-attempt 2>/dev/null; then
+                echo $$ > %1$s/first.pgid
+                echo "first attempt sleeps"
+                sleep 60
+                echo "first attempt slept 60 s"
+              else
+                date +%%s%%N > %1$s/second.started
+                echo "second attempt compiled"
+              fi
+        gates:
+          - name: unit
+            run: echo "all good"
+        """
+            .formatted(shared);
+    long runId = rebuild(fixtures.project("past-deadline", Map.of("kiln.yaml", spec)), List.of());
+    Awaitility.await()
+        .atMost(BUILD_TIMEOUT)
+        .until(() -> Files.exists(shared.resolve("first.pgid")));
+    long pgid = Long.parseLong(Files.readString(shared.resolve("first.pgid")).trim());
+    assertThat(api.get("/runs/" + runId).json().path("host").asText()).isEqualTo("host-c");
+    // host-d comes only now, so the first attempt could only go to host-c
+    workers.put("host-d", launchWorker("host-d", "", Duration.ofMinutes(10)).awaitRunning());
+
+    KilnHttp.Answer asked = api.put("/workers/host-c/drain", "");
+    assertThat(asked.status()).as(asked.body()).isEqualTo(200);
+    JoiningProcess drained = workers.get("host-c");
+    Matcher until =
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(15))
+            .until(() -> DRAINING_UNTIL.matcher(drained.console()), m -> m.find());
+    Instant deadline = Instant.parse(until.group(1));
+
+    Awaitility.await()
+        .atMost(DRAIN_TIMEOUT.plus(KILLED_WITHIN))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !HostProcesses.groupAlive(pgid));
+    Instant killedBy = Instant.now();
+    assertThat(drained.awaitExit(Duration.ofSeconds(60))).isZero();
+    assertThat(drained.console())
+        .contains("drain timeout (PT3S) passed with 1 build(s) running: stopping them");
+
+    JsonNode run = api.awaitEnd(runId, BUILD_TIMEOUT);
+    assertThat(run.path("result").asText()).as(run.toString()).isEqualTo("passed");
+    assertThat(run.path("host").asText()).isEqualTo("host-d");
+    assertThat(run.path("restarts")).as(run.toString()).hasSize(1);
+    assertThat(run.path("restarts").get(0).path("note").asText())
+        .startsWith("restarted on host-d: previous host lost (host-c");
+    String log = api.get("/runs/" + runId + "/logs").body();
+    assertThat(log)
+        .containsSubsequence(
+            "fetch on host-c",
+            "first attempt sleeps",
+            "restarted on host-d: previous host lost",
+            "fetch on host-d",
+            "second attempt compiled",
+            "all good")
+        .doesNotContain("\nfirst attempt slept");
+    String finished = "run " + runId + " finished: ";
+    assertThat(stack.console().split(Pattern.quote(finished), -1))
+        .as("terminal writes the ledger took")
+        .hasSize(2);
+
+    Instant compilingElsewhere =
+        Instant.ofEpochSecond(
+            0, Long.parseLong(Files.readString(shared.resolve("second.started")).trim()));
+    Duration deadlineToKilled = Duration.between(deadline, killedBy);
+    Duration deadlineToRestarted = Duration.between(deadline, compilingElsewhere);
+    System.out.printf(
+        "drain past its timeout: the build's group gone by %d ms after the deadline; compiling on"
+            + " host-d %d ms after it%n",
+        deadlineToKilled.toMillis(), deadlineToRestarted.toMillis());
+    assertThat(deadlineToRestarted)
+        .as("restarted promptly, not after a heartbeat timeout on top")
+        .isLessThan(RESTARTED_WITHIN);
+  }
+
   private static JsonNode awaitCompiling(long runId) {
     JsonNode[] run = {null};
     Awaitility.await()
@@ -343,12 +459,18 @@ class WorkersEndToEndIT {
 
   /** A build worker serving only {@link #EXTRA_ARCH}, with two slots and {@code labels}. */
   private static JoiningProcess launchWorker(String host, String labels) throws IOException {
+    return launchWorker(host, labels, Duration.ofMinutes(10));
+  }
+
+  private static JoiningProcess launchWorker(String host, String labels, Duration drainTimeout)
+      throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KILN_WORKER_ARCHS", EXTRA_ARCH);
     env.put("KILN_WORKER_HOST", host);
     env.put("KILN_WORKER_SLOTS", "2");
     env.put("KILN_WORKER_SANDBOX", "none");
     env.put("KILN_WORKER_LABELS", labels);
+    env.put("KILN_WORKER_DRAINTIMEOUT", drainTimeout.toSeconds() + "s");
     return JoiningProcess.launch(stack, "worker", temp.resolve(host), env);
   }
 }

@@ -135,8 +135,9 @@ public class BuildActivitiesImpl implements BuildActivities {
       }
     } finally {
       slots.exit(runKey);
-      releaseIfSuperseded(attempt, runKey, workspace);
+      // after the log drained: the api may refuse its last chunks as stale only now
       drainLog(context, runId);
+      releaseIfSuperseded(attempt, runKey, workspace);
       MDC.remove("run_id");
     }
   }
@@ -168,8 +169,9 @@ public class BuildActivitiesImpl implements BuildActivities {
           Summaries.fit("stage failed: " + e.getMessage()), FailureTypes.STAGE_FAILED);
     } finally {
       slots.exit(runKey);
-      releaseIfSuperseded(attempt, runKey, Path.of(request.workspace()));
+      // after the log drained: the api may refuse its last chunks as stale only now
       drainLog(context, runId);
+      releaseIfSuperseded(attempt, runKey, Path.of(request.workspace()));
     }
   }
 
@@ -207,8 +209,9 @@ public class BuildActivitiesImpl implements BuildActivities {
       return StepVerdicts.gate(gate, outcome, report, gateSecrets.mask(), stepLog);
     } finally {
       slots.exit(runKey);
-      releaseIfSuperseded(attempt, runKey, workspace);
+      // after the log drained: the api may refuse its last chunks as stale only now
       drainLog(context, runId);
+      releaseIfSuperseded(attempt, runKey, workspace);
     }
   }
 

@@ -397,6 +397,34 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void anAttemptSupersededWhileItsLogIsStillUploadingFreesItsSlotAndWorkspaceToo()
+      throws Exception {
+    slots.markUsed(slots.reserve().join(), "test-workflow-id");
+    slots.keep("test-workflow-id", workspace);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    api.logsHeld = held;
+    List<Long> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(Object.class, details -> heartbeats.add(System.nanoTime()));
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () -> activities.compile(compile(new CommandStep("echo compiled", 600))));
+    // the command is over; the step waits for its log to reach the api, heartbeating
+    await().until(() -> api.reports.containsKey("usage"));
+    long over = System.nanoTime();
+    await().until(() -> heartbeats.stream().anyMatch(at -> at - over > 1_000_000_000L));
+    assertThat(slots.free()).isZero();
+
+    // the run started over on another host meanwhile: the upload is refused as stale
+    api.currentAttempt.set(2);
+    held.countDown();
+
+    running.join();
+    assertThat(api.staleWrites).hasPositiveValue();
+    assertThat(slots.free()).as("the superseded attempt's slot, without waiting 10 min").isOne();
+    assertThat(workspace).doesNotExist();
+  }
+
+  @Test
   void aSupersededAttemptLeavesTheLeaseOfTheRunsNewerAttemptOnThisHostAlone() throws Exception {
     Path newer = Files.createDirectories(workspace.resolveSibling("newer-attempt"));
     slots.markUsed(slots.reserve().join(), "test-workflow-id");

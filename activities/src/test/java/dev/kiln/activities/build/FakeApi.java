@@ -43,6 +43,9 @@ final class FakeApi implements AutoCloseable {
   /** Writes refused as stale. */
   final AtomicInteger staleWrites = new AtomicInteger();
 
+  /** While set, log uploads wait for it: the api is slow to take them. */
+  volatile java.util.concurrent.CountDownLatch logsHeld;
+
   /** Requests that arrived after the first stale write was refused. */
   final AtomicInteger requestsAfterStale = new AtomicInteger();
 
@@ -55,6 +58,14 @@ final class FakeApi implements AutoCloseable {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           byte[] body = exchange.getRequestBody().readAllBytes();
+          java.util.concurrent.CountDownLatch held = logsHeld;
+          if (held != null && path.endsWith("/logs")) {
+            try {
+              held.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           if (staleWrites.get() > 0) {
             requestsAfterStale.incrementAndGet();
           }
@@ -114,6 +125,8 @@ final class FakeApi implements AutoCloseable {
           exchange.sendResponseHeaders(204, -1);
           exchange.close();
         });
+    // a held log upload must not hold the step's other requests
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
   }
 

@@ -62,9 +62,12 @@ public class LogSearch {
             stopped[0] = "stopped after " + BUDGET.toSeconds() + " s of matching";
             return false;
           }
-          String plain = ANSI.matcher(line).replaceAll("");
+          // most lines hold no escape: a scan is far cheaper than the regex that removes them
+          String plain = line.indexOf('\u001b') < 0 ? line : ANSI.matcher(line).replaceAll("");
           try {
-            if (pattern.matcher(new Deadline(plain, deadline)).find()) {
+            if (literal
+                ? plain.contains(grep)
+                : pattern.matcher(new Deadline(plain, deadline)).find()) {
               found.add(new Match(number, lineStep, cut(plain)));
               if (found.size() >= limit) {
                 stopped[0] = "stopped at " + limit + " matches (limit)";

@@ -76,6 +76,9 @@ class LogSearchIT extends RunningApi {
 
     assertThat(matches(grep(id, "grep=" + enc("[b.o]") + "&literal=true")))
         .containsExactly("7 compile make: *** [b.o] Error 1");
+    // plain text is looked for in the line without its escapes, across the chunks it came in
+    assertThat(matches(grep(id, "grep=" + enc("3: error: expected") + "&literal=true")))
+        .containsExactly("5 compile b.c:3: error: expected ';'");
     assertThat(matches(grep(id, "grep=" + enc("make") + "&step=kiln")))
         .containsExactly("1 kiln compile on host-a (make)", "2 kiln $ make");
     assertThat(matches(grep(id, "grep=" + enc("(?i)USED"))))
