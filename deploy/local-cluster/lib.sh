@@ -48,6 +48,13 @@ pid_of() { # the pid a component's file names, if that process still runs
   [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"
 }
 running() { pid_of "$1" >/dev/null; }
+any_running() { # whether any component of the cluster still runs
+  local f
+  for f in "$STATE"/run/*.pid; do
+    [ -e "$f" ] && running "$(basename "$f" .pid)" && return 0
+  done
+  return 1
+}
 
 # start NAME CMD...: runs CMD in a session of its own (so `down` can end its whole process group),
 # output to $STATE/logs/NAME.log, pid to $STATE/run/NAME.pid

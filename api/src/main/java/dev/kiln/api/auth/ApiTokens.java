@@ -2,6 +2,7 @@ package dev.kiln.api.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.kiln.api.web.DatabaseOutage;
 import dev.kiln.api.web.LogSafe;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,7 +21,10 @@ import org.springframework.stereotype.Service;
 /**
  * Makes, finds and ends API tokens. A presented token is looked up by its hash; what was read is
  * kept for {@code kiln.auth.token-cache} (10 s), so the api's most polled reads cost no extra
- * database round trip, and a deleted token stops working on every instance within that time.
+ * database round trip, and a deleted token stops working on every instance within that time. While
+ * the database is away, a token this instance accepted in the last {@link #WHILE_DATABASE_AWAY}
+ * still is, so its holders keep reading what the api serves from memory (the finished runs it
+ * remembers): nobody can delete a token meanwhile, the deletion needs the database.
  */
 @Service
 public class ApiTokens {
@@ -32,10 +36,16 @@ public class ApiTokens {
 
   static final int CACHE_SIZE = 10_000;
 
+  /** How long a token accepted once is still accepted while the database cannot be asked. */
+  static final Duration WHILE_DATABASE_AWAY = Duration.ofMinutes(10);
+
   private final TokenStore store;
+  private final DatabaseOutage outage;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Cache<String, Optional<Found>> byHash;
+  private final Cache<String, Found> lastAccepted =
+      Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfterWrite(WHILE_DATABASE_AWAY).build();
 
   /** A token as read, with its caller made once for all the requests it authenticates. */
   private record Found(StoredToken token, Caller caller) {}
@@ -43,12 +53,13 @@ public class ApiTokens {
   private final Map<Long, Instant> touched = new ConcurrentHashMap<>();
 
   @Autowired
-  public ApiTokens(TokenStore store, AuthProperties properties) {
-    this(store, properties, Clock.systemUTC());
+  public ApiTokens(TokenStore store, AuthProperties properties, DatabaseOutage outage) {
+    this(store, properties, outage, Clock.systemUTC());
   }
 
-  ApiTokens(TokenStore store, AuthProperties properties, Clock clock) {
+  ApiTokens(TokenStore store, AuthProperties properties, DatabaseOutage outage, Clock clock) {
     this.store = store;
+    this.outage = outage;
     this.clock = clock;
     this.byHash =
         Caffeine.newBuilder()
@@ -113,20 +124,41 @@ public class ApiTokens {
       return new Verdict.Refused("not a Kiln API token (kiln_ followed by 43 letters and digits)");
     }
     String hash = TokenSecrets.hash(presented);
-    Optional<Found> found =
-        byHash.get(hash, h -> store.findByHash(h).map(t -> new Found(t, t.caller())));
+    Optional<Found> found;
+    boolean databaseAway = false;
+    Found accepted = lastAccepted.getIfPresent(hash);
+    if (accepted != null && byHash.getIfPresent(hash) == null && outage.recentlyAway()) {
+      found = Optional.of(accepted);
+      databaseAway = true;
+    } else {
+      try {
+        found = byHash.get(hash, h -> store.findByHash(h).map(t -> new Found(t, t.caller())));
+      } catch (RuntimeException e) {
+        if (!outage.noteIfAway(e) || accepted == null) {
+          throw e;
+        }
+        found = Optional.of(accepted);
+        databaseAway = true;
+      }
+    }
     if (found.isEmpty()) {
+      lastAccepted.invalidate(hash);
       return new Verdict.Refused("unknown token");
     }
     StoredToken token = found.get().token();
     Instant now = clock.instant();
     if (token.revokedAt() != null) {
+      lastAccepted.invalidate(hash);
       return new Verdict.Refused("token \"" + token.name() + "\" was deleted");
     }
     if (token.expired(now)) {
+      lastAccepted.invalidate(hash);
       return new Verdict.Refused("token \"" + token.name() + "\" expired at " + token.expiresAt());
     }
-    touch(token.id(), now);
+    if (!databaseAway) {
+      lastAccepted.put(hash, found.get());
+      touch(token.id(), now);
+    }
     return new Verdict.Accepted(found.get().caller());
   }
 
@@ -160,6 +192,7 @@ public class ApiTokens {
   public boolean revoke(long id, String by) {
     boolean revoked = store.revoke(id);
     byHash.invalidateAll();
+    lastAccepted.invalidateAll();
     if (revoked) {
       log.info("token {} deleted by {}", id, LogSafe.escape(by));
     }

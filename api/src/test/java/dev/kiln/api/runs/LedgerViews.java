@@ -8,6 +8,7 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.support.TestProperties;
 import dev.kiln.api.temporal.TemporalLinks;
+import dev.kiln.api.web.DatabaseOutage;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,6 +33,7 @@ final class LedgerViews {
             new RepoStore(jdbc)),
         new FinishedRunViews(),
         new NotificationStore(jdbc),
-        new CulpritStore(jdbc));
+        new CulpritStore(jdbc),
+        new DatabaseOutage());
   }
 }
