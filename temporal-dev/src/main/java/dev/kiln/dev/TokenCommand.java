@@ -7,7 +7,6 @@ import dev.kiln.api.auth.StoredToken;
 import dev.kiln.api.auth.TokenRequests;
 import dev.kiln.api.auth.TokenStore;
 import dev.kiln.api.web.ApiException;
-import dev.kiln.api.web.DatabaseOutage;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -254,8 +253,7 @@ final class TokenCommand implements Runnable {
     DriverManagerDataSource dataSource = dataSource();
     return new ApiTokens(
         new TokenStore(JdbcClient.create(dataSource)),
-        new AuthProperties(false, Duration.ZERO, DEFAULT_LIFETIME, false, null),
-        new DatabaseOutage());
+        new AuthProperties(false, Duration.ZERO, DEFAULT_LIFETIME, false, null));
   }
 
   /**

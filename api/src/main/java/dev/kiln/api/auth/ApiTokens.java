@@ -2,7 +2,7 @@ package dev.kiln.api.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.kiln.api.web.DatabaseOutage;
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.api.web.LogSafe;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -40,7 +40,6 @@ public class ApiTokens {
   static final Duration WHILE_DATABASE_AWAY = Duration.ofMinutes(10);
 
   private final TokenStore store;
-  private final DatabaseOutage outage;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Cache<String, Optional<Found>> byHash;
@@ -53,13 +52,12 @@ public class ApiTokens {
   private final Map<Long, Instant> touched = new ConcurrentHashMap<>();
 
   @Autowired
-  public ApiTokens(TokenStore store, AuthProperties properties, DatabaseOutage outage) {
-    this(store, properties, outage, Clock.systemUTC());
+  public ApiTokens(TokenStore store, AuthProperties properties) {
+    this(store, properties, Clock.systemUTC());
   }
 
-  ApiTokens(TokenStore store, AuthProperties properties, DatabaseOutage outage, Clock clock) {
+  ApiTokens(TokenStore store, AuthProperties properties, Clock clock) {
     this.store = store;
-    this.outage = outage;
     this.clock = clock;
     this.byHash =
         Caffeine.newBuilder()
@@ -126,20 +124,16 @@ public class ApiTokens {
     String hash = TokenSecrets.hash(presented);
     Optional<Found> found;
     boolean databaseAway = false;
-    Found accepted = lastAccepted.getIfPresent(hash);
-    if (accepted != null && byHash.getIfPresent(hash) == null && outage.recentlyAway()) {
+    try {
+      found = byHash.get(hash, h -> store.findByHash(h).map(t -> new Found(t, t.caller())));
+    } catch (RuntimeException e) {
+      // while the database is away, OutageAwareDataSource makes this fail at once
+      Found accepted = DatabaseUnavailable.isCause(e) ? lastAccepted.getIfPresent(hash) : null;
+      if (accepted == null) {
+        throw e;
+      }
       found = Optional.of(accepted);
       databaseAway = true;
-    } else {
-      try {
-        found = byHash.get(hash, h -> store.findByHash(h).map(t -> new Found(t, t.caller())));
-      } catch (RuntimeException e) {
-        if (!outage.noteIfAway(e) || accepted == null) {
-          throw e;
-        }
-        found = Optional.of(accepted);
-        databaseAway = true;
-      }
     }
     if (found.isEmpty()) {
       lastAccepted.invalidate(hash);

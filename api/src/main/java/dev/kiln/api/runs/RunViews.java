@@ -7,7 +7,7 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.temporal.TemporalLinks;
 import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.ApiPaths;
-import dev.kiln.api.web.DatabaseOutage;
+import dev.kiln.api.web.DatabaseUnavailable;
 import dev.kiln.api.web.QueryStrings;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.Result;
@@ -34,7 +34,6 @@ public class RunViews {
   private final QueueService queue;
   private final FinishedRunViews finished;
   private final NotificationStore notifications;
-  private final DatabaseOutage outage;
   private final CulpritStore culprits;
 
   public RunViews(
@@ -44,9 +43,7 @@ public class RunViews {
       QueueService queue,
       FinishedRunViews finished,
       NotificationStore notifications,
-      CulpritStore culprits,
-      DatabaseOutage outage) {
-    this.outage = outage;
+      CulpritStore culprits) {
     this.notifications = notifications;
     this.culprits = culprits;
     this.runs = runs;
@@ -72,9 +69,6 @@ public class RunViews {
    */
   public RunView view(long id) {
     Optional<RunView> remembered = finished.find(id);
-    if (remembered.isPresent() && outage.recentlyAway()) {
-      return finished.lastServed(id).orElse(remembered.get());
-    }
     RunView view = remembered.orElseGet(() -> read(id));
     List<NotificationStore.Notification> notes;
     List<RunView.Retry> retries;
@@ -84,7 +78,7 @@ public class RunViews {
       retries = retries(id);
       withBisection = view.withBisection(culprits.view(id));
     } catch (RuntimeException e) {
-      if (outage.noteIfAway(e) && remembered.isPresent()) {
+      if (remembered.isPresent() && DatabaseUnavailable.isCause(e)) {
         return finished.lastServed(id).orElse(remembered.get());
       }
       throw e;

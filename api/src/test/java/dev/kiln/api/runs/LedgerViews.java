@@ -8,7 +8,6 @@ import dev.kiln.api.queue.QueueService;
 import dev.kiln.api.repos.RepoStore;
 import dev.kiln.api.support.TestProperties;
 import dev.kiln.api.temporal.TemporalLinks;
-import dev.kiln.api.web.DatabaseOutage;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +32,6 @@ final class LedgerViews {
             new RepoStore(jdbc)),
         new FinishedRunViews(),
         new NotificationStore(jdbc),
-        new CulpritStore(jdbc),
-        new DatabaseOutage());
+        new CulpritStore(jdbc));
   }
 }

@@ -9,7 +9,6 @@ import dev.kiln.api.config.KilnProperties;
 import dev.kiln.api.limits.LimitProperties;
 import dev.kiln.api.limits.RequestLimits;
 import dev.kiln.api.limits.StreamLimits;
-import dev.kiln.api.web.DatabaseOutage;
 import dev.kiln.api.web.ProblemResponses;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -31,7 +30,6 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
   ProblemResponses.class,
   SecurityConfig.class,
   ApiTokens.class,
-  DatabaseOutage.class,
   Access.class,
   RequestLimits.class,
   StreamLimits.class
