@@ -30,9 +30,21 @@ class FinishedRunViews {
   private final Cache<Long, RunView> lastServed =
       Caffeine.newBuilder().maximumSize(CAPACITY).expireAfterWrite(EXPIRY).build();
 
-  void forget(long runId) {
+  /** How many times a view was forgotten; a read that began before the last one is not kept. */
+  private long forgets;
+
+  synchronized void forget(long runId) {
+    forgets++;
     views.invalidate(runId);
     lastServed.invalidate(runId);
+  }
+
+  /**
+   * Taken before a view is read from the ledger and given back to {@link #offer}: a read that
+   * overlapped retention may hold the view from before it, which must not outlive the forget.
+   */
+  synchronized long generation() {
+    return forgets;
   }
 
   Optional<RunView> find(long runId) {
@@ -55,9 +67,12 @@ class FinishedRunViews {
     return Optional.ofNullable(lastServed.getIfPresent(runId)).or(() -> find(runId));
   }
 
-  /** Keeps the view if it is final: its run has a terminal result. */
-  void offer(RunRecord run, RunView view) {
-    if (run.result().isTerminal()) {
+  /**
+   * Keeps the view if it is final (its run has a terminal result) and no view was forgotten since
+   * {@code generation} was taken, when its read began.
+   */
+  synchronized void offer(RunRecord run, RunView view, long generation) {
+    if (run.result().isTerminal() && generation == forgets) {
       views.put(run.id(), view);
     }
   }

@@ -118,11 +118,12 @@ public class RunViews {
   }
 
   private RunView read(long id) {
+    long generation = finished.generation();
     RunViewRepository.RunDetails found =
         details.find(id).orElseThrow(() -> ApiException.runNotFound(id));
     RunRecord run = found.run();
     RunView view = assemble(found);
-    finished.offer(run, view);
+    finished.offer(run, view, generation);
     return view;
   }
 

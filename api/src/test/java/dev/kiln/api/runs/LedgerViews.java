@@ -20,9 +20,14 @@ final class LedgerViews {
 
   /** Temporal is not asked here: nobody knows who polls. */
   static RunViews over(JdbcClient jdbc) {
+    return over(jdbc, new RunViewRepository(jdbc, JsonMapper.shared()));
+  }
+
+  /** As {@link #over(JdbcClient)}, the runs' details read by {@code details}. */
+  static RunViews over(JdbcClient jdbc, RunViewRepository details) {
     return new RunViews(
         new RunRepository(jdbc),
-        new RunViewRepository(jdbc, JsonMapper.shared()),
+        details,
         new TemporalLinks(TestProperties.kiln(Path.of("/tmp"))),
         new QueueService(
             new QueueRepository(jdbc),

@@ -7,9 +7,11 @@ import dev.kiln.api.notify.NotificationStore;
 import dev.kiln.api.repos.NotifyTarget;
 import dev.kiln.api.support.TestPostgres;
 import dev.kiln.workflows.Result;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Which views come from memory: a finished run's, once it is final; never a building one's. */
 class RunViewsIT {
@@ -60,6 +62,33 @@ class RunViewsIT {
     assertThat(views.view(id)).isEqualTo(first);
     assertThat(views.view(id).host()).isNotEqualTo("builder-2");
     assertThat(first.run().result()).isEqualTo("passed");
+  }
+
+  /**
+   * Retention removes a run's logs and forgets its view while a request is reading that view from
+   * the ledger: what the request read is from before the removal and must not be kept.
+   */
+  @Test
+  void aViewReadWhileRetentionForgotItIsNotKept() {
+    long id = startedRun();
+    runs.finish(id, Result.PASSED, null);
+    RunViews[] overlapped = {null};
+    overlapped[0] =
+        LedgerViews.over(
+            jdbc,
+            new RunViewRepository(jdbc, JsonMapper.shared()) {
+              @Override
+              public Optional<RunDetails> find(long runId) {
+                Optional<RunDetails> before = super.find(runId);
+                overlapped[0].forget(runId);
+                return before;
+              }
+            });
+    overlapped[0].view(id);
+
+    rewriteHostBehindTheLedger(id, "builder-2");
+
+    assertThat(overlapped[0].view(id).host()).isEqualTo("builder-2");
   }
 
   @Test
