@@ -52,7 +52,11 @@ final class KilnCliProcess {
       throw new IllegalStateException("cli/target/kiln-cli.jar is missing: run ./mvnw install");
     }
     Path run = Files.createTempDirectory(Files.createDirectories(dir), "kiln-");
-    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    // As from a terminal, Ctrl-C reaches the command: a test run as a background job of a
+    // non-interactive shell (a CI script's `mvn ... &`) inherits SIGINT ignored, and the JVM
+    // then keeps it ignored, so {@link #interrupt} would do nothing.
+    List<String> command =
+        new ArrayList<>(List.of("env", "--default-signal=INT", LAUNCHER.toString()));
     command.addAll(List.of(args));
     Path out = run.resolve("stdout");
     Path err = run.resolve("stderr");
@@ -87,7 +91,7 @@ final class KilnCliProcess {
     return new Finished(process.exitValue(), out(), err());
   }
 
-  /** SIGINT, as Ctrl-C in a terminal sends it; bin/kiln execs java, so this is the JVM's pid. */
+  /** SIGINT, as Ctrl-C in a terminal sends it; env and bin/kiln exec java, so this is its pid. */
   void interrupt() throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
     if (kill.waitFor() != 0) {

@@ -154,6 +154,11 @@ class RetryEndToEndIT {
     assertThat(failed[0].path("failure_kind").asText())
         .as(failed[0].path("failure_summary").asText())
         .isEqualTo("infrastructure");
+    // the retry is recorded just after the end it answers, so a view read in between lacks it
+    Awaitility.await("run " + first + " retried")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> !(failed[0] = api.get("/runs/" + first).json()).path("retries").isEmpty());
     assertThat(failed[0].path("retries")).hasSize(1);
     JsonNode link = failed[0].path("retries").get(0);
     assertThat(link.path("retried_by").asText()).isEqualTo("automatic");

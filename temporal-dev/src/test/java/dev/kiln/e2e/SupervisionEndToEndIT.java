@@ -224,7 +224,8 @@ class SupervisionEndToEndIT {
 
   /**
    * A build whose compile prints numbered lines, ten a second, until the test creates its {@code
-   * go} file; then a gate.
+   * go} file; then a gate. It renames the count into place: a count rewritten where it is could be
+   * read empty, between the truncation and the write.
    */
   private Build startBuild(String name) throws Exception {
     Path shared = Files.createDirectories(temp.resolve(name));
@@ -234,7 +235,8 @@ class SupervisionEndToEndIT {
           - run: |
               i=0
               while [ ! -f %1$s/go ]; do
-                i=$((i+1)); echo "line $i"; echo "$i" > %1$s/count; sleep 0.1
+                i=$((i+1)); echo "line $i"
+                echo "$i" > %1$s/count.new; mv %1$s/count.new %1$s/count; sleep 0.1
               done
               echo "compiled after $i lines"
         gates:

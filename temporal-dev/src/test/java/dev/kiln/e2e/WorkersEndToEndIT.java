@@ -309,7 +309,10 @@ class WorkersEndToEndIT {
     long runId = rebuild(fixtures.project("past-deadline", Map.of("kiln.yaml", spec)), List.of());
     Awaitility.await()
         .atMost(BUILD_TIMEOUT)
-        .until(() -> Files.exists(shared.resolve("first.pgid")));
+        .until(
+            () ->
+                Files.exists(shared.resolve("first.pgid"))
+                    && !Files.readString(shared.resolve("first.pgid")).isBlank());
     long pgid = Long.parseLong(Files.readString(shared.resolve("first.pgid")).trim());
     assertThat(api.get("/runs/" + runId).json().path("host").asText()).isEqualTo("host-c");
     // host-d comes only now, so the first attempt could only go to host-c
