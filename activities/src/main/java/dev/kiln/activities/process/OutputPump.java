@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ final class OutputPump {
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
   private final CountDownLatch forwarded = new CountDownLatch(1);
+  private final CompletableFuture<Void> allForwarded = new CompletableFuture<>();
 
   // Guards `abandoned`, so a block the reader enqueues after close() is never forwarded.
   private final Object handOff = new Object();
@@ -112,6 +114,18 @@ final class OutputPump {
   /** Every byte of output so far, forwarded or dropped. */
   long totalBytes() {
     return totalBytes + unspooledBytes;
+  }
+
+  /**
+   * The writer is gone for good (a followed spool's relay ended): the reader goes on to the end of
+   * what was written and stops there. However much that is, none of it is dropped.
+   *
+   * @return completes once the forwarder has passed everything on to the sink; the caller waits for
+   *     it heartbeating, however long a loaded host takes, then calls {@link #close}
+   */
+  CompletableFuture<Void> drainToEnd() {
+    writerGone = true;
+    return allForwarded;
   }
 
   /**
@@ -254,6 +268,7 @@ final class OutputPump {
       }
     } finally {
       forwarded.countDown();
+      allForwarded.complete(null);
     }
   }
 

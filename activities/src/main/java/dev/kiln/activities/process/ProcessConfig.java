@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param pidFile where to record the process group while it runs, or {@code null}; see {@link
  *     ProcessRunner#killStaleGroup(Path)}
  * @param maxOutputBytes output past this many bytes is dropped (the command keeps running)
- * @param outputWaitDelay how long to keep reading output after the process group is gone; see
- *     {@link ProcessRunner}
+ * @param outputWaitDelay how long to wait for the output pipe to close after the process group is
+ *     gone (a process that escaped the group may hold it open); what reached the spool by then is
+ *     read to its end however long that takes; see {@link ProcessRunner}
  * @param launcher what the command runs under: {@link Launcher#PLAIN} ({@code setsid}) or a
  *     sandbox's launcher
  */

@@ -183,11 +183,11 @@ public final class ProcessRunner {
     } catch (RuntimeException tickFailure) {
       cancel(CancelReason.HEARTBEAT_FAILED);
       waiting.awaitTickingThroughFailures(groupGone);
-      finishOutput(pump);
+      finishOutput(pump, waiting);
       done.completeExceptionally(tickFailure);
       throw tickFailure;
     }
-    finishOutput(pump);
+    finishOutput(pump, waiting);
     CancelReason reason = cancelReason().orElse(null);
     return complete(
         new ProcessExit(
@@ -392,7 +392,7 @@ public final class ProcessRunner {
    * may still hold the output open, and waiting for it would hang the build after the command
    * finished. As buildkite's waitDelay does, wait for a bounded time, then give up on it.
    */
-  private void finishOutput(OutputPump pump) {
+  private void finishOutput(OutputPump pump, TickingWait waiting) {
     OptionalLong pastCap = relay.awaitBytesPastLimit(config.outputWaitDelay());
     if (pastCap.isPresent()) {
       pump.addUnspooledBytes(pastCap.getAsLong());
@@ -404,11 +404,11 @@ public final class ProcessRunner {
           config.outputWaitDelay());
       relay.kill();
     }
-    // The relay is gone, so the spool is complete: reading it to its end takes no waiting.
-    if (!pump.close(config.outputWaitDelay())) {
-      log.warn(
-          "the output spool {} was not read to its end within {}", spool, config.outputWaitDelay());
-    }
+    // The relay is gone, so the spool is complete and at most the cap long: all of it is read and
+    // forwarded, heartbeating meanwhile. A bounded wait here once dropped the end of a 64 MiB log
+    // on a loaded host, and an unticking one let Temporal think the host lost.
+    waiting.awaitTickingThroughFailures(pump.drainToEnd());
+    pump.close(Duration.ZERO);
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());
     }

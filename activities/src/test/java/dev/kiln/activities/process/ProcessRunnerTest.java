@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -336,6 +337,55 @@ class ProcessRunnerTest {
     long leader = Long.parseLong(Files.readString(workDir.resolve("leader.pid")).trim());
     assertThat(runner.started()).isCompletedWithValue(leader);
     assertThat(runner.done()).isCompletedWithValue(exit);
+  }
+
+  /**
+   * A command that prints 8 MiB at once and exits, to a worker that forwards slowly: all of it
+   * reaches the sink however long past the output wait that takes, heartbeating all along.
+   */
+  @Test
+  void outputSpooledBeforeTheEndIsForwardedToItsEndHeartbeatingMeanwhile() {
+    OutputSink slow =
+        new OutputSink() {
+          @Override
+          public void write(byte[] buf, int off, int len) {
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            sink.write(buf, off, len);
+          }
+
+          @Override
+          public void truncated(long keptBytes) {
+            sink.truncated(keptBytes);
+          }
+
+          @Override
+          public void finished(long totalBytes, long droppedBytes) {
+            sink.finished(totalBytes, droppedBytes);
+          }
+        };
+    ProcessRunner runner =
+        new ProcessRunner(
+            config("head -c 8388608 /dev/zero | tr '\\0' x")
+                .withOutputWaitDelay(Duration.ofMillis(100)),
+            slow);
+    List<Long> ticks = new ArrayList<>();
+    long began = System.nanoTime();
+
+    ProcessExit exit = runner.run(() -> ticks.add(System.nanoTime()), Duration.ofMillis(100));
+
+    long tookMillis = (System.nanoTime() - began) / 1_000_000;
+    assertThat(exit.succeeded()).isTrue();
+    assertThat(sink.bytes()).as("after %d ms", tookMillis).hasSize(8 << 20);
+    assertThat(sink.finishes()).singleElement().satisfies(f -> assertThat(f[1]).isZero());
+    assertThat(tookMillis).as("forwarding outlasted the output wait").isGreaterThan(1000);
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < ticks.size(); i++) {
+      gaps.add((ticks.get(i) - ticks.get(i - 1)) / 1_000_000);
+    }
+    assertThat(gaps)
+        .as("ms between ticks")
+        .isNotEmpty()
+        .allSatisfy(g -> assertThat(g).isLessThan(1000));
   }
 
   private ProcessExit run(String command) {
