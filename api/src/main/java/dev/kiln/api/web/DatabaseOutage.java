@@ -1,5 +1,6 @@
 package dev.kiln.api.web;
 
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -35,12 +36,27 @@ public class DatabaseOutage {
    * @return whether it does
    */
   public boolean noteIfAway(Throwable failure) {
-    if (!DatabaseUnavailable.isCause(failure)) {
+    if (!DatabaseUnavailable.isCause(failure) || poolMerelyBusy(failure)) {
       return false;
     }
     lastSeen.set(nanoTime.getAsLong());
     seen = true;
     return true;
+  }
+
+  /**
+   * Whether {@code failure} is the pool's timeout with every connection in use and none failing:
+   * Hikari then says nothing more, where with PostgreSQL away it attaches the last failure to
+   * connect (and its SQL state). A burst of requests is no outage; refusing everyone for a second
+   * would make it one.
+   */
+  static boolean poolMerelyBusy(Throwable failure) {
+    for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof SQLTransientConnectionException timeout) {
+        return timeout.getCause() == null && timeout.getSQLState() == null;
+      }
+    }
+    return false;
   }
 
   /** Whether the database was found away within the last {@link #FAIL_FAST_FOR}. */

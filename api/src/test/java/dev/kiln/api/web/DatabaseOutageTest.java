@@ -2,6 +2,7 @@ package dev.kiln.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,9 @@ class DatabaseOutageTest {
     boolean noted =
         outage.noteIfAway(
             new CannotGetJdbcConnectionException(
-                "no connection", new SQLTransientConnectionException("timed out")));
+                "no connection",
+                new SQLTransientConnectionException(
+                    "timed out", "08001", new SQLException("Connection refused", "08001"))));
 
     assertThat(noted).isTrue();
     assertThat(outage.recentlyAway()).isTrue();
@@ -30,6 +33,18 @@ class DatabaseOutageTest {
     assertThat(outage.recentlyAway()).isTrue();
     now += TimeUnit.MILLISECONDS.toNanos(1);
     assertThat(outage.recentlyAway()).as("the next request asks the database again").isFalse();
+  }
+
+  @Test
+  void thePoolsTimeoutWithNoFailureToConnectBehindItIsNoOutage() {
+    boolean noted =
+        outage.noteIfAway(
+            new CannotGetJdbcConnectionException(
+                "no connection",
+                new SQLTransientConnectionException("Connection is not available")));
+
+    assertThat(noted).isFalse();
+    assertThat(outage.recentlyAway()).isFalse();
   }
 
   @Test
