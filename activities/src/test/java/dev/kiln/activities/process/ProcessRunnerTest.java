@@ -177,29 +177,14 @@ class ProcessRunnerTest {
     long cap = 16L << 20;
     String marker = "flood-" + UUID.randomUUID();
     // The sink stalls for a second on its first write: a worker too busy to read changes nothing.
+    AtomicInteger writes = new AtomicInteger();
     OutputSink slow =
-        new OutputSink() {
-          private boolean stalled;
-
-          @Override
-          public void write(byte[] buf, int off, int len) {
-            if (!stalled) {
-              stalled = true;
-              LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-            }
-            sink.write(buf, off, len);
-          }
-
-          @Override
-          public void truncated(long keptBytes) {
-            sink.truncated(keptBytes);
-          }
-
-          @Override
-          public void finished(long totalBytes, long droppedBytes) {
-            sink.finished(totalBytes, droppedBytes);
-          }
-        };
+        delaying(
+            () -> {
+              if (writes.getAndIncrement() == 0) {
+                LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
+              }
+            });
     ProcessRunner runner =
         new ProcessRunner(
             config("echo " + marker + "; timeout 5 yes || test $? -eq 124").withMaxOutputBytes(cap),
@@ -345,24 +330,7 @@ class ProcessRunnerTest {
    */
   @Test
   void outputSpooledBeforeTheEndIsForwardedToItsEndHeartbeatingMeanwhile() {
-    OutputSink slow =
-        new OutputSink() {
-          @Override
-          public void write(byte[] buf, int off, int len) {
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            sink.write(buf, off, len);
-          }
-
-          @Override
-          public void truncated(long keptBytes) {
-            sink.truncated(keptBytes);
-          }
-
-          @Override
-          public void finished(long totalBytes, long droppedBytes) {
-            sink.finished(totalBytes, droppedBytes);
-          }
-        };
+    OutputSink slow = delaying(() -> LockSupport.parkNanos(Duration.ofMillis(20).toNanos()));
     ProcessRunner runner =
         new ProcessRunner(
             config("head -c 8388608 /dev/zero | tr '\\0' x")
@@ -386,6 +354,27 @@ class ProcessRunnerTest {
         .as("ms between ticks")
         .isNotEmpty()
         .allSatisfy(g -> assertThat(g).isLessThan(1000));
+  }
+
+  /** The test's sink, with {@code beforeWrite} run before each write: a worker slow to forward. */
+  private OutputSink delaying(Runnable beforeWrite) {
+    return new OutputSink() {
+      @Override
+      public void write(byte[] buf, int off, int len) {
+        beforeWrite.run();
+        sink.write(buf, off, len);
+      }
+
+      @Override
+      public void truncated(long keptBytes) {
+        sink.truncated(keptBytes);
+      }
+
+      @Override
+      public void finished(long totalBytes, long droppedBytes) {
+        sink.finished(totalBytes, droppedBytes);
+      }
+    };
   }
 
   private ProcessExit run(String command) {
