@@ -156,7 +156,7 @@ class RetryEndToEndIT {
         .isEqualTo("infrastructure");
     // the retry is recorded just after the end it answers, so a view read in between lacks it
     Awaitility.await("run " + first + " retried")
-        .atMost(Duration.ofSeconds(30))
+        .atMost(BUILD_TIMEOUT)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !(failed[0] = api.get("/runs/" + first).json()).path("retries").isEmpty());
     assertThat(failed[0].path("retries")).hasSize(1);

@@ -124,6 +124,9 @@ final class OutputPump {
    *     it heartbeating, however long a loaded host takes, then calls {@link #close}
    */
   CompletableFuture<Void> drainToEnd() {
+    if (!follow) {
+      throw new IllegalStateException("a pipe ends when its writers close it, not on request");
+    }
     writerGone = true;
     return allForwarded;
   }

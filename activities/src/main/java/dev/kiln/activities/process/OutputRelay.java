@@ -33,6 +33,9 @@ final class OutputRelay {
    * for stdio's buffer to fill: hence stdbuf), then counts the rest onto stderr. GNU head never
    * reads past its count.
    */
+  /** How long {@link #kill} waits for the killed relay to be gone. */
+  private static final Duration KILL_WAIT = Duration.ofSeconds(1);
+
   private static final String SCRIPT = "stdbuf -o0 head -c \"$1\"; exec wc -c >&2";
 
   private final Process process;
@@ -95,5 +98,11 @@ final class OutputRelay {
   void kill() {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
+    try {
+      // SIGKILL ends it within milliseconds; after this no write of its reaches the spool.
+      process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -59,6 +60,9 @@ public final class ProcessRunner {
 
   /** setsid(2) runs within milliseconds of the fork; seconds mean something is badly wrong. */
   private static final Duration GROUP_START_WAIT = Duration.ofSeconds(5);
+
+  /** At most this long to forward a finished command's spool (at most the cap, 64 MiB) on. */
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(5);
 
   private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
 
@@ -172,7 +176,7 @@ public final class ProcessRunner {
     } catch (IOException e) {
       // The file was made a moment ago; losing it now means the host is in trouble, not the build.
       log.error("cannot read the output spool {}; the command's output is lost", spool, e);
-      pump = new OutputPump(InputStream.nullInputStream(), sink, config.maxOutputBytes());
+      pump = OutputPump.following(InputStream.nullInputStream(), sink, config.maxOutputBytes());
     }
     pump.start("kiln-output-" + process.pid());
     try {
@@ -405,9 +409,15 @@ public final class ProcessRunner {
       relay.kill();
     }
     // The relay is gone, so the spool is complete and at most the cap long: all of it is read and
-    // forwarded, heartbeating meanwhile. A bounded wait here once dropped the end of a 64 MiB log
-    // on a loaded host, and an unticking one let Temporal think the host lost.
-    waiting.awaitTickingThroughFailures(pump.drainToEnd());
+    // forwarded, heartbeating meanwhile. A short bound here once dropped the end of a 64 MiB log
+    // on a loaded host, and a wait without ticks let Temporal think the host lost. The generous
+    // bound is for a sink that never returns, which would otherwise hold the activity forever.
+    CompletableFuture<Void> drained = pump.drainToEnd();
+    waiting.awaitTickingThroughFailures(
+        drained.copy().orTimeout(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+    if (!drained.isDone()) {
+      log.warn("the output spool {} was not forwarded to its end within {}", spool, DRAIN_LIMIT);
+    }
     pump.close(Duration.ZERO);
     if (config.pidFile() != null && !group.isAlive()) {
       PidFile.delete(config.pidFile());

@@ -56,7 +56,7 @@ class FinishedRunViews {
    * the database is away; a view not kept is not added. (Kept apart from the views themselves,
    * whose expiry must run from their first read.)
    */
-  void served(long runId, RunView view) {
+  synchronized void served(long runId, RunView view) {
     if (views.getIfPresent(runId) != null) {
       lastServed.put(runId, view);
     }

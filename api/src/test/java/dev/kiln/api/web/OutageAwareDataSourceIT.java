@@ -26,8 +26,8 @@ class OutageAwareDataSourceIT {
     config.setUsername(TestPostgres.USER);
     config.setMaximumPoolSize(size);
     config.setMinimumIdle(0);
-    config.setConnectionTimeout(250);
-    config.setValidationTimeout(250);
+    config.setConnectionTimeout(2000);
+    config.setValidationTimeout(1000);
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
   }
