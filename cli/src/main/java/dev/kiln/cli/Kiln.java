@@ -14,6 +14,7 @@ import dev.kiln.cli.workers.WorkersCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,17 +26,6 @@ import picocli.CommandLine.Command;
     versionProvider = Kiln.Version.class,
     description =
         "Start (from a URL or a local working tree), follow, list, show, cancel and retry Kiln runs; see the queue; build a working tree on this machine as a build host would (run --local).",
-    subcommands = {
-      RebuildCommand.class,
-      RunCommand.class,
-      LogsCommand.class,
-      RunsCommand.class,
-      ShowCommand.class,
-      CancelCommand.class,
-      RetryCommand.class,
-      QueueCommand.class,
-      WorkersCommand.class
-    },
     footer = {
       "",
       "KILN_URL and KILN_TOKEN: from the environment, else from ~/.config/kiln/config",
@@ -44,6 +34,23 @@ import picocli.CommandLine.Command;
       "3 usage, connection or api error."
     })
 public final class Kiln {
+
+  /**
+   * The subcommands, as {@code --help} lists them. Registered in {@link #run}, only the one named
+   * when a command line names one: picocli reflects over each registered command's options, and all
+   * of them took a good part of the command line's start-up.
+   */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          RebuildCommand.class,
+          RunCommand.class,
+          LogsCommand.class,
+          RunsCommand.class,
+          ShowCommand.class,
+          CancelCommand.class,
+          RetryCommand.class,
+          QueueCommand.class,
+          WorkersCommand.class);
 
   private final Map<String, String> env;
   private final Path home;
@@ -84,6 +91,9 @@ public final class Kiln {
   /** Runs one command line and returns its exit code; usage errors and failures are one line. */
   public int run(String... args) {
     CommandLine commandLine = new CommandLine(this);
+    for (Class<?> subcommand : subcommandsFor(args)) {
+      commandLine.addSubcommand(subcommand);
+    }
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setParameterExceptionHandler(
@@ -102,6 +112,25 @@ public final class Kiln {
           return ExitCodes.USAGE_OR_CONNECTION;
         });
     return commandLine.execute(args);
+  }
+
+  /**
+   * The subcommand the first argument that is not an option names; every one when it names none
+   * (help, a typo, nothing), so that picocli can list them or suggest the nearest.
+   */
+  static List<Class<?>> subcommandsFor(String... args) {
+    for (String arg : args) {
+      if (arg.startsWith("-")) {
+        continue;
+      }
+      for (Class<?> subcommand : SUBCOMMANDS) {
+        if (subcommand.getAnnotation(Command.class).name().equals(arg)) {
+          return List.of(subcommand);
+        }
+      }
+      break;
+    }
+    return SUBCOMMANDS;
   }
 
   /** The api client, made on first use: {@code --help} reads no configuration. */
