@@ -80,6 +80,26 @@ class KilnCommandLineTest {
   }
 
   @Test
+  void helpListsEveryCommandThoughACommandLineRegistersOnlyTheOneItNames() {
+    int code = kiln(Map.of(), "--help");
+
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .contains("rebuild", "run ", "logs", "runs", "show", "cancel", "retry", "queue", "workers");
+    assertThat(Kiln.subcommandsFor("runs", "--json"))
+        .containsExactly(dev.kiln.cli.runs.RunsCommand.class);
+    assertThat(Kiln.subcommandsFor("--help")).isEqualTo(Kiln.SUBCOMMANDS);
+  }
+
+  @Test
+  void aMistypedCommandIsAUsageErrorExitThree() {
+    int code = kiln(Map.of(), "rnus");
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE_OR_CONNECTION);
+    assertThat(err.toString()).startsWith("kiln: Unmatched argument at index 0: 'rnus'");
+  }
+
+  @Test
   void anUnknownOptionIsAUsageErrorExitThree() {
     int code = kiln(Map.of(), "runs", "--colour");
 
