@@ -116,7 +116,7 @@ public final class Kiln {
 
   /**
    * The subcommand the first argument that is not an option names; every one when it names none
-   * (help, a typo, nothing), so that picocli can list them or suggest the nearest.
+   * (help, a typo, nothing), so that help lists them all and a typo is told from a command.
    */
   static List<Class<?>> subcommandsFor(String... args) {
     for (String arg : args) {

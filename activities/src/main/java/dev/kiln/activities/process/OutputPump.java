@@ -54,8 +54,7 @@ final class OutputPump {
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
-  private final CountDownLatch forwarded = new CountDownLatch(1);
-  private final CompletableFuture<Void> allForwarded = new CompletableFuture<>();
+  private final CompletableFuture<Void> forwarded = new CompletableFuture<>();
 
   // Guards `abandoned`, so a block the reader enqueues after close() is never forwarded.
   private final Object handOff = new Object();
@@ -128,7 +127,7 @@ final class OutputPump {
       throw new IllegalStateException("a pipe ends when its writers close it, not on request");
     }
     writerGone = true;
-    return allForwarded;
+    return forwarded;
   }
 
   /**
@@ -151,7 +150,7 @@ final class OutputPump {
       }
     }
     // Bounded: at most MAX_BLOCKS_IN_FLIGHT blocks are queued, and the sink must not block.
-    awaitUninterruptibly(forwarded, null);
+    forwarded.join();
     return endedInTime;
   }
 
@@ -270,8 +269,7 @@ final class OutputPump {
         notifySink(() -> sink.finished(total, total - forwardedBytes));
       }
     } finally {
-      forwarded.countDown();
-      allForwarded.complete(null);
+      forwarded.complete(null);
     }
   }
 
@@ -301,17 +299,13 @@ final class OutputPump {
     }
   }
 
-  /** Waits for {@code latch}, at most {@code wait} (null: no limit); keeps an interrupt pending. */
+  /** Waits for {@code latch}, at most {@code wait}; keeps an interrupt pending. */
   private static boolean awaitUninterruptibly(CountDownLatch latch, Duration wait) {
-    long deadline = wait == null ? 0 : System.nanoTime() + wait.toNanos();
+    long deadline = System.nanoTime() + wait.toNanos();
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          if (wait == null) {
-            latch.await();
-            return true;
-          }
           return latch.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           interrupted = true;

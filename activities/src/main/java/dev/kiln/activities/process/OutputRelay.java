@@ -28,14 +28,14 @@ final class OutputRelay {
 
   private static final Logger log = LoggerFactory.getLogger(OutputRelay.class);
 
+  /** How long {@link #kill} waits for the killed relay to be gone. */
+  private static final Duration KILL_WAIT = Duration.ofSeconds(1);
+
   /**
    * Copies exactly $1 bytes to stdout, each piece as soon as it is read (a log line must not wait
    * for stdio's buffer to fill: hence stdbuf), then counts the rest onto stderr. GNU head never
    * reads past its count.
    */
-  /** How long {@link #kill} waits for the killed relay to be gone. */
-  private static final Duration KILL_WAIT = Duration.ofSeconds(1);
-
   private static final String SCRIPT = "stdbuf -o0 head -c \"$1\"; exec wc -c >&2";
 
   private final Process process;

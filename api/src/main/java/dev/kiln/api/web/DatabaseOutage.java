@@ -7,14 +7,12 @@ import java.util.function.LongSupplier;
 import org.springframework.stereotype.Component;
 
 /**
- * When this api last found PostgreSQL away. What it can answer from memory meanwhile (a token it
- * accepted before, a finished run's view) it answers at once for {@link #FAIL_FAST_FOR} after such
- * a failure, instead of waiting the pool's connection timeout again: a request that reads twice
- * (the token, then the run's notifications) would otherwise wait twice, past the 2 s an outage's
- * answers are held to. Once the window has passed, the next request asks the database again.
+ * When this api last found PostgreSQL away, for {@link OutageAwareDataSource} to refuse connections
+ * at once for {@link #FAIL_FAST_FOR} after it. Once the window has passed, the next request asks
+ * the database again.
  */
 @Component
-public class DatabaseOutage {
+class DatabaseOutage {
 
   static final Duration FAIL_FAST_FOR = Duration.ofSeconds(1);
 
@@ -22,7 +20,7 @@ public class DatabaseOutage {
   private final AtomicLong lastSeen = new AtomicLong();
   private volatile boolean seen;
 
-  public DatabaseOutage() {
+  DatabaseOutage() {
     this(System::nanoTime);
   }
 
@@ -35,7 +33,7 @@ public class DatabaseOutage {
    *
    * @return whether it does
    */
-  public boolean noteIfAway(Throwable failure) {
+  boolean noteIfAway(Throwable failure) {
     if (!DatabaseUnavailable.isCause(failure) || poolMerelyBusy(failure)) {
       return false;
     }
@@ -60,7 +58,7 @@ public class DatabaseOutage {
   }
 
   /** Whether the database was found away within the last {@link #FAIL_FAST_FOR}. */
-  public boolean recentlyAway() {
+  boolean recentlyAway() {
     return seen && nanoTime.getAsLong() - lastSeen.get() < FAIL_FAST_FOR.toNanos();
   }
 }

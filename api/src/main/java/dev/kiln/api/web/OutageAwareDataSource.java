@@ -15,44 +15,43 @@ import org.springframework.stereotype.Component;
  * timeout once per read, and one that reads twice (its token, then its data) missed the 2 s an
  * outage's answers are held to. What the api can answer from memory meanwhile still is.
  */
-public class OutageAwareDataSource extends DelegatingDataSource {
+class OutageAwareDataSource extends DelegatingDataSource {
 
   private final DatabaseOutage outage;
 
-  public OutageAwareDataSource(DataSource target, DatabaseOutage outage) {
+  OutageAwareDataSource(DataSource target, DatabaseOutage outage) {
     super(target);
     this.outage = outage;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
-    refuseWhileAway();
-    try {
-      return super.getConnection();
-    } catch (SQLException e) {
-      outage.noteIfAway(e);
-      throw e;
-    }
+    return connect(super::getConnection);
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    refuseWhileAway();
-    try {
-      return super.getConnection(username, password);
-    } catch (SQLException e) {
-      outage.noteIfAway(e);
-      throw e;
-    }
+    return connect(() -> super.getConnection(username, password));
   }
 
-  private void refuseWhileAway() throws SQLTransientConnectionException {
+  private interface Connecting {
+    Connection connect() throws SQLException;
+  }
+
+  /** Refused at once while the database was just found away; a failure to connect is noted. */
+  private Connection connect(Connecting connecting) throws SQLException {
     if (outage.recentlyAway()) {
       throw new SQLTransientConnectionException(
           "PostgreSQL could not be reached less than "
               + DatabaseOutage.FAIL_FAST_FOR.toMillis()
               + " ms ago: not asked again yet",
           "08001");
+    }
+    try {
+      return connecting.connect();
+    } catch (SQLException e) {
+      outage.noteIfAway(e);
+      throw e;
     }
   }
 
