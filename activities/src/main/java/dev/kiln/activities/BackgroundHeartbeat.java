@@ -2,6 +2,7 @@ package dev.kiln.activities;
 
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityWorkerShutdownException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +31,7 @@ public final class BackgroundHeartbeat implements AutoCloseable {
   private final ScheduledFuture<?> task;
   private final RunAttempt attempt;
   private volatile boolean cancelRequested;
+  private volatile boolean workerShuttingDown;
 
   private BackgroundHeartbeat(
       ActivityExecutionContext context, Duration every, RunAttempt attempt) {
@@ -61,6 +63,11 @@ public final class BackgroundHeartbeat implements AutoCloseable {
     return cancelRequested;
   }
 
+  /** Whether the cancel came from this worker stopping (drained, restarted), not from Temporal. */
+  public boolean workerShuttingDown() {
+    return workerShuttingDown;
+  }
+
   @Override
   public void close() {
     task.cancel(false);
@@ -71,6 +78,7 @@ public final class BackgroundHeartbeat implements AutoCloseable {
       context.heartbeat(null);
     } catch (ActivityCompletionException e) {
       // Cancelled, not found, worker shutting down, paused, reset: the result will not be used.
+      workerShuttingDown = e instanceof ActivityWorkerShutdownException;
       cancelRequested = true;
       if (attempt != null) {
         attempt.supersedeIfStale(e);

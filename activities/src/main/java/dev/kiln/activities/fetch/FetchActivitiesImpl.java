@@ -9,6 +9,7 @@ import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.pipeline.PipelinePlanner;
 import dev.kiln.activities.pipeline.PlanException;
 import dev.kiln.activities.pipeline.PlannedBuild;
+import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.activities.FetchActivities;
 import dev.kiln.workflows.activities.FetchRequest;
 import dev.kiln.workflows.activities.FetchResult;
@@ -98,6 +99,13 @@ public class FetchActivitiesImpl implements FetchActivities {
         logs.open(attempt, request.logSeqBase(), context.getInfo().getAttempt())) {
       stepLog.kiln("fetch on " + host.name() + " (attempt " + context.getInfo().getAttempt() + ")");
       GitFetcher.CheckedOut checkedOut = checkOut(request, line -> stepLog.line("fetch", line));
+      if (heartbeat.workerShuttingDown()) {
+        // Drained or stopping: the fetch is retried on a host that stays, as a lost host's is.
+        stepLog.kiln("worker on " + host.name() + " is shutting down: removing the workspace");
+        fetcher.remove(checkedOut.workspace());
+        throw ApplicationFailure.newFailure(
+            "worker on " + host.name() + " shut down during fetch", FailureTypes.HOST_LOST);
+      }
       if (heartbeat.cancelRequested()) {
         // The workflow has moved on without this result: nobody would clean the workspace.
         stepLog.kiln("fetch cancelled: removing the workspace");
