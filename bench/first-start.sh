@@ -41,7 +41,7 @@ start() {
   began=$(now_ms)
   PATH=$clean_path XDG_CACHE_HOME=$cache KILN_HOME=$home SERVER_PORT=$(free_port) \
     KILN_TEMPORAL_PORT=$(free_port) KILN_TEMPORAL_UI_PORT=$(free_port) \
-    java -jar "$jar" >"$log" 2>&1 &
+    java -XX:TieredStopAtLevel=1 -jar "$jar" >"$log" 2>&1 &
   pid=$!
   until grep -qs "Kiln is up" "$log"; do
     kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }

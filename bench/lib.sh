@@ -53,7 +53,7 @@ start_stack() {
   local api_port temporal_port ui_port
   api_port=$(free_port); temporal_port=$(free_port); ui_port=$(free_port)
   KILN_HOME="$work/home" SERVER_PORT=$api_port KILN_TEMPORAL_PORT=$temporal_port \
-    KILN_TEMPORAL_UI_PORT=$ui_port java -jar "$jar" >"$work/stack.log" 2>&1 &
+    KILN_TEMPORAL_UI_PORT=$ui_port java -XX:TieredStopAtLevel=1 -jar "$jar" >"$work/stack.log" 2>&1 &
   stack=$!
   trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 480); do

@@ -82,6 +82,7 @@ public final class KilnDevStack {
       // Spring configures logging per context through logging.config and warns about this one.
       System.clearProperty(LOGBACK_CONFIG);
     }
+    log.info("JIT: {}", JitMode.current());
     if (args.length > 0 && !args[0].startsWith("--")) {
       runJoining(log, args);
       return;

@@ -66,6 +66,7 @@ final class DevStackProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    command.add("-XX:TieredStopAtLevel=1");
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder =

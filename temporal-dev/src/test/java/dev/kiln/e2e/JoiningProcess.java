@@ -57,6 +57,7 @@ final class JoiningProcess implements AutoCloseable {
                 List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m",
+                    "-XX:TieredStopAtLevel=1",
                     "-jar",
                     Path.of("target", "kiln-dev.jar").toAbsolutePath().toString(),
                     mode))
