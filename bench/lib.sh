@@ -49,11 +49,15 @@ make_sleeping_repo() {
   - run: echo \$\$ > $work/marks/pid; echo ready; sleep 600 & wait"
 }
 
+# The JVM flags of the stack: those the README starts it with, unless KILN_BENCH_JVM_FLAGS says
+# otherwise (set it empty to measure the JVM's defaults side by side).
+jvm_flags=${KILN_BENCH_JVM_FLAGS--XX:TieredStopAtLevel=1}
+
 start_stack() {
   local api_port temporal_port ui_port
   api_port=$(free_port); temporal_port=$(free_port); ui_port=$(free_port)
   KILN_HOME="$work/home" SERVER_PORT=$api_port KILN_TEMPORAL_PORT=$temporal_port \
-    KILN_TEMPORAL_UI_PORT=$ui_port java -XX:TieredStopAtLevel=1 -jar "$jar" >"$work/stack.log" 2>&1 &
+    KILN_TEMPORAL_UI_PORT=$ui_port java $jvm_flags -jar "$jar" >"$work/stack.log" 2>&1 &
   stack=$!
   trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null || true; rm -rf "$work"' EXIT
   for _ in $(seq 480); do

@@ -18,13 +18,17 @@ final class JitMode {
 
   private JitMode() {}
 
-  /** This JVM's compilers, described. */
+  /** This JVM's compilers, described; "unknown" on a JVM that is not HotSpot. */
   static String current() {
-    HotSpotDiagnosticMXBean hotspot =
-        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    return describe(
-        hotspot.getVMOption("TieredCompilation").getValue(),
-        hotspot.getVMOption("TieredStopAtLevel").getValue());
+    try {
+      HotSpotDiagnosticMXBean hotspot =
+          ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      return describe(
+          hotspot.getVMOption("TieredCompilation").getValue(),
+          hotspot.getVMOption("TieredStopAtLevel").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown (" + e + ")";
+    }
   }
 
   /**
