@@ -66,6 +66,9 @@ public class LedgerActivitiesImpl implements LedgerActivities {
             resolved.host(),
             resolved.planOrigin(),
             gates(resolved.gates())));
+    if (resolved.entering() != null) {
+      phaseChanged(resolved.runId(), resolved.entering());
+    }
   }
 
   @Override

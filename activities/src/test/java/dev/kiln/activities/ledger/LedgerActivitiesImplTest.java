@@ -109,11 +109,23 @@ class LedgerActivitiesImplTest {
             "kiln.yaml",
             List.of(
                 new GateSpec("unit", "make test", List.of(), 60, true),
-                new GateSpec("lint", "make lint", List.of(), 60, false))));
+                new GateSpec("lint", "make lint", List.of(), 60, false)),
+            null));
 
     assertThat(received.get("/internal/runs/42/resolved"))
         .contains("\"sha\":\"9f1c\"", "\"plan_origin\":\"kiln.yaml\"")
         .containsPattern("\"gates\":\\[\\{[^]]*\"unit\"[^]]*\\},\\{[^]]*\"lint\"");
+    assertThat(received).doesNotContainKey("/internal/runs/42/phase");
+  }
+
+  @Test
+  void aResolutionEnteringAPhaseIsFollowedByThatPhase() {
+    ledger.resolved(
+        new RunResolved(
+            42, "9f1c", "main", "1.4.0", "host-a", "kiln.yaml", List.of(), Phase.COMPILING));
+
+    assertThat(received.get("/internal/runs/42/resolved")).contains("\"sha\":\"9f1c\"");
+    assertThat(received.get("/internal/runs/42/phase")).isEqualTo("{\"phase\":\"compiling\"}");
   }
 
   @Test

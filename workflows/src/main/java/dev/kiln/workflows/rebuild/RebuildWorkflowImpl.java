@@ -94,9 +94,20 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String ATTEMPT_FENCE_CHANGE = "attempt-fence";
 
+  /**
+   * Version of the phase reports: 1 sends no {@code fetching} report for the first attempt (the api
+   * queued the run, and the host that takes the fetch reports {@code fetching} itself; the
+   * workflow's report, which the ledger records as {@code queued}, cost an activity and a workflow
+   * task during the fetch and could set a fetching run back to queued), and sends {@code compiling}
+   * with the resolution, as one report: one activity and one workflow task fewer each, both while a
+   * warm lane's build is being dispatched. Histories recorded before it report both apart.
+   */
+  static final String LEANER_REPORTS_CHANGE = "leaner-reports";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
+  private boolean leanerReports;
   private RebuildActivityOptions options;
   private RebuildRequest request;
   private Phase phase = Phase.QUEUED;
@@ -115,6 +126,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
             ? LedgerReports.inBackground(ledger)
             : LedgerReports.inline(ledger);
+    leanerReports = Workflow.getVersion(LEANER_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     Workflow.setCurrentDetails("queued");
     RunOutcome outcome;
     try {
@@ -178,7 +190,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       // Waited for, not sent in the background: the fence must stand before the new attempt runs.
       ledger.attemptStarted(request.runId(), attempt);
     }
-    changePhase(Phase.FETCHING);
+    changePhase(Phase.FETCHING, attempt > 1 || !leanerReports);
     boolean settles = Workflow.getVersion(FETCH_SETTLES_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     FetchResult fetched;
     try {
@@ -256,7 +268,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     RunContext run = runContext(fetched);
     PipelinePlan plan = fetched.plan();
     try {
-      changePhase(Phase.COMPILING);
+      // reported with the resolution under leaner reports
+      changePhase(Phase.COMPILING, !leanerReports);
       host.compile(new CompileRequest(run, fetched.workspace(), plan, nextLogBase()));
       changePhase(Phase.STAGING);
       host.stage(new StageRequest(run, fetched.workspace(), plan, nextLogBase()));
@@ -346,7 +359,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
             fetched.version(),
             host,
             fetched.plan().origin(),
-            fetched.plan().gates()));
+            fetched.plan().gates(),
+            leanerReports ? Phase.COMPILING : null));
   }
 
   private void markGatesAfter(PipelinePlan plan, GateSpec failed, GateStatus status) {
@@ -383,10 +397,20 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private void changePhase(Phase next) {
+    changePhase(next, true);
+  }
+
+  /**
+   * @param reported whether the ledger hears of it from this report; the search attribute and the
+   *     details change either way
+   */
+  private void changePhase(Phase next, boolean reported) {
     phase = next;
     Workflow.upsertTypedSearchAttributes(KilnSearchAttributes.PHASE.valueSet(next.wireName()));
     Workflow.setCurrentDetails(details());
-    reports.phase(request.runId(), next);
+    if (reported) {
+      reports.phase(request.runId(), next);
+    }
   }
 
   private String details() {
