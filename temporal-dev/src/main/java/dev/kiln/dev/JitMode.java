@@ -36,10 +36,12 @@ final class JitMode {
    * @param tieredStopAtLevel its {@code TieredStopAtLevel} (4 by default: up to C2)
    */
   static String describe(String tieredCompilation, String tieredStopAtLevel) {
-    if (Boolean.parseBoolean(tieredCompilation) && Integer.parseInt(tieredStopAtLevel) < 4) {
+    boolean tiered = Boolean.parseBoolean(tieredCompilation);
+    if (tiered && Integer.parseInt(tieredStopAtLevel) < 4) {
       return "C1 only";
     }
-    return "C1 and C2; start Kiln with "
+    return (tiered ? "C1 and C2" : "C2 only")
+        + "; start Kiln with "
         + C1_ONLY_FLAG
         + " to leave builds the CPU that C2 takes (docs/operations.md)";
   }

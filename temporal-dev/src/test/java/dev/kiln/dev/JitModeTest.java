@@ -16,7 +16,7 @@ class JitModeTest {
     assertThat(JitMode.describe("true", "4"))
         .startsWith("C1 and C2;")
         .contains("-XX:TieredStopAtLevel=1");
-    assertThat(JitMode.describe("false", "1")).startsWith("C1 and C2;");
+    assertThat(JitMode.describe("false", "1")).startsWith("C2 only;");
   }
 
   @Test

@@ -65,10 +65,10 @@ public class LedgerActivitiesImpl implements LedgerActivities {
             resolved.version(),
             resolved.host(),
             resolved.planOrigin(),
-            gates(resolved.gates())));
-    if (resolved.entering() != null) {
-      phaseChanged(resolved.runId(), resolved.entering());
-    }
+            gates(resolved.gates()),
+            // one request: a retry must not post the resolution again after a phase that failed,
+            // as the resolution replaces the gates and their test results
+            resolved.entering() == null ? null : resolved.entering().wireName()));
   }
 
   @Override

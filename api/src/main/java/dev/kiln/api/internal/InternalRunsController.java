@@ -91,7 +91,8 @@ class InternalRunsController {
             InternalInput.text(body.version(), 255),
             InternalInput.text(body.host(), 255),
             InternalInput.text(body.planOrigin(), 1000),
-            plannedGates(body.gates())));
+            plannedGates(body.gates()),
+            body.phase() == null ? null : InternalInput.phase(body.phase()).wireName()));
     // after the commit: the notification reads the resolved commit and gates
     notifier.runStarted(runId);
   }

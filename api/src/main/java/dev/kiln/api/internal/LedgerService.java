@@ -90,10 +90,12 @@ public class LedgerService {
 
   /**
    * Records what fetch resolved and lists the plan's gates as pending, replacing earlier ones (a
-   * run restarted on another host resolves again). Ignored once the run is terminal, so a late
-   * retry cannot wipe the gate results of a finished run.
+   * run restarted on another host resolves again), then the phase the run enters with it, if the
+   * report names one. Ignored once the run is terminal, so a late retry cannot wipe the gate
+   * results of a finished run.
    *
-   * @param resolved the worker's report, checked: each gate named once, {@code required} set
+   * @param resolved the worker's report, checked: each gate named once, {@code required} set, the
+   *     phase one of {@link Phase}'s wire names
    */
   @Transactional
   public void resolved(long runId, Resolved resolved) {
@@ -117,6 +119,9 @@ public class LedgerService {
           plannedGates.size());
     } else if (!runs.exists(runId)) {
       throw ApiException.runNotFound(runId);
+    }
+    if (resolved.phase() != null) {
+      phaseChanged(runId, InternalInput.phase(resolved.phase()));
     }
   }
 

@@ -136,6 +136,25 @@ class InternalApiIT {
   }
 
   @Test
+  void aResolutionNamingAPhaseMovesTheRunToItWithTheGatesPending() {
+    long id = queuedRun();
+
+    HttpResponse<String> resolved =
+        post(
+            "/internal/runs/" + id + "/resolved",
+            "{\"sha\": \""
+                + SHA
+                + "\", \"gates\": [{\"name\": \"unit\", \"required\": true}],"
+                + " \"phase\": \"compiling\"}");
+
+    assertThat(resolved.statusCode()).isEqualTo(204);
+    JsonNode view = Http.json(http.get("/runs/" + id));
+    assertThat(view.path("phase").asString()).isEqualTo("compiling");
+    assertThat(view.path("sha").asString()).isEqualTo(SHA);
+    assertThat(view.path("gates").get(0).path("status").asString()).isEqualTo("pending");
+  }
+
+  @Test
   void answersAnUnknownRunWith404() {
     HttpResponse<String> response =
         post("/internal/runs/999999/phase", "{\"phase\": \"fetching\"}");

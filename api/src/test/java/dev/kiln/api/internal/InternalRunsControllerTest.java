@@ -151,7 +151,30 @@ class InternalRunsControllerTest {
                 "1.0",
                 "h1",
                 "kiln.yaml",
-                List.of(new PlannedGate("unit", true), new PlannedGate("lint", false))));
+                List.of(new PlannedGate("unit", true), new PlannedGate("lint", false)),
+                null));
+  }
+
+  @Test
+  void aResolutionMayNameThePhaseTheRunEnters() throws Exception {
+    postJson(
+            "/internal/runs/1/resolved",
+            "{\"sha\": \"abcdef1\", \"gates\": [], \"phase\": \"compiling\"}",
+            TOKEN)
+        .andExpect(status().isNoContent());
+    verify(ledger)
+        .resolved(1, new Resolved("abcdef1", null, null, null, null, List.of(), "compiling"));
+  }
+
+  @Test
+  void refusesAResolutionEnteringAnUnknownPhase() throws Exception {
+    problem(
+        postJson(
+            "/internal/runs/1/resolved",
+            "{\"sha\": \"abcdef1\", \"gates\": [], \"phase\": \"baking\"}",
+            TOKEN),
+        400,
+        "phase: \"baking\" is not one of queued, fetching, compiling, staging, gating, done");
   }
 
   @Test

@@ -21,7 +21,12 @@ public final class InternalBodies {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record PhaseChange(String phase) {}
 
-  /** {@code POST /internal/runs/{id}/resolved}. */
+  /**
+   * {@code POST /internal/runs/{id}/resolved}.
+   *
+   * @param phase the phase the run enters with the resolution, recorded in the same transaction
+   *     ({@code compiling}); absent when the workflow reports it apart
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Resolved(
       String sha,
@@ -29,7 +34,8 @@ public final class InternalBodies {
       String version,
       String host,
       String planOrigin,
-      List<PlannedGate> gates) {}
+      List<PlannedGate> gates,
+      String phase) {}
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record PlannedGate(String name, Boolean required) {}

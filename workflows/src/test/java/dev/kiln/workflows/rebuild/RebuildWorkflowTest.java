@@ -306,9 +306,10 @@ class RebuildWorkflowTest {
 
     // rebuild-host-lost.json is the history from before the restart note, -noted from before
     // reports went to the background and the host timeouts shortened, -fast from before the
-    // fetch's heartbeat timeout followed the host's: keep them all
+    // fetch's heartbeat timeout followed the host's, -fast-fetch from before the leaner reports:
+    // keep them all
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-fast-fetch");
+        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-leaner-reports");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(fetch, times(2)).fetch(any());
     verify(hostB).compile(any());
@@ -331,7 +332,9 @@ class RebuildWorkflowTest {
     org.mockito.ArgumentCaptor<RunRestart> restart =
         org.mockito.ArgumentCaptor.forClass(RunRestart.class);
     InOrder reports = inOrder(ledger);
-    reports.verify(ledger).resolved(argThat(r -> r.host().equals("host-b")));
+    reports
+        .verify(ledger)
+        .resolved(argThat(r -> r.host().equals("host-b") && r.entering() == Phase.COMPILING));
     reports.verify(ledger).restarted(restart.capture());
     reports.verify(ledger).finished(7, Result.PASSED, null);
     verify(hostB).compile(any());
