@@ -223,6 +223,14 @@ class RepositoriesAndArtifactsEndToEndIT {
           .as("registering again finds the schedule")
           .isFalse();
 
+      // The older run is removed only once it ended longer ago than its repository keeps runs
+      // (1 s here): a newest run that builds quickly can end within that second, and a retention
+      // run triggered then rightly keeps both.
+      java.time.Instant removable =
+          java.time.Instant.parse(older.path("finished_at").asText()).plusMillis(1500);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> java.time.Instant.now().isAfter(removable));
       schedules.getHandle(RetentionSchedule.ID).trigger();
 
       await()
