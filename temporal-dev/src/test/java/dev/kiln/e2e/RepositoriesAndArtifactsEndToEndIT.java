@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -226,11 +227,8 @@ class RepositoriesAndArtifactsEndToEndIT {
       // The older run is removed only once it ended longer ago than its repository keeps runs
       // (1 s here): a newest run that builds quickly can end within that second, and a retention
       // run triggered then rightly keeps both.
-      java.time.Instant removable =
-          java.time.Instant.parse(older.path("finished_at").asText()).plusMillis(1500);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> java.time.Instant.now().isAfter(removable));
+      Instant removable = Instant.parse(older.path("finished_at").asText()).plusMillis(1500);
+      await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(removable));
       schedules.getHandle(RetentionSchedule.ID).trigger();
 
       await()
