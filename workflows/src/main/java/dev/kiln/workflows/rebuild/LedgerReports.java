@@ -8,8 +8,10 @@ import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunResolved;
 import dev.kiln.workflows.activities.RunRestart;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowQueue;
@@ -24,12 +26,19 @@ import org.slf4j.Logger;
  *
  * <p>Histories recorded before the workflows' {@code ledger-in-background} versions sent each
  * report and waited for it; {@link #inline} replays them.
+ *
+ * <p>A run's phases, gates and terminal write may go as local activities first ({@link
+ * #inBackground(LedgerActivities, LedgerActivities)}); the resolution and restarts never do.
  */
 public abstract class LedgerReports {
 
   private static final Logger log = Workflow.getLogger(LedgerReports.class);
 
+  /** Every report, and the one that takes a report the local attempt could not deliver. */
   final LedgerActivities ledger;
+
+  /** Tried first for the reports that may wait for it ({@link #localStub}); null: none. */
+  final LedgerActivities local;
 
   /** The api may be restarting: keep reporting until it answers. */
   private static final ActivityOptions OPTIONS =
@@ -43,21 +52,45 @@ public abstract class LedgerReports {
                   .build())
           .build();
 
+  /**
+   * One attempt: a report the api does not take at once goes on as an activity ({@link #OPTIONS}),
+   * which the server retries for as long as the api is away without adding to the run's history,
+   * where a local activity's retries would keep its workflow task open and add a task to the
+   * history every few seconds.
+   */
+  private static final LocalActivityOptions LOCAL_OPTIONS =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
+
   /** The ledger's activities, as a workflow calls them. */
   public static LedgerActivities stub() {
     return Workflow.newActivityStub(LedgerActivities.class, OPTIONS);
   }
 
-  private LedgerReports(LedgerActivities ledger) {
+  /**
+   * The ledger's activities as local activities: run by the worker that runs the workflow (the
+   * control role registers both), their results recorded as a marker in the workflow task that
+   * asked for them. No activity task goes through the Temporal server and no workflow task follows
+   * the answer, which spares the server about a third of its work per run. The price: the workflow
+   * task, and the commands it made with it, reach the server only once the api has answered.
+   */
+  public static LedgerActivities localStub() {
+    return Workflow.newLocalActivityStub(LedgerActivities.class, LOCAL_OPTIONS);
+  }
+
+  private LedgerReports(LedgerActivities ledger, LedgerActivities local) {
     this.ledger = ledger;
+    this.local = local;
   }
 
   /** Each report is sent at once and waited for, as before reports went to the background. */
   public static LedgerReports inline(LedgerActivities ledger) {
-    return new LedgerReports(ledger) {
+    return new LedgerReports(ledger, null) {
       @Override
-      void send(Runnable report) {
-        report.run();
+      void send(Report report, boolean mayGoLocal) {
+        report.sendTo(ledger);
       }
 
       @Override
@@ -70,54 +103,75 @@ public abstract class LedgerReports {
    * reports still arrive, before its terminal write.
    */
   public static LedgerReports inBackground(LedgerActivities ledger) {
-    Background reports = new Background(ledger);
+    return inBackground(ledger, null);
+  }
+
+  /**
+   * As {@link #inBackground(LedgerActivities)}, with phases, gates and terminal writes tried once
+   * through {@code local} (a {@link #localStub}) before {@code ledger}. The resolution and restarts
+   * go through {@code ledger} only: they are made in the workflow task that schedules a compile or
+   * a fetch, which must not wait for the api.
+   */
+  public static LedgerReports inBackground(LedgerActivities ledger, LedgerActivities local) {
+    Background reports = new Background(ledger, local);
     Workflow.newDetachedCancellationScope(() -> Async.procedure(reports::deliver)).run();
     return reports;
   }
 
   final void phase(long runId, Phase phase) {
-    send(() -> ledger.phaseChanged(runId, phase));
+    send(to -> to.phaseChanged(runId, phase), true);
   }
 
   final void resolved(RunResolved resolved) {
-    send(() -> ledger.resolved(resolved));
+    send(to -> to.resolved(resolved), false);
   }
 
   final void restarted(RunRestart restart) {
-    send(() -> ledger.restarted(restart));
+    send(to -> to.restarted(restart), false);
   }
 
   final void gate(long runId, GateUpdate update) {
-    send(() -> ledger.gateChanged(runId, update));
+    send(to -> to.gateChanged(runId, update), true);
   }
 
   /** A run's terminal result: the ledger keeps the first one a run gets. */
   public final void finished(long runId, Result result, String failureSummary) {
-    send(() -> ledger.finished(runId, result, failureSummary));
+    send(to -> to.finished(runId, result, failureSummary), true);
   }
 
   /** A run ended aborted, superseded by a newer one. */
   public final void superseded(long runId, long byRunId) {
-    send(() -> ledger.superseded(runId, byRunId));
+    send(to -> to.superseded(runId, byRunId), true);
   }
 
-  abstract void send(Runnable report);
+  /** One report, to whichever of the ledger's stubs takes it. */
+  @FunctionalInterface
+  interface Report {
+    void sendTo(LedgerActivities to);
+  }
+
+  /**
+   * @param mayGoLocal whether the workflow task that made it may wait for the api's answer
+   */
+  abstract void send(Report report, boolean mayGoLocal);
 
   /** Returns once every report sent so far has reached the ledger (or was refused for good). */
   public abstract void awaitDelivered();
 
   private static final class Background extends LedgerReports {
-    private final WorkflowQueue<Runnable> queue = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
+    private record Queued(Report report, boolean mayGoLocal) {}
+
+    private final WorkflowQueue<Queued> queue = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
     private int undelivered;
 
-    private Background(LedgerActivities ledger) {
-      super(ledger);
+    private Background(LedgerActivities ledger, LedgerActivities local) {
+      super(ledger, local);
     }
 
     @Override
-    void send(Runnable report) {
+    void send(Report report, boolean mayGoLocal) {
       undelivered++;
-      queue.put(report);
+      queue.put(new Queued(report, mayGoLocal));
     }
 
     @Override
@@ -127,9 +181,13 @@ public abstract class LedgerReports {
 
     private void deliver() {
       while (true) {
-        Runnable report = queue.take();
+        Queued next = queue.take();
         try {
-          report.run();
+          if (next.mayGoLocal() && local != null) {
+            deliverLocallyFirst(next.report());
+          } else {
+            next.report().sendTo(ledger);
+          }
         } catch (ActivityFailure refused) {
           // Ledger activities retry until the api takes them; only a report refused for good ends
           // here, and the build is no reason to stop for it.
@@ -138,6 +196,23 @@ public abstract class LedgerReports {
           undelivered--;
         }
       }
+    }
+
+    private void deliverLocallyFirst(Report report) {
+      try {
+        report.sendTo(local);
+      } catch (ActivityFailure notTaken) {
+        if (refusedForGood(notTaken)) {
+          throw notTaken;
+        }
+        // The api did not answer (restarting, away, slow): the server retries until it does.
+        report.sendTo(ledger);
+      }
+    }
+
+    private static boolean refusedForGood(ActivityFailure failure) {
+      return failure.getCause() instanceof ApplicationFailure application
+          && application.isNonRetryable();
     }
   }
 }

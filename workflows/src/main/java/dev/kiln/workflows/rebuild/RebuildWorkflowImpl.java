@@ -104,10 +104,21 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String LEANER_REPORTS_CHANGE = "leaner-reports";
 
+  /**
+   * Version of how reports reach the ledger: 1 sends phases, gates and the terminal write as local
+   * activities first ({@link LedgerReports#localStub}), each recorded as a marker in the workflow
+   * task that made it instead of an activity task and a workflow task of their own, and as an
+   * activity when the api does not take it at once; the resolution and restarts, made in the tasks
+   * that schedule a compile or a fetch, stay activities. The terminal write goes through the same
+   * queue, last. Histories recorded before it sent every report as an activity.
+   */
+  static final String LOCAL_REPORTS_CHANGE = "local-reports";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
   private boolean leanerReports;
+  private boolean localReports;
   private RebuildActivityOptions options;
   private RebuildRequest request;
   private Phase phase = Phase.QUEUED;
@@ -122,11 +133,15 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   public RunOutcome build(RebuildRequest request) {
     this.request = request;
     this.options = new RebuildActivityOptions(request);
-    this.reports =
-        Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1
-            ? LedgerReports.inBackground(ledger)
-            : LedgerReports.inline(ledger);
+    boolean inBackground =
+        Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     leanerReports = Workflow.getVersion(LEANER_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    localReports = Workflow.getVersion(LOCAL_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (localReports) {
+      reports = LedgerReports.inBackground(ledger, LedgerReports.localStub());
+    } else {
+      reports = inBackground ? LedgerReports.inBackground(ledger) : LedgerReports.inline(ledger);
+    }
     Workflow.setCurrentDetails("queued");
     RunOutcome outcome;
     try {
@@ -387,11 +402,22 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         KilnSearchAttributes.RESULT.valueSet(outcome.result().wireName()));
     Workflow.setCurrentDetails(details() + ": " + outcome.result().wireName());
     // The terminal write comes last: the ledger ignores whatever arrives after it.
-    reports.awaitDelivered();
-    if (outcome.result() == Result.ABORTED && supersededBy != null) {
-      ledger.superseded(request.runId(), supersededBy);
+    boolean superseded = outcome.result() == Result.ABORTED && supersededBy != null;
+    if (localReports) {
+      // behind every report made before it, the last in the queue
+      if (superseded) {
+        reports.superseded(request.runId(), supersededBy);
+      } else {
+        reports.finished(request.runId(), outcome.result(), outcome.failureSummary());
+      }
+      reports.awaitDelivered();
     } else {
-      ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
+      reports.awaitDelivered();
+      if (superseded) {
+        ledger.superseded(request.runId(), supersededBy);
+      } else {
+        ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
+      }
     }
     return outcome;
   }

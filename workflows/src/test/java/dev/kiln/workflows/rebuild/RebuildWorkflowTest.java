@@ -34,8 +34,10 @@ import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
+import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -50,6 +52,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,9 @@ class RebuildWorkflowTest {
           Map.of(),
           null,
           List.of("jdk21"));
+
+  /** The marker a local activity's result is recorded in. */
+  static final String LOCAL = "LocalActivity";
 
   TestWorkflowEnvironment env;
   WorkflowClient client;
@@ -121,9 +127,9 @@ class RebuildWorkflowTest {
 
     RunOutcome outcome = run();
 
-    // rebuild-passed.json is the history from before the leaner reports: keep both
+    // rebuild-passed*.json of older versions stay beside it
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-passed-leaner-reports");
+        client, RebuildWorkflow.workflowId(7), "rebuild-passed-local-reports");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     // the reports reach the ledger in order, the terminal write last; the first attempt's fetching
     // is its host's to report, compiling comes with the resolution
@@ -197,6 +203,65 @@ class RebuildWorkflowTest {
     reports.verify(ledger).finished(7, Result.PASSED, null);
   }
 
+  /**
+   * Phases, gates and the terminal write go as local activities: markers in the run's history, not
+   * activity tasks. One the api does not take at once goes on as an activity, which the server
+   * retries until the api takes it; the reports after it wait their turn.
+   */
+  @Test
+  void reportsAfterTheResolutionAreLocalActivitiesAndActivitiesWhenTheApiIsAway() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    AtomicInteger gatingTries = new AtomicInteger();
+    List<Boolean> gatingLocal = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              gatingLocal.add(Activity.getExecutionContext().getInfo().isLocal());
+              if (gatingTries.incrementAndGet() < 3) {
+                throw new IllegalStateException("api restarting");
+              }
+              return null;
+            })
+        .when(ledger)
+        .phaseChanged(7, Phase.GATING);
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-local-report-not-taken");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    assertThat(gatingLocal)
+        .as("tried once locally, then retried as an activity")
+        .containsExactly(true, false, false);
+    InOrder reports = inOrder(ledger);
+    reports.verify(ledger).phaseChanged(7, Phase.STAGING);
+    reports.verify(ledger, times(3)).phaseChanged(7, Phase.GATING);
+    reports.verify(ledger).gateChanged(eq(7L), argThat(g -> g.status() == GateStatus.RUNNING));
+    reports.verify(ledger).finished(7, Result.PASSED, null);
+    List<HistoryEvent> history = client.fetchHistory(RebuildWorkflow.workflowId(7)).getEvents();
+    assertThat(
+            history.stream()
+                .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+                .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()))
+        // the first gate did not wait for the api: only the local attempt held its task back
+        .containsExactly(
+            "Fetch",
+            "Compile",
+            "Resolved",
+            "Stage",
+            "Gate",
+            "PhaseChanged",
+            "Gate",
+            "Gate",
+            "Cleanup");
+    assertThat(
+            history.stream()
+                .filter(HistoryEvent::hasMarkerRecordedEventAttributes)
+                .filter(e -> e.getMarkerRecordedEventAttributes().getMarkerName().equals(LOCAL)))
+        .as("staging, gating's local attempt, two per gate, the terminal write")
+        .hasSize(2 + 2 * 3 + 1);
+  }
+
   @Test
   void everyStepWritesItsLogIntoItsOwnSequenceRange() {
     when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
@@ -224,7 +289,7 @@ class RebuildWorkflowTest {
     RunOutcome outcome = run();
 
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-compile-failed");
+        client, RebuildWorkflow.workflowId(7), "rebuild-compile-failed-local-reports");
     assertThat(outcome.result()).isEqualTo(Result.FAILED);
     assertThat(outcome.failureSummary())
         .isEqualTo("src/main.c:3:5: error: expected ';' before '}' token");
@@ -309,7 +374,7 @@ class RebuildWorkflowTest {
     // fetch's heartbeat timeout followed the host's, -fast-fetch from before the leaner reports:
     // keep them all
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-leaner-reports");
+        client, RebuildWorkflow.workflowId(7), "rebuild-host-lost-local-reports");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(fetch, times(2)).fetch(any());
     verify(hostB).compile(any());
@@ -474,7 +539,8 @@ class RebuildWorkflowTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
         .isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(CanceledFailure.class);
-    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), "rebuild-cancelled");
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-cancelled-local-reports");
     verify(hostA).cleanup(any());
     verify(ledger).finished(7, Result.CANCELLED, "cancelled");
     verify(hostA, never()).stage(any());
