@@ -5,7 +5,10 @@ import dev.kiln.workflows.internal.InternalPaths;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -30,6 +33,27 @@ class ScopeInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
   private final Access access;
 
+  /**
+   * What each handler declares, read once: looking the annotations up on every request took about
+   * two percent of a run view's CPU.
+   */
+  private final Map<Handler, Declaration> declarations = new ConcurrentHashMap<>();
+
+  private record Handler(Class<?> beanType, Method method) {}
+
+  /**
+   * @param open the handler admits any caller ({@link AnyCaller}, {@link ForgeSigned})
+   * @param scope the scope it requires, or null
+   */
+  private record Declaration(boolean open, Scope scope) {
+    static Declaration of(HandlerMethod method) {
+      return new Declaration(
+          declared(method, AnyCaller.class).isPresent()
+              || declared(method, ForgeSigned.class).isPresent(),
+          declared(method, RequiresScope.class).map(RequiresScope::value).orElse(null));
+    }
+  }
+
   ScopeInterceptor(Access access) {
     this.access = access;
   }
@@ -51,13 +75,14 @@ class ScopeInterceptor implements HandlerInterceptor, WebMvcConfigurer {
       access.caller();
       return true;
     }
-    if (declared(method, AnyCaller.class).isPresent()
-        || declared(method, ForgeSigned.class).isPresent()) {
+    Declaration declaration =
+        declarations.computeIfAbsent(
+            new Handler(method.getBeanType(), method.getMethod()), key -> Declaration.of(method));
+    if (declaration.open()) {
       return true;
     }
-    Optional<RequiresScope> scope = declared(method, RequiresScope.class);
-    if (scope.isPresent()) {
-      access.require(scope.get().value());
+    if (declaration.scope() != null) {
+      access.require(declaration.scope());
       return true;
     }
     if (isKiln(method)) {

@@ -121,6 +121,21 @@ class BuildMetricsIT {
         .isEqualTo(1);
   }
 
+  /**
+   * Each request is observed as a whole; the security filters and authorization decisions are not
+   * observed one by one (they cost a tenth of a run view's CPU, and no dashboard reads them).
+   */
+  @Test
+  void requestsAreObservedAsAWholeNotFilterByFilter() {
+    Http http = new Http(port);
+    build(http, "x86_64", "passed", "observed\n");
+
+    String scrape = scrape(http);
+
+    assertThat(scrape).contains("http_server_requests_seconds_count{");
+    assertThat(scrape).doesNotContain("spring_security_");
+  }
+
   @Test
   void everyQueryOfTheGrafanaDashboardNamesAMetricTheApiExports() throws Exception {
     Http http = new Http(port);
