@@ -74,7 +74,9 @@ public abstract class LedgerReports {
    * control role registers both), their results recorded as a marker in the workflow task that
    * asked for them. No activity task goes through the Temporal server and no workflow task follows
    * the answer, which spares the server about a third of its work per run. The price: the workflow
-   * task, and the commands it made with it, reach the server only once the api has answered.
+   * task, and the commands it made with it (the next step, a cleanup), reach the server once the
+   * api has answered, one round trip later; if the api hangs, the SDK sends them at 80 % of the
+   * workflow task timeout (8 s) and the report waits on.
    */
   public static LedgerActivities localStub() {
     return Workflow.newLocalActivityStub(LedgerActivities.class, LOCAL_OPTIONS);
@@ -108,9 +110,9 @@ public abstract class LedgerReports {
 
   /**
    * As {@link #inBackground(LedgerActivities)}, with phases, gates and terminal writes tried once
-   * through {@code local} (a {@link #localStub}) before {@code ledger}. The resolution and restarts
-   * go through {@code ledger} only: they are made in the workflow task that schedules a compile or
-   * a fetch, which must not wait for the api.
+   * through {@code local} (a {@link #localStub}) before {@code ledger}. The resolution, restarts
+   * and {@code fetching} go through {@code ledger} only: they are made in the workflow task that
+   * schedules a compile or a fetch, which must not wait for the api.
    */
   public static LedgerReports inBackground(LedgerActivities ledger, LedgerActivities local) {
     Background reports = new Background(ledger, local);
@@ -119,7 +121,7 @@ public abstract class LedgerReports {
   }
 
   final void phase(long runId, Phase phase) {
-    send(to -> to.phaseChanged(runId, phase), true);
+    send(to -> to.phaseChanged(runId, phase), phase != Phase.FETCHING);
   }
 
   final void resolved(RunResolved resolved) {
