@@ -28,7 +28,8 @@ import org.slf4j.Logger;
  * report and waited for it; {@link #inline} replays them.
  *
  * <p>A run's phases, gates and terminal write may go as local activities first ({@link
- * #inBackground(LedgerActivities, LedgerActivities)}); the resolution and restarts never do.
+ * #inBackground(LedgerActivities, LedgerActivities)}); the resolution, restarts and {@code
+ * fetching} never do.
  */
 public abstract class LedgerReports {
 

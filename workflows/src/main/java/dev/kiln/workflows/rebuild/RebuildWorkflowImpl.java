@@ -108,9 +108,9 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * Version of how reports reach the ledger: 1 sends phases, gates and the terminal write as local
    * activities first ({@link LedgerReports#localStub}), each recorded as a marker in the workflow
    * task that made it instead of an activity task and a workflow task of their own, and as an
-   * activity when the api does not take it at once; the resolution and restarts, made in the tasks
-   * that schedule a compile or a fetch, stay activities. The terminal write goes through the same
-   * queue, last. Histories recorded before it sent every report as an activity.
+   * activity when the api does not take it at once; the resolution, restarts and {@code fetching},
+   * made in the tasks that schedule a compile or a fetch, stay activities. The terminal write goes
+   * through the same queue, last. Histories recorded before it sent every report as an activity.
    */
   static final String LOCAL_REPORTS_CHANGE = "local-reports";
 
