@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Fencing of a stale build attempt on the real dev stack, with two build hosts as processes of
  * their own: the JVM of the host compiling is frozen (SIGSTOP) past the heartbeat timeout, so the
  * run starts over on the other host; when it thaws (SIGCONT), its build's process group dies at
- * once, the api refuses what it still sends, the stored log has nothing of its attempt from after
- * the new one began, and the run ends once, passed.
+ * once, the api refuses what it still sends (unless the host hears from Temporal first and sends
+ * nothing more), the stored log has nothing of its attempt from after the new one began, and the
+ * run ends once, passed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FencingEndToEndIT {
@@ -158,9 +159,19 @@ class FencingEndToEndIT {
 
     double refused = staleWrites() - staleBefore;
     System.out.printf("fencing: the api refused %.0f stale write(s) of %s%n", refused, hostA);
-    assertThat(refused).as("writes of the stale attempt the api refused").isPositive();
-    assertThat(stack.console()).contains("-> 409 stale attempt 1 of run " + runId);
     assertThat(frozen.console()).contains("run " + runId + " attempt 1 is superseded");
+    // Two threads race on the thawed host: its log uploader, and its heartbeat, whose answer (or
+    // the SDK's own deadline, long past) says Temporal gave up on the attempt. Either fence holds.
+    if (refused > 0) {
+      assertThat(stack.console()).contains("-> 409 stale attempt 1 of run " + runId);
+    } else {
+      assertThat(frozen.console())
+          .as("sent nothing: it heard from Temporal first")
+          .containsPattern(
+              "run "
+                  + runId
+                  + " attempt 1 is superseded \\((Temporal no longer knows|its heartbeat timed out)");
+    }
     assertThat(frozen.isAlive()).as("the host itself lives on").isTrue();
 
     String log = log(runId);
