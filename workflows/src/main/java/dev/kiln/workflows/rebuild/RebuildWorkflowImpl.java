@@ -109,8 +109,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * activities first ({@link LedgerReports#localStub}), each recorded as a marker in the workflow
    * task that made it instead of an activity task and a workflow task of their own, and as an
    * activity when the api does not take it at once; the resolution, restarts and {@code fetching},
-   * made in the tasks that schedule a compile or a fetch, stay activities. The terminal write goes
-   * through the same queue, last. Histories recorded before it sent every report as an activity.
+   * made in the tasks that schedule a compile or a fetch, stay activities. Histories recorded
+   * before it sent every report as an activity.
    */
   static final String LOCAL_REPORTS_CHANGE = "local-reports";
 
@@ -118,7 +118,6 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
 
   private LedgerReports reports;
   private boolean leanerReports;
-  private boolean localReports;
   private RebuildActivityOptions options;
   private RebuildRequest request;
   private Phase phase = Phase.QUEUED;
@@ -136,8 +135,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     boolean inBackground =
         Workflow.getVersion(LEDGER_IN_BACKGROUND_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     leanerReports = Workflow.getVersion(LEANER_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    localReports = Workflow.getVersion(LOCAL_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    if (localReports) {
+    if (Workflow.getVersion(LOCAL_REPORTS_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       reports = LedgerReports.inBackground(ledger, LedgerReports.localStub());
     } else {
       reports = inBackground ? LedgerReports.inBackground(ledger) : LedgerReports.inline(ledger);
@@ -402,23 +400,14 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         KilnSearchAttributes.RESULT.valueSet(outcome.result().wireName()));
     Workflow.setCurrentDetails(details() + ": " + outcome.result().wireName());
     // The terminal write comes last: the ledger ignores whatever arrives after it.
-    boolean superseded = outcome.result() == Result.ABORTED && supersededBy != null;
-    if (localReports) {
-      // behind every report made before it, the last in the queue
-      if (superseded) {
-        reports.superseded(request.runId(), supersededBy);
-      } else {
-        reports.finished(request.runId(), outcome.result(), outcome.failureSummary());
-      }
-      reports.awaitDelivered();
+    // Queued behind every report made before it (the queue was empty once the older versions
+    // scheduled it themselves, so their histories replay unchanged).
+    if (outcome.result() == Result.ABORTED && supersededBy != null) {
+      reports.superseded(request.runId(), supersededBy);
     } else {
-      reports.awaitDelivered();
-      if (superseded) {
-        ledger.superseded(request.runId(), supersededBy);
-      } else {
-        ledger.finished(request.runId(), outcome.result(), outcome.failureSummary());
-      }
+      reports.finished(request.runId(), outcome.result(), outcome.failureSummary());
     }
+    reports.awaitDelivered();
     return outcome;
   }
 
