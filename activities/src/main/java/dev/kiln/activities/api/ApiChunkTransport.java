@@ -5,6 +5,7 @@ import dev.kiln.activities.logs.ChunkTransport;
 import dev.kiln.activities.logs.ChunksRefusedException;
 import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
+import dev.kiln.workflows.internal.InternalBodies.LogsAnswer;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.List;
 
@@ -21,9 +22,12 @@ public class ApiChunkTransport implements ChunkTransport {
   }
 
   @Override
-  public void send(RunAttempt attempt, List<LogChunk> chunks) {
+  public boolean send(RunAttempt attempt, List<LogChunk> chunks) {
     try {
-      api.post(attempt, InternalPaths.logs(attempt.runId()), new LogBatch(chunks));
+      LogsAnswer answer =
+          api.post(
+              attempt, InternalPaths.logs(attempt.runId()), new LogBatch(chunks), LogsAnswer.class);
+      return answer == null || answer.followed();
     } catch (ApiRejectedException e) {
       if (!e.isRetryable()) {
         throw new ChunksRefusedException(e.getMessage(), e);

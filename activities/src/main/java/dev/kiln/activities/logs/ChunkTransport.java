@@ -13,5 +13,9 @@ import java.util.List;
 @FunctionalInterface
 public interface ChunkTransport {
 
-  void send(RunAttempt attempt, List<LogChunk> chunks);
+  /**
+   * @return whether anyone follows the run's log live, as the api answered; {@code true} when it
+   *     did not say (an api older than the answer), so that nobody waits for a line
+   */
+  boolean send(RunAttempt attempt, List<LogChunk> chunks);
 }

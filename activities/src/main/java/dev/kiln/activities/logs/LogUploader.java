@@ -4,7 +4,11 @@ import dev.kiln.activities.RunAttempt;
 import dev.kiln.workflows.LogChunk;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +22,13 @@ import org.slf4j.LoggerFactory;
  * Chunks of a run are sent in order; a failed send is retried with backoff until {@link #close}.
  * The chunks of an attempt that is superseded (the run started over on another host) are dropped
  * unsent.
+ *
+ * <p>A chunk goes as soon as the one before it was sent while someone follows its run's log live,
+ * which the api says in each answer. While nobody does, a run's chunks wait up to {@link
+ * #UNFOLLOWED_DELAY} to go together: a build printing a line every 50 ms then costs the api one
+ * request a second instead of ten, and a follower who comes meanwhile sees lines late by a second
+ * at most, once. A run's first chunks, a megabyte of them, and those someone waits for ({@link
+ * #awaitSent}, at the end of each activity) never wait.
  */
 public class LogUploader implements ChunkSink, AutoCloseable {
 
@@ -26,26 +37,40 @@ public class LogUploader implements ChunkSink, AutoCloseable {
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** How long the chunks of a run nobody follows may wait to go in one request. */
+  public static final Duration UNFOLLOWED_DELAY = Duration.ofSeconds(1);
+
+  /** Runs remembered as unfollowed; past it the memory starts over (their chunks go at once). */
+  private static final int UNFOLLOWED_MEMORY = 1024;
+
   private final ChunkTransport transport;
   private final long capacityBytes;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Queued> queue = new ArrayList<>();
   private final Thread sender;
+  private final long unfollowedDelayNanos;
+  private final Set<Long> unfollowed = new HashSet<>(); // the api's last answer: nobody follows
+  private final Map<Long, Integer> awaited = new HashMap<>(); // runs an awaitSent waits for
   private long queuedBytes;
   private boolean sending;
   private volatile boolean closed;
 
   public LogUploader(ChunkTransport transport, long capacityBytes) {
+    this(transport, capacityBytes, UNFOLLOWED_DELAY);
+  }
+
+  LogUploader(ChunkTransport transport, long capacityBytes, Duration unfollowedDelay) {
     this.transport = transport;
     this.capacityBytes = capacityBytes;
+    this.unfollowedDelayNanos = unfollowedDelay.toNanos();
     this.sender = new Thread(this::sendLoop, "kiln-log-uploader");
     sender.setDaemon(true);
     sender.start();
   }
 
   /** A chunk waiting to be sent, and the attempt of the run whose log it is. */
-  private record Queued(RunAttempt attempt, LogChunk chunk) {
+  private record Queued(RunAttempt attempt, LogChunk chunk, long queuedAt) {
 
     int size() {
       return chunk.data().length;
@@ -71,7 +96,7 @@ public class LogUploader implements ChunkSink, AutoCloseable {
       if (closed || queuedBytes + chunk.data().length > capacityBytes) {
         return false;
       }
-      queue.add(new Queued(attempt, chunk));
+      queue.add(new Queued(attempt, chunk, System.nanoTime()));
       queuedBytes += chunk.data().length;
       changed.signalAll();
       return true;
@@ -88,6 +113,8 @@ public class LogUploader implements ChunkSink, AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     lock.lock();
     try {
+      awaited.merge(runId, 1, Integer::sum);
+      changed.signalAll(); // the sender may be holding this run's chunks back
       while (sending || queue.stream().anyMatch(c -> c.runId() == runId && c.live())) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -95,8 +122,11 @@ public class LogUploader implements ChunkSink, AutoCloseable {
         }
         changed.awaitNanos(left);
       }
+      // the activity is done with its log; the run's next one starts by asking again
+      unfollowed.remove(runId);
       return true;
     } finally {
+      awaited.computeIfPresent(runId, (run, waiting) -> waiting == 1 ? null : waiting - 1);
       lock.unlock();
     }
   }
@@ -118,8 +148,9 @@ public class LogUploader implements ChunkSink, AutoCloseable {
       }
       RunAttempt attempt = batch.get(0).attempt();
       try {
-        transport.send(attempt, batch.stream().map(Queued::chunk).toList());
+        boolean followed = transport.send(attempt, batch.stream().map(Queued::chunk).toList());
         backoff = INITIAL_BACKOFF;
+        followed(attempt.runId(), followed);
         complete(batch);
       } catch (RuntimeException e) {
         if (attempt.isSuperseded()) {
@@ -156,34 +187,87 @@ public class LogUploader implements ChunkSink, AutoCloseable {
   }
 
   /**
-   * The oldest attempt's chunks, up to a batch size, in queue order; superseded attempts' chunks
-   * are dropped on the way.
+   * The chunks of the first attempt in the queue that is due to send, up to a batch size, in queue
+   * order; superseded attempts' chunks are dropped on the way. Waits for one to be due.
    */
   private List<Queued> takeBatch() throws InterruptedException {
     lock.lock();
     try {
-      dropSuperseded();
-      while (queue.isEmpty()) {
-        changed.await();
+      while (true) {
         dropSuperseded();
-      }
-      RunAttempt attempt = queue.get(0).attempt();
-      List<Queued> batch = new ArrayList<>();
-      int bytes = 0;
-      for (var it = queue.iterator(); it.hasNext(); ) {
-        Queued queued = it.next();
-        if (queued.attempt() != attempt) {
-          continue;
+        long now = System.nanoTime();
+        long untilDue = Long.MAX_VALUE;
+        Map<RunAttempt, Long> bytes = bytesByAttempt();
+        Set<RunAttempt> seen = new HashSet<>();
+        for (Queued queued : queue) {
+          if (!seen.add(queued.attempt())) {
+            continue; // an attempt's first chunk is its oldest: it alone says when it is due
+          }
+          long wait = dueAt(queued, bytes.get(queued.attempt())) - now;
+          if (wait <= 0) {
+            return batchOf(queued.attempt());
+          }
+          untilDue = Math.min(untilDue, wait);
         }
-        if (!batch.isEmpty() && bytes + queued.size() > MAX_BATCH_BYTES) {
-          break;
+        if (untilDue == Long.MAX_VALUE) {
+          changed.await();
+        } else {
+          changed.awaitNanos(untilDue);
         }
-        batch.add(queued);
-        bytes += queued.size();
-        it.remove();
       }
-      sending = true;
-      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** When the chunks of {@code oldest}'s attempt are to go. Under the lock. */
+  private long dueAt(Queued oldest, long attemptBytes) {
+    long runId = oldest.runId();
+    boolean hold =
+        unfollowed.contains(runId) && !awaited.containsKey(runId) && attemptBytes < MAX_BATCH_BYTES;
+    return hold ? oldest.queuedAt() + unfollowedDelayNanos : oldest.queuedAt();
+  }
+
+  private Map<RunAttempt, Long> bytesByAttempt() {
+    Map<RunAttempt, Long> bytes = new HashMap<>();
+    for (Queued queued : queue) {
+      bytes.merge(queued.attempt(), (long) queued.size(), Long::sum);
+    }
+    return bytes;
+  }
+
+  /** The attempt's chunks from the front of the queue, up to a batch size. Under the lock. */
+  private List<Queued> batchOf(RunAttempt attempt) {
+    List<Queued> batch = new ArrayList<>();
+    int bytes = 0;
+    for (var it = queue.iterator(); it.hasNext(); ) {
+      Queued queued = it.next();
+      if (queued.attempt() != attempt) {
+        continue;
+      }
+      if (!batch.isEmpty() && bytes + queued.size() > MAX_BATCH_BYTES) {
+        break;
+      }
+      batch.add(queued);
+      bytes += queued.size();
+      it.remove();
+    }
+    sending = true;
+    return batch;
+  }
+
+  /** Remembers what the api answered about {@code runId}'s followers. */
+  private void followed(long runId, boolean followed) {
+    lock.lock();
+    try {
+      if (followed) {
+        unfollowed.remove(runId);
+      } else {
+        if (unfollowed.size() >= UNFOLLOWED_MEMORY) {
+          unfollowed.clear();
+        }
+        unfollowed.add(runId);
+      }
     } finally {
       lock.unlock();
     }

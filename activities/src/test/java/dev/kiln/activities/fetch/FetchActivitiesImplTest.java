@@ -45,7 +45,13 @@ class FetchActivitiesImplTest {
   void setUp() {
     logs =
         new StepLogs(
-            new LogUploader((runId, chunks) -> log.addAll(chunks), 1 << 20), Clock.systemUTC());
+            new LogUploader(
+                (runId, chunks) -> {
+                  log.addAll(chunks);
+                  return true;
+                },
+                1 << 20),
+            Clock.systemUTC());
     host =
         new BuildHost(
             "host-a", "kiln-host-host-a-1", temp.resolve("home"), Duration.ofSeconds(1), 2);

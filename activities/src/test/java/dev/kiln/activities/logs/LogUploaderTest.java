@@ -31,6 +31,7 @@ class LogUploaderTest {
                 throw new IllegalStateException("connection refused");
               }
               chunks.forEach(c -> delivered.add(c.seq()));
+              return true;
             },
             1 << 20)) {
       for (long seq = 0; seq < 5; seq++) {
@@ -79,6 +80,7 @@ class LogUploaderTest {
                 throw new ChunksRefusedException("400 bad step", null);
               }
               chunks.forEach(c -> delivered.add(attempt.runId()));
+              return true;
             },
             1 << 20)) {
       uploader.offer(run1, chunk(0, "refused"));
@@ -106,6 +108,7 @@ class LogUploaderTest {
                 refused.countDown();
                 throw new ChunksRefusedException("409", null);
               }
+              return true;
             },
             1 << 20)) {
       uploader.offer(stale, chunk(0, "before the api said so"));
@@ -142,6 +145,101 @@ class LogUploaderTest {
           .during(Duration.ofMillis(500))
           .atMost(Duration.ofSeconds(2))
           .until(() -> sends.get() <= tried + 1);
+    }
+  }
+
+  /** Each request the transport got: its chunks' seqs, answering that nobody follows. */
+  private static ChunkTransport unfollowed(List<List<Long>> requests) {
+    return (attempt, chunks) -> {
+      requests.add(chunks.stream().map(LogChunk::seq).toList());
+      return false;
+    };
+  }
+
+  @Test
+  void chunksOfARunNobodyFollowsWaitToGoTogether() throws Exception {
+    List<List<Long>> requests = new CopyOnWriteArrayList<>();
+    try (LogUploader uploader =
+        new LogUploader(unfollowed(requests), 1 << 20, Duration.ofSeconds(2))) {
+      uploader.offer(run1, chunk(0, "first"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      for (long seq = 1; seq <= 5; seq++) {
+        uploader.offer(run1, chunk(seq, "line " + seq));
+      }
+
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requests.size() == 2);
+    }
+    assertThat(requests).containsExactly(List.of(0L), List.of(1L, 2L, 3L, 4L, 5L));
+  }
+
+  @Test
+  void aFollowedRunsChunksGoAtOnce() throws Exception {
+    List<Long> delivered = new CopyOnWriteArrayList<>();
+    try (LogUploader uploader =
+        new LogUploader(
+            (attempt, chunks) -> {
+              chunks.forEach(c -> delivered.add(c.seq()));
+              return true;
+            },
+            1 << 20,
+            Duration.ofHours(1))) {
+      for (long seq = 0; seq < 3; seq++) {
+        uploader.offer(run1, chunk(seq, "line " + seq));
+        long sent = seq;
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> delivered.contains(sent));
+      }
+    }
+  }
+
+  @Test
+  void awaitSentSendsAnUnfollowedRunsChunksAtOnce() throws Exception {
+    List<List<Long>> requests = new CopyOnWriteArrayList<>();
+    try (LogUploader uploader =
+        new LogUploader(unfollowed(requests), 1 << 20, Duration.ofHours(1))) {
+      uploader.offer(run1, chunk(0, "first"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      uploader.offer(run1, chunk(1, "the step's last line"));
+
+      assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
+    }
+    assertThat(requests).containsExactly(List.of(0L), List.of(1L));
+  }
+
+  @Test
+  void aMebibyteOfAnUnfollowedRunGoesWithoutWaiting() throws Exception {
+    List<List<Long>> requests = new CopyOnWriteArrayList<>();
+    String quarter = "x".repeat(256 * 1024);
+    try (LogUploader uploader =
+        new LogUploader(unfollowed(requests), 1 << 24, Duration.ofHours(1))) {
+      uploader.offer(run1, chunk(0, "first"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      for (long seq = 1; seq <= 4; seq++) {
+        uploader.offer(run1, chunk(seq, quarter));
+      }
+
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 2);
+    }
+    assertThat(requests.get(1)).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void anotherRunsChunksDoNotWaitBehindAnUnfollowedRunsHeldOnes() throws Exception {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    try (LogUploader uploader =
+        new LogUploader(
+            (attempt, chunks) -> {
+              chunks.forEach(c -> sent.add(attempt.runId() + ":" + c.seq()));
+              return attempt.runId() == 2;
+            },
+            1 << 20,
+            Duration.ofHours(1))) {
+      uploader.offer(run1, chunk(0, "first"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+      uploader.offer(run1, chunk(1, "held"));
+      uploader.offer(run2, chunk(0, "followed"));
+
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.contains("2:0"));
+      assertThat(sent).doesNotContain("1:1");
     }
   }
 

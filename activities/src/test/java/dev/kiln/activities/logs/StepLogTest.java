@@ -22,7 +22,13 @@ class StepLogTest {
 
   final List<LogChunk> sent = new CopyOnWriteArrayList<>();
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  LogUploader uploader = new LogUploader((attempt, chunks) -> sent.addAll(chunks), 1 << 20);
+  LogUploader uploader =
+      new LogUploader(
+          (attempt, chunks) -> {
+            sent.addAll(chunks);
+            return true;
+          },
+          1 << 20);
 
   @AfterEach
   void stop() {
@@ -88,6 +94,7 @@ class StepLogTest {
                 throw new IllegalStateException("api down");
               }
               delivered.addAll(chunks);
+              return true;
             },
             100);
     StepLog log = new StepLog(RUN, 0, uploader, timer, Duration.ofHours(1), 10, Clock.systemUTC());

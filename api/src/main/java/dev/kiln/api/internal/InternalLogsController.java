@@ -6,16 +6,15 @@ import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.LogChunk;
 import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
+import dev.kiln.workflows.internal.InternalBodies.LogsAnswer;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.util.ArrayList;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -28,8 +27,7 @@ class InternalLogsController {
   }
 
   @PostMapping(path = InternalPaths.LOGS, consumes = MediaType.APPLICATION_JSON_VALUE)
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  void append(
+  LogsAnswer append(
       @PathVariable String id,
       @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
       @RequestBody LogBatch body) {
@@ -41,7 +39,7 @@ class InternalLogsController {
     for (int i = 0; i < body.chunks().size(); i++) {
       chunks.add(chunk("chunks[" + i + "]", body.chunks().get(i)));
     }
-    ingest.append(runId, attempt, chunks);
+    return new LogsAnswer(ingest.append(runId, attempt, chunks).followed());
   }
 
   /** Checks a chunk as sent: 400 naming {@code field} if it is not one; a missing offset is 0. */

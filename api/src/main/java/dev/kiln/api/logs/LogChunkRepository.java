@@ -4,6 +4,7 @@ import dev.kiln.workflows.LogChunk;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -174,27 +175,55 @@ public class LogChunkRepository {
 
   /**
    * The run's log counters ({@code runs.log_*}), with the run row locked until the transaction
-   * ends, so concurrent batches of one run are counted one after the other.
+   * ends, so concurrent batches of one run are counted one after the other; and whether its log is
+   * followed ({@link #markFollowed}).
    *
    * @return empty when the run does not exist
    */
-  public Optional<LogBudget> lockBudget(long runId) {
+  public Optional<LockedLog> lockBudget(long runId) {
     return jdbc.sql(
             """
-            SELECT log_bytes, log_bytes_dropped, log_truncated_seq, log_dropped_seq
+            SELECT log_bytes, log_bytes_dropped, log_truncated_seq, log_dropped_seq,
+                   coalesce(log_followed_until > now(), false) AS followed
               FROM runs WHERE id = :runId
                FOR UPDATE
             """)
         .param("runId", runId)
         .query(
             (rs, row) ->
-                new LogBudget(
-                    rs.getLong("log_bytes"),
-                    rs.getLong("log_bytes_dropped"),
-                    rs.getObject("log_truncated_seq", Long.class),
-                    rs.getObject("log_dropped_seq", Long.class)))
+                new LockedLog(
+                    new LogBudget(
+                        rs.getLong("log_bytes"),
+                        rs.getLong("log_bytes_dropped"),
+                        rs.getObject("log_truncated_seq", Long.class),
+                        rs.getObject("log_dropped_seq", Long.class)),
+                    rs.getBoolean("followed")))
         .optional();
   }
+
+  /**
+   * Someone follows these runs' logs live, for {@code lease} from now: renewed while they do, by
+   * every api instance for the streams it holds. A lease never shortens; a run that has ended is
+   * left alone (its record is final).
+   */
+  public void markFollowed(Collection<Long> runIds, Duration lease) {
+    if (runIds.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            """
+            UPDATE runs SET log_followed_until = now() + make_interval(secs => :seconds)
+             WHERE id = ANY(:ids) AND result = 'building'
+               AND (log_followed_until IS NULL
+                    OR log_followed_until < now() + make_interval(secs => :seconds))
+            """)
+        .param("ids", runIds.toArray(Long[]::new))
+        .param("seconds", lease.toMillis() / 1000.0)
+        .update();
+  }
+
+  /** A run's log counters, locked, and whether anyone follows its log now. */
+  public record LockedLog(LogBudget budget, boolean followed) {}
 
   public void saveBudget(long runId, LogBudget budget) {
     jdbc.sql(

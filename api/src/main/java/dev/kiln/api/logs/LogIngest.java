@@ -58,8 +58,17 @@ public class LogIngest {
    */
   @Transactional
   public int append(long runId, List<LogChunk> batch) {
-    return append(runId, null, batch);
+    return append(runId, null, batch).stored();
   }
+
+  /**
+   * What a batch did.
+   *
+   * @param stored how many chunks were new and stored (the truncation line included)
+   * @param followed whether anyone follows the run's log live ({@link LogStreams}): the build host
+   *     sends the next chunks at once if so, and may gather them for up to a second if not
+   */
+  public record Appended(int stored, boolean followed) {}
 
   /**
    * Chunks whose {@code seq} the run already has are ignored: a retried upload changes nothing.
@@ -67,16 +76,17 @@ public class LogIngest {
    * Chunks of an attempt the run has left behind are refused, all of them ({@link AttemptFence}).
    *
    * @param attempt the build host's attempt the chunks come from; {@code null} is not checked
-   * @return how many chunks were new and stored (the truncation line included)
    */
   @Transactional
-  public int append(long runId, Integer attempt, List<LogChunk> batch) {
+  public Appended append(long runId, Integer attempt, List<LogChunk> batch) {
     // the row lock serialises batches of one run, so the check below and the insert cannot
     // interleave with another batch's
-    LogBudget budget = chunks.lockBudget(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+    LogChunkRepository.LockedLog locked =
+        chunks.lockBudget(runId).orElseThrow(() -> ApiException.runNotFound(runId));
+    LogBudget budget = locked.budget();
     fence.admit(runId, attempt, "logs");
     if (batch.isEmpty()) {
-      return 0;
+      return new Appended(0, locked.followed());
     }
     Set<Long> stored = chunks.existingSeqs(runId, batch.stream().map(LogChunk::seq).toList());
     List<LogChunk> fresh =
@@ -115,7 +125,7 @@ public class LogIngest {
     if (inserted > 0) {
       chunks.notifyAppended(runId);
     }
-    return inserted;
+    return new Appended(inserted, locked.followed());
   }
 
   private LogBudget truncate(long runId, LogBudget budget, List<LogChunk> drop) {

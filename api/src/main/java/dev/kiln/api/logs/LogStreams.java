@@ -5,6 +5,7 @@ import dev.kiln.api.limits.LimitProperties;
 import dev.kiln.api.runs.RunRepository;
 import dev.kiln.api.web.ApiException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -25,16 +28,23 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Opens log streams (SSE) and keeps them going: one {@link RunFeed} per followed run reads the
  * database once per notification ({@link RunNotifications}) for all the run's streams; the
  * heartbeat wakes feeds and streams; and all streams end when the api stops, so a graceful shutdown
- * does not wait for streams that would follow a run for hours.
+ * does not wait for streams that would follow a run for hours. While a run has a stream here, this
+ * instance keeps its log marked followed in the ledger, for every instance's log ingest to tell the
+ * build hosts.
  */
 @Service
 public class LogStreams implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(LogStreams.class);
+
+  private static final Duration MIN_FOLLOW_LEASE = Duration.ofSeconds(30);
 
   private final RunRepository runs;
   private final LogChunkRepository chunks;
   private final RunNotifications notifications;
   private final SseEvents events;
   private final Duration heartbeat;
+  private final Duration followLease;
   private final long idleNanos;
   private final Set<LogStream> streams = ConcurrentHashMap.newKeySet();
   // a feed lives while streams are attached to it; created and dropped inside compute() for its run
@@ -64,6 +74,7 @@ public class LogStreams implements SmartLifecycle {
     this.events = events;
     this.heartbeat = properties.logs().heartbeat();
     this.idleNanos = limits.streamIdleTimeout().toNanos();
+    this.followLease = followLease(heartbeat);
   }
 
   /**
@@ -112,6 +123,7 @@ public class LogStreams implements SmartLifecycle {
     if (newFeed[0]) {
       // a chunk committed between lastSeq() and subscribe() notified nobody
       following.feed().wake();
+      renewFollowing(List.of(runId));
     }
     opened[0].wake();
     return emitter;
@@ -151,6 +163,28 @@ public class LogStreams implements SmartLifecycle {
         });
   }
 
+  /**
+   * How long a run counts as followed after a stream of it was opened here or last renewed: two
+   * heartbeats, so that one late renewal does not slow its log down, and at least 30 s.
+   */
+  static Duration followLease(Duration heartbeat) {
+    Duration twice = heartbeat.multipliedBy(2);
+    return twice.compareTo(MIN_FOLLOW_LEASE) > 0 ? twice : MIN_FOLLOW_LEASE;
+  }
+
+  /**
+   * Tells build hosts, through the ledger, that these runs' logs are followed, so they send each
+   * chunk as it is cut (see {@link LogIngest.Appended#followed}). A failed write only costs the
+   * followers up to a second of lag, never their stream.
+   */
+  private void renewFollowing(List<Long> runIds) {
+    try {
+      chunks.markFollowed(runIds, followLease);
+    } catch (RuntimeException e) {
+      log.warn("could not mark {} runs' logs followed: {}", runIds.size(), e.toString());
+    }
+  }
+
   /** How many streams are open, for tests and metrics. */
   public int openStreams() {
     return streams.size();
@@ -183,6 +217,7 @@ public class LogStreams implements SmartLifecycle {
         () -> {
           // a feed re-reads, in case a notification was lost; a stream writes a comment
           feeds.values().forEach(f -> f.feed().wake());
+          renewFollowing(List.copyOf(feeds.keySet()));
           long now = System.nanoTime();
           streams.forEach(stream -> stream.heartbeat(now, idleNanos));
         },

@@ -73,7 +73,7 @@ class StaleAttemptIT {
   void everyWriteOfAnAttemptTheRunLeftBehindIsRefusedCountedAndStoredNowhere(CapturedOutput output)
       throws Exception {
     long id = buildingRun();
-    assertThat(logs(id, 1, chunk(10, "first attempt, line 1")).statusCode()).isEqualTo(204);
+    assertThat(logs(id, 1, chunk(10, "first attempt, line 1")).statusCode()).isEqualTo(200);
 
     HttpResponse<String> began = post(id, "/attempt", "{\"attempt\": 2}", null);
     assertThat(began.statusCode()).as(began.body()).isEqualTo(200);
@@ -128,8 +128,8 @@ class StaleAttemptIT {
     assertThat(http.get("/runs/" + id + "/logs").body()).isEqualTo("first attempt, line 1\n");
 
     // the current attempt writes on, and so does a worker that sends no attempt
-    assertThat(logs(id, 2, chunk(20, "second attempt")).statusCode()).isEqualTo(204);
-    assertThat(logs(id, null, chunk(21, "no attempt said")).statusCode()).isEqualTo(204);
+    assertThat(logs(id, 2, chunk(20, "second attempt")).statusCode()).isEqualTo(200);
+    assertThat(logs(id, null, chunk(21, "no attempt said")).statusCode()).isEqualTo(200);
     assertThat(artifact(id, "app.jar", "good bytes", 2).statusCode()).isEqualTo(201);
     assertThat(http.get("/runs/" + id + "/logs").body())
         .isEqualTo("first attempt, line 1\nsecond attempt\nno attempt said\n");
@@ -139,13 +139,13 @@ class StaleAttemptIT {
   void theFirstWriteOfAHigherAttemptMakesItCurrentAndTheAttemptNeverGoesBack() {
     long id = buildingRun();
 
-    assertThat(logs(id, 3, chunk(1, "attempt 3")).statusCode()).isEqualTo(204);
+    assertThat(logs(id, 3, chunk(1, "attempt 3")).statusCode()).isEqualTo(200);
     assertThat(logs(id, 2, chunk(2, "attempt 2")).statusCode()).isEqualTo(409);
     HttpResponse<String> late = post(id, "/attempt", "{\"attempt\": 2}", null);
 
     assertThat(late.statusCode()).isEqualTo(200);
     assertThat(Http.json(late).path("current").asInt()).isEqualTo(3);
-    assertThat(logs(id, 3, chunk(3, "attempt 3 again")).statusCode()).isEqualTo(204);
+    assertThat(logs(id, 3, chunk(3, "attempt 3 again")).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -22,6 +22,7 @@ import dev.kiln.workflows.internal.InternalBodies.HostStatus;
 import dev.kiln.workflows.internal.InternalBodies.LabelledQueue;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.LogBatch;
+import dev.kiln.workflows.internal.InternalBodies.LogsAnswer;
 import dev.kiln.workflows.internal.InternalBodies.PhaseChange;
 import dev.kiln.workflows.internal.InternalBodies.PlannedGate;
 import dev.kiln.workflows.internal.InternalBodies.Requires;
@@ -141,6 +142,7 @@ class InternalContractIT {
   private static final List<Object> ANSWERS =
       List.of(
           new FinishAnswer(true),
+          new LogsAnswer(true),
           new AttemptAnswer(3),
           new HostAnswer(
               List.of(41L), true, List.of(new LabelledQueue("x86_64", List.of("jdk21")))),

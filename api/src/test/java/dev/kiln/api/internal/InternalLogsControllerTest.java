@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -18,6 +19,7 @@ import dev.kiln.api.support.WebSliceConfig;
 import dev.kiln.workflows.internal.AttemptFencing;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
@@ -35,6 +37,11 @@ class InternalLogsControllerTest {
 
   @Autowired MockMvc mvc;
   @MockitoBean LogIngest ingest;
+
+  @BeforeEach
+  void nobodyFollows() {
+    when(ingest.append(anyLong(), any(), anyList())).thenReturn(new LogIngest.Appended(1, false));
+  }
 
   private ResultActions postLogs(String json) throws Exception {
     return mvc.perform(
@@ -58,7 +65,8 @@ class InternalLogsControllerTest {
             {"chunks": [{"seq": 1000000, "step": "compile", "offset": 0,
                          "ts": "2026-01-01T10:00:00+02:00", "data": "aGVsbG8K"}]}
             """)
-        .andExpect(status().isNoContent());
+        .andExpect(status().isOk())
+        .andExpect(jsonPath("$.followed").value(false));
 
     verify(ingest)
         .append(
@@ -80,9 +88,19 @@ class InternalLogsControllerTest {
                 .header(AttemptFencing.ATTEMPT_HEADER, "2")
                 .contentType(MediaType.APPLICATION_JSON)
                 .content("{\"chunks\": []}"))
-        .andExpect(status().isNoContent());
+        .andExpect(status().isOk());
 
     verify(ingest).append(eq(3L), eq(2), anyList());
+  }
+
+  @Test
+  void answersWhetherAnyoneFollowsTheRunsLog() throws Exception {
+    when(ingest.append(anyLong(), any(), anyList())).thenReturn(new LogIngest.Appended(0, true));
+
+    postLogs("{\"chunks\": []}")
+        .andExpect(status().isOk())
+        .andExpect(content().contentType(MediaType.APPLICATION_JSON))
+        .andExpect(jsonPath("$.followed").value(true));
   }
 
   @Test

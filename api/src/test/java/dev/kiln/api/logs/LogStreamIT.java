@@ -91,6 +91,32 @@ class LogStreamIT extends RunningApi {
   }
 
   @Test
+  void eachBatchIsAnsweredWithWhetherAnyoneFollowsTheRunsLog() {
+    long id = queuedRun("https://example.com/followed.git");
+    assertThat(logs(id, Chunk.of(1, "compile", line(1))).body()).isEqualTo("{\"followed\":false}");
+
+    try (SseClient client = SseClient.connect(port, "/runs/" + id + "/logs")) {
+      assertThat(client.status()).isEqualTo(200);
+
+      assertThat(logs(id, Chunk.of(2, "compile", line(2))).body()).isEqualTo("{\"followed\":true}");
+    }
+    // a lease, not a count of this instance's streams: another instance's followers count too
+    assertThat(logs(id, Chunk.of(3, "compile", line(3))).body()).isEqualTo("{\"followed\":true}");
+  }
+
+  @Test
+  void followingAFinishedRunMarksNothing() {
+    long id = queuedRun("https://example.com/finished.git");
+    finish(id, "passed", null);
+
+    try (SseClient client = SseClient.connect(port, "/runs/" + id + "/logs")) {
+      await().atMost(PATIENCE).until(client::ended);
+    }
+
+    assertThat(logs(id, Chunk.of(1, "kiln", line(1))).body()).isEqualTo("{\"followed\":false}");
+  }
+
+  @Test
   void reconnectingWithLastEventIdContinuesWithoutGapOrDuplicate() {
     long id = queuedRun("https://example.com/resume.git");
     List<Long> expected = sparseSeqs(2_000_000, 3_000);

@@ -68,8 +68,8 @@ public abstract class RunningApi {
             .formatted(result, failureSummary == null ? "null" : "\"" + failureSummary + "\""));
   }
 
-  /** Posts one batch of chunks, as the worker's log uploader does. */
-  protected void logs(long runId, Chunk... chunks) {
+  /** Posts one batch of chunks, as the worker's log uploader does; the api's answer. */
+  protected HttpResponse<String> logs(long runId, Chunk... chunks) {
     StringBuilder json = new StringBuilder("{\"chunks\": [");
     for (int i = 0; i < chunks.length; i++) {
       Chunk c = chunks[i];
@@ -82,7 +82,7 @@ public abstract class RunningApi {
           .append(Base64.getEncoder().encodeToString(c.data()))
           .append("\"}");
     }
-    worker("/internal/runs/" + runId + "/logs", json.append("]}").toString());
+    return worker("/internal/runs/" + runId + "/logs", json.append("]}").toString());
   }
 
   public record Chunk(long seq, String step, byte[] data) {

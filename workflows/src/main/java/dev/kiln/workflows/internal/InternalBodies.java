@@ -108,6 +108,15 @@ public final class InternalBodies {
   public record LogBatch(List<LogChunk> chunks) {}
 
   /**
+   * The answer to {@code POST /internal/runs/{id}/logs}.
+   *
+   * @param followed whether anyone follows the run's log live (a log stream open on any api
+   *     instance): if so the build host sends the run's next chunks as they are cut, if not it may
+   *     gather them for up to a second into one request
+   */
+  public record LogsAnswer(boolean followed) {}
+
+  /**
    * {@code POST /internal/hosts/{host}}.
    *
    * @param busy builds holding one of the host's slots
