@@ -21,10 +21,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It reads either a pipe, which ends at end-of-file, or a spool file ({@link #following}) that
  * the command's {@link OutputRelay} writes into, which ends only when {@link #close} says the
- * command is gone: until then, end-of-file means "nothing new yet" and the reader looks again every
- * {@link #FOLLOW_POLL}. A pipe must be drained, or its writer blocks in write(2); a spool file
- * never makes its writer wait. What the relay counted but kept out of the file is added with {@link
- * #addUnspooledBytes}.
+ * command is gone: until then, end-of-file means "nothing new yet" and the reader looks again after
+ * {@link #FOLLOW_POLL}, waiting twice as long after each look that found nothing, up to {@link
+ * #FOLLOW_POLL_MAX} (a quiet command costs a few looks a second, not a hundred), and at once when
+ * {@link #close} says the command is gone. A pipe must be drained, or its writer blocks in
+ * write(2); a spool file never makes its writer wait. What the relay counted but kept out of the
+ * file is added with {@link #addUnspooledBytes}.
  */
 final class OutputPump {
 
@@ -40,8 +42,14 @@ final class OutputPump {
    */
   static final int MAX_BLOCKS_IN_FLIGHT = 1024;
 
-  /** How often a followed spool file is read again once everything in it was read. */
+  /** How soon a followed spool file is read again after a read that found output. */
   static final Duration FOLLOW_POLL = Duration.ofMillis(10);
+
+  /**
+   * The longest wait between two looks at a followed spool file while the command prints nothing:
+   * what it then prints reaches its log at most this much later (the log is sent every 100 ms).
+   */
+  static final Duration FOLLOW_POLL_MAX = Duration.ofMillis(50);
 
   private static final Block END = new Block(null, 0);
   private static final Block CAP_REACHED = new Block(null, 0);
@@ -51,6 +59,7 @@ final class OutputPump {
   private final long maxBytes;
   private final boolean follow;
   private volatile boolean writerGone;
+  private final Object writerGoneSignal = new Object();
   private final BlockingQueue<Block> filled = new LinkedBlockingQueue<>();
   private final ArrayDeque<byte[]> spare = new ArrayDeque<>(); // guarded by itself
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -126,7 +135,7 @@ final class OutputPump {
     if (!follow) {
       throw new IllegalStateException("a pipe ends when its writers close it, not on request");
     }
-    writerGone = true;
+    markWriterGone();
     return forwarded;
   }
 
@@ -139,7 +148,7 @@ final class OutputPump {
    * @return whether the output ended within {@code wait}
    */
   boolean close(Duration wait) {
-    writerGone = true;
+    markWriterGone();
     boolean endedInTime = awaitUninterruptibly(ended, wait);
     synchronized (handOff) {
       if (!abandoned) {
@@ -158,6 +167,7 @@ final class OutputPump {
     try (in) {
       byte[] buf = null;
       boolean lastLook = false;
+      long idleNanos = FOLLOW_POLL.toNanos();
       while (!isAbandoned()) {
         if (buf == null) {
           buf = takeBuffer();
@@ -170,10 +180,12 @@ final class OutputPump {
           // Whatever the command wrote before close() said it is gone is read on this last look.
           lastLook = writerGone;
           if (!lastLook) {
-            TimeUnit.NANOSECONDS.sleep(FOLLOW_POLL.toNanos());
+            awaitWriterGone(idleNanos);
+            idleNanos = nextIdleWait(idleNanos);
           }
           continue;
         }
+        idleNanos = FOLLOW_POLL.toNanos();
         totalBytes += n;
         int take = (int) Math.min(n, maxBytes - handedOffBytes);
         if (take > 0) {
@@ -195,6 +207,27 @@ final class OutputPump {
       // END first: once close() sees the output ended, END must already be queued.
       handOff(END);
       ended.countDown();
+    }
+  }
+
+  /** The wait before the next look at a followed file after one more look found nothing. */
+  static long nextIdleWait(long idleNanos) {
+    return Math.min(idleNanos * 2, FOLLOW_POLL_MAX.toNanos());
+  }
+
+  private void markWriterGone() {
+    synchronized (writerGoneSignal) {
+      writerGone = true;
+      writerGoneSignal.notifyAll();
+    }
+  }
+
+  /** Waits up to {@code nanos}, less if the writer is gone meanwhile. */
+  private void awaitWriterGone(long nanos) throws InterruptedException {
+    synchronized (writerGoneSignal) {
+      if (!writerGone) {
+        TimeUnit.NANOSECONDS.timedWait(writerGoneSignal, nanos);
+      }
     }
   }
 

@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +125,18 @@ class OutputPumpTest {
     assertThat(sink.finishes())
         .singleElement()
         .satisfies(f -> assertThat(f).containsExactly(23, 0));
+  }
+
+  @Test
+  void aQuietFollowedFileIsLookedAtLessAndLessOftenButNeverLessThanTwentyTimesASecond() {
+    long wait = OutputPump.FOLLOW_POLL.toNanos();
+    List<Long> waits = new ArrayList<>();
+    for (int look = 0; look < 6; look++) {
+      waits.add(TimeUnit.NANOSECONDS.toMillis(wait));
+      wait = OutputPump.nextIdleWait(wait);
+    }
+
+    assertThat(waits).containsExactly(10L, 20L, 40L, 50L, 50L, 50L);
   }
 
   @Test
