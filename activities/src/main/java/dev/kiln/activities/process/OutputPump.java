@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>It reads either a pipe, which ends at end-of-file, or a spool file ({@link #following}) that
  * the command's {@link OutputRelay} writes into, which ends only when {@link #close} says the
  * command is gone: until then, end-of-file means "nothing new yet" and the reader looks again after
- * {@link #FOLLOW_POLL}, waiting twice as long after each look that found nothing, up to {@link
- * #FOLLOW_POLL_MAX} (a quiet command costs a few looks a second, not a hundred), and at once when
- * {@link #close} says the command is gone. A pipe must be drained, or its writer blocks in
- * write(2); a spool file never makes its writer wait. What the relay counted but kept out of the
- * file is added with {@link #addUnspooledBytes}.
+ * {@link #FOLLOW_POLL}; after {@link #FOLLOW_POLL_PATIENCE} looks that found nothing, twice as long
+ * after each further one, up to {@link #FOLLOW_POLL_MAX} (a quiet command costs a few looks a
+ * second, not a hundred), and at once when {@link #close} says the command is gone. A pipe must be
+ * drained, or its writer blocks in write(2); a spool file never makes its writer wait. What the
+ * relay counted but kept out of the file is added with {@link #addUnspooledBytes}.
  */
 final class OutputPump {
 
@@ -44,6 +44,12 @@ final class OutputPump {
 
   /** How soon a followed spool file is read again after a read that found output. */
   static final Duration FOLLOW_POLL = Duration.ofMillis(10);
+
+  /**
+   * Empty looks at {@link #FOLLOW_POLL} before the waits grow: a command printing a line every 20
+   * or 30 ms is read as promptly as before.
+   */
+  static final int FOLLOW_POLL_PATIENCE = 4;
 
   /**
    * The longest wait between two looks at a followed spool file while the command prints nothing:
@@ -167,7 +173,7 @@ final class OutputPump {
     try (in) {
       byte[] buf = null;
       boolean lastLook = false;
-      long idleNanos = FOLLOW_POLL.toNanos();
+      int emptyLooks = 0;
       while (!isAbandoned()) {
         if (buf == null) {
           buf = takeBuffer();
@@ -180,12 +186,11 @@ final class OutputPump {
           // Whatever the command wrote before close() said it is gone is read on this last look.
           lastLook = writerGone;
           if (!lastLook) {
-            awaitWriterGone(idleNanos);
-            idleNanos = nextIdleWait(idleNanos);
+            awaitWriterGone(idleWait(emptyLooks++));
           }
           continue;
         }
-        idleNanos = FOLLOW_POLL.toNanos();
+        emptyLooks = 0;
         totalBytes += n;
         int take = (int) Math.min(n, maxBytes - handedOffBytes);
         if (take > 0) {
@@ -210,9 +215,10 @@ final class OutputPump {
     }
   }
 
-  /** The wait before the next look at a followed file after one more look found nothing. */
-  static long nextIdleWait(long idleNanos) {
-    return Math.min(idleNanos * 2, FOLLOW_POLL_MAX.toNanos());
+  /** The wait, in nanoseconds, before the next look at a followed file that was found empty. */
+  static long idleWait(int emptyLooksBefore) {
+    int doublings = Math.min(Math.max(0, emptyLooksBefore - FOLLOW_POLL_PATIENCE + 1), 8);
+    return Math.min(FOLLOW_POLL.toNanos() << doublings, FOLLOW_POLL_MAX.toNanos());
   }
 
   private void markWriterGone() {

@@ -129,14 +129,13 @@ class OutputPumpTest {
 
   @Test
   void aQuietFollowedFileIsLookedAtLessAndLessOftenButNeverLessThanTwentyTimesASecond() {
-    long wait = OutputPump.FOLLOW_POLL.toNanos();
     List<Long> waits = new ArrayList<>();
-    for (int look = 0; look < 6; look++) {
-      waits.add(TimeUnit.NANOSECONDS.toMillis(wait));
-      wait = OutputPump.nextIdleWait(wait);
+    for (int emptyLooks = 0; emptyLooks < 9; emptyLooks++) {
+      waits.add(TimeUnit.NANOSECONDS.toMillis(OutputPump.idleWait(emptyLooks)));
     }
 
-    assertThat(waits).containsExactly(10L, 20L, 40L, 50L, 50L, 50L);
+    assertThat(waits).containsExactly(10L, 10L, 10L, 10L, 20L, 40L, 50L, 50L, 50L);
+    assertThat(OutputPump.idleWait(Integer.MAX_VALUE)).isEqualTo(50_000_000L);
   }
 
   @Test
