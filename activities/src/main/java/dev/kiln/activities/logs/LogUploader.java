@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * which the api says in each answer. While nobody does, a run's chunks wait up to {@link
  * #UNFOLLOWED_DELAY} to go together: a build printing a line every 50 ms then costs the api one
  * request a second instead of ten, and a follower who comes meanwhile sees lines late by a second
- * at most, once. A run's first chunks, a megabyte of them, and those someone waits for ({@link
- * #awaitSent}, at the end of each activity) never wait.
+ * at most, once. A run's first chunks, a mebibyte of them, and those someone waits for ({@link
+ * #awaitSent}: a build step's activity does before it ends) never wait.
  */
 public class LogUploader implements ChunkSink, AutoCloseable {
 
@@ -53,7 +54,7 @@ public class LogUploader implements ChunkSink, AutoCloseable {
   private final Set<Long> unfollowed = new HashSet<>(); // the api's last answer: nobody follows
   private final Map<Long, Integer> awaited = new HashMap<>(); // runs an awaitSent waits for
   private long queuedBytes;
-  private boolean sending;
+  private Long sendingRun; // the run whose batch is being sent, if any
   private volatile boolean closed;
 
   public LogUploader(ChunkTransport transport, long capacityBytes) {
@@ -115,14 +116,15 @@ public class LogUploader implements ChunkSink, AutoCloseable {
     try {
       awaited.merge(runId, 1, Integer::sum);
       changed.signalAll(); // the sender may be holding this run's chunks back
-      while (sending || queue.stream().anyMatch(c -> c.runId() == runId && c.live())) {
+      while (Objects.equals(sendingRun, runId)
+          || queue.stream().anyMatch(c -> c.runId() == runId && c.live())) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
         changed.awaitNanos(left);
       }
-      // the activity is done with its log; the run's next one starts by asking again
+      // the step is done with its log: the run's next activity starts by asking the api again
       unfollowed.remove(runId);
       return true;
     } finally {
@@ -197,13 +199,15 @@ public class LogUploader implements ChunkSink, AutoCloseable {
         dropSuperseded();
         long now = System.nanoTime();
         long untilDue = Long.MAX_VALUE;
-        Map<RunAttempt, Long> bytes = bytesByAttempt();
-        Set<RunAttempt> seen = new HashSet<>();
+        Map<Long, Long> bytes = bytesByRun();
+        Set<Long> seen = new HashSet<>();
         for (Queued queued : queue) {
-          if (!seen.add(queued.attempt())) {
-            continue; // an attempt's first chunk is its oldest: it alone says when it is due
+          if (!seen.add(queued.runId())) {
+            // A run's first chunk is its oldest, of whichever activity: it alone says when the
+            // run is due, so that a later activity's chunks never overtake an earlier one's.
+            continue;
           }
-          long wait = dueAt(queued, bytes.get(queued.attempt())) - now;
+          long wait = dueAt(queued, bytes.get(queued.runId())) - now;
           if (wait <= 0) {
             return batchOf(queued.attempt());
           }
@@ -220,18 +224,18 @@ public class LogUploader implements ChunkSink, AutoCloseable {
     }
   }
 
-  /** When the chunks of {@code oldest}'s attempt are to go. Under the lock. */
-  private long dueAt(Queued oldest, long attemptBytes) {
+  /** When the chunks of {@code oldest}'s run are to go. Under the lock. */
+  private long dueAt(Queued oldest, long runBytes) {
     long runId = oldest.runId();
     boolean hold =
-        unfollowed.contains(runId) && !awaited.containsKey(runId) && attemptBytes < MAX_BATCH_BYTES;
+        unfollowed.contains(runId) && !awaited.containsKey(runId) && runBytes < MAX_BATCH_BYTES;
     return hold ? oldest.queuedAt() + unfollowedDelayNanos : oldest.queuedAt();
   }
 
-  private Map<RunAttempt, Long> bytesByAttempt() {
-    Map<RunAttempt, Long> bytes = new HashMap<>();
+  private Map<Long, Long> bytesByRun() {
+    Map<Long, Long> bytes = new HashMap<>();
     for (Queued queued : queue) {
-      bytes.merge(queued.attempt(), (long) queued.size(), Long::sum);
+      bytes.merge(queued.runId(), (long) queued.size(), Long::sum);
     }
     return bytes;
   }
@@ -252,7 +256,7 @@ public class LogUploader implements ChunkSink, AutoCloseable {
       bytes += queued.size();
       it.remove();
     }
-    sending = true;
+    sendingRun = attempt.runId();
     return batch;
   }
 
@@ -293,7 +297,7 @@ public class LogUploader implements ChunkSink, AutoCloseable {
     lock.lock();
     try {
       batch.forEach(queued -> queuedBytes -= queued.size());
-      sending = false;
+      sendingRun = null;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -304,7 +308,7 @@ public class LogUploader implements ChunkSink, AutoCloseable {
     lock.lock();
     try {
       queue.addAll(0, batch);
-      sending = false;
+      sendingRun = null;
       changed.signalAll();
     } finally {
       lock.unlock();

@@ -53,7 +53,8 @@ final class OutputPump {
 
   /**
    * The longest wait between two looks at a followed spool file while the command prints nothing:
-   * what it then prints reaches its log at most this much later (the log is sent every 100 ms).
+   * what it then prints reaches its log at most this much later (a followed log is sent every 100
+   * ms).
    */
   static final Duration FOLLOW_POLL_MAX = Duration.ofMillis(50);
 

@@ -74,6 +74,23 @@ class ApiChunkTransportTest {
   }
 
   @Test
+  void saysWhetherTheApiAnsweredThatAnyoneFollowsTheRunsLog() {
+    status = 200;
+    answer = "{\"followed\":false}";
+    assertThat(transport.send(new RunAttempt(9, 1), List.of(chunk()))).isFalse();
+
+    answer = "{\"followed\":true}";
+    assertThat(transport.send(new RunAttempt(9, 1), List.of(chunk()))).isTrue();
+  }
+
+  @Test
+  void anApiThatAnswersWithoutABodyCountsAsFollowedSoNoLineWaits() {
+    status = 204;
+
+    assertThat(transport.send(new RunAttempt(9, 1), List.of(chunk()))).isTrue();
+  }
+
+  @Test
   void aChunkBatchTheApiRefusesWithA4xxIsRefusedForGood() {
     status = 400;
 

@@ -163,11 +163,14 @@ class LogUploaderTest {
         new LogUploader(unfollowed(requests), 1 << 20, Duration.ofSeconds(2))) {
       uploader.offer(run1, chunk(0, "first"));
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      long held = System.nanoTime();
       for (long seq = 1; seq <= 5; seq++) {
         uploader.offer(run1, chunk(seq, "line " + seq));
       }
 
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> requests.size() == 2);
+      assertThat(Duration.ofNanos(System.nanoTime() - held))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
     assertThat(requests).containsExactly(List.of(0L), List.of(1L, 2L, 3L, 4L, 5L));
   }
@@ -240,6 +243,50 @@ class LogUploaderTest {
 
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> sent.contains("2:0"));
       assertThat(sent).doesNotContain("1:1");
+    }
+  }
+
+  @Test
+  void aLaterActivitysChunksNeverOvertakeAnEarlierOnesHeldOnes() throws Exception {
+    RunAttempt fetch = new RunAttempt(1, 1);
+    RunAttempt compile = new RunAttempt(1, 1); // each activity has its own
+    List<List<Long>> requests = new CopyOnWriteArrayList<>();
+    String quarter = "x".repeat(256 * 1024);
+    try (LogUploader uploader =
+        new LogUploader(unfollowed(requests), 1 << 24, Duration.ofHours(1))) {
+      uploader.offer(fetch, chunk(0, "first"));
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      uploader.offer(fetch, chunk(1, "the fetch's last line, held"));
+      for (long seq = 2; seq <= 5; seq++) {
+        uploader.offer(compile, chunk(seq, quarter));
+      }
+
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 3);
+    }
+    assertThat(requests).containsExactly(List.of(0L), List.of(1L), List.of(2L, 3L, 4L, 5L));
+  }
+
+  @Test
+  void awaitSentDoesNotWaitForAnotherRunsSendInFlight() throws Exception {
+    CountDownLatch inFlight = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (LogUploader uploader =
+        new LogUploader(
+            (attempt, chunks) -> {
+              inFlight.countDown();
+              try {
+                release.await(10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return true;
+            },
+            1 << 20)) {
+      uploader.offer(run2, chunk(0, "a slow api"));
+      assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
+      release.countDown();
     }
   }
 

@@ -204,7 +204,8 @@ public class LogChunkRepository {
   /**
    * Someone follows these runs' logs live, for {@code lease} from now: renewed while they do, by
    * every api instance for the streams it holds. A lease never shortens; a run that has ended is
-   * left alone (its record is final).
+   * left alone (its record is final). A run whose row another transaction holds (a log batch, an
+   * artifact upload to S3) is skipped rather than waited for: the lease outlasts one renewal.
    */
   public void markFollowed(Collection<Long> runIds, Duration lease) {
     if (runIds.isEmpty()) {
@@ -213,9 +214,11 @@ public class LogChunkRepository {
     jdbc.sql(
             """
             UPDATE runs SET log_followed_until = now() + make_interval(secs => :seconds)
-             WHERE id = ANY(:ids) AND result = 'building'
-               AND (log_followed_until IS NULL
-                    OR log_followed_until < now() + make_interval(secs => :seconds))
+             WHERE id IN (SELECT id FROM runs
+                           WHERE id = ANY(:ids) AND result = 'building'
+                             AND (log_followed_until IS NULL
+                                  OR log_followed_until < now() + make_interval(secs => :seconds))
+                             FOR NO KEY UPDATE SKIP LOCKED)
             """)
         .param("ids", runIds.toArray(Long[]::new))
         .param("seconds", lease.toMillis() / 1000.0)

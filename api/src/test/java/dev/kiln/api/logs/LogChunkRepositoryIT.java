@@ -10,9 +10,12 @@ import dev.kiln.api.web.ApiException;
 import dev.kiln.workflows.LogChunk;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,10 +30,11 @@ class LogChunkRepositoryIT {
   private static LogChunkRepository chunks;
   private static LogReader reader;
   private static TransactionTemplate tx;
+  private static DataSource ds;
 
   @BeforeAll
   static void database() {
-    DataSource ds = TestPostgres.migratedDatabase();
+    ds = TestPostgres.migratedDatabase();
     JdbcClient jdbc = JdbcClient.create(ds);
     runs = new RunRepository(jdbc);
     chunks = new LogChunkRepository(jdbc, new NamedParameterJdbcTemplate(ds));
@@ -55,6 +59,61 @@ class LogChunkRepositoryIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     reader.copy(reader.snapshot(runId, filter), out);
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static boolean followed(long runId) {
+    return tx.execute(status -> chunks.lockBudget(runId).orElseThrow().followed());
+  }
+
+  @Test
+  void aRunIsFollowedWhileItsLeaseLastsAndALeaseNeverShortens() {
+    long id = run();
+    assertThat(followed(id)).isFalse();
+
+    chunks.markFollowed(List.of(id), Duration.ofMinutes(10));
+    chunks.markFollowed(List.of(id), Duration.ofSeconds(30));
+
+    assertThat(followed(id)).isTrue();
+    Instant until =
+        JdbcClient.create(ds)
+            .sql("SELECT log_followed_until FROM runs WHERE id = :id")
+            .param("id", id)
+            .query(java.sql.Timestamp.class)
+            .single()
+            .toInstant();
+    assertThat(until).isAfter(Instant.now().plus(Duration.ofMinutes(9)));
+  }
+
+  @Test
+  void aRunWhoseRowAnotherTransactionHoldsIsSkippedNotWaitedFor() throws Exception {
+    long held = run();
+    long free = run();
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder =
+        new Thread(
+            () ->
+                tx.executeWithoutResult(
+                    status -> {
+                      chunks.lockBudget(held);
+                      locked.countDown();
+                      try {
+                        release.await(30, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+    holder.start();
+    assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+    try {
+      chunks.markFollowed(List.of(held, free), Duration.ofSeconds(30));
+    } finally {
+      release.countDown();
+      holder.join();
+    }
+
+    assertThat(followed(free)).isTrue();
+    assertThat(followed(held)).isFalse();
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * {@code GET /runs/{id}/logs} as {@code text/event-stream}, fed through the real {@code /internal}
@@ -31,6 +32,7 @@ class LogStreamIT extends RunningApi {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @Autowired LogStreams streams;
+  @Autowired JdbcClient jdbc;
 
   private static String line(long seq) {
     return "line " + seq + " \u001b[32mok\u001b[0m\n";
@@ -102,6 +104,24 @@ class LogStreamIT extends RunningApi {
     }
     // a lease, not a count of this instance's streams: another instance's followers count too
     assertThat(logs(id, Chunk.of(3, "compile", line(3))).body()).isEqualTo("{\"followed\":true}");
+  }
+
+  @Test
+  void anOpenStreamRenewsTheLeaseAtEachHeartbeat() {
+    long id = queuedRun("https://example.com/renewed.git");
+    try (SseClient client = SseClient.connect(port, "/runs/" + id + "/logs")) {
+      assertThat(client.status()).isEqualTo(200);
+      // as if the lease had run out between two heartbeats (this suite's heartbeat is 300 ms)
+      jdbc.sql("UPDATE runs SET log_followed_until = now() - interval '1 second' WHERE id = :id")
+          .param("id", id)
+          .update();
+      assertThat(logs(id, Chunk.of(1, "compile", line(1))).body())
+          .isEqualTo("{\"followed\":false}");
+
+      await()
+          .atMost(PATIENCE)
+          .until(() -> logs(id, Chunk.of(2, "compile", line(2))).body().contains("true"));
+    }
   }
 
   @Test
