@@ -189,8 +189,9 @@ public class LogUploader implements ChunkSink, AutoCloseable {
   }
 
   /**
-   * The chunks of the first attempt in the queue that is due to send, up to a batch size, in queue
-   * order; superseded attempts' chunks are dropped on the way. Waits for one to be due.
+   * The next batch: of the first run in the queue that is due to send, its oldest chunk's attempt's
+   * chunks, up to a batch size, in queue order; superseded attempts' chunks are dropped on the way.
+   * Waits for a run to be due.
    */
   private List<Queued> takeBatch() throws InterruptedException {
     lock.lock();
