@@ -156,13 +156,22 @@ class LogUploaderTest {
     };
   }
 
+  /**
+   * Offers the attempt's first chunk (seq 0) and waits until it went in a request of its own: the
+   * answer tells the uploader that nobody follows the run.
+   */
+  private static void sendAlone(
+      LogUploader uploader, RunAttempt attempt, List<List<Long>> requests) {
+    uploader.offer(attempt, chunk(0, "first"));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+  }
+
   @Test
   void chunksOfARunNobodyFollowsWaitToGoTogether() throws Exception {
     List<List<Long>> requests = new CopyOnWriteArrayList<>();
     try (LogUploader uploader =
         new LogUploader(unfollowed(requests), 1 << 20, Duration.ofSeconds(2))) {
-      uploader.offer(run1, chunk(0, "first"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      sendAlone(uploader, run1, requests);
       long held = System.nanoTime();
       for (long seq = 1; seq <= 5; seq++) {
         uploader.offer(run1, chunk(seq, "line " + seq));
@@ -199,8 +208,7 @@ class LogUploaderTest {
     List<List<Long>> requests = new CopyOnWriteArrayList<>();
     try (LogUploader uploader =
         new LogUploader(unfollowed(requests), 1 << 20, Duration.ofHours(1))) {
-      uploader.offer(run1, chunk(0, "first"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      sendAlone(uploader, run1, requests);
       uploader.offer(run1, chunk(1, "the step's last line"));
 
       assertThat(uploader.awaitSent(1, Duration.ofSeconds(5))).isTrue();
@@ -214,8 +222,7 @@ class LogUploaderTest {
     String quarter = "x".repeat(256 * 1024);
     try (LogUploader uploader =
         new LogUploader(unfollowed(requests), 1 << 24, Duration.ofHours(1))) {
-      uploader.offer(run1, chunk(0, "first"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      sendAlone(uploader, run1, requests);
       for (long seq = 1; seq <= 4; seq++) {
         uploader.offer(run1, chunk(seq, quarter));
       }
@@ -254,8 +261,7 @@ class LogUploaderTest {
     String quarter = "x".repeat(256 * 1024);
     try (LogUploader uploader =
         new LogUploader(unfollowed(requests), 1 << 24, Duration.ofHours(1))) {
-      uploader.offer(fetch, chunk(0, "first"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requests.size() == 1);
+      sendAlone(uploader, fetch, requests);
       uploader.offer(fetch, chunk(1, "the fetch's last line, held"));
       for (long seq = 2; seq <= 5; seq++) {
         uploader.offer(compile, chunk(seq, quarter));
