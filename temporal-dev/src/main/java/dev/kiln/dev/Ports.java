@@ -6,13 +6,71 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** TCP port helpers: a configured port of 0 means "any free one". */
-final class Ports {
+public final class Ports {
+
+  private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
+  /** Linux's default ephemeral range, for a machine whose range cannot be read. */
+  private static final int[] DEFAULT_EPHEMERAL = {32768, 60999};
+
+  private static final int LOWEST = 10000;
+  private static final int ATTEMPTS = 200;
+
+  /** Ports this JVM has handed out, so two callers never get the same one. */
+  private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
 
   private Ports() {}
 
-  static int freePort() {
+  /**
+   * A loopback port free now and outside the kernel's ephemeral range. The caller's child process
+   * binds it later; a port the kernel picks for {@code bind(0)} is one it may give in the meantime
+   * to any outgoing connection or to another process's {@code bind(0)}, and the child then fails
+   * with "address already in use" (it did, once in CI, to the Temporal Web UI).
+   */
+  public static int freePort() {
+    int[] ephemeral = ephemeralRange();
+    boolean below = ephemeral[0] - LOWEST >= 1000;
+    int from = below ? LOWEST : ephemeral[1] + 1;
+    int to = below ? ephemeral[0] - 1 : 65535;
+    if (to - from < 1000) {
+      return kernelPicked();
+    }
+    for (int i = 0; i < ATTEMPTS; i++) {
+      int port = ThreadLocalRandom.current().nextInt(from, to + 1);
+      if (!handedOut.contains(port) && bindable(port) && handedOut.add(port)) {
+        return port;
+      }
+    }
+    return kernelPicked();
+  }
+
+  /** Read by lines: {@code Files.readString} stops after the first byte of a procfs file. */
+  private static int[] ephemeralRange() {
+    try {
+      String[] bounds = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+");
+      return new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])};
+    } catch (IOException | RuntimeException e) {
+      return DEFAULT_EPHEMERAL;
+    }
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int kernelPicked() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {

@@ -3,8 +3,8 @@ package dev.kiln.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.dev.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +48,7 @@ class ApiRestartEndToEndIT {
         DevStackProcess.start(temp.resolve("kiln-home"), Map.of("KILN_ARCHS", "x86_64," + ARCH));
     api = new KilnHttp(stack.baseUrl());
     fixtures = new GitFixtures(temp.resolve("repos"));
-    secondApiPort = freePort();
+    secondApiPort = Ports.freePort();
   }
 
   @AfterAll
@@ -197,11 +197,5 @@ class ApiRestartEndToEndIT {
 
   private static String secondApiUrl() {
     return "http://127.0.0.1:" + secondApiPort;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

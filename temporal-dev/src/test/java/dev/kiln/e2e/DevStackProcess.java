@@ -2,8 +2,8 @@ package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.dev.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,9 +58,9 @@ final class DevStackProcess implements AutoCloseable {
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw verify from the root");
     }
-    int api = freePort();
-    int temporal = freePort();
-    int ui = freePort();
+    int api = Ports.freePort();
+    int temporal = Ports.freePort();
+    int ui = Ports.freePort();
     Path console = home.resolve("console.log");
     Files.createDirectories(home);
     List<String> command = new ArrayList<>();
@@ -151,11 +151,5 @@ final class DevStackProcess implements AutoCloseable {
     assertThat(startedChildren.stream().filter(ProcessHandle::isAlive).toList())
         .as("processes the dev stack left behind")
         .isEmpty();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.dev.Ports;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -12,7 +13,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -87,7 +87,7 @@ class TrustEndToEndIT {
   @BeforeAll
   static void startStackAndAStrictApi() throws Exception {
     stack = DevStackProcess.start(temp.resolve("kiln-home"), LIMITS);
-    strictPort = freePort();
+    strictPort = Ports.freePort();
     Map<String, String> settings = new LinkedHashMap<>(LIMITS);
     settings.put("SERVER_PORT", Integer.toString(strictPort));
     settings.put("KILN_AUTH_TRUST_LOOPBACK", "false");
@@ -950,11 +950,5 @@ class TrustEndToEndIT {
     Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Cli(process.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
