@@ -36,10 +36,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
- * fetch → compile → stage → gates, with cleanup always. Fetch goes to the architecture's shared
- * queue; whichever host takes it owns the workspace, so the rest goes to that host's own queue with
- * a short schedule-to-start timeout: a host that died is noticed quickly, and the run starts over
- * from fetch on another host.
+ * fetch → compile → stage (when the plan declares artifacts) → gates, with cleanup always. Fetch
+ * goes to the architecture's shared queue; whichever host takes it owns the workspace, so the rest
+ * goes to that host's own queue with a short schedule-to-start timeout: a host that died is noticed
+ * quickly, and the run starts over from fetch on another host.
  */
 public class RebuildWorkflowImpl implements RebuildWorkflow {
 
@@ -113,6 +113,14 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * before it sent every report as an activity.
    */
   static final String LOCAL_REPORTS_CHANGE = "local-reports";
+
+  /**
+   * Version of the stage step: 1 stages only a plan that declares artifacts; a plan without goes
+   * from compile straight to its gates, without the stage activity (whose whole work was to log "no
+   * artifacts declared"), its workflow task and its {@code staging} report. Histories recorded
+   * before it stage every plan.
+   */
+  static final String STAGE_WHEN_DECLARED_CHANGE = "stage-when-declared";
 
   private final LedgerActivities ledger = LedgerReports.stub();
 
@@ -284,8 +292,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       // reported with the resolution under leaner reports
       changePhase(Phase.COMPILING, !leanerReports);
       host.compile(new CompileRequest(run, fetched.workspace(), plan, nextLogBase()));
-      changePhase(Phase.STAGING);
-      host.stage(new StageRequest(run, fetched.workspace(), plan, nextLogBase()));
+      // taken either way: the gates' log ranges stay where they were
+      long stageLogBase = nextLogBase();
+      if (stages(plan)) {
+        changePhase(Phase.STAGING);
+        host.stage(new StageRequest(run, fetched.workspace(), plan, stageLogBase));
+      }
     } catch (ActivityFailure failure) {
       RunOutcome failed = asBuildFailure(failure);
       markGates(plan, GateStatus.SKIPPED);
@@ -293,6 +305,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     }
     changePhase(Phase.GATING);
     return runGates(host, run, fetched);
+  }
+
+  /** Whether the plan has a stage step ({@link #STAGE_WHEN_DECLARED_CHANGE}). */
+  private static boolean stages(PipelinePlan plan) {
+    return !plan.artifacts().isEmpty()
+        || Workflow.getVersion(STAGE_WHEN_DECLARED_CHANGE, Workflow.DEFAULT_VERSION, 1) < 1;
   }
 
   private RunOutcome runGates(BuildActivities host, RunContext run, FetchResult fetched) {

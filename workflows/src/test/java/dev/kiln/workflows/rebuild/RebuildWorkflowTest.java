@@ -17,6 +17,7 @@ import static org.mockito.Mockito.withSettings;
 
 import dev.kiln.workflows.FailureTypes;
 import dev.kiln.workflows.KilnSearchAttributes;
+import dev.kiln.workflows.LogSequences;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.RebuildRequest;
 import dev.kiln.workflows.Result;
@@ -164,6 +165,37 @@ class RebuildWorkflowTest {
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("integration")));
     steps.verify(hostA).cleanup(any());
     steps.verify(ledger).finished(7, Result.PASSED, null);
+  }
+
+  /** A plan that declares no artifacts has nothing to stage: compile, then its gates. */
+  @Test
+  void aPlanWithoutArtifactsGoesFromCompileStraightToItsGates() {
+    PipelinePlan withoutArtifacts =
+        new PipelinePlan(PLAN.origin(), PLAN.compile(), List.of(), PLAN.gates(), PLAN.env());
+    when(fetch.fetch(any()))
+        .thenReturn(
+            new FetchResult(
+                HOST_A, "host-a", "abc123", "main", "/work/7-1", "1.0.0", withoutArtifacts));
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-passed-no-artifacts");
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    verify(hostA, never()).stage(any());
+    verify(ledger, never()).phaseChanged(7, Phase.STAGING);
+    InOrder steps = inOrder(hostA, ledger);
+    steps.verify(hostA).compile(any());
+    steps.verify(ledger).phaseChanged(7, Phase.GATING);
+    steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
+    steps.verify(hostA).cleanup(any());
+    steps.verify(ledger).finished(7, Result.PASSED, null);
+    // the gates' log ranges are where they were when every plan was staged
+    verify(hostA)
+        .gate(
+            argThat(
+                g -> g.gate().name().equals("unit") && g.logSeqBase() == LogSequences.stepBase(3)));
   }
 
   /**
