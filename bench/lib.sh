@@ -26,7 +26,31 @@ if [ -n "$stale_by" ]; then
 fi
 work=$(mktemp -d)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# free_port: a loopback port free now, below the kernel's ephemeral range when there is room (as
+# Ports.freePort does for the dev stack): a bind(0) port may go to an outgoing connection before
+# the stack's child process binds it.
+free_port() {
+  python3 - <<'PY'
+import random, socket
+try:
+    low, high = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+except OSError:
+    low, high = 32768, 60999
+for _ in range(200 if low - 10000 >= 1000 else 0):
+    port = random.randint(10000, low - 1)
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break
+else:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        print(s.getsockname()[1])
+PY
+}
 
 # make_repo <dir> <kiln.yaml content>: a one-commit git repository on main.
 make_repo() {

@@ -247,7 +247,8 @@ public final class KilnDevStack {
     DevPostgres embedded =
         DevPostgres.start(
             home.postgresData(),
-            config.postgresPort(),
+            // picked here, not by zonky's bind(0): see Ports.freePort
+            Ports.orFree(config.postgresPort()),
             home.logs().resolve("postgres.log"),
             home.postgresPasswordFile());
     started("PostgreSQL", embedded);

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +23,7 @@ public final class Ports {
 
   private static final int LOWEST = 10000;
   private static final int ATTEMPTS = 200;
+  private static final int MIN_CANDIDATES = 1000;
 
   /** Ports this JVM has handed out, so two callers never get the same one. */
   private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
@@ -29,19 +31,20 @@ public final class Ports {
   private Ports() {}
 
   /**
-   * A loopback port free now and outside the kernel's ephemeral range. The caller's child process
-   * binds it later; a port the kernel picks for {@code bind(0)} is one it may give in the meantime
-   * to any outgoing connection or to another process's {@code bind(0)}, and the child then fails
-   * with "address already in use" (it did, once in CI, to the Temporal Web UI).
+   * A loopback port free now and, where the machine leaves room for it, outside the kernel's
+   * ephemeral range. The caller's child process binds it later; a port the kernel picks for {@code
+   * bind(0)} is one it may give in the meantime to any outgoing connection or to another process's
+   * {@code bind(0)}, and the child then fails with "address already in use" (it did, once in CI, to
+   * the Temporal Web UI). On a machine whose ephemeral range leaves fewer than 1000 ports outside
+   * it (say {@code 1024 65535}) the kernel picks one after all, as before.
    */
   public static int freePort() {
-    int[] ephemeral = ephemeralRange();
-    boolean below = ephemeral[0] - LOWEST >= 1000;
-    int from = below ? LOWEST : ephemeral[1] + 1;
-    int to = below ? ephemeral[0] - 1 : 65535;
-    if (to - from < 1000) {
+    Optional<int[]> range = candidates(ephemeralRange());
+    if (range.isEmpty()) {
       return kernelPicked();
     }
+    int from = range.get()[0];
+    int to = range.get()[1];
     for (int i = 0; i < ATTEMPTS; i++) {
       int port = ThreadLocalRandom.current().nextInt(from, to + 1);
       if (!handedOut.contains(port) && bindable(port) && handedOut.add(port)) {
@@ -51,8 +54,25 @@ public final class Ports {
     return kernelPicked();
   }
 
-  /** Read by lines: {@code Files.readString} stops after the first byte of a procfs file. */
-  private static int[] ephemeralRange() {
+  /**
+   * The ports to pick from, given the ephemeral range {@code [low, high]}: those from 10000 up to
+   * below it, else those above it; empty when neither holds 1000.
+   */
+  static Optional<int[]> candidates(int[] ephemeral) {
+    if (ephemeral[0] - LOWEST >= MIN_CANDIDATES) {
+      return Optional.of(new int[] {LOWEST, ephemeral[0] - 1});
+    }
+    if (65535 - ephemeral[1] >= MIN_CANDIDATES) {
+      return Optional.of(new int[] {Math.max(LOWEST, ephemeral[1] + 1), 65535});
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Read by lines: on JDK 17 here {@code Files.readString} returned only the first byte of this
+   * sysctl file, whose size procfs reports as 0.
+   */
+  static int[] ephemeralRange() {
     try {
       String[] bounds = Files.readAllLines(EPHEMERAL_RANGE).get(0).trim().split("\\s+");
       return new int[] {Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1])};

@@ -2,6 +2,7 @@ package dev.kiln.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,19 +30,38 @@ class PortsTest {
   }
 
   @Test
-  void aFreePortIsOutsideTheKernelsEphemeralRange() throws Exception {
-    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-    if (!Files.isReadable(range)) {
-      return;
-    }
-    String[] bounds = Files.readAllLines(range).get(0).trim().split("\\s+");
-    int low = Integer.parseInt(bounds[0]);
-    int high = Integer.parseInt(bounds[1]);
+  void aFreePortIsOutsideTheKernelsEphemeralRangeWhereTheMachineLeavesRoom() {
+    int[] ephemeral = Ports.ephemeralRange();
+    assumeTrue(Ports.candidates(ephemeral).isPresent(), "no room outside the ephemeral range");
 
     int port = Ports.freePort();
 
-    assertThat(port < low || port > high)
-        .as("port %d outside the ephemeral range %d-%d", port, low, high)
+    assertThat(port < ephemeral[0] || port > ephemeral[1])
+        .as("port %d outside the ephemeral range %d-%d", port, ephemeral[0], ephemeral[1])
         .isTrue();
+  }
+
+  @Test
+  void portsArePickedBelowTheEphemeralRangeElseAboveIt() {
+    assertThat(Ports.candidates(new int[] {32768, 60999}))
+        .hasValueSatisfying(range -> assertThat(range).containsExactly(10000, 32767));
+    assertThat(Ports.candidates(new int[] {1024, 20000}))
+        .hasValueSatisfying(range -> assertThat(range).containsExactly(20001, 65535));
+  }
+
+  @Test
+  void aRangeLeavingFewerThanAThousandPortsOutsideLeavesThePickToTheKernel() {
+    assertThat(Ports.candidates(new int[] {1024, 65535})).isEmpty();
+    assertThat(Ports.candidates(new int[] {10999, 65000})).isEmpty();
+  }
+
+  @Test
+  void theEphemeralRangeIsReadWhole() throws Exception {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    assumeTrue(Files.isReadable(range), "no " + range);
+    String[] bounds = Files.readAllLines(range).get(0).trim().split("\\s+");
+
+    assertThat(Ports.ephemeralRange())
+        .containsExactly(Integer.parseInt(bounds[0]), Integer.parseInt(bounds[1]));
   }
 }
