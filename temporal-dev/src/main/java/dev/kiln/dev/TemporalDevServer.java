@@ -61,6 +61,12 @@ final class TemporalDevServer implements TemporalService {
     config.put("matching.enableFairness", "true");
     // On by default from server 1.32 only.
     config.put("system.enableActivityEagerExecution", "true");
+    // The history service reads its transfer queue (every workflow task and activity task to hand
+    // to matching, every signal, cancel and child start between workflows) at most 20 times a
+    // second by default: each such hop waited for the next 50 ms tick, and a supersede takes about
+    // eight of them in a row (lane signal, cancel, the child's end, the next child's start and
+    // their workflow tasks). A read only follows new tasks, so the cost stays bounded by the work.
+    config.put("history.transferProcessorMaxPollRPS", "1000");
     // Update-with-start (POST /rebuild) is on by default from 1.29 on, the oldest server Kiln
     // accepts; 1.30 removed its frontend.enableExecuteMultiOperation switch altogether.
     return Collections.unmodifiableMap(config);

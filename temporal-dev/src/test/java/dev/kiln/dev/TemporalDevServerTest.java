@@ -63,6 +63,12 @@ class TemporalDevServerTest {
   }
 
   @Test
+  void readsTheTransferQueueAsOftenAsTasksComeNotTwentyTimesASecond() {
+    assertThat(TemporalDevServer.command(options))
+        .containsSequence("--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000");
+  }
+
+  @Test
   void anExitExplainedByAPanicShowsThePanicMessageBeforeTheLastLines() {
     List<String> output = new ArrayList<>();
     output.add("time=... level=INFO msg=starting");
