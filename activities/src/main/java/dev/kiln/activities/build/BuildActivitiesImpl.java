@@ -30,11 +30,13 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
+import io.temporal.common.CancellationToken;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -278,6 +280,9 @@ public class BuildActivitiesImpl implements BuildActivities {
       CommandRunner.Outcome outcome =
           commands.run(
               attempt, run, workspace, command, stepLog, commandHeartbeat(context, attempt));
+      // A cancel that stopped the command between two heartbeats ends the activity as a
+      // heartbeat's would have.
+      context.getCancellationToken().throwIfCancellationRequested();
       if (attempt.isSuperseded()) {
         // Killed because the api refused a write as stale: Temporal has given up on this activity.
         throw ApplicationFailure.newNonRetryableFailure(
@@ -343,22 +348,40 @@ public class BuildActivitiesImpl implements BuildActivities {
    * A running command's heartbeat, cancelling it with the reason Temporal gave, so the log says
    * "cancelled by the workflow" rather than the runner's generic "its progress heartbeat failed". A
    * heartbeat that says the activity timed out or is gone supersedes the attempt, which kills the
-   * group at once.
+   * group at once. A cancel is acted on as soon as the answer that brings it arrives: the SDK sends
+   * the throttled heartbeats from a thread of its own, and the next beat is up to a tick later.
    */
   private static CommandRunner.Heartbeat commandHeartbeat(
       ActivityExecutionContext context, RunAttempt attempt) {
     Runnable tick = heartbeat(context, attempt);
-    return cancel -> {
-      try {
-        tick.run();
-      } catch (ActivityWorkerShutdownException e) {
-        cancel.accept(CancelReason.WORKER_SHUTDOWN);
-        throw e;
-      } catch (ActivityCompletionException e) {
-        if (!attempt.isSuperseded() && e instanceof ActivityCanceledException) {
-          cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+    return new CommandRunner.Heartbeat() {
+      @Override
+      public void beat(Consumer<CancelReason> cancel) {
+        try {
+          tick.run();
+        } catch (ActivityWorkerShutdownException e) {
+          cancel.accept(CancelReason.WORKER_SHUTDOWN);
+          throw e;
+        } catch (ActivityCompletionException e) {
+          if (!attempt.isSuperseded() && e instanceof ActivityCanceledException) {
+            cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+          }
+          throw e;
         }
-        throw e;
+      }
+
+      @Override
+      public RunAttempt.Registration onCancel(Consumer<CancelReason> cancel) {
+        CancellationToken.Registration registration =
+            context
+                .getCancellationToken()
+                .onCancel(
+                    () -> {
+                      if (!attempt.isSuperseded()) {
+                        cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+                      }
+                    });
+        return registration::close;
       }
     };
   }

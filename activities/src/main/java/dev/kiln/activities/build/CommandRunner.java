@@ -138,6 +138,16 @@ public final class CommandRunner {
   @FunctionalInterface
   public interface Heartbeat {
     void beat(Consumer<CancelReason> cancel);
+
+    /**
+     * Lets a stop that becomes known between two beats (a heartbeat's answer saying the workflow
+     * cancelled the activity) reach the command at once rather than at the next beat: {@code
+     * cancel} may be called from another thread until the registration is closed. The next beat
+     * must still throw. By default nothing is known between beats.
+     */
+    default RunAttempt.Registration onCancel(Consumer<CancelReason> cancel) {
+      return () -> {};
+    }
   }
 
   /**
@@ -220,7 +230,8 @@ public final class CommandRunner {
         command.step() + "-" + run.runId(), () -> runner.cancel(CancelReason.RESOURCE_LIMIT));
     ProcessExit exit;
     try (RunAttempt.Registration kill =
-        attempt.onSuperseded(() -> runner.cancel(CancelReason.ATTEMPT_SUPERSEDED))) {
+            attempt.onSuperseded(() -> runner.cancel(CancelReason.ATTEMPT_SUPERSEDED));
+        RunAttempt.Registration cancelled = tick.onCancel(runner::cancel)) {
       exit = runner.run(() -> tick.beat(runner::cancel), TICK);
     }
     Optional<String> breach = step.breach();
