@@ -8,6 +8,7 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -256,8 +257,17 @@ public class RunRepository {
   }
 
   /**
-   * The runs among {@code ids} that are over: those with a terminal result, and ids the ledger does
-   * not know (a build host holding a workspace for a run of a database since reset).
+   * How long after its terminal write a run counts as over for the build host that holds its
+   * workspace. A run's result is written before its cleanup activity runs, which follows within
+   * milliseconds and keeps the workspace warm for the lane's next build; a host told of the end in
+   * between would remove that workspace as left behind.
+   */
+  public static final Duration ENDED_FOR_HOSTS_AFTER = Duration.ofSeconds(2);
+
+  /**
+   * The runs among {@code ids} that are over for the build host holding them: those whose terminal
+   * result is at least {@link #ENDED_FOR_HOSTS_AFTER} old, and ids the ledger does not know (a
+   * build host holding a workspace for a run of a database since reset).
    */
   public List<Long> endedAmong(List<Long> ids) {
     if (ids.isEmpty()) {
@@ -267,10 +277,13 @@ public class RunRepository {
             """
             SELECT id FROM unnest(:ids) AS asked(id)
              WHERE NOT EXISTS (SELECT 1 FROM runs
-                                WHERE runs.id = asked.id AND runs.result = 'building')
+                                WHERE runs.id = asked.id
+                                  AND (runs.result = 'building'
+                                       OR runs.finished_at > now() - make_interval(secs => :grace)))
              ORDER BY id
             """)
         .param("ids", ids.toArray(Long[]::new))
+        .param("grace", (double) ENDED_FOR_HOSTS_AFTER.toMillis() / 1000)
         .query(Long.class)
         .list();
   }

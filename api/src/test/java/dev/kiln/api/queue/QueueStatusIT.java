@@ -187,6 +187,8 @@ class QueueStatusIT extends RunningApi {
     long cancelled = queuedRun("https://example.com/held-cancelled.git");
     finish(finished, "passed", null);
     finish(cancelled, "cancelled", "cancelled");
+    endedSecondsAgo(finished, 3);
+    endedSecondsAgo(cancelled, 3);
     long unknown = cancelled + 1_000_000;
 
     HttpResponse<String> answer =
@@ -200,6 +202,33 @@ class QueueStatusIT extends RunningApi {
     assertThat(Http.json(answer).path("ended").toString())
         .as("a run the ledger does not know is over too; one still building is not")
         .isEqualTo("[%d,%d,%d]".formatted(finished, cancelled, unknown));
+  }
+
+  @Test
+  void aRunThatGotItsResultAMomentAgoIsNotYetEndedForItsHostWhoseCleanupIsComing() {
+    long justFinished = queuedRun("https://example.com/held-just-finished.git");
+    long finishedBefore = queuedRun("https://example.com/held-finished-before.git");
+    finish(justFinished, "passed", null);
+    finish(finishedBefore, "failed", "make: *** [all] Error 2");
+    endedSecondsAgo(finishedBefore, 3);
+
+    HttpResponse<String> answer =
+        worker(
+            "/internal/hosts/janitor-host",
+            ("{\"archs\": [\"x86_64\"], \"slots\": 2, \"busy\": 0, \"cpu\": 0.5,"
+                    + " \"memory\": 0.4, \"runs\": [%d, %d]}")
+                .formatted(justFinished, finishedBefore));
+
+    assertThat(Http.json(answer).path("ended").toString())
+        .isEqualTo("[%d]".formatted(finishedBefore));
+  }
+
+  /** As if the run's terminal write came that long ago. */
+  private void endedSecondsAgo(long runId, int seconds) {
+    jdbc.sql("UPDATE runs SET finished_at = now() - make_interval(secs => :s) WHERE id = :id")
+        .param("s", seconds)
+        .param("id", runId)
+        .update();
   }
 
   @Test

@@ -122,6 +122,16 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String STAGE_WHEN_DECLARED_CHANGE = "stage-when-declared";
 
+  /**
+   * Version of the end of a run whose steps all ran: 1 records the result while the cleanup runs,
+   * so a run's result (and its notifications) do not wait for its workspace to be put away; the
+   * workflow still ends only once the cleanup has, so the lane's next build never starts before it.
+   * The api tells the host of the run's end only a moment later, or the host could take the
+   * workspace the cleanup is keeping warm for left behind. Histories recorded before it cleaned up
+   * first.
+   */
+  static final String RESULT_BEFORE_CLEANUP_CHANGE = "result-before-cleanup";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
@@ -135,6 +145,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   private int attempt;
   private int stepIndex;
   private Long supersededBy;
+
+  /**
+   * The cleanup of a run whose result is recorded meanwhile ({@link
+   * #RESULT_BEFORE_CLEANUP_CHANGE}).
+   */
+  private Promise<Void> cleanupUnderWay;
 
   @Override
   public RunOutcome build(RebuildRequest request) {
@@ -170,6 +186,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     // Detached: a cancel arriving now must not stop the terminal write, or the run would stay
     // "building" in the ledger forever.
     Workflow.newDetachedCancellationScope(() -> finish(outcome)).run();
+    awaitCleanup();
     return outcome;
   }
 
@@ -267,6 +284,7 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       throw new CanceledFailure("cancelled while fetching");
     }
     boolean hostLost = false;
+    boolean cleaningWhileRecorded = false;
     try {
       // Inside the try: a cancel while this is reported must still clean the workspace.
       recordResolved(fetched);
@@ -274,12 +292,17 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         reports.restarted(
             new RunRestart(request.runId(), attempt, fetched.host(), lostHost, restartNoteSeq));
       }
-      return compileStageAndGate(host, fetched);
+      RunOutcome outcome = compileStageAndGate(host, fetched);
+      if (Workflow.getVersion(RESULT_BEFORE_CLEANUP_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        cleanupUnderWay = startCleanUp(host, fetched);
+        cleaningWhileRecorded = true;
+      }
+      return outcome;
     } catch (HostLostException lost) {
       hostLost = true;
       throw lost;
     } finally {
-      if (!hostLost) {
+      if (!hostLost && !cleaningWhileRecorded) {
         cleanUp(host, fetched);
       }
     }
@@ -362,17 +385,34 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   }
 
   private void cleanUp(BuildActivities host, FetchResult fetched) {
-    // Detached: a cancelled run must still free its workspace.
+    cleanupUnderWay = startCleanUp(host, fetched);
+    awaitCleanup();
+  }
+
+  /** Detached: a cancelled run must still free its workspace. */
+  private Promise<Void> startCleanUp(BuildActivities host, FetchResult fetched) {
+    List<Promise<Void>> started = new ArrayList<>(1);
+    Workflow.newDetachedCancellationScope(
+            () ->
+                started.add(
+                    Async.procedure(
+                        host::cleanup, new CleanupRequest(request.runId(), fetched.workspace()))))
+        .run();
+    return started.get(0);
+  }
+
+  private void awaitCleanup() {
+    if (cleanupUnderWay == null) {
+      return;
+    }
+    Promise<Void> cleanup = cleanupUnderWay;
+    cleanupUnderWay = null;
     Workflow.newDetachedCancellationScope(
             () -> {
               try {
-                host.cleanup(new CleanupRequest(request.runId(), fetched.workspace()));
+                cleanup.get();
               } catch (ActivityFailure failure) {
-                log.warn(
-                    "run {}: cleanup of {} failed: {}",
-                    request.runId(),
-                    fetched.workspace(),
-                    Failures.summary(failure));
+                log.warn("run {}: cleanup failed: {}", request.runId(), Failures.summary(failure));
               }
             })
         .run();

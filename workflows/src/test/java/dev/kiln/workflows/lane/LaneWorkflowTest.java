@@ -195,8 +195,9 @@ class LaneWorkflowTest {
         client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(1)).getResult(RunOutcome.class);
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     assertThat(terminal).containsExactly(Map.entry(1L, "passed"));
+    // the result is recorded while the workspace is cleaned up
     assertThat(events)
-        .containsExactly("fetch:1", "compile:1", "compiled:1", "cleanup:1", "finished:1");
+        .containsExactly("fetch:1", "compile:1", "compiled:1", "finished:1", "cleanup:1");
     var attributes =
         client
             .newUntypedWorkflowStub(RebuildWorkflow.workflowId(1))
@@ -715,9 +716,13 @@ class LaneWorkflowTest {
         : null;
   }
 
+  /**
+   * Until each run has its terminal write and its workflow, if it had one, has closed: a run's
+   * result is recorded while its cleanup still runs.
+   */
   private void awaitTerminal(long... runIds) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (LongStream.of(runIds).anyMatch(id -> !terminal.containsKey(id))) {
+    while (LongStream.of(runIds).anyMatch(id -> !terminal.containsKey(id) || workflowOpen(id))) {
       assertThat(System.nanoTime())
           .as("runs %s all ended; so far %s", Arrays.toString(runIds), terminal)
           .isLessThan(deadline);
@@ -727,6 +732,15 @@ class LaneWorkflowTest {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+    }
+  }
+
+  private boolean workflowOpen(long runId) {
+    try {
+      return client.newUntypedWorkflowStub(RebuildWorkflow.workflowId(runId)).describe().getStatus()
+          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (WorkflowNotFoundException neverStarted) {
+      return false;
     }
   }
 

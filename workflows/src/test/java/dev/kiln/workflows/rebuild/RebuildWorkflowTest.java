@@ -7,9 +7,11 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.ArgumentMatchers.isNull;
 import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -51,6 +53,7 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,7 +133,7 @@ class RebuildWorkflowTest {
 
     // rebuild-passed*.json of older versions stay beside it
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-passed-local-reports");
+        client, RebuildWorkflow.workflowId(7), "rebuild-passed-result-before-cleanup");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     // the reports reach the ledger in order, the terminal write last; the first attempt's fetching
     // is its host's to report, compiling comes with the resolution
@@ -156,15 +159,43 @@ class RebuildWorkflowTest {
     reports.verify(ledger).finished(7, Result.PASSED, null);
     verify(ledger, never()).phaseChanged(7, Phase.FETCHING);
     verify(ledger, never()).phaseChanged(7, Phase.COMPILING);
-    // the steps run in order, cleanup last, before the terminal write
+    // the steps run in order, then the terminal write, with the cleanup
     InOrder steps = inOrder(hostA, ledger);
     steps.verify(hostA).compile(any());
     steps.verify(hostA).stage(any());
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("lint")));
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("integration")));
-    steps.verify(hostA).cleanup(any());
     steps.verify(ledger).finished(7, Result.PASSED, null);
+    verify(hostA).cleanup(any());
+  }
+
+  /**
+   * The result does not wait for the workspace to be put away, but the run ends only once it is:
+   * the lane starts its next build when this workflow has ended.
+   */
+  @Test
+  void theResultIsRecordedWhileTheCleanupRunsAndTheRunEndsOnlyAfterIt() throws Exception {
+    CountDownLatch cleaning = new CountDownLatch(1);
+    CountDownLatch cleanupMayEnd = new CountDownLatch(1);
+    doAnswer(
+            invocation -> {
+              cleaning.countDown();
+              assertThat(cleanupMayEnd.await(30, TimeUnit.SECONDS)).isTrue();
+              return null;
+            })
+        .when(hostA)
+        .cleanup(any());
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    CompletableFuture<RunOutcome> outcome = CompletableFuture.supplyAsync(this::run);
+
+    assertThat(cleaning.await(30, TimeUnit.SECONDS)).isTrue();
+    verify(ledger, timeout(30_000)).finished(7, Result.PASSED, null);
+    assertThat(outcome).as("the run ends after its cleanup").isNotDone();
+    cleanupMayEnd.countDown();
+    assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(RunOutcome.passed());
   }
 
   /** A plan that declares no artifacts has nothing to stage: compile, then its gates. */
@@ -185,12 +216,12 @@ class RebuildWorkflowTest {
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(hostA, never()).stage(any());
     verify(ledger, never()).phaseChanged(7, Phase.STAGING);
+    verify(ledger).phaseChanged(7, Phase.GATING);
     InOrder steps = inOrder(hostA, ledger);
     steps.verify(hostA).compile(any());
-    steps.verify(ledger).phaseChanged(7, Phase.GATING);
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
-    steps.verify(hostA).cleanup(any());
     steps.verify(ledger).finished(7, Result.PASSED, null);
+    verify(hostA).cleanup(any());
     // the gates' log ranges are where they were when every plan was staged
     verify(hostA)
         .gate(
