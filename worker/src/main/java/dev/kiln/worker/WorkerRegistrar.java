@@ -69,9 +69,11 @@ class WorkerRegistrar implements SmartLifecycle {
   /**
    * A cancel or supersede reaches a running command only in the answer to a heartbeat, and the SDK
    * otherwise sends one per 0.8 × heartbeat timeout (4 s of the 5 s): a cancel would wait that long
-   * before the SIGTERM. Half a second keeps cancel → process group dead within a second.
+   * before the SIGTERM. A quarter of a second makes a cancel wait 125 ms on average for its answer
+   * (cancel → process group dead 170 ms p50, against 295 ms at half a second), for four heartbeat
+   * calls a second per running command (about 10 ms more of Kiln's CPU per 2.5 s build of zlib).
    */
-  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
+  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(250);
 
   /**
    * A cancelled run waits for its fetch to end (so that the workspace it makes is not left behind):
