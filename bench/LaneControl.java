@@ -151,9 +151,15 @@ public class LaneControl {
         workers.get(host).destroyForcibly().waitFor();
         awaitPid(dir);
         long again = System.nanoTime();
+        // the restart reaches the ledger beside the new compile, not before it
         String view = get(api + "/runs/" + runId);
-        if (!view.contains("previous host lost (" + host + ")")) {
-          throw new IllegalStateException("no restart note: " + view);
+        long noteDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!view.contains("previous host lost (" + host + ")")) {
+          if (System.nanoTime() > noteDeadline) {
+            throw new IllegalStateException("no restart note: " + view);
+          }
+          Thread.sleep(20);
+          view = get(api + "/runs/" + runId);
         }
         againMs.add((again - killed) / 1e6);
         System.out.printf(
