@@ -45,8 +45,8 @@ final class BuildCapacity implements AutoCloseable {
 
   /**
    * Each report also asks which of the host's runs have ended, so a slot whose run ended without
-   * its cleanup is free again within about this long. The api counts a host as gone once it has not
-   * reported for 15 s.
+   * its cleanup is free again within about this long after the api counts it ended (2 s after its
+   * result). The api counts a host as gone once it has not reported for 15 s.
    */
   static final Duration REPORT_PERIOD = Duration.ofSeconds(2);
 

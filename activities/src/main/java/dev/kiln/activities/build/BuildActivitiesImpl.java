@@ -60,7 +60,9 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   private static final Duration LOG_DRAIN_SLICE = Duration.ofSeconds(1);
 
-  /** How often a running command's activity heartbeats, and so checks for a cancel. */
+  /**
+   * How often a running command's activity heartbeats (a cancel stops it as soon as it is heard).
+   */
   public static final Duration COMMAND_HEARTBEAT = CommandRunner.TICK;
 
   private final BuildHost host;
@@ -221,8 +223,17 @@ public class BuildActivitiesImpl implements BuildActivities {
   public void cleanup(CleanupRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
+      // Held while the workspace is put away (keeping it warm may take seconds of deleting an
+      // older one): the run's result is recorded already, and the janitor must not take the
+      // workspace meanwhile. Without a lease here (the janitor ended it, or a previous life of
+      // this worker held it) the workspace is only removed, never kept for the lane.
+      boolean leased = slots.enter(runKey(context));
       host.sandbox().forget(Path.of(request.workspace()));
-      workspaces.release(Path.of(request.workspace()));
+      if (leased) {
+        workspaces.release(Path.of(request.workspace()));
+      } else {
+        workspaces.remove(Path.of(request.workspace()));
+      }
     } catch (IOException e) {
       throw Activity.wrap(e);
     } finally {
@@ -281,8 +292,10 @@ public class BuildActivitiesImpl implements BuildActivities {
           commands.run(
               attempt, run, workspace, command, stepLog, commandHeartbeat(context, attempt));
       // A cancel that stopped the command between two heartbeats ends the activity as a
-      // heartbeat's would have.
-      context.getCancellationToken().throwIfCancellationRequested();
+      // heartbeat's would have; a command that ended on its own keeps its result.
+      if (outcome.exit().cancelReason() == CancelReason.WORKFLOW_CANCELLED) {
+        context.getCancellationToken().throwIfCancellationRequested();
+      }
       if (attempt.isSuperseded()) {
         // Killed because the api refused a write as stale: Temporal has given up on this activity.
         throw ApplicationFailure.newNonRetryableFailure(
@@ -377,8 +390,13 @@ public class BuildActivitiesImpl implements BuildActivities {
                 .getCancellationToken()
                 .onCancel(
                     () -> {
-                      if (!attempt.isSuperseded()) {
-                        cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+                      // on the SDK's heartbeat thread, which swallows what this throws
+                      try {
+                        if (!attempt.isSuperseded()) {
+                          cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+                        }
+                      } catch (RuntimeException e) {
+                        log.warn("{}: could not stop the command on cancel", attempt, e);
                       }
                     });
         return registration::close;

@@ -144,8 +144,8 @@ public final class CommandRunner {
     /**
      * Lets a stop that becomes known between two beats (a heartbeat's answer saying the workflow
      * cancelled the activity) reach the command at once rather than at the next beat: {@code
-     * cancel} may be called from another thread until the registration is closed. The next beat
-     * must still throw. By default nothing is known between beats.
+     * cancel} may be called from another thread, even just after the registration is closed, and
+     * must not block. The next beat must still throw. By default nothing is known between beats.
      */
     default RunAttempt.Registration onCancel(Consumer<CancelReason> cancel) {
       return () -> {};

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * worker left (it crashed, or its runs moved to another host), and those of runs that ended without
  * their cleanup reaching this host (a workflow terminated from the Web UI, a fetch whose result
  * could not be reported). The run's own cleanup activity stays the normal way; this is the net
- * under it, so that a slot and a workspace never outlive their run by more than a report period.
+ * under it, so that a slot and a workspace never outlive their run by more than a report period
+ * once the api counts it ended (2 s after its result).
  *
  * <p>Every workspace under {@code work/runs} belongs to this process: a worker needs a KILN_HOME of
  * its own. Should another live worker share it anyway, leftovers are left alone rather than guessed

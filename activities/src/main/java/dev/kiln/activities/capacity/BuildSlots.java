@@ -107,12 +107,18 @@ public final class BuildSlots {
     }
   }
 
-  /** A host activity of the run starts; the lease cannot expire while one runs. */
-  public synchronized void enter(String runKey) {
+  /**
+   * A host activity of the run starts; the lease cannot expire, nor the janitor end it, while one
+   * runs.
+   *
+   * @return whether the run holds a lease here; without one its workspace is the janitor's
+   */
+  public synchronized boolean enter(String runKey) {
     Lease lease = leases.get(runKey);
     if (lease != null) {
       lease.running++;
     }
+    return lease != null;
   }
 
   /** A host activity of the run ends; the lease's idle time counts from now. */

@@ -164,6 +164,16 @@ class BuildSlotsTest {
   }
 
   @Test
+  void enteringSaysWhetherTheRunStillHoldsItsLease() {
+    hold("kiln-run-1");
+
+    assertThat(slots.enter("kiln-run-1")).isTrue();
+    slots.exit("kiln-run-1");
+    assertThat(slots.endIfIdle("kiln-run-1")).isPresent();
+    assertThat(slots.enter("kiln-run-1")).as("the janitor ended it").isFalse();
+  }
+
+  @Test
   void aRunThatEndedKeepsItsSlotWhileItsCommandsStillRun() {
     hold("kiln-run-1");
     slots.enter("kiln-run-1");

@@ -123,12 +123,13 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
   static final String STAGE_WHEN_DECLARED_CHANGE = "stage-when-declared";
 
   /**
-   * Version of the end of a run whose steps all ran: 1 records the result while the cleanup runs,
-   * so a run's result (and its notifications) do not wait for its workspace to be put away; the
-   * workflow still ends only once the cleanup has, so the lane's next build never starts before it.
-   * The api tells the host of the run's end only a moment later, or the host could take the
-   * workspace the cleanup is keeping warm for left behind. Histories recorded before it cleaned up
-   * first.
+   * Version of the end of a run whose steps all ran: 1 schedules the cleanup in the workflow task
+   * that records the result (the cleanup starts once the api has the result), so a run's result and
+   * its notifications do not wait for its workspace to be put away; the workflow still ends only
+   * once the cleanup has, so the lane's next build never starts before it. The host holds the run's
+   * slot while it cleans up, and the api tells it of the run's end only 2 s after the result, so
+   * its janitor does not take the workspace the cleanup keeps warm. Histories recorded before it
+   * cleaned up first.
    */
   static final String RESULT_BEFORE_CLEANUP_CHANGE = "result-before-cleanup";
 

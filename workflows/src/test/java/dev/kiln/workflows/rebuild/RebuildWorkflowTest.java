@@ -181,7 +181,7 @@ class RebuildWorkflowTest {
     doAnswer(
             invocation -> {
               cleaning.countDown();
-              assertThat(cleanupMayEnd.await(30, TimeUnit.SECONDS)).isTrue();
+              cleanupMayEnd.await(30, TimeUnit.SECONDS);
               return null;
             })
         .when(hostA)
@@ -196,6 +196,27 @@ class RebuildWorkflowTest {
     assertThat(outcome).as("the run ends after its cleanup").isNotDone();
     cleanupMayEnd.countDown();
     assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(RunOutcome.passed());
+    // a workflow that closed first would have no record of its cleanup's end
+    List<HistoryEvent> history =
+        client.fetchHistory(RebuildWorkflow.workflowId(7)).getHistory().getEventsList();
+    long cleanupScheduled =
+        history.stream()
+            .filter(
+                e ->
+                    e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+                        && e.getActivityTaskScheduledEventAttributes()
+                            .getActivityType()
+                            .getName()
+                            .equals("Cleanup"))
+            .findFirst()
+            .orElseThrow()
+            .getEventId();
+    assertThat(history)
+        .anyMatch(
+            e ->
+                e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+                    && e.getActivityTaskCompletedEventAttributes().getScheduledEventId()
+                        == cleanupScheduled);
   }
 
   /** A plan that declares no artifacts has nothing to stage: compile, then its gates. */
