@@ -52,9 +52,10 @@ public class BuildActivitiesImpl implements BuildActivities {
   private static final Logger log = LoggerFactory.getLogger(BuildActivitiesImpl.class);
 
   /**
-   * The last chunks reach the api before the workflow moves on, so the log reads in order and is
-   * whole when the run ends: a follower's stream ends with the run. Long enough for an api to
-   * restart; the activity heartbeats meanwhile, so the wait never makes this host look lost.
+   * The last chunks, and the steps' usage reports, reach the api before the workflow moves on, so
+   * the log reads in order and is whole when the run ends (a follower's stream ends with the run),
+   * and the run view has what each command used. Long enough for an api to restart; the activity
+   * heartbeats meanwhile, so the wait never makes this host look lost.
    */
   private static final Duration LOG_DRAIN = Duration.ofMinutes(2);
 
@@ -67,6 +68,7 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   private final BuildHost host;
   private final StepLogs logs;
+  private final StepReporter stepReports;
   private final CommandRunner commands;
   private final ArtifactStager stager;
   private final Workspaces workspaces;
@@ -87,7 +89,8 @@ public class BuildActivitiesImpl implements BuildActivities {
     this.host = host;
     this.logs = logs;
     this.slots = slots;
-    this.commands = new CommandRunner(host, new StepReports(api));
+    this.stepReports = new StepReports(api);
+    this.commands = new CommandRunner(host, stepReports);
     this.stager = new ArtifactStager(api);
     this.testResults = new TestResultReports(api);
     this.secrets = new RunSecrets(api);
@@ -140,7 +143,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     } finally {
       slots.exit(runKey);
       // after the log drained: the api may refuse its last chunks as stale only now
-      drainLog(context, runId);
+      drainToApi(context, runId);
       releaseIfSuperseded(attempt, runKey, workspace);
       MDC.remove("run_id");
     }
@@ -174,7 +177,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     } finally {
       slots.exit(runKey);
       // after the log drained: the api may refuse its last chunks as stale only now
-      drainLog(context, runId);
+      drainToApi(context, runId);
       releaseIfSuperseded(attempt, runKey, Path.of(request.workspace()));
     }
   }
@@ -214,7 +217,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     } finally {
       slots.exit(runKey);
       // after the log drained: the api may refuse its last chunks as stale only now
-      drainLog(context, runId);
+      drainToApi(context, runId);
       releaseIfSuperseded(attempt, runKey, workspace);
     }
   }
@@ -343,10 +346,13 @@ public class BuildActivitiesImpl implements BuildActivities {
     throw new IllegalStateException("a step with missing secrets must not run: " + given);
   }
 
-  /** Waits up to {@link #LOG_DRAIN} for the run's chunks to reach the api, heartbeating. */
-  private void drainLog(ActivityExecutionContext context, long runId) {
+  /**
+   * Waits up to {@link #LOG_DRAIN} for the run's chunks and the step's usage reports to reach the
+   * api, heartbeating. Both were sent as the commands ended: they go together, one round trip.
+   */
+  private void drainToApi(ActivityExecutionContext context, long runId) {
     long deadline = System.nanoTime() + LOG_DRAIN.toNanos();
-    while (!logs.awaitUploaded(runId, LOG_DRAIN_SLICE)
+    while (!(logs.awaitUploaded(runId, LOG_DRAIN_SLICE) && stepReports.awaitSent(LOG_DRAIN_SLICE))
         && System.nanoTime() < deadline
         && !Thread.currentThread().isInterrupted()) {
       try {

@@ -3,6 +3,7 @@ package dev.kiln.activities.build;
 import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
+import java.time.Duration;
 
 /**
  * Where a command's isolation and usage are told: the api's run view ({@link StepReports}), or
@@ -26,6 +27,20 @@ public interface StepReporter {
       boolean network,
       String enforcedBy) {}
 
-  /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
+  /**
+   * What command {@code command} (0, 1, … within the step) of {@code step} used. Returns before the
+   * report has arrived: the step's next command does not wait for it, its activity does ({@link
+   * #awaitSent}).
+   */
   default void usage(RunAttempt attempt, String step, int command, StepUsage usage) {}
+
+  /**
+   * Waits up to {@code timeout} until every report made so far has been answered (or given up on),
+   * so that a step's reports land while its run still builds: the api ignores them after its end.
+   *
+   * @return whether they have; false when the timeout passed first or the thread was interrupted
+   */
+  default boolean awaitSent(Duration timeout) {
+    return true;
+  }
 }

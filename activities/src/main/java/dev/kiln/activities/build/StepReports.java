@@ -9,10 +9,13 @@ import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
 import dev.kiln.workflows.internal.InternalPaths;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * build could do without never fail it, so a refused or failed report is only logged. Reports are
  * fenced by their attempt: none is sent for a superseded one.
  *
- * <p>The sandbox report goes from a thread of its own, so a command does not wait for the api's
- * answer before it starts; a usage report waits for it and for its own answer, so both land while
- * the run still builds (the api ignores them after its end).
+ * <p>Both go from a thread of their own, in the order they were made: neither a command's start nor
+ * the next command waits for the api's answer, a round trip each. The step's activity waits for
+ * them at its end ({@link #awaitSent}), beside its log's last upload, so they land while the run
+ * still builds (the api ignores them after its end).
  */
 class StepReports implements StepReporter {
 
@@ -78,14 +82,21 @@ class StepReports implements StepReporter {
   @Override
   public void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
     UsageReport report = new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis());
-    Future<?> sent =
-        sender.submit(() -> send(attempt, "usage", InternalPaths.usage(attempt.runId()), report));
+    sender.execute(() -> send(attempt, "usage", InternalPaths.usage(attempt.runId()), report));
+  }
+
+  /** Reports go one after another: once a no-op queued now has run, every earlier one has. */
+  @Override
+  public boolean awaitSent(Duration timeout) {
+    Future<?> marker = sender.submit(() -> {});
     try {
-      sent.get();
+      marker.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      log.warn("{}: could not report its usage to the api: {}", attempt, e.getCause().toString());
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
   }
 

@@ -102,6 +102,36 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void aCommandDoesNotWaitForTheApiToTakeTheUsageOfTheOneBeforeButTheStepEndsOnlyOnceItHas() {
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    api.usageHeld = held;
+    PipelinePlan plan =
+        new PipelinePlan(
+            "test plan",
+            List.of(new CommandStep("true", 60), new CommandStep("touch second-ran", 60)),
+            List.of(),
+            List.of(),
+            Map.of());
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () ->
+                activities.compile(new CompileRequest(RUN, workspace.toString(), plan, 2_000_000)));
+
+    await().until(() -> Files.exists(workspace.resolve("second-ran")));
+    // the step's end waits for both usage reports: far longer than the step takes without them
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !running.isDone());
+    held.countDown();
+
+    running.join();
+    assertThat(api.reports.get("usage"))
+        .extracting(body -> body.path("command").asInt())
+        .containsExactly(0, 1);
+  }
+
+  @Test
   void compileErrorFailsNonRetryablyWithTheCompilersLine() throws Exception {
     Files.writeString(workspace.resolve("main.c"), "int main(void) {\n  return x;\n}\n");
 

@@ -46,6 +46,9 @@ final class FakeApi implements AutoCloseable {
   /** While set, log uploads wait for it: the api is slow to take them. */
   volatile java.util.concurrent.CountDownLatch logsHeld;
 
+  /** While set, usage reports wait for it: the api is slow to take them. */
+  volatile java.util.concurrent.CountDownLatch usageHeld;
+
   /** Requests that arrived after the first stale write was refused. */
   final AtomicInteger requestsAfterStale = new AtomicInteger();
 
@@ -62,6 +65,14 @@ final class FakeApi implements AutoCloseable {
           if (held != null && path.endsWith("/logs")) {
             try {
               held.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          java.util.concurrent.CountDownLatch usageWait = usageHeld;
+          if (usageWait != null && path.endsWith("/usage")) {
+            try {
+              usageWait.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
