@@ -125,11 +125,20 @@ public class LedgerService {
     }
   }
 
+  /**
+   * Records a gate's status. A gate that starts running moves a run still compiling or staging to
+   * {@code gating}: the workflow then sends no report of the phase of its own (its {@code
+   * gate-start-unwaited} version), one round trip fewer before the gate's command.
+   */
   public void gateChanged(
       long runId, String name, GateStatus status, String summary, TestCounts tests) {
     RunRecord run = runs.find(runId).orElseThrow(() -> ApiException.runNotFound(runId));
     if (!gates.update(runId, name, status, summary, tests, run.result().isTerminal())) {
       throw ApiException.notFound("run " + runId + " has no gate \"" + name + "\"");
+    }
+    if (status == GateStatus.RUNNING
+        && (run.phase() == Phase.COMPILING || run.phase() == Phase.STAGING)) {
+      phaseChanged(runId, Phase.GATING);
     }
   }
 }

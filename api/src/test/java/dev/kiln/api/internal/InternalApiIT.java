@@ -155,6 +155,28 @@ class InternalApiIT {
   }
 
   @Test
+  void aGateThatStartsMovesACompilingRunToGatingAndAGatingOrEndedRunNowhere() {
+    long id = queuedRun();
+    String run = "/internal/runs/" + id;
+    post(
+        run + "/resolved",
+        "{\"sha\": \""
+            + SHA
+            + "\", \"gates\": [{\"name\": \"unit\", \"required\": true},"
+            + " {\"name\": \"lint\", \"required\": false}], \"phase\": \"compiling\"}");
+
+    post(run + "/gates/unit", "{\"status\": \"running\", \"summary\": null, \"tests\": null}");
+    JsonNode gating = Http.json(http.get("/runs/" + id));
+    assertThat(gating.path("phase").asString()).isEqualTo("gating");
+    assertThat(gating.path("gates").get(0).path("status").asString()).isEqualTo("running");
+
+    post(run + "/gates/unit", "{\"status\": \"passed\", \"summary\": \"ok\", \"tests\": null}");
+    post(run + "/finish", "{\"result\": \"passed\", \"failure_summary\": null}");
+    post(run + "/gates/lint", "{\"status\": \"running\", \"summary\": null, \"tests\": null}");
+    assertThat(Http.json(http.get("/runs/" + id)).path("phase").asString()).isEqualTo("done");
+  }
+
+  @Test
   void answersAnUnknownRunWith404() {
     HttpResponse<String> response =
         post("/internal/runs/999999/phase", "{\"phase\": \"fetching\"}");

@@ -28,8 +28,9 @@ import org.slf4j.Logger;
  * report and waited for it; {@link #inline} replays them.
  *
  * <p>A run's phases, gates and terminal write may go as local activities first ({@link
- * #inBackground(LedgerActivities, LedgerActivities)}); the resolution, restarts and {@code
- * fetching} never do.
+ * #inBackground(LedgerActivities, LedgerActivities)}); the resolution, restarts, {@code fetching}
+ * and, since the workflow's {@code gate-start-unwaited} version, the gate reports made where a gate
+ * is scheduled never do.
  */
 public abstract class LedgerReports {
 
@@ -134,7 +135,15 @@ public abstract class LedgerReports {
   }
 
   final void gate(long runId, GateUpdate update) {
-    send(to -> to.gateChanged(runId, update), true);
+    gate(runId, update, true);
+  }
+
+  /**
+   * @param mayGoLocal false when the workflow task that makes it schedules a gate: the gate must
+   *     not wait for the api's answer
+   */
+  final void gate(long runId, GateUpdate update, boolean mayGoLocal) {
+    send(to -> to.gateChanged(runId, update), mayGoLocal);
   }
 
   /** A run's terminal result: the ledger keeps the first one a run gets. */

@@ -133,6 +133,16 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String RESULT_BEFORE_CLEANUP_CHANGE = "result-before-cleanup";
 
+  /**
+   * Version of the reports around a gate's start: 1 sends no {@code gating} report for a plan with
+   * gates (the ledger moves the run to gating when its first gate starts), and sends a gate's
+   * {@code running} report, and the result of a gate another one follows, as activities rather than
+   * local activities: the workflow task that schedules a gate no longer waits for two round trips
+   * to the api first. The last gate's result and the terminal write stay local. Histories recorded
+   * before it report {@code gating} and wait for the reports before each gate.
+   */
+  static final String GATE_START_UNWAITED_CHANGE = "gate-start-unwaited";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
@@ -327,8 +337,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       markGates(plan, GateStatus.SKIPPED);
       return failed;
     }
-    changePhase(Phase.GATING);
-    return runGates(host, run, fetched);
+    boolean unwaited =
+        !plan.gates().isEmpty()
+            && Workflow.getVersion(GATE_START_UNWAITED_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // under gate-start-unwaited the first gate's start tells the ledger
+    changePhase(Phase.GATING, !unwaited);
+    return runGates(host, run, fetched, unwaited);
   }
 
   /** Whether the plan has a stage step ({@link #STAGE_WHEN_DECLARED_CHANGE}). */
@@ -337,16 +351,25 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         || Workflow.getVersion(STAGE_WHEN_DECLARED_CHANGE, Workflow.DEFAULT_VERSION, 1) < 1;
   }
 
-  private RunOutcome runGates(BuildActivities host, RunContext run, FetchResult fetched) {
+  /**
+   * @param unwaited whether the reports made where a gate is scheduled go as activities ({@link
+   *     #GATE_START_UNWAITED_CHANGE})
+   */
+  private RunOutcome runGates(
+      BuildActivities host, RunContext run, FetchResult fetched, boolean unwaited) {
     GateOutcomes outcomes = new GateOutcomes();
-    for (GateSpec spec : fetched.plan().gates()) {
+    List<GateSpec> gates = fetched.plan().gates();
+    for (int index = 0; index < gates.size(); index++) {
+      GateSpec spec = gates.get(index);
+      boolean last = index == gates.size() - 1;
       if (!outcomes.shouldRun(spec)) {
         reports.gate(run.runId(), new GateUpdate(spec.name(), GateStatus.BLOCKED, null, null));
         continue;
       }
       gate = spec.name();
       Workflow.setCurrentDetails(details());
-      reports.gate(run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null));
+      reports.gate(
+          run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null), !unwaited);
       GateResult result;
       try {
         result =
@@ -355,9 +378,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
                     run, fetched.workspace(), spec, fetched.plan().env(), nextLogBase()));
       } catch (ActivityFailure failure) {
         RunOutcome failed = asBuildFailure(failure);
+        // a failed required gate ends the run: its report goes with the terminal write
+        boolean anotherRuns = !last && !spec.required();
         reports.gate(
             run.runId(),
-            new GateUpdate(spec.name(), GateStatus.FAILED, failed.failureSummary(), null));
+            new GateUpdate(spec.name(), GateStatus.FAILED, failed.failureSummary(), null),
+            !(unwaited && anotherRuns));
         if (!spec.required()) {
           continue;
         }
@@ -365,9 +391,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
         return failed;
       }
       GateStatus status = result.passed() ? GateStatus.PASSED : GateStatus.FAILED;
-      reports.gate(
-          run.runId(), new GateUpdate(spec.name(), status, result.summary(), result.tests()));
       outcomes.record(spec, result);
+      boolean anotherRuns = !last && outcomes.shouldRun(gates.get(index + 1));
+      reports.gate(
+          run.runId(),
+          new GateUpdate(spec.name(), status, result.summary(), result.tests()),
+          !(unwaited && anotherRuns));
     }
     gate = null;
     String failure = outcomes.failureSummary();

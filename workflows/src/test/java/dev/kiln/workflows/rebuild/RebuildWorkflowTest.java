@@ -28,8 +28,10 @@ import dev.kiln.workflows.TaskQueues;
 import dev.kiln.workflows.activities.BuildActivities;
 import dev.kiln.workflows.activities.FetchActivities;
 import dev.kiln.workflows.activities.FetchResult;
+import dev.kiln.workflows.activities.GateRequest;
 import dev.kiln.workflows.activities.GateResult;
 import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.activities.GateUpdate;
 import dev.kiln.workflows.activities.LedgerActivities;
 import dev.kiln.workflows.activities.RunRestart;
 import dev.kiln.workflows.activities.StageResult;
@@ -133,7 +135,7 @@ class RebuildWorkflowTest {
 
     // rebuild-passed*.json of older versions stay beside it
     RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-passed-result-before-cleanup");
+        client, RebuildWorkflow.workflowId(7), "rebuild-passed-gate-start-unwaited");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     // the reports reach the ledger in order, the terminal write last; the first attempt's fetching
     // is its host's to report, compiling comes with the resolution
@@ -147,7 +149,7 @@ class RebuildWorkflowTest {
                         && r.gates().size() == 3
                         && r.entering() == Phase.COMPILING));
     reports.verify(ledger).phaseChanged(7, Phase.STAGING);
-    reports.verify(ledger).phaseChanged(7, Phase.GATING);
+    // the first gate's start moves the run to gating at the ledger
     reports
         .verify(ledger)
         .gateChanged(
@@ -159,6 +161,7 @@ class RebuildWorkflowTest {
     reports.verify(ledger).finished(7, Result.PASSED, null);
     verify(ledger, never()).phaseChanged(7, Phase.FETCHING);
     verify(ledger, never()).phaseChanged(7, Phase.COMPILING);
+    verify(ledger, never()).phaseChanged(7, Phase.GATING);
     // the steps run in order, then the terminal write, with the cleanup
     InOrder steps = inOrder(hostA, ledger);
     steps.verify(hostA).compile(any());
@@ -237,7 +240,6 @@ class RebuildWorkflowTest {
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     verify(hostA, never()).stage(any());
     verify(ledger, never()).phaseChanged(7, Phase.STAGING);
-    verify(ledger).phaseChanged(7, Phase.GATING);
     InOrder steps = inOrder(hostA, ledger);
     steps.verify(hostA).compile(any());
     steps.verify(hostA).gate(argThat(g -> g.gate().name().equals("unit")));
@@ -288,6 +290,61 @@ class RebuildWorkflowTest {
   }
 
   /**
+   * The workflow task that schedules a gate does not wait for the ledger: with the api slow to take
+   * a gate's start, or the result of the gate before, the gate runs meanwhile.
+   */
+  @Test
+  void aGateDoesNotWaitForTheReportsMadeWhereItIsScheduled() {
+    CountDownLatch unitRan = new CountDownLatch(1);
+    CountDownLatch lintRan = new CountDownLatch(1);
+    List<GateUpdate> waitedInVain = new java.util.concurrent.CopyOnWriteArrayList<>();
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              GateUpdate update = call.getArgument(1);
+              CountDownLatch awaited =
+                  update.name().equals("unit") && update.status() == GateStatus.RUNNING
+                      ? unitRan
+                      : update.name().equals("unit") ? lintRan : new CountDownLatch(0);
+              // a report that holds back the gate it waits for waits in vain, until the SDK sends
+              // the task's commands anyway at 80 % of the workflow task timeout (8 s)
+              if (!awaited.await(5, TimeUnit.SECONDS)) {
+                waitedInVain.add(update);
+              }
+              return null;
+            })
+        .when(ledger)
+        .gateChanged(eq(7L), any());
+    when(hostA.gate(any()))
+        .thenAnswer(
+            call -> {
+              GateRequest gate = call.getArgument(0);
+              (gate.gate().name().equals("unit") ? unitRan : lintRan).countDown();
+              return passed(gate);
+            });
+    startWorkers(true);
+
+    RunOutcome outcome = run();
+
+    assertThat(outcome).isEqualTo(RunOutcome.passed());
+    assertThat(waitedInVain).as("reports the next gate waited for").isEmpty();
+    InOrder reports = inOrder(ledger);
+    reports
+        .verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.RUNNING));
+    reports
+        .verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.PASSED));
+    reports
+        .verify(ledger)
+        .gateChanged(
+            eq(7L), argThat(g -> g.name().equals("lint") && g.status() == GateStatus.RUNNING));
+    reports.verify(ledger).finished(7, Result.PASSED, null);
+  }
+
+  /**
    * Phases, gates and the terminal write go as local activities: markers in the run's history, not
    * activity tasks. One the api does not take at once goes on as an activity, which the server
    * retries until the api takes it; the reports after it wait their turn.
@@ -295,18 +352,18 @@ class RebuildWorkflowTest {
   @Test
   void reportsAfterTheResolutionAreLocalActivitiesAndActivitiesWhenTheApiIsAway() {
     when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
-    AtomicInteger gatingTries = new AtomicInteger();
-    List<Boolean> gatingLocal = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger stagingTries = new AtomicInteger();
+    List<Boolean> stagingLocal = new java.util.concurrent.CopyOnWriteArrayList<>();
     org.mockito.Mockito.doAnswer(
             call -> {
-              gatingLocal.add(Activity.getExecutionContext().getInfo().isLocal());
-              if (gatingTries.incrementAndGet() < 3) {
+              stagingLocal.add(Activity.getExecutionContext().getInfo().isLocal());
+              if (stagingTries.incrementAndGet() < 3) {
                 throw new IllegalStateException("api restarting");
               }
               return null;
             })
         .when(ledger)
-        .phaseChanged(7, Phase.GATING);
+        .phaseChanged(7, Phase.STAGING);
     startWorkers(true);
 
     RunOutcome outcome = run();
@@ -314,36 +371,41 @@ class RebuildWorkflowTest {
     RecordedHistories.saveIfRecording(
         client, RebuildWorkflow.workflowId(7), "rebuild-local-report-not-taken");
     assertThat(outcome).isEqualTo(RunOutcome.passed());
-    assertThat(gatingLocal)
+    assertThat(stagingLocal)
         .as("tried once locally, then retried as an activity")
         .containsExactly(true, false, false);
     InOrder reports = inOrder(ledger);
-    reports.verify(ledger).phaseChanged(7, Phase.STAGING);
-    reports.verify(ledger, times(3)).phaseChanged(7, Phase.GATING);
+    reports.verify(ledger, times(3)).phaseChanged(7, Phase.STAGING);
     reports.verify(ledger).gateChanged(eq(7L), argThat(g -> g.status() == GateStatus.RUNNING));
     reports.verify(ledger).finished(7, Result.PASSED, null);
     List<HistoryEvent> history = client.fetchHistory(RebuildWorkflow.workflowId(7)).getEvents();
-    assertThat(
-            history.stream()
-                .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
-                .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()))
-        // the first gate did not wait for the api: only the local attempt held its task back
-        .containsExactly(
-            "Fetch",
-            "Compile",
-            "Resolved",
-            "Stage",
+    List<String> scheduled =
+        history.stream()
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
+            .toList();
+    // the stage did not wait for the api: only the local attempt held its task back
+    assertThat(scheduled.subList(0, 5))
+        .containsExactly("Fetch", "Compile", "Resolved", "Stage", "PhaseChanged");
+    // where a gate is scheduled, the reports are activities: each gate's start, and the results
+    // of the first two gates, which another gate follows
+    assertThat(scheduled.subList(5, scheduled.size()))
+        .containsExactlyInAnyOrder(
             "Gate",
-            "PhaseChanged",
             "Gate",
             "Gate",
+            "GateChanged",
+            "GateChanged",
+            "GateChanged",
+            "GateChanged",
+            "GateChanged",
             "Cleanup");
     assertThat(
             history.stream()
                 .filter(HistoryEvent::hasMarkerRecordedEventAttributes)
                 .filter(e -> e.getMarkerRecordedEventAttributes().getMarkerName().equals(LOCAL)))
-        .as("staging, gating's local attempt, two per gate, the terminal write")
-        .hasSize(2 + 2 * 3 + 1);
+        .as("staging's local attempt, the last gate's result, the terminal write")
+        .hasSize(3);
   }
 
   @Test
