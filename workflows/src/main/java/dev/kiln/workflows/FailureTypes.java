@@ -43,6 +43,12 @@ public final class FailureTypes {
    */
   public static final String HOST_LOST = "KilnHostLost";
 
+  /**
+   * The run was cancelled and its host stopped the command (the workflow's stop activity) before
+   * Temporal's cancel reached the command's activity: the workflow treats it as the cancel.
+   */
+  public static final String STOPPED = "KilnStopped";
+
   private FailureTypes() {}
 
   /** Types that are the build's fault: retrying them cannot help. */

@@ -69,6 +69,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   private final BuildHost host;
   private final StepLogs logs;
   private final StepReporter stepReports;
+  private final CommandStops stops = new CommandStops();
   private final CommandRunner commands;
   private final ArtifactStager stager;
   private final Workspaces workspaces;
@@ -223,6 +224,12 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   @Override
+  public void stop(long runId) {
+    int stopped = stops.stop(runKey(Activity.getExecutionContext()));
+    log.info("run {}: stopped on request, {} command(s) running", runId, stopped);
+  }
+
+  @Override
   public void cleanup(CleanupRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     try (BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context)) {
@@ -242,6 +249,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     } finally {
       // Even when removal failed: a retry still finds the workspace, and the slot is not held.
       slots.finish(runKey(context));
+      stops.forget(runKey(context));
     }
   }
 
@@ -293,11 +301,20 @@ public class BuildActivitiesImpl implements BuildActivities {
     try {
       CommandRunner.Outcome outcome =
           commands.run(
-              attempt, run, workspace, command, stepLog, commandHeartbeat(context, attempt));
+              attempt,
+              run,
+              workspace,
+              command,
+              stepLog,
+              commandHeartbeat(context, attempt, stops, runKey(context)));
       // A cancel that stopped the command between two heartbeats ends the activity as a
       // heartbeat's would have; a command that ended on its own keeps its result.
       if (outcome.exit().cancelReason() == CancelReason.WORKFLOW_CANCELLED) {
         context.getCancellationToken().throwIfCancellationRequested();
+        // stopped by the run's stop activity, before a heartbeat brought Temporal's cancel
+        stepLog.kiln("stopped: the run was cancelled; process group killed");
+        throw ApplicationFailure.newNonRetryableFailure(
+            command.step() + " stopped: the run was cancelled", FailureTypes.STOPPED);
       }
       if (attempt.isSuperseded()) {
         // Killed because the api refused a write as stale: Temporal has given up on this activity.
@@ -371,7 +388,7 @@ public class BuildActivitiesImpl implements BuildActivities {
    * the throttled heartbeats from a thread of its own, and the next beat is up to a tick later.
    */
   private static CommandRunner.Heartbeat commandHeartbeat(
-      ActivityExecutionContext context, RunAttempt attempt) {
+      ActivityExecutionContext context, RunAttempt attempt, CommandStops stops, String runKey) {
     Runnable tick = heartbeat(context, attempt);
     return new CommandRunner.Heartbeat() {
       @Override
@@ -391,21 +408,23 @@ public class BuildActivitiesImpl implements BuildActivities {
 
       @Override
       public RunAttempt.Registration onCancel(Consumer<CancelReason> cancel) {
-        CancellationToken.Registration registration =
-            context
-                .getCancellationToken()
-                .onCancel(
-                    () -> {
-                      // on the SDK's heartbeat thread, which swallows what this throws
-                      try {
-                        if (!attempt.isSuperseded()) {
-                          cancel.accept(CancelReason.WORKFLOW_CANCELLED);
-                        }
-                      } catch (RuntimeException e) {
-                        log.warn("{}: could not stop the command on cancel", attempt, e);
-                      }
-                    });
-        return registration::close;
+        // on the SDK's heartbeat thread, which swallows what this throws, or the stop activity's
+        Runnable stop =
+            () -> {
+              try {
+                if (!attempt.isSuperseded()) {
+                  cancel.accept(CancelReason.WORKFLOW_CANCELLED);
+                }
+              } catch (RuntimeException e) {
+                log.warn("{}: could not stop the command on cancel", attempt, e);
+              }
+            };
+        CancellationToken.Registration cancelled = context.getCancellationToken().onCancel(stop);
+        RunAttempt.Registration stopped = stops.register(runKey, stop);
+        return () -> {
+          cancelled.close();
+          stopped.close();
+        };
       }
     };
   }

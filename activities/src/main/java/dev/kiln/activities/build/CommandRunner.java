@@ -51,11 +51,10 @@ public final class CommandRunner {
 
   /**
    * How often the activity heartbeats; the SDK throttles the actual sends (the worker's host queue
-   * to one per 250 ms). A beat costs a look at a lock when no send is due: frequent beats make the
-   * first send come soon after the command starts, so a cancel or a supersede right after the start
-   * need not wait a full throttle period for the answer that brings it.
+   * to one a second). A cancel or a supersede does not wait for a beat: the run's stop activity
+   * reaches the command at once ({@link Heartbeat#onCancel}).
    */
-  static final Duration TICK = Duration.ofMillis(100);
+  static final Duration TICK = Duration.ofMillis(250);
 
   private static final AtomicLong STEPS = new AtomicLong();
 
@@ -142,10 +141,10 @@ public final class CommandRunner {
     void beat(Consumer<CancelReason> cancel);
 
     /**
-     * Lets a stop that becomes known between two beats (a heartbeat's answer saying the workflow
-     * cancelled the activity) reach the command at once rather than at the next beat: {@code
-     * cancel} may be called from another thread, even just after the registration is closed, and
-     * must not block. The next beat must still throw. By default nothing is known between beats.
+     * Lets a stop that becomes known between two beats (the run's stop activity, or a heartbeat's
+     * answer saying the workflow cancelled the activity) reach the command at once rather than at
+     * the next beat: {@code cancel} may be called from another thread, even just after the
+     * registration is closed, and must not block. By default nothing is known between beats.
      */
     default RunAttempt.Registration onCancel(Consumer<CancelReason> cancel) {
       return () -> {};

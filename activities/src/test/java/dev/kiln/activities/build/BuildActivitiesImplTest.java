@@ -52,6 +52,7 @@ class BuildActivitiesImplTest {
   StepLogs logs;
   TestActivityEnvironment env;
   BuildActivities activities;
+  BuildActivitiesImpl implementation;
   BuildSlots slots;
 
   @BeforeEach
@@ -63,7 +64,8 @@ class BuildActivitiesImplTest {
     BuildHost host = new BuildHost("host-a", "kiln-host-host-a-1", home, Duration.ofSeconds(2), 2);
     env = TestActivityEnvironment.newInstance();
     slots = new BuildSlots(1, Duration.ofMinutes(10), Clock.systemUTC(), () -> true);
-    env.registerActivitiesImplementations(new BuildActivitiesImpl(host, logs, client, slots));
+    implementation = new BuildActivitiesImpl(host, logs, client, slots);
+    env.registerActivitiesImplementations(implementation);
     activities = env.newActivityStub(BuildActivities.class);
   }
 
@@ -129,6 +131,48 @@ class BuildActivitiesImplTest {
     assertThat(api.reports.get("usage"))
         .extracting(body -> body.path("command").asInt())
         .containsExactly(0, 1);
+  }
+
+  @Test
+  void theRunsStopKillsItsRunningCommandAtOnceAndFailsItsStepAsStopped() throws Exception {
+    CompletableFuture<Void> running =
+        CompletableFuture.runAsync(
+            () ->
+                activities.compile(
+                    compile(new CommandStep("echo $$ > started; exec sleep 600", 660))));
+    await().until(() -> Files.exists(workspace.resolve("started")));
+    long pid = Long.parseLong(Files.readString(workspace.resolve("started")).trim());
+
+    long stopAt = System.nanoTime();
+    stopFromAnotherActivity();
+
+    assertThatThrownBy(running::join)
+        .hasCauseInstanceOf(ActivityFailure.class)
+        .satisfies(
+            thrown -> {
+              ApplicationFailure cause = (ApplicationFailure) thrown.getCause().getCause();
+              assertThat(cause.getType()).isEqualTo(FailureTypes.STOPPED);
+              assertThat(cause.isNonRetryable()).isTrue();
+            });
+    assertThat(Duration.ofNanos(System.nanoTime() - stopAt))
+        .as("stopped without waiting for a heartbeat's answer")
+        .isLessThan(Duration.ofSeconds(2));
+    assertThat(ProcessHandle.of(pid)).isEmpty();
+    assertThat(api.log("kiln")).contains("stopped: the run was cancelled; process group killed");
+  }
+
+  @Test
+  void aStopBeforeTheRunsNextCommandStartsStopsItAsItStarts() {
+    stopFromAnotherActivity();
+
+    assertThatThrownBy(
+            () -> activities.compile(compile(new CommandStep("touch ran; sleep 600", 660))))
+        .isInstanceOfSatisfying(
+            ActivityFailure.class,
+            failure ->
+                assertThat(((ApplicationFailure) failure.getCause()).getType())
+                    .isEqualTo(FailureTypes.STOPPED));
+    assertThat(workspace.resolve("ran")).doesNotExist();
   }
 
   @Test
@@ -498,6 +542,17 @@ class BuildActivitiesImplTest {
     String text = Files.readString(stat);
     char state = text.charAt(text.lastIndexOf(')') + 2);
     return state != 'Z' && state != 'X';
+  }
+
+  /** The run's stop activity, while this test's environment runs another of the run's. */
+  private void stopFromAnotherActivity() {
+    TestActivityEnvironment stopping = TestActivityEnvironment.newInstance();
+    try {
+      stopping.registerActivitiesImplementations(implementation);
+      stopping.newActivityStub(BuildActivities.class).stop(5);
+    } finally {
+      stopping.close();
+    }
   }
 
   private CompileRequest compile(CommandStep step) {

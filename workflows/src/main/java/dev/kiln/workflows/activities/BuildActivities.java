@@ -25,6 +25,15 @@ public interface BuildActivities {
   @ActivityMethod
   GateResult gate(GateRequest request);
 
+  /**
+   * Stops the run's commands running on this host at once, as a cancel would: the workflow asks for
+   * it as soon as the run is cancelled or superseded, rather than leaving the cancel to the
+   * command's next heartbeat. A command that is only about to start is stopped as it starts. Their
+   * activities then fail with {@code STOPPED}.
+   */
+  @ActivityMethod
+  void stop(long runId);
+
   /** Removes the workspace. Idempotent: a workspace already gone is fine. */
   @ActivityMethod
   void cleanup(CleanupRequest request);

@@ -191,7 +191,23 @@ final class RebuildActivityOptions {
             "Stage",
             hostOptions(fetched, HOST_RETRY),
             "Cleanup",
-            hostOptions(fetched, HOST_RETRY)));
+            hostOptions(fetched, HOST_RETRY),
+            "Stop",
+            stopOptions(fetched)));
+  }
+
+  /**
+   * A stop is worth something only at once: a host that does not take it within the host
+   * schedule-to-start is lost anyway, and its commands die with it.
+   */
+  private ActivityOptions stopOptions(FetchResult fetched) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(fetched.hostQueue())
+        .setScheduleToStartTimeout(hostScheduleToStart())
+        .setStartToCloseTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RUN_ONCE)
+        .setSummary("on " + fetched.host())
+        .build();
   }
 
   private ActivityOptions hostOptions(FetchResult fetched, RetryOptions retry) {

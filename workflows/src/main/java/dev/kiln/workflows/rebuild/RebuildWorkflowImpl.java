@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -142,6 +143,15 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * before it report {@code gating} and wait for the reports before each gate.
    */
   static final String GATE_START_UNWAITED_CHANGE = "gate-start-unwaited";
+
+  /**
+   * Version of a cancel's way to a running command: 1 asks the run's host to stop the run's
+   * commands (its {@code Stop} activity, which the host's pollers take at once) in the workflow
+   * task that learns of the cancel or the supersede, rather than leaving it to the answer to the
+   * command's next heartbeat; the host then heartbeats once a second, to show it is alive.
+   * Histories recorded before it stop only through Temporal's cancel.
+   */
+  static final String CANCEL_PUSHED_CHANGE = "cancel-pushed";
 
   private final LedgerActivities ledger = LedgerReports.stub();
 
@@ -296,6 +306,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
     }
     boolean hostLost = false;
     boolean cleaningWhileRecorded = false;
+    boolean[] stepsOver = {false};
+    stopOnCancel(host, () -> stepsOver[0]);
     try {
       // Inside the try: a cancel while this is reported must still clean the workspace.
       recordResolved(fetched);
@@ -313,10 +325,41 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       hostLost = true;
       throw lost;
     } finally {
+      stepsOver[0] = true;
       if (!hostLost && !cleaningWhileRecorded) {
         cleanUp(host, fetched);
       }
     }
+  }
+
+  /**
+   * Under {@link #CANCEL_PUSHED_CHANGE}: once the run is cancelled while its steps run on {@code
+   * host}, asks the host to stop them, from a thread of its own outside the run's cancellation
+   * scope. The steps' activities then end, and the run records its cancel, without waiting for a
+   * heartbeat's answer.
+   */
+  private void stopOnCancel(BuildActivities host, BooleanSupplier stepsOver) {
+    if (Workflow.getVersion(CANCEL_PUSHED_CHANGE, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    CancellationScope run = CancellationScope.current();
+    long runId = request.runId();
+    Workflow.newDetachedCancellationScope(
+            () ->
+                Async.procedure(
+                    () -> {
+                      Workflow.await(() -> run.isCancelRequested() || stepsOver.getAsBoolean());
+                      if (stepsOver.getAsBoolean()) {
+                        return;
+                      }
+                      try {
+                        host.stop(runId);
+                      } catch (ActivityFailure failure) {
+                        // the host is gone or slow: Temporal's cancel still reaches its command
+                        log.info("run {}: stop not taken: {}", runId, Failures.summary(failure));
+                      }
+                    }))
+        .run();
   }
 
   private RunOutcome compileStageAndGate(BuildActivities host, FetchResult fetched) {

@@ -692,6 +692,60 @@ class RebuildWorkflowTest {
     verify(hostA, never()).stage(any());
   }
 
+  /**
+   * A cancel reaches the command through the host's stop at once: the compile below never
+   * heartbeats, so Temporal's own cancel could not reach it before its heartbeat timed out.
+   */
+  @Test
+  void cancellingDuringCompileAsksTheHostToStopItsCommandsAtOnce() throws Exception {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    CountDownLatch compiling = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              stopped.countDown();
+              return null;
+            })
+        .when(hostA)
+        .stop(7);
+    org.mockito.Mockito.doAnswer(
+            call -> {
+              compiling.countDown();
+              if (!stopped.await(4, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not stopped");
+              }
+              throw ApplicationFailure.newNonRetryableFailure(
+                  "compile stopped: the run was cancelled", FailureTypes.STOPPED);
+            })
+        .when(hostA)
+        .compile(any());
+    startWorkers(true);
+    WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
+    stub.start(request());
+    assertThat(compiling.await(30, TimeUnit.SECONDS)).isTrue();
+
+    stub.cancel();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    RecordedHistories.saveIfRecording(
+        client, RebuildWorkflow.workflowId(7), "rebuild-cancelled-cancel-pushed");
+    verify(hostA).stop(7);
+    verify(hostA).cleanup(any());
+    verify(ledger).finished(7, Result.CANCELLED, "cancelled");
+  }
+
+  @Test
+  void aRunWhoseStepsAreOverAsksNoHostToStop() {
+    when(fetch.fetch(any())).thenReturn(fetched(HOST_A));
+    startWorkers(true);
+
+    assertThat(run()).isEqualTo(RunOutcome.passed());
+
+    verify(hostA, never()).stop(anyLong());
+  }
+
   @Test
   void cancellingWhileFetchingRecordsCancelledInsteadOfLeavingTheRunBuilding() throws Exception {
     CountDownLatch fetching = new CountDownLatch(1);
