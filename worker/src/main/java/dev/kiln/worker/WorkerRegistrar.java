@@ -68,13 +68,14 @@ class WorkerRegistrar implements SmartLifecycle {
 
   /**
    * A cancel or supersede reaches a running command at once through the run's stop activity (the
-   * workflow's cancel-pushed version); the heartbeat only shows that the host is alive (the timeout
-   * is 5 s) and brings the cancel of a run recorded before that version, or one whose stop was
-   * lost. Once a second is one heartbeat call a second per running command, where four (at 250 ms,
-   * when the heartbeat carried every cancel) cost the Temporal server and this JVM about 20 ms of
-   * CPU a second, taken from the build's cores.
+   * workflow's cancel-pushed version); the heartbeat shows that the host is alive and brings the
+   * cancel of a run recorded before that version, or one whose stop went astray. Every 500 ms is
+   * half the heartbeat calls of 250 ms (when the heartbeat carried every cancel), each about 5 ms
+   * of the Temporal server's and this JVM's CPU, while a Temporal server back within about three
+   * seconds still hears from the host before the 5 s heartbeat timeout (once a second would leave
+   * it about two, less than the dev server's restart may take).
    */
-  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofSeconds(1);
+  static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 
   /**
    * A cancelled run waits for its fetch to end (so that the workspace it makes is not left behind):
@@ -368,7 +369,8 @@ class WorkerRegistrar implements SmartLifecycle {
         host.name(),
         String.join(", ", labels),
         host.queue());
-    // A cancel reaches a command only in a heartbeat's answer: these two decide how soon.
+    // These two decide how soon a lost host is noticed, and how soon a cancel whose stop went
+    // astray reaches a command.
     log.info(
         "build host {}: commands heartbeat every {} ms, sent to Temporal at most every {} ms;"
             + " fetches at most every {} ms",

@@ -10,6 +10,7 @@ import dev.kiln.activities.fetch.Workspaces;
 import dev.kiln.activities.logs.StepLog;
 import dev.kiln.activities.logs.StepLogs;
 import dev.kiln.activities.process.CancelReason;
+import dev.kiln.activities.process.ProcessExit;
 import dev.kiln.activities.secrets.RunSecrets;
 import dev.kiln.activities.secrets.StepSecrets;
 import dev.kiln.activities.summary.Summaries;
@@ -312,7 +313,10 @@ public class BuildActivitiesImpl implements BuildActivities {
       if (outcome.exit().cancelReason() == CancelReason.WORKFLOW_CANCELLED) {
         context.getCancellationToken().throwIfCancellationRequested();
         // stopped by the run's stop activity, before a heartbeat brought Temporal's cancel
-        stepLog.kiln("stopped: the run was cancelled; process group killed");
+        stepLog.kiln(
+            outcome.exit().exitCode() == ProcessExit.NOT_STARTED
+                ? "stopped: the run was cancelled before the command started"
+                : "stopped: the run was cancelled; process group killed");
         throw ApplicationFailure.newNonRetryableFailure(
             command.step() + " stopped: the run was cancelled", FailureTypes.STOPPED);
       }

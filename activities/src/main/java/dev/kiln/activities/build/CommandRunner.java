@@ -51,7 +51,7 @@ public final class CommandRunner {
 
   /**
    * How often the activity heartbeats; the SDK throttles the actual sends (the worker's host queue
-   * to one a second). A cancel or a supersede does not wait for a beat: the run's stop activity
+   * to one per 500 ms). A cancel or a supersede does not wait for a beat: the run's stop activity
    * reaches the command at once ({@link Heartbeat#onCancel}).
    */
   static final Duration TICK = Duration.ofMillis(250);

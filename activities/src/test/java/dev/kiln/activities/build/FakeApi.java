@@ -61,21 +61,10 @@ final class FakeApi implements AutoCloseable {
         exchange -> {
           String path = exchange.getRequestURI().getPath();
           byte[] body = exchange.getRequestBody().readAllBytes();
-          java.util.concurrent.CountDownLatch held = logsHeld;
-          if (held != null && path.endsWith("/logs")) {
-            try {
-              held.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-          }
-          java.util.concurrent.CountDownLatch usageWait = usageHeld;
-          if (usageWait != null && path.endsWith("/usage")) {
-            try {
-              usageWait.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+          if (path.endsWith("/logs")) {
+            awaitRelease(logsHeld);
+          } else if (path.endsWith("/usage")) {
+            awaitRelease(usageHeld);
           }
           if (staleWrites.get() > 0) {
             requestsAfterStale.incrementAndGet();
@@ -139,6 +128,18 @@ final class FakeApi implements AutoCloseable {
     // a held log upload must not hold the step's other requests
     server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
+  }
+
+  /** Holds a request while {@code held} is set and not yet released. */
+  private static void awaitRelease(java.util.concurrent.CountDownLatch held) {
+    if (held == null) {
+      return;
+    }
+    try {
+      held.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   URI url() {

@@ -35,7 +35,7 @@ final class RebuildActivityOptions {
 
   /**
    * A worker that dies mid-command stops heartbeating; this is how soon that is noticed. A live
-   * host's commands heartbeat every 100 ms, sent at most every 250 ms, and its other host
+   * host's commands heartbeat every 250 ms, sent at most every 500 ms, and its other host
    * activities every second: at least five chances to be heard before it counts as lost.
    */
   static final Duration HOST_HEARTBEAT = Duration.ofSeconds(5);

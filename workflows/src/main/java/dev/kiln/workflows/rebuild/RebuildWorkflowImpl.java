@@ -125,12 +125,12 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
 
   /**
    * Version of the end of a run whose steps all ran: 1 schedules the cleanup in the workflow task
-   * that records the result (the cleanup starts once the api has the result), so a run's result and
-   * its notifications do not wait for its workspace to be put away; the workflow still ends only
-   * once the cleanup has, so the lane's next build never starts before it. The host holds the run's
-   * slot while it cleans up, and the api tells it of the run's end only 2 s after the result, so
-   * its janitor does not take the workspace the cleanup keeps warm. Histories recorded before it
-   * cleaned up first.
+   * that records the result (the cleanup starts once the api has the result, or at once when
+   * reports made before the result are still on their way), so a run's result and its notifications
+   * do not wait for its workspace to be put away; the workflow still ends only once the cleanup
+   * has, so the lane's next build never starts before it. The host holds the run's slot while it
+   * cleans up, and the api tells it of the run's end only 2 s after the result, so its janitor does
+   * not take the workspace the cleanup keeps warm. Histories recorded before it cleaned up first.
    */
   static final String RESULT_BEFORE_CLEANUP_CHANGE = "result-before-cleanup";
 

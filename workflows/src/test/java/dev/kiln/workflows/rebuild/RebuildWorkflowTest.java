@@ -675,20 +675,9 @@ class RebuildWorkflowTest {
             })
         .when(hostA)
         .compile(any());
-    startWorkers(true);
-    WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
-    stub.start(request());
-    assertThat(compiling.await(30, TimeUnit.SECONDS)).isTrue();
 
-    stub.cancel();
+    cancelOnceCompilingAndExpectCancelled(compiling, "rebuild-cancelled-local-reports");
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
-        .isInstanceOf(WorkflowFailedException.class)
-        .hasCauseInstanceOf(CanceledFailure.class);
-    RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-cancelled-local-reports");
-    verify(hostA).cleanup(any());
-    verify(ledger).finished(7, Result.CANCELLED, "cancelled");
     verify(hostA, never()).stage(any());
   }
 
@@ -719,6 +708,18 @@ class RebuildWorkflowTest {
             })
         .when(hostA)
         .compile(any());
+
+    cancelOnceCompilingAndExpectCancelled(compiling, "rebuild-cancelled-cancel-pushed");
+
+    verify(hostA).stop(7);
+  }
+
+  /**
+   * Starts the run, cancels it once {@code compiling} says its compile runs, and checks that it
+   * ended cancelled, recorded so, with its workspace cleaned up.
+   */
+  private void cancelOnceCompilingAndExpectCancelled(CountDownLatch compiling, String history)
+      throws InterruptedException {
     startWorkers(true);
     WorkflowStub stub = WorkflowStub.fromTyped(newWorkflow());
     stub.start(request());
@@ -729,9 +730,7 @@ class RebuildWorkflowTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.getResult(RunOutcome.class))
         .isInstanceOf(WorkflowFailedException.class)
         .hasCauseInstanceOf(CanceledFailure.class);
-    RecordedHistories.saveIfRecording(
-        client, RebuildWorkflow.workflowId(7), "rebuild-cancelled-cancel-pushed");
-    verify(hostA).stop(7);
+    RecordedHistories.saveIfRecording(client, RebuildWorkflow.workflowId(7), history);
     verify(hostA).cleanup(any());
     verify(ledger).finished(7, Result.CANCELLED, "cancelled");
   }
