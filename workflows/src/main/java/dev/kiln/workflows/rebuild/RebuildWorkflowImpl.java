@@ -148,8 +148,8 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    * Version of a cancel's way to a running command: 1 asks the run's host to stop the run's
    * commands (its {@code Stop} activity, which the host's pollers take at once) in the workflow
    * task that learns of the cancel or the supersede, rather than leaving it to the answer to the
-   * command's next heartbeat; the host then heartbeats once a second, to show it is alive.
-   * Histories recorded before it stop only through Temporal's cancel.
+   * command's next heartbeat; the host's heartbeat then mostly shows that it is alive. Histories
+   * recorded before it stop only through Temporal's cancel.
    */
   static final String CANCEL_PUSHED_CHANGE = "cancel-pushed";
 

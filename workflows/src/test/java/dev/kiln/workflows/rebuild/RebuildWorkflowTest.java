@@ -150,14 +150,8 @@ class RebuildWorkflowTest {
                         && r.entering() == Phase.COMPILING));
     reports.verify(ledger).phaseChanged(7, Phase.STAGING);
     // the first gate's start moves the run to gating at the ledger
-    reports
-        .verify(ledger)
-        .gateChanged(
-            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.RUNNING));
-    reports
-        .verify(ledger)
-        .gateChanged(
-            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.PASSED));
+    reports.verify(ledger).gateChanged(eq(7L), gateUpdate("unit", GateStatus.RUNNING));
+    reports.verify(ledger).gateChanged(eq(7L), gateUpdate("unit", GateStatus.PASSED));
     reports.verify(ledger).finished(7, Result.PASSED, null);
     verify(ledger, never()).phaseChanged(7, Phase.FETCHING);
     verify(ledger, never()).phaseChanged(7, Phase.COMPILING);
@@ -329,18 +323,9 @@ class RebuildWorkflowTest {
     assertThat(outcome).isEqualTo(RunOutcome.passed());
     assertThat(waitedInVain).as("reports the next gate waited for").isEmpty();
     InOrder reports = inOrder(ledger);
-    reports
-        .verify(ledger)
-        .gateChanged(
-            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.RUNNING));
-    reports
-        .verify(ledger)
-        .gateChanged(
-            eq(7L), argThat(g -> g.name().equals("unit") && g.status() == GateStatus.PASSED));
-    reports
-        .verify(ledger)
-        .gateChanged(
-            eq(7L), argThat(g -> g.name().equals("lint") && g.status() == GateStatus.RUNNING));
+    reports.verify(ledger).gateChanged(eq(7L), gateUpdate("unit", GateStatus.RUNNING));
+    reports.verify(ledger).gateChanged(eq(7L), gateUpdate("unit", GateStatus.PASSED));
+    reports.verify(ledger).gateChanged(eq(7L), gateUpdate("lint", GateStatus.RUNNING));
     reports.verify(ledger).finished(7, Result.PASSED, null);
   }
 
@@ -712,6 +697,11 @@ class RebuildWorkflowTest {
     cancelOnceCompilingAndExpectCancelled(compiling, "rebuild-cancelled-cancel-pushed");
 
     verify(hostA).stop(7);
+  }
+
+  /** A gate report naming {@code gate} with {@code status}. */
+  private static GateUpdate gateUpdate(String gate, GateStatus status) {
+    return argThat(g -> g.name().equals(gate) && g.status() == status);
   }
 
   /**
