@@ -10,6 +10,8 @@ import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
 import dev.kiln.workflows.internal.InternalPaths;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,12 +31,30 @@ import org.slf4j.LoggerFactory;
  * the next command waits for the api's answer, a round trip each. The step's activity waits for
  * them at its end ({@link #awaitSent}), beside its log's last upload, so they land while the run
  * still builds (the api ignores them after its end).
+ *
+ * <p>An attempt's isolation is told once: every command of a step, and most often every step of a
+ * run, runs in the same sandbox with the same limits, and the api keeps one per run. A report the
+ * api has taken is not sent again for the same attempt unless it differs (a gate of other limits);
+ * one it did not take goes again with the next command.
  */
 class StepReports implements StepReporter {
 
   private static final Logger log = LoggerFactory.getLogger(StepReports.class);
 
+  /** Attempts whose isolation is remembered: more than a host builds at once. */
+  private static final int REMEMBERED_ATTEMPTS = 256;
+
   private final KilnApiClient api;
+
+  /** The last sandbox report each attempt's api took; touched by the sender's thread alone. */
+  private final Map<AttemptKey, SandboxReport> told =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<AttemptKey, SandboxReport> eldest) {
+          return size() > REMEMBERED_ATTEMPTS;
+        }
+      };
+
   private final ExecutorService sender =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -69,13 +89,17 @@ class StepReports implements StepReporter {
                 limits.timeout().toSeconds(),
                 network,
                 enforcedBy);
+    SandboxReport report = new SandboxReport(sandbox, values);
+    AttemptKey key = new AttemptKey(attempt.runId(), attempt.number());
     sender.execute(
-        () ->
-            send(
-                attempt,
-                "sandbox",
-                InternalPaths.sandbox(attempt.runId()),
-                new SandboxReport(sandbox, values)));
+        () -> {
+          if (report.equals(told.get(key))) {
+            return;
+          }
+          if (send(attempt, "sandbox", InternalPaths.sandbox(attempt.runId()), report)) {
+            told.put(key, report);
+          }
+        });
   }
 
   /** What command {@code command} (0, 1, … within the step) of {@code step} used. */
@@ -100,13 +124,18 @@ class StepReports implements StepReporter {
     }
   }
 
-  private void send(RunAttempt attempt, String what, String path, Object body) {
+  /** Whether the api took the report. */
+  private boolean send(RunAttempt attempt, String what, String path, Object body) {
     try {
       api.post(attempt, path, body);
+      return true;
     } catch (StaleAttemptException e) {
       log.info("{}: {} not reported: superseded", attempt, what);
     } catch (RuntimeException e) {
       log.warn("{}: could not report its {} to the api: {}", attempt, what, e.toString());
     }
+    return false;
   }
+
+  private record AttemptKey(long runId, int attempt) {}
 }

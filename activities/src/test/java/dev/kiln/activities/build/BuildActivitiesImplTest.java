@@ -104,6 +104,33 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void anAttemptsIsolationIsToldOnceTheApiHasTakenItAndAgainUntilItHas() {
+    PipelinePlan plan =
+        new PipelinePlan(
+            "test plan",
+            List.of(new CommandStep("true", 60), new CommandStep("true", 60)),
+            List.of(),
+            List.of(),
+            Map.of());
+
+    activities.compile(new CompileRequest(RUN, workspace.toString(), plan, 2_000_000));
+    activities.compile(new CompileRequest(RUN, workspace.toString(), plan, 3_000_000));
+
+    assertThat(api.reports.get("sandbox")).hasSize(1);
+    assertThat(api.reports.get("usage")).hasSize(4);
+
+    api.reports.clear();
+    api.sandboxReportsToFail.set(1);
+    RunContext nextAttempt =
+        new RunContext(RUN.runId(), RUN.repo(), RUN.sha(), RUN.arch(), RUN.target(), RUN.args(), 2);
+    api.currentAttempt.set(2);
+    activities.compile(new CompileRequest(nextAttempt, workspace.toString(), plan, 4_000_000));
+
+    // the first command's report was refused; the second command's went, and was taken
+    assertThat(api.reports.get("sandbox")).hasSize(1);
+  }
+
+  @Test
   void aCommandDoesNotWaitForTheApiToTakeTheUsageOfTheOneBeforeButTheStepEndsOnlyOnceItHas() {
     java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
     api.usageHeld = held;

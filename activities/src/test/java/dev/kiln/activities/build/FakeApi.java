@@ -49,6 +49,9 @@ final class FakeApi implements AutoCloseable {
   /** While set, usage reports wait for it: the api is slow to take them. */
   volatile java.util.concurrent.CountDownLatch usageHeld;
 
+  /** Sandbox reports still to be answered 503, as an api restarting would. */
+  final AtomicInteger sandboxReportsToFail = new AtomicInteger();
+
   /** Requests that arrived after the first stale write was refused. */
   final AtomicInteger requestsAfterStale = new AtomicInteger();
 
@@ -65,6 +68,11 @@ final class FakeApi implements AutoCloseable {
             awaitRelease(logsHeld);
           } else if (path.endsWith("/usage")) {
             awaitRelease(usageHeld);
+          }
+          if (path.endsWith("/sandbox") && sandboxReportsToFail.getAndDecrement() > 0) {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
           }
           if (staleWrites.get() > 0) {
             requestsAfterStale.incrementAndGet();
