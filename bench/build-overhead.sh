@@ -9,9 +9,11 @@
 #    watching user would: the CPU time of each Kiln process from /proc (the dev-stack JVM, which
 #    runs the api and the worker; the Temporal server; PostgreSQL, its postmaster and backends),
 #    and of the build's own processes.
-# The watching client is one process on one kept-alive connection, as a browser's page is
-# (WATCHER=curl: a curl process per poll, as until 2026-12-04, which takes about 5 ms of the
-# machine's CPU a poll, 60 ms a build, that no watcher on another machine would).
+# The watching client is one process, started once, on one kept-alive connection, as a browser's
+# page is (WATCHER=curl: a curl process per poll, as until 2026-12-04, which takes about 5 ms of the
+# machine's CPU a poll, 60 ms a build, that no watcher on another machine would; WATCHER=python-per-build:
+# a Python process per build, as until the afternoon of 2026-12-04, whose start took about 30 ms of
+# the machine's CPU right when the build was being dispatched).
 # The by-hand builds run in a cgroup of their own weighing what Kiln's build cgroups weigh (as many
 # processes as the machine has cores), so that neither gets more of a busy machine than the other.
 # Prints each build, the medians, and the load average before and after.
@@ -48,7 +50,7 @@ else
 fi
 
 start_stack
-trap 'kill $stack 2>/dev/null; wait $stack 2>/dev/null || true; [ -z "$byhand_cgroup" ] || rmdir "$byhand_cgroup" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill ${watcher_PID:-} $stack 2>/dev/null; wait $stack 2>/dev/null || true; [ -z "$byhand_cgroup" ] || rmdir "$byhand_cgroup" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # CPU ticks (utime + stime) of one process, 0 once it is gone
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -83,8 +85,11 @@ kiln_build() {
       view=$(curl -s "$api/runs/$id")
       case "$view" in *'"result":"building"'*) sleep 0.2 ;; *) break ;; esac
     done
-  else
+  elif [ "${WATCHER:-}" = python-per-build ]; then
     view=$(watch_run "$id")
+  else
+    echo "$id" >&"${watcher[1]}"
+    IFS= read -r view <&"${watcher[0]}"
   fi
   after=$(snapshot)
   python3 - "$before" "$after" "$hz" "$view" <<'PY'
@@ -114,6 +119,28 @@ for _ in range(6000):
 print(view)
 PY
 }
+
+# The watching client of every build: reads a run id per line, polls that run's view 5 times a
+# second on its one connection until the run has ended, and prints the last view on one line
+watcher_program='
+import http.client, sys, time
+connection = http.client.HTTPConnection(sys.argv[1], timeout=30)
+for line in sys.stdin:
+    for _ in range(6000):
+        try:
+            connection.request("GET", "/runs/" + line.strip())
+            view = connection.getresponse().read().decode()
+        except (http.client.HTTPException, OSError):
+            # the api closed the connection while it was idle (a by-hand build): open another
+            connection.close()
+            connection.request("GET", "/runs/" + line.strip())
+            view = connection.getresponse().read().decode()
+        if "\"result\":\"building\"" not in view:
+            break
+        time.sleep(0.2)
+    print(view.replace("\n", " "), flush=True)
+'
+coproc watcher { python3 -u -c "$watcher_program" "${api#http://}"; }
 
 # by_hand: clone, configure, make -j, make test in a fresh directory; prints "<wall ms>"
 by_hand() {
