@@ -162,6 +162,14 @@ public class CulpritStore {
         bisectOf(runId).stream().boxed().findFirst().orElse(null), find(runId).orElse(null));
   }
 
+  /**
+   * What a run that has not ended says of bisection: only whether it is a bisection's build. Its
+   * own bisection cannot have started yet (it starts from a failed run).
+   */
+  public BisectView probeView(long runId) {
+    return BisectView.of(bisectOf(runId).stream().boxed().findFirst().orElse(null), null);
+  }
+
   private static BisectReport report(ResultSet rs) throws SQLException {
     String sha = rs.getString("culprit_sha");
     Long culpritRun = rs.getObject("culprit_run_id", Long.class);

@@ -73,10 +73,14 @@ public class RunViews {
     List<NotificationStore.Notification> notes;
     List<RunView.Retry> retries;
     RunView withBisection;
+    // A run still building has neither retries nor a bisection: both come after its end (a retry
+    // of a building run is refused, a bisection starts from a failed run). Its view, polled while a
+    // user watches it, does not look for them: two of the five statements such a poll made.
+    boolean building = !Result.fromWireName(view.run().result()).isTerminal();
     try {
       notes = notifications.ofRun(id);
-      retries = retries(id);
-      withBisection = view.withBisection(culprits.view(id));
+      retries = building ? List.of() : retries(id);
+      withBisection = view.withBisection(building ? culprits.probeView(id) : culprits.view(id));
     } catch (RuntimeException e) {
       if (remembered.isPresent() && DatabaseUnavailable.isCause(e)) {
         return finished.lastServed(id).orElse(remembered.get());

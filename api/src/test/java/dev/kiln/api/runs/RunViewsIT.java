@@ -91,6 +91,30 @@ class RunViewsIT {
     assertThat(overlapped[0].view(id).host()).isEqualTo("builder-2");
   }
 
+  /** Retries and bisections come after a run's end: a building run's view skips looking. */
+  @Test
+  void aBuildingBisectBuildSaysWhichRunItBisectsAndAnEndedRunItsRetries() {
+    long failing = startedRun();
+    runs.finish(failing, Result.FAILED, "boom");
+    long probe = startedRun();
+    jdbc.sql("UPDATE runs SET bisect_of = :failing WHERE id = :id")
+        .param("failing", failing)
+        .param("id", probe)
+        .update();
+    long retry = startedRun();
+    jdbc.sql("UPDATE runs SET retry_of = :failing WHERE id = :id")
+        .param("failing", failing)
+        .param("id", retry)
+        .update();
+
+    assertThat(views.view(probe).bisection().bisectOf()).isEqualTo(failing);
+    assertThat(views.view(probe).retries()).isEmpty();
+    assertThat(views.view(failing).retries())
+        .extracting(RunView.Retry::runId)
+        .containsExactly(retry);
+    assertThat(views.view(failing).bisection().bisectOf()).isNull();
+  }
+
   @Test
   void aFinishedRunsNotificationsAreReadAfreshForTheyGoOnAfterItsEnd() {
     long id = startedRun();
