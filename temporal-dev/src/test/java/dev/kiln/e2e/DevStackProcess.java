@@ -67,6 +67,7 @@ final class DevStackProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:CompileThresholdScaling=0.25");
     command.add("-jar");
     command.add(jar.toString());
     ProcessBuilder builder =

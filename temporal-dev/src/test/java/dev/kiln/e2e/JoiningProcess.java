@@ -58,6 +58,7 @@ final class JoiningProcess implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m",
                     "-XX:TieredStopAtLevel=1",
+                    "-XX:CompileThresholdScaling=0.25",
                     "-jar",
                     Path.of("target", "kiln-dev.jar").toAbsolutePath().toString(),
                     mode))
