@@ -127,20 +127,25 @@ import http.client, sys, time
 connection = http.client.HTTPConnection(sys.argv[1], timeout=30)
 for line in sys.stdin:
     for _ in range(6000):
-        try:
-            connection.request("GET", "/runs/" + line.strip())
-            view = connection.getresponse().read().decode()
-        except (http.client.HTTPException, OSError):
-            # the api closed the connection while it was idle (a by-hand build): open another
-            connection.close()
-            connection.request("GET", "/runs/" + line.strip())
-            view = connection.getresponse().read().decode()
+        for tries in range(3):
+            try:
+                connection.request("GET", "/runs/" + line.strip())
+                view = connection.getresponse().read().decode()
+                break
+            except (http.client.HTTPException, OSError):
+                # a connection the api dropped: open another (the third failure ends the client)
+                connection.close()
+                if tries == 2:
+                    raise
         if "\"result\":\"building\"" not in view:
             break
         time.sleep(0.2)
     print(view.replace("\n", " "), flush=True)
 '
-coproc watcher { python3 -u -c "$watcher_program" "${api#http://}"; }
+if [ "${WATCHER:-}" != curl ] && [ "${WATCHER:-}" != python-per-build ]; then
+  # exec: the coprocess's pid is Python's own, which the exit trap kills
+  coproc watcher { exec python3 -u -c "$watcher_program" "${api#http://}"; }
+fi
 
 # by_hand: clone, configure, make -j, make test in a fresh directory; prints "<wall ms>"
 by_hand() {

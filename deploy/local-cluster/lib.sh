@@ -33,8 +33,10 @@ UI_SERVER=${TEMPORAL_UI_SERVER:-}
 TEMPORAL_MODULE=${TEMPORAL_MODULE:-$(go env GOMODCACHE 2>/dev/null || echo /root/go/pkg/mod)/go.temporal.io/server@v1.32.2}
 TEMPORAL_CLI=$(command -v temporal || echo "${XDG_CACHE_HOME:-$HOME/.cache}/kiln/temporal-cli/1.9.1/bin/temporal")
 JAVA_HEAP=${KILN_CLUSTER_HEAP:-384m}
-# C1 alone: C2 takes the CPU from the builds (docs/operations.md, "The JIT compiler")
-JAVA_JIT=-XX:TieredStopAtLevel=1
+# C1 alone, at a quarter of its thresholds: C2 takes the CPU from the builds, and C1 at its own
+# thresholds compiles code run a few times per build only after many builds (docs/operations.md,
+# "The JIT compiler")
+JAVA_JIT=(-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.25)
 
 host_ip() { # h1 -> 10.77.0.11
   echo "$NET.1${1#h}"

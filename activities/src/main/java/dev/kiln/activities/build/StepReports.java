@@ -34,8 +34,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An attempt's isolation is told once: every command of a step, and most often every step of a
  * run, runs in the same sandbox with the same limits, and the api keeps one per run. A report the
- * api has taken is not sent again for the same attempt unless it differs (a gate of other limits);
- * one it did not take goes again with the next command.
+ * api has taken is not sent again for the same attempt unless it differs (a gate of other limits).
+ * After a report that failed, what the api keeps is unknown (it may have stored it and lost the
+ * answer), so the next command's report goes whatever it says. Attempt 0 (a run recorded before
+ * attempts were numbered) is no one attempt: it stays 0 when the run moves between hosts, so its
+ * reports all go.
  */
 class StepReports implements StepReporter {
 
@@ -93,11 +96,13 @@ class StepReports implements StepReporter {
     AttemptKey key = new AttemptKey(attempt.runId(), attempt.number());
     sender.execute(
         () -> {
-          if (report.equals(told.get(key))) {
+          if (attempt.number() > 0 && report.equals(told.get(key))) {
             return;
           }
           if (send(attempt, "sandbox", InternalPaths.sandbox(attempt.runId()), report)) {
             told.put(key, report);
+          } else {
+            told.remove(key);
           }
         });
   }

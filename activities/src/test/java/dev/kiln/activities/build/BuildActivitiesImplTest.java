@@ -131,6 +131,23 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void aRunOfNoNumberedAttemptTellsItsIsolationWithEveryCommand() {
+    PipelinePlan plan =
+        new PipelinePlan(
+            "test plan",
+            List.of(new CommandStep("true", 60), new CommandStep("true", 60)),
+            List.of(),
+            List.of(),
+            Map.of());
+    RunContext unnumbered =
+        new RunContext(RUN.runId(), RUN.repo(), RUN.sha(), RUN.arch(), RUN.target(), RUN.args(), 0);
+
+    activities.compile(new CompileRequest(unnumbered, workspace.toString(), plan, 2_000_000));
+
+    assertThat(api.reports.get("sandbox")).hasSize(2);
+  }
+
+  @Test
   void aCommandDoesNotWaitForTheApiToTakeTheUsageOfTheOneBeforeButTheStepEndsOnlyOnceItHas() {
     java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
     api.usageHeld = held;

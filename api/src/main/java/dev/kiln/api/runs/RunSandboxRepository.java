@@ -17,7 +17,8 @@ public class RunSandboxRepository {
   }
 
   /**
-   * Records the run's sandbox, replacing an earlier report (each step reports it).
+   * Records the run's sandbox, replacing an earlier report (a host reports it once per attempt,
+   * again for a step of other limits).
    *
    * @param limitsJson the limits as a JSON object, or {@code null} without a sandbox
    * @return whether it was recorded: false when the run has ended (or does not exist)
