@@ -84,6 +84,23 @@ public final class SeaweedFs implements AutoCloseable {
               + "/bin (.ci/run builds it there: see docs/operations.md)");
     }
     assertThat(weed).as("weed, which .ci/run installs").isPresent();
+    // Each port is free when it is picked, but weed's components connect to one another from
+    // ephemeral ports while it starts, and one of those may take a port picked for another
+    // component: that component then fails to listen. Start again on new ports.
+    for (int tries = 1; ; tries++) {
+      try {
+        return startOnce(weed.get());
+      } catch (IllegalStateException e) {
+        if (tries == PORT_TRIES || !e.getMessage().contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static final int PORT_TRIES = 3;
+
+  private static SeaweedFs startOnce(Path weed) throws IOException {
     Path dir = Files.createTempDirectory("kiln-seaweedfs");
     Path config = dir.resolve("s3.json");
     Files.writeString(
@@ -98,7 +115,7 @@ public final class SeaweedFs implements AutoCloseable {
     Path data = Files.createDirectories(dir.resolve("data"));
     int s3Port = freePort();
     List<String> command = new ArrayList<>();
-    command.add(weed.get().toString());
+    command.add(weed.toString());
     command.addAll(
         List.of(
             "server",
@@ -145,12 +162,10 @@ public final class SeaweedFs implements AutoCloseable {
     Awaitility.await("SeaweedFS's S3 endpoint " + endpoint)
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(250))
+        .failFast("weed exited", () -> !process.isAlive())
         .ignoreExceptions()
         .until(
             () -> {
-              if (!process.isAlive()) {
-                throw new AssertionError("weed exited with " + process.exitValue());
-              }
               if (client.listBuckets().buckets().stream().noneMatch(b -> probe.equals(b.name()))) {
                 client.createBucket(b -> b.bucket(probe));
               }
