@@ -105,13 +105,7 @@ class BuildActivitiesImplTest {
 
   @Test
   void anAttemptsIsolationIsToldOnceTheApiHasTakenItAndAgainUntilItHas() {
-    PipelinePlan plan =
-        new PipelinePlan(
-            "test plan",
-            List.of(new CommandStep("true", 60), new CommandStep("true", 60)),
-            List.of(),
-            List.of(),
-            Map.of());
+    PipelinePlan plan = planOf(new CommandStep("true", 60), new CommandStep("true", 60));
 
     activities.compile(new CompileRequest(RUN, workspace.toString(), plan, 2_000_000));
     activities.compile(new CompileRequest(RUN, workspace.toString(), plan, 3_000_000));
@@ -121,8 +115,7 @@ class BuildActivitiesImplTest {
 
     api.reports.clear();
     api.sandboxReportsToFail.set(1);
-    RunContext nextAttempt =
-        new RunContext(RUN.runId(), RUN.repo(), RUN.sha(), RUN.arch(), RUN.target(), RUN.args(), 2);
+    RunContext nextAttempt = attempt(2);
     api.currentAttempt.set(2);
     activities.compile(new CompileRequest(nextAttempt, workspace.toString(), plan, 4_000_000));
 
@@ -132,15 +125,8 @@ class BuildActivitiesImplTest {
 
   @Test
   void aRunOfNoNumberedAttemptTellsItsIsolationWithEveryCommand() {
-    PipelinePlan plan =
-        new PipelinePlan(
-            "test plan",
-            List.of(new CommandStep("true", 60), new CommandStep("true", 60)),
-            List.of(),
-            List.of(),
-            Map.of());
-    RunContext unnumbered =
-        new RunContext(RUN.runId(), RUN.repo(), RUN.sha(), RUN.arch(), RUN.target(), RUN.args(), 0);
+    PipelinePlan plan = planOf(new CommandStep("true", 60), new CommandStep("true", 60));
+    RunContext unnumbered = attempt(0);
 
     activities.compile(new CompileRequest(unnumbered, workspace.toString(), plan, 2_000_000));
 
@@ -600,8 +586,16 @@ class BuildActivitiesImplTest {
   }
 
   private CompileRequest compile(CommandStep step) {
-    PipelinePlan plan =
-        new PipelinePlan("test plan", List.of(step), List.of(), List.of(), Map.of());
-    return new CompileRequest(RUN, workspace.toString(), plan, 2_000_000);
+    return new CompileRequest(RUN, workspace.toString(), planOf(step), 2_000_000);
+  }
+
+  private static PipelinePlan planOf(CommandStep... compile) {
+    return new PipelinePlan("test plan", List.of(compile), List.of(), List.of(), Map.of());
+  }
+
+  /** {@link #RUN} as host attempt {@code number} (0: a run recorded before attempts were). */
+  private static RunContext attempt(int number) {
+    return new RunContext(
+        RUN.runId(), RUN.repo(), RUN.sha(), RUN.arch(), RUN.target(), RUN.args(), number);
   }
 }
