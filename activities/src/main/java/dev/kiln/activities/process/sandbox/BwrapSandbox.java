@@ -16,16 +16,20 @@ import java.util.Optional;
  * and secrets hidden, its workspace, its run's home and its repository's caches writable, a fresh
  * {@code /tmp}, no capabilities, and a cgroup with its limits.
  *
- * <p>A step's command line is {@code setsid /bin/sh -c <join> kiln-sandbox <cgroup.procs…> -- bwrap
- * … -- bash -eo pipefail -c <command>}: the little shell writes its own pid into the step's cgroups
- * and then becomes bwrap, so nothing of the step ever runs outside its limits.
+ * <p>A step's command line is {@code setsid /bin/sh -c <join> kiln-sandbox <tasks…> -- bwrap … --
+ * bash -eo pipefail -c <command>}: the little shell puts itself into the step's cgroups ({@link
+ * StepCgroup#joinFiles}) and then becomes bwrap, so nothing of the step ever runs outside its
+ * limits.
  */
 public final class BwrapSandbox implements Sandbox {
 
-  /** Joins every cgroup named before {@code --}, then execs what follows. */
+  /**
+   * Joins every cgroup whose join file is named before {@code --}, then execs what follows. {@code
+   * 0} is the writer itself: the shell, one thread ({@link StepCgroup#joinFiles}).
+   */
   static final String JOIN_CGROUPS =
       "for f; do shift; [ \"$f\" = -- ] && break;"
-          + " echo $$ > \"$f\" || { echo \"kiln: cannot join cgroup $f\" >&2; exit 125; }; done;"
+          + " echo 0 > \"$f\" || { echo \"kiln: cannot join cgroup $f\" >&2; exit 125; }; done;"
           + " exec \"$@\"";
 
   private static final List<Path> TMP = List.of(Path.of("/tmp"), Path.of("/var/tmp"));
@@ -131,7 +135,7 @@ public final class BwrapSandbox implements Sandbox {
       return List.of();
     }
     List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUPS, "kiln-output"));
-    cgroup.helperProcsFiles().forEach(f -> args.add(f.toString()));
+    cgroup.helperJoinFiles().forEach(f -> args.add(f.toString()));
     args.add("--");
     return args;
   }
@@ -141,7 +145,7 @@ public final class BwrapSandbox implements Sandbox {
     List<String> args = new ArrayList<>();
     if (cgroup != null) {
       args.addAll(List.of("/bin/sh", "-c", JOIN_CGROUPS, "kiln-sandbox"));
-      cgroup.procsFiles().forEach(f -> args.add(f.toString()));
+      cgroup.joinFiles().forEach(f -> args.add(f.toString()));
       args.add("--");
     } else {
       args.addAll(List.of("prlimit", "--data=" + limits.memoryBytes()));

@@ -163,18 +163,18 @@ final class CgroupV1 implements Cgroups {
   private record Step(Map<String, Path> dirs) implements StepCgroup {
 
     @Override
-    public List<Path> procsFiles() {
+    public List<Path> joinFiles() {
       List<Path> files = new ArrayList<>();
       for (Path dir : new LinkedHashSet<>(dirs.values())) {
-        files.add(dir.resolve("cgroup.procs"));
+        files.add(dir.resolve("tasks"));
       }
       return files;
     }
 
     /** The step's directory in the cpu hierarchy alone. */
     @Override
-    public List<Path> helperProcsFiles() {
-      return List.of(dirs.get("cpu").resolve("cgroup.procs"));
+    public List<Path> helperJoinFiles() {
+      return List.of(dirs.get("cpu").resolve("tasks"));
     }
 
     @Override

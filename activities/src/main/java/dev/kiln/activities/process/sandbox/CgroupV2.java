@@ -152,12 +152,12 @@ final class CgroupV2 implements Cgroups {
   private record Step(Path dir, Path helpers) implements StepCgroup {
 
     @Override
-    public List<Path> procsFiles() {
+    public List<Path> joinFiles() {
       return List.of(dir.resolve("cgroup.procs"));
     }
 
     @Override
-    public List<Path> helperProcsFiles() {
+    public List<Path> helperJoinFiles() {
       return List.of(helpers.resolve("cgroup.procs"));
     }
 

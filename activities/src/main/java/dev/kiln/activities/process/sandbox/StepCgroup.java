@@ -6,15 +6,23 @@ import java.util.List;
 /** The cgroup of one build step: limits written, processes joined, usage read, then removed. */
 public interface StepCgroup extends AutoCloseable {
 
-  /** The files a process writes its pid into to join (one per hierarchy under cgroup v1). */
-  List<Path> procsFiles();
+  /**
+   * The files a single-threaded process joins the step through, writing {@code 0} (itself) into
+   * each: one per hierarchy under cgroup v1, where they are the {@code tasks} files. A v1 {@code
+   * tasks} file moves the writing thread alone, which the kernel does without the lock it takes
+   * over every thread group in the system to move a whole process ({@code cgroup.procs}), whose
+   * every first write after a quiet while waits for an RCU grace period: 5–10 ms on a 2-core host,
+   * before each command of a build could start. For a process of one thread, its thread is the
+   * process. Under cgroup v2 the file is {@code cgroup.procs}, which has no such way round.
+   */
+  List<Path> joinFiles();
 
   /**
-   * The files a helper of the step (its output relay) joins: the step's share of the CPU, but none
-   * of its memory or process limits, which a fork bomb or an out-of-memory kill of the build must
-   * not take the helper down with.
+   * The files a helper of the step (its output relay) joins, as {@link #joinFiles} says: the step's
+   * share of the CPU, but none of its memory or process limits, which a fork bomb or an
+   * out-of-memory kill of the build must not take the helper down with.
    */
-  List<Path> helperProcsFiles();
+  List<Path> helperJoinFiles();
 
   /** Peak memory and CPU time of everything that ran in it. */
   StepUsage usage();

@@ -45,8 +45,7 @@ class CgroupV1Test {
     StepCgroup step =
         cgroups.create("s", new ResourceLimits(1L << 30, 1, 64, 1L << 30, Duration.ofMinutes(1)));
 
-    assertThat(step.helperProcsFiles())
-        .containsExactly(root.resolve("cpu/kiln/worker-1/s/cgroup.procs"));
-    assertThat(step.procsFiles()).hasSize(3);
+    assertThat(step.helperJoinFiles()).containsExactly(root.resolve("cpu/kiln/worker-1/s/tasks"));
+    assertThat(step.joinFiles()).hasSize(3);
   }
 }

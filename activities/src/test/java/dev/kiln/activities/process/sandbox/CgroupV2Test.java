@@ -85,7 +85,7 @@ class CgroupV2Test {
             Runtime.getRuntime().availableProcessors() > 1.5 ? "150000 100000" : "max 100000");
     assertThat(step.resolve("cpu.weight")).hasContent("150");
     assertThat(step.resolve("pids.max")).hasContent("2048");
-    assertThat(cgroup.procsFiles()).containsExactly(step.resolve("cgroup.procs"));
+    assertThat(cgroup.joinFiles()).containsExactly(step.resolve("cgroup.procs"));
   }
 
   @Test
@@ -99,7 +99,7 @@ class CgroupV2Test {
             new ResourceLimits(4L << 30, 1.5, 2048, 10L << 30, Duration.ofMinutes(20)));
 
     Path helpers = own.resolve("kiln.builds/worker-1/run-7-compile-1.helpers");
-    assertThat(cgroup.helperProcsFiles()).containsExactly(helpers.resolve("cgroup.procs"));
+    assertThat(cgroup.helperJoinFiles()).containsExactly(helpers.resolve("cgroup.procs"));
     assertThat(helpers.resolve("cpu.weight")).hasContent("150");
     assertThat(helpers.resolve("pids.max")).doesNotExist();
     assertThat(helpers.resolve("memory.max")).doesNotExist();

@@ -6,14 +6,19 @@ import static org.awaitility.Awaitility.await;
 import dev.kiln.activities.process.CancelReason;
 import dev.kiln.workflows.plan.SandboxRequest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -316,6 +321,69 @@ class SandboxIT {
 
     assertThat(ran.exit().succeeded()).as(ran.output()).isTrue();
     assertThat(ran.output()).contains("data");
+  }
+
+  @Test
+  void aStepsCommandJoinsEachOfItsCgroupsAndItsOutputRelayItsCpuCgroupAlone() throws Exception {
+    Path workspace = fixture.workspace("24-1");
+    Path written = workspace.resolve("cgroups.txt");
+    CompletableFuture<SandboxFixture.Ran> running =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return fixture.run(
+                    workspace,
+                    "cat /proc/self/cgroup > cgroups.tmp;"
+                        + " mv cgroups.tmp cgroups.txt; sleep 3");
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(written));
+    Map<String, String> command = cgroupsOf(Files.readString(written));
+    String step = command.get("cpu").substring(command.get("cpu").lastIndexOf('/') + 1);
+    assertThat(step).startsWith("step-");
+    assertThat(command)
+        .as("the command's cgroup in each hierarchy a step's limits or usage live in")
+        .allSatisfy(
+            (controller, path) -> {
+              if (List.of("cpu", "cpuacct", "memory", "pids").contains(controller)) {
+                assertThat(path).endsWith("/" + step);
+              }
+            });
+    Map<String, String> relay =
+        await()
+            .atMost(Duration.ofSeconds(3))
+            .until(
+                () -> {
+                  for (long pid : hostProcessesWith("head -c ")) {
+                    Map<String, String> cgroups =
+                        cgroupsOf(Files.readString(Path.of("/proc/" + pid + "/cgroup")));
+                    if (command.get("cpu").equals(cgroups.get("cpu"))) {
+                      return cgroups;
+                    }
+                  }
+                  return null;
+                },
+                found -> found != null);
+    assertThat(relay.get("memory")).isNotEqualTo(command.get("memory"));
+    assertThat(relay.get("pids")).isNotEqualTo(command.get("pids"));
+    assertThat(running.get(30, TimeUnit.SECONDS).exit().succeeded()).isTrue();
+  }
+
+  /** {@code /proc/<pid>/cgroup} of cgroup v1: each controller's path. */
+  private static Map<String, String> cgroupsOf(String procCgroup) {
+    Map<String, String> paths = new HashMap<>();
+    for (String line : procCgroup.split("\n")) {
+      String[] fields = line.split(":", 3);
+      if (fields.length == 3) {
+        for (String controller : fields[1].split(",")) {
+          paths.put(controller, fields[2]);
+        }
+      }
+    }
+    return paths;
   }
 
   @Test
