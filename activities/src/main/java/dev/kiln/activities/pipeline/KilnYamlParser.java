@@ -8,6 +8,7 @@ import dev.kiln.workflows.plan.CommandStep;
 import dev.kiln.workflows.plan.GateSpec;
 import dev.kiln.workflows.plan.PipelinePlan;
 import dev.kiln.workflows.plan.SandboxRequest;
+import dev.kiln.workflows.plan.StepVariableNames;
 import dev.kiln.workflows.secrets.SecretNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,10 +78,6 @@ public final class KilnYamlParser {
 
   /** The api stores gate names and log steps ({@code gate:<name>}) in bounded columns. */
   static final int MAX_GATE_NAME = 100;
-
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  // The runner sets KILN_RUN_ID, KILN_SHA, ...; a spec overriding them would lie to the build.
-  private static final String RESERVED_ENV_PREFIX = "KILN_";
 
   private final SpecReader spec = new SpecReader(FILE_NAME);
 
@@ -320,14 +317,9 @@ public final class KilnYamlParser {
   }
 
   private void checkEnvName(YamlNode.Entry entry, String path) throws InvalidSpecException {
-    if (!ENV_NAME.matcher(entry.key()).matches()) {
-      throw spec.error(
-          entry.keyLine(),
-          path,
-          "not a valid variable name (letters, digits and _, not starting with a digit)");
-    }
-    if (entry.key().startsWith(RESERVED_ENV_PREFIX)) {
-      throw spec.error(entry.keyLine(), path, "names starting with KILN_ are reserved for Kiln");
+    Optional<String> problem = StepVariableNames.problem(entry.key());
+    if (problem.isPresent()) {
+      throw spec.error(entry.keyLine(), path, "\"" + entry.key() + "\" " + problem.get());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.kiln.activities.process;
 
 import dev.kiln.workflows.activities.RunContext;
+import dev.kiln.workflows.plan.StepVariableNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,12 @@ public final class BuildEnvironment {
         (name, value) -> {
           if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
+          }
+          // The parser and the api refuse these already; a plan or secret from elsewhere must not
+          // reach setsid, the cgroup-joining shell and bwrap with them either.
+          if (StepVariableNames.readBeforeTheSandbox(name)) {
+            throw new IllegalArgumentException(
+                "'" + name + "' " + StepVariableNames.problem(name).orElseThrow());
           }
           env.put(name, value);
         });

@@ -258,15 +258,26 @@ class KilnYamlParserTest {
   void rejectsBadEnvironmentEntries() {
     assertInvalid(
         "compile: [make]\nenv:\n  1FOO: x\n",
-        "kiln.yaml:3: env.1FOO: not a valid variable name"
-            + " (letters, digits and _, not starting with a digit)");
+        "kiln.yaml:3: env.1FOO: \"1FOO\" must be an environment variable name:"
+            + " letters, digits and _, not starting with a digit");
     assertInvalid(
         "compile: [make]\nenv:\n  MY-VAR: x\n",
-        "kiln.yaml:3: env.MY-VAR: not a valid variable name"
-            + " (letters, digits and _, not starting with a digit)");
+        "kiln.yaml:3: env.MY-VAR: \"MY-VAR\" must be an environment variable name:"
+            + " letters, digits and _, not starting with a digit");
     assertInvalid(
         "compile: [make]\nenv:\n  KILN_CPUS: 64\n",
-        "kiln.yaml:3: env.KILN_CPUS: names starting with KILN_ are reserved for Kiln");
+        "kiln.yaml:3: env.KILN_CPUS: \"KILN_CPUS\" must not start with KILN_:"
+            + " those names are reserved for Kiln");
+    assertInvalid(
+        "compile: [make]\nenv:\n  LD_PRELOAD: ./x.so\n",
+        "kiln.yaml:3: env.LD_PRELOAD: \"LD_PRELOAD\" is read by the dynamic loader or the C"
+            + " library of the programs that start a step outside its sandbox, so a build may not"
+            + " set it");
+    assertInvalid(
+        "compile: [make]\nenv:\n  GCONV_PATH: .\n",
+        "kiln.yaml:3: env.GCONV_PATH: \"GCONV_PATH\" is read by the dynamic loader or the C"
+            + " library of the programs that start a step outside its sandbox, so a build may not"
+            + " set it");
     assertInvalid(
         "compile: [make]\nenv:\n  FOO:\n",
         "kiln.yaml:3: env.FOO: has no value (write \"\" for an empty string)");
@@ -311,6 +322,11 @@ class KilnYamlParserTest {
         "compile:\n  - run: make\n    secrets: [KILN_TOKEN]\n",
         "kiln.yaml:3: compile[0].secrets[0]: \"KILN_TOKEN\" must not start with KILN_:"
             + " those names are reserved for Kiln");
+    assertInvalid(
+        "compile:\n  - run: make\n    secrets: [LD_LIBRARY_PATH]\n",
+        "kiln.yaml:3: compile[0].secrets[0]: \"LD_LIBRARY_PATH\" is read by the dynamic loader or"
+            + " the C library of the programs that start a step outside its sandbox, so a build may"
+            + " not set it");
     assertInvalid(
         "gates:\n  - name: unit\n    run: make\n    secrets: [A_B, A_B]\n",
         "kiln.yaml:4: gates[0].secrets[1]: \"A_B\" is listed twice");

@@ -73,6 +73,15 @@ class BuildEnvironmentTest {
   }
 
   @Test
+  void planVariablesTheDynamicLoaderReadsAreRefused() {
+    assertThatThrownBy(
+            () -> BuildEnvironment.forRun(WORKER, RUN, 2, Map.of("LD_PRELOAD", "./evil.so")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("LD_PRELOAD")
+        .hasMessageContaining("dynamic loader");
+  }
+
+  @Test
   void planVariableWithAnInvalidNameIsRejected() {
     assertThatThrownBy(() -> BuildEnvironment.forRun(WORKER, RUN, 2, Map.of("MY-VAR", "x")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -99,6 +99,11 @@ class SecretsIT extends StrictApi {
         putSecret("KILN_TOKEN", VALUE),
         400,
         "secret name \"KILN_TOKEN\" must not start with KILN_: those names are reserved for Kiln");
+    assertProblem(
+        putSecret("LD_PRELOAD", VALUE),
+        400,
+        "secret name \"LD_PRELOAD\" is read by the dynamic loader or the C library of the programs"
+            + " that start a step outside its sandbox, so a build may not set it");
     assertProblem(putSecret("EMPTY", ""), 400, "the body must be the secret's value; it is empty");
     assertProblem(
         putSecret("HUGE", "x".repeat(RepoSecrets.MAX_VALUE_BYTES + 1)),

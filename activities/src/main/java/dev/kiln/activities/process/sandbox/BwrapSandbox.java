@@ -16,16 +16,20 @@ import java.util.Optional;
  * and secrets hidden, its workspace, its run's home and its repository's caches writable, a fresh
  * {@code /tmp}, no capabilities, and a cgroup with its limits.
  *
- * <p>A step's command line is {@code setsid /bin/sh -c <join> kiln-sandbox <tasks…> -- bwrap … --
- * bash -eo pipefail -c <command>}: the little shell puts itself into the step's cgroups ({@link
- * StepCgroup#joinFiles}) and then becomes bwrap, so nothing of the step ever runs outside its
- * limits.
+ * <p>A step's command line is {@code setsid /bin/sh -c <join> kiln-sandbox <join files…> -- bwrap …
+ * -- bash -eo pipefail -c <command>}: the little shell puts itself into the step's cgroups ({@link
+ * StepCgroup#joinFiles}: v1's {@code tasks}, v2's {@code cgroup.procs}) and then becomes bwrap, so
+ * nothing the command starts ever runs outside the step's limits. The step's environment is that of
+ * setsid, the shell and bwrap too, which is why a plan may not set what the dynamic loader reads
+ * ({@code StepVariableNames}).
  */
 public final class BwrapSandbox implements Sandbox {
 
   /**
    * Joins every cgroup whose join file is named before {@code --}, then execs what follows. {@code
-   * 0} is the writer itself: the shell, one thread ({@link StepCgroup#joinFiles}).
+   * 0} is the writer itself: the shell, one thread, writing with its builtin {@code echo} ({@link
+   * StepCgroup#joinFiles}). Not {@code $$}: a pid takes the kernel's global lock, {@code 0} into
+   * {@code tasks} does not.
    */
   static final String JOIN_CGROUPS =
       "for f; do shift; [ \"$f\" = -- ] && break;"

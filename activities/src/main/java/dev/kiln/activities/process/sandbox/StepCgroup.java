@@ -7,13 +7,15 @@ import java.util.List;
 public interface StepCgroup extends AutoCloseable {
 
   /**
-   * The files a single-threaded process joins the step through, writing {@code 0} (itself) into
-   * each: one per hierarchy under cgroup v1, where they are the {@code tasks} files. A v1 {@code
-   * tasks} file moves the writing thread alone, which the kernel does without the lock it takes
-   * over every thread group in the system to move a whole process ({@code cgroup.procs}), whose
-   * every first write after a quiet while waits for an RCU grace period: 5–10 ms on a 2-core host,
-   * before each command of a build could start. For a process of one thread, its thread is the
-   * process. Under cgroup v2 the file is {@code cgroup.procs}, which has no such way round.
+   * The files a single-threaded process joins the step through, writing {@code 0} (itself, not its
+   * pid) into each: one per hierarchy under cgroup v1, where they are the {@code tasks} files, and
+   * {@code cgroup.procs} under v2. {@code 0} into a v1 {@code tasks} file moves the writing thread
+   * alone, which the kernel does without its lock over every thread group in the system; a pid, or
+   * {@code cgroup.procs}, takes that lock, and on kernels from 6.0 on without the {@code
+   * favordynmods} mount option its first taking after a quiet while waits for an RCU grace period
+   * (4.5–10 ms on the 2-core 6.18 host Kiln is measured on), before each command of a build could
+   * start. For a process of one thread, its thread is the process. Under v2, {@code favordynmods}
+   * is what spares the wait.
    */
   List<Path> joinFiles();
 

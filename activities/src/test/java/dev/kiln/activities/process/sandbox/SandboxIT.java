@@ -2,6 +2,7 @@ package dev.kiln.activities.process.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.activities.process.CancelReason;
 import dev.kiln.workflows.plan.SandboxRequest;
@@ -327,49 +328,61 @@ class SandboxIT {
   void aStepsCommandJoinsEachOfItsCgroupsAndItsOutputRelayItsCpuCgroupAlone() throws Exception {
     Path workspace = fixture.workspace("24-1");
     Path written = workspace.resolve("cgroups.txt");
+    Path done = workspace.resolve("done");
+    // The step lives until the test has looked (at most 60 s), so no stall of a busy host ends it
+    // before then.
     CompletableFuture<SandboxFixture.Ran> running =
         CompletableFuture.supplyAsync(
             () -> {
               try {
                 return fixture.run(
                     workspace,
-                    "cat /proc/self/cgroup > cgroups.tmp;"
-                        + " mv cgroups.tmp cgroups.txt; sleep 3");
+                    "cat /proc/self/cgroup > cgroups.tmp; mv cgroups.tmp cgroups.txt;"
+                        + " i=0; while [ ! -e done ] && [ $i -lt 1200 ]; do sleep 0.05;"
+                        + " i=$((i+1)); done");
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
             });
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(written));
+      Map<String, String> command = cgroupsOf(Files.readString(written));
+      assumeTrue(command.containsKey("cpu"), "cgroup v1 hierarchies (this host has cgroup v2)");
+      String step = command.get("cpu").substring(command.get("cpu").lastIndexOf('/') + 1);
+      assertThat(step).startsWith("step-");
+      assertThat(command)
+          .as("the command's cgroup in each hierarchy a step's limits or usage live in")
+          .containsKeys("cpu", "memory", "pids")
+          .allSatisfy(
+              (controller, path) -> {
+                if (List.of("cpu", "cpuacct", "memory", "pids").contains(controller)) {
+                  assertThat(path).endsWith("/" + step);
+                }
+              });
+      Map<String, String> relay =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .ignoreExceptions() // a process listed a moment ago may be gone when read
+              .until(() -> relayOf(command.get("cpu")), found -> found != null);
+      assertThat(relay).containsKeys("memory", "pids");
+      assertThat(relay.get("memory")).isNotEqualTo(command.get("memory"));
+      assertThat(relay.get("pids")).isNotEqualTo(command.get("pids"));
+    } finally {
+      Files.writeString(done, "");
+    }
+    assertThat(running.get(60, TimeUnit.SECONDS).exit().succeeded()).isTrue();
+  }
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(written));
-    Map<String, String> command = cgroupsOf(Files.readString(written));
-    String step = command.get("cpu").substring(command.get("cpu").lastIndexOf('/') + 1);
-    assertThat(step).startsWith("step-");
-    assertThat(command)
-        .as("the command's cgroup in each hierarchy a step's limits or usage live in")
-        .allSatisfy(
-            (controller, path) -> {
-              if (List.of("cpu", "cpuacct", "memory", "pids").contains(controller)) {
-                assertThat(path).endsWith("/" + step);
-              }
-            });
-    Map<String, String> relay =
-        await()
-            .atMost(Duration.ofSeconds(3))
-            .until(
-                () -> {
-                  for (long pid : hostProcessesWith("head -c ")) {
-                    Map<String, String> cgroups =
-                        cgroupsOf(Files.readString(Path.of("/proc/" + pid + "/cgroup")));
-                    if (command.get("cpu").equals(cgroups.get("cpu"))) {
-                      return cgroups;
-                    }
-                  }
-                  return null;
-                },
-                found -> found != null);
-    assertThat(relay.get("memory")).isNotEqualTo(command.get("memory"));
-    assertThat(relay.get("pids")).isNotEqualTo(command.get("pids"));
-    assertThat(running.get(30, TimeUnit.SECONDS).exit().succeeded()).isTrue();
+  /** The cgroups of the output relay ({@code head -c …}) in cpu cgroup {@code cpu}, or null. */
+  private static Map<String, String> relayOf(String cpu) throws IOException {
+    for (long pid : hostProcessesWith("head -c ")) {
+      Map<String, String> cgroups =
+          cgroupsOf(Files.readString(Path.of("/proc/" + pid + "/cgroup")));
+      if (cpu.equals(cgroups.get("cpu"))) {
+        return cgroups;
+      }
+    }
+    return null;
   }
 
   /** {@code /proc/<pid>/cgroup} of cgroup v1: each controller's path. */
