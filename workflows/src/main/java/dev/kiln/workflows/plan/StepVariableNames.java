@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * code as the worker's user ({@code LD_PRELOAD: ./x.so}) before any isolation is in place. The
  * names are those glibc itself ignores when it starts a program across a privilege boundary (its
  * {@code unsecvars.h}), every {@code LD_} name, less {@code TMPDIR}, which the sandbox sets for
- * each step and none of those programs reads.
+ * each step and none of those programs reads; and where {@code /bin/sh} is bash, the options it
+ * takes from its environment ({@code SHELLOPTS}, {@code BASHOPTS}) and {@code PS4}, which with
+ * {@code xtrace} it expands, command substitutions included.
  */
 public final class StepVariableNames {
 
@@ -41,6 +43,8 @@ public final class StepVariableNames {
           "RES_OPTIONS",
           "TZDIR");
 
+  private static final Set<String> READ_BY_A_BASH_SH = Set.of("SHELLOPTS", "BASHOPTS", "PS4");
+
   private StepVariableNames() {}
 
   /**
@@ -59,7 +63,12 @@ public final class StepVariableNames {
     if (name.startsWith(RESERVED_PREFIX)) {
       return Optional.of("must not start with KILN_: those names are reserved for Kiln");
     }
-    if (readBeforeTheSandbox(name)) {
+    if (READ_BY_A_BASH_SH.contains(name)) {
+      return Optional.of(
+          "is read by the shell that starts a step outside its sandbox where /bin/sh is bash, so a"
+              + " build may not set it");
+    }
+    if (name.startsWith(LOADER_PREFIX) || READ_BEFORE_THE_SANDBOX.contains(name)) {
       return Optional.of(
           "is read by the dynamic loader or the C library of the programs that start a step"
               + " outside its sandbox, so a build may not set it");
@@ -69,6 +78,8 @@ public final class StepVariableNames {
 
   /** Whether the programs that start a step read {@code name} before its sandbox is in place. */
   public static boolean readBeforeTheSandbox(String name) {
-    return name.startsWith(LOADER_PREFIX) || READ_BEFORE_THE_SANDBOX.contains(name);
+    return name.startsWith(LOADER_PREFIX)
+        || READ_BEFORE_THE_SANDBOX.contains(name)
+        || READ_BY_A_BASH_SH.contains(name);
   }
 }

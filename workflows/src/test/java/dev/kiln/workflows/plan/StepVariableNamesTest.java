@@ -37,6 +37,15 @@ class StepVariableNamesTest {
   }
 
   @Test
+  void whatABashStartedAsShTakesFromItsEnvironmentIsRefused() {
+    for (String name : new String[] {"SHELLOPTS", "BASHOPTS", "PS4"}) {
+      assertThat(StepVariableNames.readBeforeTheSandbox(name)).as(name).isTrue();
+      assertThat(StepVariableNames.problem(name)).as(name).get().asString().contains("bash");
+    }
+    assertThat(StepVariableNames.problem("BASH_ENV")).isEmpty();
+  }
+
+  @Test
   void namesThatAreNoVariablesOrKilnsAreRefused() {
     assertThat(StepVariableNames.problem("")).contains("must not be empty");
     assertThat(StepVariableNames.problem("1FOO")).get().asString().startsWith("must be an");
