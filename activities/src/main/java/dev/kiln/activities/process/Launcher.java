@@ -18,7 +18,7 @@ import java.util.Objects;
 public record Launcher(List<String> prefix, boolean pidNamespace, List<String> helperPrefix) {
 
   /** {@code setsid bash …}: its own process group, nothing else. */
-  public static final Launcher PLAIN = new Launcher(List.of("setsid"), false, List.of());
+  public static final Launcher PLAIN = new Launcher(List.of(HostPrograms.SETSID), false, List.of());
 
   public Launcher {
     prefix = List.copyOf(Objects.requireNonNull(prefix, "prefix"));

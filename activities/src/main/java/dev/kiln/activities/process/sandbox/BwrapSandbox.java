@@ -1,5 +1,6 @@
 package dev.kiln.activities.process.sandbox;
 
+import dev.kiln.activities.process.HostPrograms;
 import dev.kiln.activities.process.Launcher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ public final class BwrapSandbox implements Sandbox {
               caches.forRepository(step.cacheKey()),
               step.request().networkOn());
       cgroup = cgroups == null ? null : cgroups.create(step.name(), limits);
-      List<String> prefix = new ArrayList<>(List.of("setsid"));
+      List<String> prefix = new ArrayList<>(List.of(HostPrograms.SETSID));
       prefix.addAll(limiting(cgroup, limits));
       prefix.addAll(BwrapCommand.of(settings.bwrap(), layout));
       Map<String, String> env = new LinkedHashMap<>();
@@ -152,7 +153,7 @@ public final class BwrapSandbox implements Sandbox {
       cgroup.joinFiles().forEach(f -> args.add(f.toString()));
       args.add("--");
     } else {
-      args.addAll(List.of("prlimit", "--data=" + limits.memoryBytes()));
+      args.addAll(List.of(HostPrograms.PRLIMIT, "--data=" + limits.memoryBytes()));
       if (!root) {
         args.add("--nproc=" + limits.pids());
       }

@@ -104,6 +104,19 @@ final class SandboxFixture implements AutoCloseable {
       Consumer<ProcessRunner> whileRunning,
       Duration timeout)
       throws IOException {
+    return run(workspace, repoKey, request, command, whileRunning, timeout, Map.of());
+  }
+
+  /** As above, with {@code planEnv} over the step's environment, as a plan's {@code env} is. */
+  Ran run(
+      Path workspace,
+      String repoKey,
+      SandboxRequest request,
+      String command,
+      Consumer<ProcessRunner> whileRunning,
+      Duration timeout,
+      Map<String, String> planEnv)
+      throws IOException {
     try (SandboxedStep step =
         sandbox.open(
             new Sandbox.Step(
@@ -111,6 +124,7 @@ final class SandboxFixture implements AutoCloseable {
       Map<String, String> env = new HashMap<>();
       env.put("PATH", System.getenv("PATH"));
       env.putAll(step.environment());
+      env.putAll(planEnv);
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       ProcessConfig config =
           ProcessConfig.of(command, workspace, env, timeout)

@@ -431,6 +431,36 @@ class SandboxIT {
     }
   }
 
+  @Test
+  void aPlansPathCannotChooseTheProgramsThatStartTheStep(
+      @TempDir Path otherHome, @TempDir Path host) throws Exception {
+    try (SandboxFixture prlimit =
+        new SandboxFixture(otherHome, SandboxFixture.LIMITS, SandboxSettings.Enforcement.PRLIMIT)) {
+      Path workspace = prlimit.workspace("31-1");
+      Path ran = host.resolve("ran-outside-the-sandbox");
+      for (String program : List.of("prlimit", "setsid")) {
+        Path fake = workspace.resolve(program);
+        Files.writeString(
+            fake, "#!/bin/sh\ntouch " + ran + "\nexec /usr/bin/" + program + " \"$@\"\n");
+        fake.toFile().setExecutable(true);
+      }
+
+      SandboxFixture.Ran step =
+          prlimit.run(
+              workspace,
+              "repo-a",
+              SandboxRequest.DEFAULT,
+              "echo ran",
+              runner -> {},
+              Duration.ofMinutes(1),
+              Map.of("PATH", workspace + ":.:" + System.getenv("PATH")));
+
+      assertThat(step.exit().succeeded()).as(step.output()).isTrue();
+      assertThat(step.output()).contains("ran");
+      assertThat(ran).as("a program of the workspace ran before the sandbox").doesNotExist();
+    }
+  }
+
   /** Host processes whose command line starts with {@code text}, read from /proc directly. */
   static List<Long> hostProcessesWith(String text) throws IOException {
     List<Long> found = new ArrayList<>();
