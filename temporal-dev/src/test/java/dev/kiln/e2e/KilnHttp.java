@@ -108,7 +108,12 @@ final class KilnHttp {
         .pollDelay(Duration.ZERO)
         .until(
             () -> {
-              run[0] = get("/runs/" + runId).json();
+              Answer answer = get("/runs/" + runId);
+              // a 503 says "try again shortly" (no database connection in time): not the end
+              if (answer.status() != 200) {
+                return false;
+              }
+              run[0] = answer.json();
               return !"building".equals(run[0].path("result").asText());
             });
     return run[0];
