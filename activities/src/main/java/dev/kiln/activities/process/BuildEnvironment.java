@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The complete environment of a build command. A build runs untrusted repository code, so it starts
@@ -54,8 +53,6 @@ public final class BuildEnvironment {
           "SSL_CERT_FILE",
           "SSL_CERT_DIR");
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
   private BuildEnvironment() {}
 
   /**
@@ -86,7 +83,7 @@ public final class BuildEnvironment {
     env.putAll(sandboxEnv);
     planEnv.forEach(
         (name, value) -> {
-          if (!NAME.matcher(name).matches()) {
+          if (!StepVariableNames.isVariableName(name)) {
             throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
           }
           // The parser and the api refuse these already; a plan or secret from elsewhere must not

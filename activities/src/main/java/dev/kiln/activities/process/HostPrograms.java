@@ -3,6 +3,7 @@ package dev.kiln.activities.process;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The programs that start a build step before its sandbox is in place ({@code setsid}, {@code
@@ -29,12 +30,20 @@ public final class HostPrograms {
    * none does (the start then fails, or finds it in the worker's {@code PATH}, as before).
    */
   static String find(String name) {
-    for (String directory : SYSTEM_DIRECTORIES) {
+    return firstIn(SYSTEM_DIRECTORIES, name).map(Path::toString).orElse(name);
+  }
+
+  /** The executable {@code name} in the first of {@code directories} that has it, absolute. */
+  public static Optional<Path> firstIn(List<String> directories, String name) {
+    for (String directory : directories) {
+      if (directory.isBlank()) {
+        continue;
+      }
       Path candidate = Path.of(directory, name);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate.toString();
+        return Optional.of(candidate.toAbsolutePath());
       }
     }
-    return name;
+    return Optional.empty();
   }
 }

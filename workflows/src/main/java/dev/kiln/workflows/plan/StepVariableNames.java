@@ -55,7 +55,7 @@ public final class StepVariableNames {
     if (name == null || name.isEmpty()) {
       return Optional.of("must not be empty");
     }
-    if (!NAME.matcher(name).matches()) {
+    if (!isVariableName(name)) {
       return Optional.of(
           "must be an environment variable name: letters, digits and _, not starting with a"
               + " digit");
@@ -74,6 +74,13 @@ public final class StepVariableNames {
               + " outside its sandbox, so a build may not set it");
     }
     return Optional.empty();
+  }
+
+  /**
+   * Whether {@code name} is a shell variable's: letters, digits and _, not starting with a digit.
+   */
+  public static boolean isVariableName(String name) {
+    return NAME.matcher(name).matches();
   }
 
   /** Whether the programs that start a step read {@code name} before its sandbox is in place. */

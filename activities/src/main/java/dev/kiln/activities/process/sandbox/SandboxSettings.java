@@ -1,5 +1,6 @@
 package dev.kiln.activities.process.sandbox;
 
+import dev.kiln.activities.process.HostPrograms;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -149,16 +150,8 @@ public record SandboxSettings(
 
   /** {@code name} on the {@code PATH} of {@code env}, as an absolute path. */
   static Optional<Path> findOnPath(String name, Map<String, String> env) {
-    for (String dir : env.getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (dir.isBlank()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate.toAbsolutePath());
-      }
-    }
-    return Optional.empty();
+    return HostPrograms.firstIn(
+        List.of(env.getOrDefault("PATH", "/usr/bin:/bin").split(":")), name);
   }
 
   /** sshd's private host keys, which identify this machine to everyone who connects to it. */
