@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code work/warm/<lane key>}, outside {@code work/runs}, and at most {@code capacity} of them,
  * the least recently used going first. A lane's workspace serves that lane only (repository, ref
  * and architecture): the builds of one branch or merge request never start from another's tree, and
- * {@link WorkingTreeSync} trusts nothing in it anyway.
+ * {@link WorkingTreeSync} trusts nothing in it anyway. Beside each, {@code <lane key>.stamps} holds
+ * the {@link TreeStamps} of its files that the run left as its sync made them.
  */
 final class WarmWorkspaces {
 
@@ -35,8 +37,16 @@ final class WarmWorkspaces {
   private final Path root;
   private final int capacity;
 
-  /** Which lane each workspace in use belongs to, so cleanup knows where to keep it. */
-  private final Map<Path, String> lanes = new ConcurrentHashMap<>();
+  /**
+   * Which lane each workspace in use belongs to, so cleanup knows where to keep it, and the tree
+   * its sync left.
+   */
+  private final Map<Path, InUse> lanes = new ConcurrentHashMap<>();
+
+  /**
+   * @param settled null after a fresh checkout
+   */
+  private record InUse(String laneKey, SettledTree settled) {}
 
   WarmWorkspaces(Path kilnHome, int capacity) {
     this.root = kilnHome.resolve("work").resolve("warm").toAbsolutePath().normalize();
@@ -58,24 +68,39 @@ final class WarmWorkspaces {
   /**
    * Moves the lane's kept workspace onto {@code target}, an empty directory reserved for the run.
    *
-   * @return whether there was one; {@code target} is left as it was when not
+   * @return its stamps (none when they are missing or unreadable) when there was one; empty, and
+   *     {@code target} left as it was, when not
    */
-  boolean takeInto(String laneKey, Path target) throws IOException {
+  Optional<TreeStamps> takeInto(String laneKey, Path target) throws IOException {
     Path kept = root.resolve(laneKey);
     try {
       // rename(2) replaces an empty directory: the target stays reserved throughout
       Files.move(kept, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return true;
     } catch (NoSuchFileException none) {
-      return false;
+      return Optional.empty();
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("cannot move " + kept + " to " + target + " in one step", e);
     }
+    Path stampsFile = stampsFile(laneKey);
+    try {
+      return Optional.of(TreeStamps.readFrom(stampsFile));
+    } catch (IOException e) {
+      log.warn("reading every file of the kept workspace {}: {}", laneKey, e.toString());
+      return Optional.of(TreeStamps.none());
+    } finally {
+      // they describe this tree only as it is now
+      Files.deleteIfExists(stampsFile);
+    }
   }
 
-  /** The workspace now serves the lane's run; {@link #keep} gives it back to the lane. */
-  void inUse(Path workspace, String laneKey) {
-    lanes.put(workspace.toAbsolutePath().normalize(), laneKey);
+  /**
+   * The workspace now serves the lane's run; {@link #keep} gives it back to the lane.
+   *
+   * @param settled the tree its sync left; null after a fresh checkout (the next sync reads every
+   *     file)
+   */
+  void inUse(Path workspace, String laneKey, SettledTree settled) {
+    lanes.put(workspace.toAbsolutePath().normalize(), new InUse(laneKey, settled));
   }
 
   /**
@@ -85,13 +110,18 @@ final class WarmWorkspaces {
    * @return false when the workspace belongs to no known lane (the caller removes it)
    */
   boolean keep(Path workspace) throws IOException {
-    String laneKey = lanes.remove(workspace.toAbsolutePath().normalize());
-    if (laneKey == null || capacity < 1 || !Files.isDirectory(workspace)) {
+    InUse use = lanes.remove(workspace.toAbsolutePath().normalize());
+    if (use == null || capacity < 1 || !Files.isDirectory(workspace)) {
       return false;
     }
     Files.createDirectories(root);
-    Path kept = root.resolve(laneKey);
+    Path kept = root.resolve(use.laneKey());
+    Path stampsFile = stampsFile(use.laneKey());
+    Files.deleteIfExists(stampsFile);
     FileTrees.deleteRecursively(kept);
+    if (use.settled() != null) {
+      writeStamps(use.settled(), workspace, stampsFile);
+    }
     Files.move(workspace, kept, StandardCopyOption.ATOMIC_MOVE);
     Files.setLastModifiedTime(kept, FileTime.from(Instant.now()));
     try {
@@ -118,8 +148,22 @@ final class WarmWorkspaces {
     }
     for (Path old : byAge.subList(Math.min(capacity, byAge.size()), byAge.size())) {
       log.info("dropping the kept workspace {}: more than {} kept", old.getFileName(), capacity);
+      Files.deleteIfExists(stampsFile(old.getFileName().toString()));
       FileTrees.deleteRecursively(old);
     }
+  }
+
+  /** Best effort: without stamps, the lane's next sync reads every file. */
+  private static void writeStamps(SettledTree settled, Path workspace, Path stampsFile) {
+    try {
+      settled.stamp(workspace).writeTo(stampsFile);
+    } catch (IOException e) {
+      log.warn("no stamps kept for {}: {}", workspace, e.toString());
+    }
+  }
+
+  private Path stampsFile(String laneKey) {
+    return root.resolve(laneKey + ".stamps");
   }
 
   private static FileTime lastUsed(Path dir) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -34,9 +35,10 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * checkout of a commit gives, writing only what differs: files the build wrote, ignored or not, go;
  * tracked files it changed, replaced or re-permissioned are written again; files the new commit
  * changed are written; the rest stays. Nothing in the old tree is trusted: a file is kept only if
- * its content hashes to the commit's blob and its kind and executable bit match, and the {@code
- * .git} directory is made anew by the caller. Every tracked file ends with the same modification
- * time, as after a checkout, so no build tool sees a tracked file as newer than another.
+ * its content is the commit's blob (hashed, or known from its {@link TreeStamps} when its status
+ * shows nothing touched it since) and its kind and executable bit match, and the {@code .git}
+ * directory is made anew by the caller. Every tracked file ends with the same modification time, as
+ * after a checkout, so no build tool sees a tracked file as newer than another.
  */
 final class WorkingTreeSync {
 
@@ -91,19 +93,32 @@ final class WorkingTreeSync {
     }
   }
 
-  /** What the sync did, for the run's log. */
-  record Outcome(int kept, int written, int removed) {
+  /**
+   * What the sync did, for the run's log, and the tree it left.
+   *
+   * @param unread how many of the kept files were known by their stamps, not read
+   */
+  record Outcome(int kept, int unread, int written, int removed, SettledTree settled) {
     String describe() {
-      return kept + " files kept, " + written + " written, " + removed + " removed";
+      String outcome = kept + " files kept, " + written + " written, " + removed + " removed";
+      return unread == 0
+          ? outcome
+          : outcome + " (" + unread + " of the kept unchanged since the lane's last build)";
     }
   }
 
-  /** Makes the working tree {@code commit}'s and the index match it. */
-  Outcome to(RevCommit commit) throws IOException {
+  /**
+   * Makes the working tree {@code commit}'s and the index match it.
+   *
+   * @param stamps what the lane's last build left untouched, by the status of each file
+   */
+  Outcome to(RevCommit commit, TreeStamps stamps) throws IOException {
     Map<String, Tracked> wanted = trackedFiles(commit);
     Set<String> wantedDirs = parentDirectories(wanted.keySet());
     List<DirCacheEntry> kept = new ArrayList<>();
+    Map<String, SettledTree.Placed> placed = new HashMap<>();
     int[] removed = {0};
+    int[] unread = {0};
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
@@ -130,8 +145,14 @@ final class WorkingTreeSync {
               throws IOException {
             String path = relative(file);
             Tracked tracked = wanted.get(path);
-            if (tracked != null && matches(file, attributes, tracked)) {
+            Match match =
+                tracked == null ? Match.NO : matches(file, path, attributes, tracked, stamps);
+            if (match.same()) {
               kept.add(tracked.entry(path));
+              if (match.inode() >= 0) {
+                placed.put(path, new SettledTree.Placed(tracked.blob(), match.inode()));
+              }
+              unread[0] += match.unread() ? 1 : 0;
             } else {
               Files.delete(file);
               removed[0]++;
@@ -144,8 +165,24 @@ final class WorkingTreeSync {
     checkout.setFailOnConflict(true);
     checkout.checkout();
     int written = wanted.size() - kept.size();
-    settle(wanted);
-    return new Outcome(kept.size(), written, removed[0]);
+    Instant settled = settle(wanted, placed);
+    return new Outcome(
+        kept.size(), unread[0], written, removed[0], new SettledTree(placed, settled));
+  }
+
+  /**
+   * Whether a file of the old tree is the tracked one, and how that was known.
+   *
+   * @param inode a regular file's inode; -1 for a symbolic link
+   * @param unread known from its stamp, not read
+   */
+  private record Match(boolean same, long inode, boolean unread) {
+    static final Match NO = new Match(false, -1, false);
+    static final Match LINK = new Match(true, -1, false);
+
+    static Match file(long inode, boolean unread) {
+      return new Match(true, inode, unread);
+    }
   }
 
   /** A tracked file of the commit: its mode and blob. */
@@ -185,28 +222,54 @@ final class WorkingTreeSync {
   }
 
   /** Whether the file is the tracked one: same kind, executable bit and blob. */
-  private boolean matches(Path file, BasicFileAttributes attributes, Tracked tracked)
+  private Match matches(
+      Path file, String path, BasicFileAttributes attributes, Tracked tracked, TreeStamps stamps)
       throws IOException {
     if (tracked.mode() == FileMode.SYMLINK) {
-      return attributes.isSymbolicLink()
-          && blobOf(
-                  Files.readSymbolicLink(file)
-                      .toString()
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8))
-              .equals(tracked.blob());
+      boolean same =
+          attributes.isSymbolicLink()
+              && blobOf(
+                      Files.readSymbolicLink(file)
+                          .toString()
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                  .equals(tracked.blob());
+      return same ? Match.LINK : Match.NO;
     }
     if (!attributes.isRegularFile()) {
-      return false;
+      return Match.NO;
     }
+    Map<String, Object> status =
+        Files.readAttributes(file, "unix:mode,ino,ctime", LinkOption.NOFOLLOW_LINKS);
     boolean executable = tracked.mode() == FileMode.EXECUTABLE_FILE;
-    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-    if (!mode.equals(executable ? executableMode : fileMode)) {
-      return false;
+    if (permissionBits((Integer) status.get("mode"))
+        != permissionBits(executable ? executableMode : fileMode)) {
+      return Match.NO;
+    }
+    long inode = (Long) status.get("ino");
+    Optional<ObjectId> stamped =
+        stamps.unchangedBlob(
+            path, inode, attributes.size(), SettledTree.nanos((FileTime) status.get("ctime")));
+    if (stamped.isPresent()) {
+      return stamped.get().equals(tracked.blob()) ? Match.file(inode, true) : Match.NO;
     }
     try (ObjectInserter.Formatter hasher = new ObjectInserter.Formatter();
         InputStream in = Files.newInputStream(file)) {
-      return hasher.idFor(Constants.OBJ_BLOB, attributes.size(), in).equals(tracked.blob());
+      boolean same = hasher.idFor(Constants.OBJ_BLOB, attributes.size(), in).equals(tracked.blob());
+      return same ? Match.file(inode, false) : Match.NO;
     }
+  }
+
+  /** A file's permission bits as {@code stat} gives them: set-id and sticky bits included. */
+  private static int permissionBits(int mode) {
+    return mode & 07777;
+  }
+
+  private static int permissionBits(Set<PosixFilePermission> permissions) {
+    int bits = 0;
+    for (PosixFilePermission permission : permissions) {
+      bits |= 0400 >> permission.ordinal();
+    }
+    return bits;
   }
 
   private static ObjectId blobOf(byte[] content) {
@@ -239,15 +302,25 @@ final class WorkingTreeSync {
   /**
    * Gives every tracked file one modification time, then writes the index again with it, so that
    * the files read as clean: kept and written files alike look as if checked out together.
+   *
+   * @param placed the kept regular files; the written ones are added
+   * @return when the last file was touched
    */
-  private void settle(Map<String, Tracked> wanted) throws IOException {
+  private Instant settle(Map<String, Tracked> wanted, Map<String, SettledTree.Placed> placed)
+      throws IOException {
     FileTime now = FileTime.from(Instant.now());
     for (Map.Entry<String, Tracked> file : wanted.entrySet()) {
       Path path = root.resolve(file.getKey());
-      if (file.getValue().mode() != FileMode.SYMLINK) {
+      Tracked tracked = file.getValue();
+      if (tracked.mode() != FileMode.SYMLINK) {
         Files.setLastModifiedTime(path, now);
+        if (!placed.containsKey(file.getKey())) {
+          long inode = (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+          placed.put(file.getKey(), new SettledTree.Placed(tracked.blob(), inode));
+        }
       }
     }
+    Instant settled = Instant.now();
     DirCache index = repo.lockDirCache();
     try {
       for (int i = 0; i < index.getEntryCount(); i++) {
@@ -261,6 +334,7 @@ final class WorkingTreeSync {
     } finally {
       index.unlock();
     }
+    return settled;
   }
 
   /** A path as git writes it: relative to the root, with forward slashes. */

@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -114,27 +115,32 @@ public final class Workspaces {
       throws IOException {
     Path workspace = allocate(runId);
     try {
-      boolean warmStart = laneKey != null && warm.takeInto(laneKey, workspace);
-      if (warmStart) {
+      Optional<TreeStamps> kept =
+          laneKey == null ? Optional.empty() : warm.takeInto(laneKey, workspace);
+      if (kept.isPresent()) {
         // the build may have changed anything under .git: it is made anew
         FileTrees.deleteRecursively(workspace.resolve(Constants.DOT_GIT));
       }
+      SettledTree settled = null;
       try (Repository mirror = MirrorHealth.open(mirrorDir)) {
         initShared(workspace, mirror);
         try (Repository repo = openWorkspace(workspace)) {
           copyRefs(mirror, repo);
           setOrigin(repo, originUrl);
-          if (warmStart) {
-            syncDetached(repo, ObjectId.fromString(sha), progress);
+          if (kept.isPresent()) {
+            settled = syncDetached(repo, ObjectId.fromString(sha), kept.get(), progress);
           } else {
             checkoutDetached(repo, ObjectId.fromString(sha), progress);
           }
         }
       }
       if (laneKey != null) {
-        warm.inUse(workspace, laneKey);
+        warm.inUse(workspace, laneKey, settled);
       }
-      log.info("Checked out {} into {}{}", sha, workspace, warmStart ? " (warm)" : "");
+      log.info("Checked out {} into {}{}", sha, workspace, kept.isPresent() ? " (warm)" : "");
+      if (settled != null) {
+        settled.awaitHandOver();
+      }
       return workspace;
     } catch (IOException | RuntimeException e) {
       remove(workspace);
@@ -304,16 +310,18 @@ public final class Workspaces {
   }
 
   /** Brings a kept workspace to {@code sha}, writing only what differs from a fresh checkout. */
-  private void syncDetached(Repository repo, ObjectId sha, Consumer<String> progress)
+  private SettledTree syncDetached(
+      Repository repo, ObjectId sha, TreeStamps stamps, Consumer<String> progress)
       throws IOException {
     RevCommit commit;
     try (RevWalk walk = new RevWalk(repo)) {
       commit = walk.parseCommit(sha);
     }
-    WorkingTreeSync.Outcome outcome = new WorkingTreeSync(repo, freshModes()).to(commit);
+    WorkingTreeSync.Outcome outcome = new WorkingTreeSync(repo, freshModes()).to(commit, stamps);
     detachHead(repo, commit);
     progress.accept("Reused the lane's workspace: " + outcome.describe());
     reportSubmodules(repo, progress);
+    return outcome.settled();
   }
 
   private synchronized WorkingTreeSync.FreshModes freshModes() throws IOException {

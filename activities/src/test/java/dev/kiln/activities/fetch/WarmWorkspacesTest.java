@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,6 +120,72 @@ class WarmWorkspacesTest {
   }
 
   @Test
+  void aSyncReadsOnlyTheFilesTouchedSinceTheLanesLastSync() throws Exception {
+    String lane = Workspaces.laneKey(url(), "main", "x86_64");
+    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
+    workspaces.release(cold);
+    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    workspaces.release(second);
+    assertThat(stampsOf(lane)).exists();
+
+    Path third = workspaces.checkout(mirrorDir, after.name(), 3, url(), lane, lines::add);
+
+    assertThat(lines)
+        .containsSubsequence(
+            "Reused the lane's workspace: 8 files kept, 0 written, 0 removed",
+            "Reused the lane's workspace: 8 files kept, 0 written, 0 removed"
+                + " (7 of the kept unchanged since the lane's last build)");
+    assertThat(stampsOf(lane)).as("stamps are for the tree as it was kept").doesNotExist();
+    assertThat(third.resolve("README.md")).hasContent("hello");
+  }
+
+  @Test
+  void aFileChangedBehindItsSizeAndTimeIsStillWrittenAgain() throws Exception {
+    String lane = Workspaces.laneKey(url(), "main", "x86_64");
+    Path cold = workspaces.checkout(mirrorDir, before.name(), 1, url(), lane, lines::add);
+    workspaces.release(cold);
+    Path second = workspaces.checkout(mirrorDir, before.name(), 2, url(), lane, lines::add);
+    Path readme = second.resolve("README.md");
+    FileTime settled = Files.getLastModifiedTime(readme);
+    Files.writeString(readme, "HELLO\n"); // same size
+    Files.setLastModifiedTime(readme, settled); // and the time it had
+    buildLeavesItsMarks(second);
+    workspaces.release(second);
+    // and one changed the same way while the workspace was kept
+    Path ignores = tmp.resolve("home/work/warm/" + lane + "/.gitignore");
+    FileTime kept = Files.getLastModifiedTime(ignores);
+    Files.writeString(ignores, "*.a\nbuild/\n");
+    Files.setLastModifiedTime(ignores, kept);
+
+    Path warm = workspaces.checkout(mirrorDir, before.name(), 3, url(), lane, lines::add);
+    Path fresh = workspaces.checkout(mirrorDir, before.name(), 4, url(), lines::add);
+
+    assertThat(lines)
+        .contains(
+            "Reused the lane's workspace: 4 files kept, 4 written, 8 removed"
+                + " (3 of the kept unchanged since the lane's last build)");
+    assertThat(tree(warm)).isEqualTo(tree(fresh));
+  }
+
+  @Test
+  void unreadableStampsOnlyMeanEveryFileIsRead() throws Exception {
+    String lane = Workspaces.laneKey(url(), "main", "x86_64");
+    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
+    workspaces.release(cold);
+    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    Files.writeString(second.resolve("README.md"), "HELLO\n");
+    workspaces.release(second);
+    Files.writeString(stampsOf(lane), "not stamps");
+
+    Path third = workspaces.checkout(mirrorDir, after.name(), 3, url(), lane, lines::add);
+
+    assertThat(lines)
+        .last()
+        .isEqualTo("Reused the lane's workspace: 7 files kept, 1 written, 1 removed");
+    assertThat(third.resolve("README.md")).hasContent("hello");
+  }
+
+  @Test
   void anotherLaneNeverStartsFromThisLanesWorkspace() throws Exception {
     Path first =
         workspaces.checkout(
@@ -212,8 +279,12 @@ class WarmWorkspacesTest {
       return List.of();
     }
     try (Stream<Path> dirs = Files.list(warm)) {
-      return dirs.map(d -> d.getFileName().toString()).toList();
+      return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).toList();
     }
+  }
+
+  private Path stampsOf(String lane) {
+    return tmp.resolve("home/work/warm/" + lane + ".stamps");
   }
 
   private Git open(Path workspace) throws IOException {
