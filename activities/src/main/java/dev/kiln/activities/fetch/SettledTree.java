@@ -2,91 +2,153 @@ package dev.kiln.activities.fetch;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The tracked regular files of a workspace right after {@link WorkingTreeSync} made them the
- * commit's, each with its blob and inode, and the moment that was done. At the run's end, {@link
- * #stamp} keeps those still untouched as {@link TreeStamps} for the lane's next sync.
+ * The tracked regular files of a workspace that {@link WorkingTreeSync} found holding the commit's
+ * blobs, each with its inode, and the moment the sync was done. At the run's end, {@link #stamp}
+ * keeps those still untouched as {@link TreeStamps} for the lane's next sync.
  *
  * <p>A file is untouched when it has the same inode and a status-change time no later than the
- * moment the sync was done: any later change gives it a later one, provided the change comes more
- * than one tick of the kernel's coarse clock after that moment (file times come from that clock,
- * which runs up to a tick behind). {@link #awaitHandOver} makes sure the build starts only then.
+ * moment the sync was done. That holds only if every later change gets a later time: file times
+ * come from the kernel's coarse clock, which runs up to a tick behind the one read here, so {@link
+ * #handOver} lets the build start only once a file touched then gets a later time; and the wall
+ * clock must not have been set back meanwhile, which {@link #stamp} checks.
  */
 final class SettledTree {
 
-  /**
-   * The longest tick of the kernel's coarse clock: 10 ms at 100 Hz, the slowest timer Linux offers.
-   * Kernels with fine-grained file times need none of it.
-   */
-  static final Duration CLOCK_TICK = Duration.ofMillis(10);
+  private static final Logger log = LoggerFactory.getLogger(SettledTree.class);
+
+  /** Far longer than any coarse clock tick (10 ms at most): past it, something is wrong. */
+  static final Duration MAX_HAND_OVER_WAIT = Duration.ofSeconds(1);
 
   /** A tracked regular file: the blob it holds and its inode at the end of the sync. */
   record Placed(ObjectId blob, long inode) {}
 
   private final Map<String, Placed> files;
+  private final Set<String> directories;
   private final long settledNanos;
+  private final long wallAheadOfMonotonic;
 
   /**
    * @param files by path relative to the work tree, with forward slashes
+   * @param directories every directory holding one of them, relative the same way
    * @param settled read after the last file was written or touched
    */
-  SettledTree(Map<String, Placed> files, Instant settled) {
+  SettledTree(Map<String, Placed> files, Set<String> directories, Instant settled) {
     this.files = files;
+    this.directories = directories;
     // +1 µs: the clock may be read at a coarser grain than file times are kept
     this.settledNanos = nanos(settled) + TimeUnit.MICROSECONDS.toNanos(1);
+    this.wallAheadOfMonotonic = wallAheadOfMonotonic();
   }
 
-  /** Returns once the sync is a clock tick in the past, so that any later change shows. */
-  void awaitHandOver() {
-    long wait = settledNanos + CLOCK_TICK.toNanos() - nanos(Instant.now());
-    if (wait > 0) {
+  /**
+   * Returns once a file touched now gets a later status-change time than the sync's, touching
+   * {@code probe} (on the workspace's file system) until it does: from then on, any change to the
+   * tree shows.
+   *
+   * @return false when that did not happen within {@link #MAX_HAND_OVER_WAIT} or the wait was
+   *     interrupted: the tree must then not be stamped
+   */
+  boolean handOver(Path probe) throws IOException {
+    long deadline = System.nanoTime() + MAX_HAND_OVER_WAIT.toNanos();
+    while (true) {
+      if (!Files.exists(probe, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createFile(probe);
+      }
+      Files.setLastModifiedTime(probe, FileTime.from(Instant.now()));
+      FileTime changed =
+          (FileTime) Files.getAttribute(probe, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+      if (nanos(changed) > settledNanos) {
+        return true;
+      }
+      if (System.nanoTime() > deadline) {
+        log.warn("file times stayed behind the clock for {}: not stamping", MAX_HAND_OVER_WAIT);
+        return false;
+      }
       try {
-        TimeUnit.NANOSECONDS.sleep(wait);
+        TimeUnit.MILLISECONDS.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return false;
       }
     }
   }
 
   /**
-   * Stamps the files of the work tree at {@code root} that nothing changed since the sync; call it
-   * once the build's processes are gone.
+   * Stamps the files of the work tree at {@code root} that nothing changed since the sync, without
+   * following a symbolic link the build may have put in place of a directory.
    */
   TreeStamps stamp(Path root) throws IOException {
-    Map<String, TreeStamps.Stamp> stamps = new HashMap<>();
-    for (Map.Entry<String, Placed> file : files.entrySet()) {
-      Map<String, Object> status;
-      try {
-        status =
-            Files.readAttributes(
-                root.resolve(file.getKey()),
-                "unix:isRegularFile,ino,size,ctime",
-                LinkOption.NOFOLLOW_LINKS);
-      } catch (FileSystemException gone) {
-        continue; // deleted, or its directory made unreadable, by the build
-      }
-      long inode = (Long) status.get("ino");
-      long ctime = nanos((FileTime) status.get("ctime"));
-      if ((Boolean) status.get("isRegularFile")
-          && inode == file.getValue().inode()
-          && ctime <= settledNanos) {
-        stamps.put(
-            file.getKey(),
-            new TreeStamps.Stamp(file.getValue().blob(), inode, (Long) status.get("size"), ctime));
-      }
+    if (wallAheadOfMonotonic() < wallAheadOfMonotonic - TimeUnit.MILLISECONDS.toNanos(1)) {
+      log.info("the clock was set back since {} was synced: not stamping", root);
+      return TreeStamps.none();
     }
+    Map<String, TreeStamps.Stamp> stamps = new HashMap<>();
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+            String path = WorkingTreeSync.relative(root, dir);
+            boolean holdsFiles =
+                dir.equals(root) || (!path.equals(Constants.DOT_GIT) && directories.contains(path));
+            return holdsFiles ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            String path = WorkingTreeSync.relative(root, file);
+            Placed placed = files.get(path);
+            if (placed != null && attributes.isRegularFile()) {
+              stampIfUntouched(file, path, placed, stamps);
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // made unreadable by the build: read next time
+          }
+        });
     return new TreeStamps(stamps);
+  }
+
+  private void stampIfUntouched(
+      Path file, String path, Placed placed, Map<String, TreeStamps.Stamp> stamps)
+      throws IOException {
+    Map<String, Object> status;
+    try {
+      status =
+          Files.readAttributes(
+              file, "unix:isRegularFile,ino,size,ctime", LinkOption.NOFOLLOW_LINKS);
+    } catch (FileSystemException gone) {
+      return;
+    }
+    long inode = (Long) status.get("ino");
+    long ctime = nanos((FileTime) status.get("ctime"));
+    if ((Boolean) status.get("isRegularFile") && inode == placed.inode() && ctime <= settledNanos) {
+      stamps.put(
+          path, new TreeStamps.Stamp(placed.blob(), inode, (Long) status.get("size"), ctime));
+    }
   }
 
   static long nanos(FileTime time) {
@@ -95,5 +157,10 @@ final class SettledTree {
 
   private static long nanos(Instant time) {
     return TimeUnit.SECONDS.toNanos(time.getEpochSecond()) + time.getNano();
+  }
+
+  /** Grows when the wall clock is set forward, shrinks when it is set back. */
+  private static long wallAheadOfMonotonic() {
+    return nanos(Instant.now()) - System.nanoTime();
   }
 }

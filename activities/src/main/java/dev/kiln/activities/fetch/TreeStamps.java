@@ -1,7 +1,7 @@
 package dev.kiln.activities.fetch;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -9,9 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 
@@ -20,13 +25,20 @@ import org.eclipse.jgit.lib.ObjectId;
  * each: its inode, size and status-change time ({@code ctime}). The lane's next sync takes a file
  * whose status is still the stamped one as holding the stamped blob without reading it: any write,
  * truncation, {@code chmod}, {@code touch}, link or rename gives a file a later {@code ctime}, and
- * no unprivileged process can set it back. The stamps live beside the kept tree, not in it, so the
- * build that used the tree cannot write them.
+ * no unprivileged process can set it back.
+ *
+ * <p>The stamps live beside the kept tree, not in it, so the build that used the tree cannot write
+ * them; they name the tree's directory by its inode, so they never describe another tree; and they
+ * carry a MAC under a key that only this worker process holds, so that neither a build run without
+ * the sandbox nor a previous life of the worker (whose file times a crash may have lost) can make
+ * them vouch for a file.
  */
 final class TreeStamps {
 
   /** Format of the file: bump when it changes, and an older file reads as no stamps. */
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+
+  private static final String MAC = "HmacSHA256";
 
   /** A file's blob and the status it had when stamped. */
   record Stamp(ObjectId blob, long inode, long size, long ctimeNanos) {}
@@ -62,12 +74,15 @@ final class TreeStamps {
     return Optional.of(stamp.blob());
   }
 
-  /** Writes the stamps to {@code file} at once: a reader finds the old file or the new one. */
-  void writeTo(Path file) throws IOException {
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
-    try (DataOutputStream out =
-        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial)))) {
+  /**
+   * Writes the stamps of the tree whose directory has inode {@code tree} to {@code file}, at once:
+   * a reader finds no file or the whole of it.
+   */
+  void writeTo(Path file, long tree, byte[] key) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(FORMAT);
+      out.writeLong(tree);
       out.writeInt(stamps.size());
       byte[] blob = new byte[Constants.OBJECT_ID_LENGTH];
       for (Map.Entry<String, Stamp> entry : stamps.entrySet()) {
@@ -79,26 +94,50 @@ final class TreeStamps {
         out.writeLong(stamp.size());
         out.writeLong(stamp.ctimeNanos());
       }
+      out.write(mac(key, bytes.toByteArray()));
     }
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    try {
+      Files.write(partial, bytes.toByteArray());
+      Files.move(
+          partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
   }
 
   /**
-   * Reads stamps {@link #writeTo} wrote.
+   * Reads stamps {@link #writeTo} wrote for the tree whose directory has inode {@code tree} with
+   * the same key.
    *
    * @return {@link #none()} when there is no such file
-   * @throws IOException the file is unreadable or not stamps of this format
+   * @throws IOException the file is unreadable, not stamps of this format, of another tree or not
+   *     made with {@code key}
    */
-  static TreeStamps readFrom(Path file) throws IOException {
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+  static TreeStamps readFrom(Path file, long tree, byte[] key) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException none) {
+      return NONE;
+    }
+    int macLength = mac(key, new byte[0]).length;
+    if (bytes.length < macLength) {
+      throw new IOException(file + " is too short to hold stamps");
+    }
+    byte[] body = Arrays.copyOf(bytes, bytes.length - macLength);
+    byte[] mac = Arrays.copyOfRange(bytes, body.length, bytes.length);
+    if (!MessageDigest.isEqual(mac, mac(key, body))) {
+      throw new IOException(file + " was not written by this worker process");
+    }
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
       if (in.readInt() != FORMAT) {
         throw new IOException(file + " holds stamps of another format");
       }
-      int count = in.readInt();
-      if (count < 0) {
-        throw new IOException(file + " is corrupt");
+      if (in.readLong() != tree) {
+        throw new IOException(file + " describes another tree");
       }
+      int count = in.readInt();
       Map<String, Stamp> stamps = new HashMap<>();
       byte[] blob = new byte[Constants.OBJECT_ID_LENGTH];
       for (int i = 0; i < count; i++) {
@@ -108,8 +147,16 @@ final class TreeStamps {
             path, new Stamp(ObjectId.fromRaw(blob), in.readLong(), in.readLong(), in.readLong()));
       }
       return new TreeStamps(stamps);
-    } catch (NoSuchFileException none) {
-      return NONE;
+    }
+  }
+
+  private static byte[] mac(byte[] key, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance(MAC);
+      mac.init(new SecretKeySpec(key, MAC));
+      return mac.doFinal(body);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(MAC + " is part of every Java runtime", e);
     }
   }
 }

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -37,6 +39,9 @@ final class WarmWorkspaces {
   private final Path root;
   private final int capacity;
 
+  /** Signs the stamps this process writes: it trusts no others ({@link TreeStamps}). */
+  private final byte[] stampsKey = new byte[32];
+
   /**
    * Which lane each workspace in use belongs to, so cleanup knows where to keep it, and the tree
    * its sync left.
@@ -51,6 +56,7 @@ final class WarmWorkspaces {
   WarmWorkspaces(Path kilnHome, int capacity) {
     this.root = kilnHome.resolve("work").resolve("warm").toAbsolutePath().normalize();
     this.capacity = capacity;
+    new SecureRandom().nextBytes(stampsKey);
   }
 
   /** The key of a lane: short, safe as a file name, and the same on every host. */
@@ -83,13 +89,13 @@ final class WarmWorkspaces {
     }
     Path stampsFile = stampsFile(laneKey);
     try {
-      return Optional.of(TreeStamps.readFrom(stampsFile));
-    } catch (IOException e) {
-      log.warn("reading every file of the kept workspace {}: {}", laneKey, e.toString());
+      return Optional.of(TreeStamps.readFrom(stampsFile, inode(target), stampsKey));
+    } catch (IOException | RuntimeException e) {
+      log.info("reading every file of the kept workspace {}: {}", laneKey, e.toString());
       return Optional.of(TreeStamps.none());
     } finally {
       // they describe this tree only as it is now
-      Files.deleteIfExists(stampsFile);
+      deleteQuietly(stampsFile);
     }
   }
 
@@ -117,7 +123,7 @@ final class WarmWorkspaces {
     Files.createDirectories(root);
     Path kept = root.resolve(use.laneKey());
     Path stampsFile = stampsFile(use.laneKey());
-    Files.deleteIfExists(stampsFile);
+    deleteQuietly(stampsFile); // left behind, they name another tree: never used
     FileTrees.deleteRecursively(kept);
     if (use.settled() != null) {
       writeStamps(use.settled(), workspace, stampsFile);
@@ -148,17 +154,30 @@ final class WarmWorkspaces {
     }
     for (Path old : byAge.subList(Math.min(capacity, byAge.size()), byAge.size())) {
       log.info("dropping the kept workspace {}: more than {} kept", old.getFileName(), capacity);
-      Files.deleteIfExists(stampsFile(old.getFileName().toString()));
+      deleteQuietly(stampsFile(old.getFileName().toString()));
       FileTrees.deleteRecursively(old);
     }
   }
 
   /** Best effort: without stamps, the lane's next sync reads every file. */
-  private static void writeStamps(SettledTree settled, Path workspace, Path stampsFile) {
+  private void writeStamps(SettledTree settled, Path workspace, Path stampsFile) {
     try {
-      settled.stamp(workspace).writeTo(stampsFile);
-    } catch (IOException e) {
+      settled.stamp(workspace).writeTo(stampsFile, inode(workspace), stampsKey);
+    } catch (IOException | RuntimeException e) {
       log.warn("no stamps kept for {}: {}", workspace, e.toString());
+    }
+  }
+
+  /** A directory's inode: a rename keeps it, so it names the kept tree wherever it is. */
+  private static long inode(Path dir) throws IOException {
+    return (Long) Files.getAttribute(dir, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", file, e.toString());
     }
   }
 

@@ -23,6 +23,7 @@ import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheCheckout;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.CoreConfig.EolStreamType;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
@@ -145,8 +146,11 @@ final class WorkingTreeSync {
               throws IOException {
             String path = relative(file);
             Tracked tracked = wanted.get(path);
+            // a converted file is written again: its content is not the blob's
             Match match =
-                tracked == null ? Match.NO : matches(file, path, attributes, tracked, stamps);
+                tracked == null || tracked.converted()
+                    ? Match.NO
+                    : matches(file, path, attributes, tracked, stamps);
             if (match.same()) {
               kept.add(tracked.entry(path));
               if (match.inode() >= 0) {
@@ -165,9 +169,13 @@ final class WorkingTreeSync {
     checkout.setFailOnConflict(true);
     checkout.checkout();
     int written = wanted.size() - kept.size();
-    Instant settled = settle(wanted, placed);
+    Instant settled = settle(wanted);
     return new Outcome(
-        kept.size(), unread[0], written, removed[0], new SettledTree(placed, settled));
+        kept.size(),
+        unread[0],
+        written,
+        removed[0],
+        new SettledTree(placed, parentDirectories(placed.keySet()), settled));
   }
 
   /**
@@ -185,8 +193,13 @@ final class WorkingTreeSync {
     }
   }
 
-  /** A tracked file of the commit: its mode and blob. */
-  private record Tracked(FileMode mode, ObjectId blob) {
+  /**
+   * A tracked file of the commit: its mode and blob.
+   *
+   * @param converted whether the checkout writes something else than the blob (end-of-line
+   *     conversion or a smudge filter, by {@code .gitattributes} or the git configuration)
+   */
+  private record Tracked(FileMode mode, ObjectId blob, boolean converted) {
     DirCacheEntry entry(String path) {
       DirCacheEntry entry = new DirCacheEntry(path);
       entry.setFileMode(mode);
@@ -198,20 +211,25 @@ final class WorkingTreeSync {
   private Map<String, Tracked> trackedFiles(RevCommit commit) throws IOException {
     Map<String, Tracked> files = new HashMap<>();
     try (TreeWalk walk = new TreeWalk(repo)) {
+      walk.setOperationType(TreeWalk.OperationType.CHECKOUT_OP);
       walk.addTree(commit.getTree());
       walk.setRecursive(true);
       while (walk.next()) {
         FileMode mode = walk.getFileMode(0);
         if (mode != FileMode.GITLINK) {
           // a submodule's directory is left to the checkout, which makes it empty
-          files.put(walk.getPathString(), new Tracked(mode, walk.getObjectId(0)));
+          EolStreamType eol = walk.getCheckoutEolStreamType(0);
+          boolean converted =
+              (eol != null && eol != EolStreamType.DIRECT) || walk.getSmudgeCommand(0) != null;
+          files.put(walk.getPathString(), new Tracked(mode, walk.getObjectId(0), converted));
         }
       }
     }
     return files;
   }
 
-  private static Set<String> parentDirectories(Set<String> paths) {
+  /** Every directory above {@code paths}, the root aside. */
+  static Set<String> parentDirectories(Set<String> paths) {
     Set<String> dirs = new HashSet<>();
     for (String path : paths) {
       for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
@@ -303,21 +321,14 @@ final class WorkingTreeSync {
    * Gives every tracked file one modification time, then writes the index again with it, so that
    * the files read as clean: kept and written files alike look as if checked out together.
    *
-   * @param placed the kept regular files; the written ones are added
    * @return when the last file was touched
    */
-  private Instant settle(Map<String, Tracked> wanted, Map<String, SettledTree.Placed> placed)
-      throws IOException {
+  private Instant settle(Map<String, Tracked> wanted) throws IOException {
     FileTime now = FileTime.from(Instant.now());
     for (Map.Entry<String, Tracked> file : wanted.entrySet()) {
       Path path = root.resolve(file.getKey());
-      Tracked tracked = file.getValue();
-      if (tracked.mode() != FileMode.SYMLINK) {
+      if (file.getValue().mode() != FileMode.SYMLINK) {
         Files.setLastModifiedTime(path, now);
-        if (!placed.containsKey(file.getKey())) {
-          long inode = (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-          placed.put(file.getKey(), new SettledTree.Placed(tracked.blob(), inode));
-        }
       }
     }
     Instant settled = Instant.now();
@@ -339,6 +350,10 @@ final class WorkingTreeSync {
 
   /** A path as git writes it: relative to the root, with forward slashes. */
   private String relative(Path path) {
+    return relative(root, path);
+  }
+
+  static String relative(Path root, Path path) {
     return root.relativize(path).toString().replace(java.io.File.separatorChar, '/');
   }
 }

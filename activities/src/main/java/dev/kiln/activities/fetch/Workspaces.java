@@ -52,6 +52,9 @@ public final class Workspaces {
   private static final int MAX_ATTEMPT_DIRS = 10_000;
   private static final Pattern WORKSPACE_NAME = Pattern.compile("(\\d{1,18})-\\d+");
 
+  /** A file under {@code work/} touched to see where the file system's clock stands. */
+  private static final String CLOCK_PROBE = ".clock-probe";
+
   private final Path runsRoot;
   private final WarmWorkspaces warm;
   private WorkingTreeSync.FreshModes freshModes;
@@ -134,13 +137,13 @@ public final class Workspaces {
           }
         }
       }
+      if (settled != null && !settled.handOver(runsRoot.resolveSibling(CLOCK_PROBE))) {
+        settled = null;
+      }
       if (laneKey != null) {
         warm.inUse(workspace, laneKey, settled);
       }
       log.info("Checked out {} into {}{}", sha, workspace, kept.isPresent() ? " (warm)" : "");
-      if (settled != null) {
-        settled.awaitHandOver();
-      }
       return workspace;
     } catch (IOException | RuntimeException e) {
       remove(workspace);

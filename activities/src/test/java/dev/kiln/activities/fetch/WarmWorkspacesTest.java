@@ -186,6 +186,51 @@ class WarmWorkspacesTest {
   }
 
   @Test
+  void stampsFromAnotherWorkerProcessAreNotTrusted() throws Exception {
+    String lane = Workspaces.laneKey(url(), "main", "x86_64");
+    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
+    workspaces.release(cold);
+    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    workspaces.release(second);
+
+    Workspaces restarted = new Workspaces(tmp.resolve("home"), 2);
+    restarted.checkout(mirrorDir, after.name(), 3, url(), lane, lines::add);
+
+    assertThat(lines)
+        .last()
+        .isEqualTo("Reused the lane's workspace: 8 files kept, 0 written, 0 removed");
+  }
+
+  @Test
+  void aFileTheCheckoutConvertsIsNeverTakenForItsBlob() throws Exception {
+    write("notes.txt", "one\ntwo\n");
+    RevCommit plain = commitAll("plain");
+    write(".gitattributes", "*.txt text eol=crlf\n");
+    RevCommit converted = commitAll("converted");
+    Files.delete(originDir.resolve(".gitattributes"));
+    RevCommit plainAgain = commitAll("plain again");
+    mirrors.sync(TestPolicies.url(url()), line -> {}, mirror -> null);
+    String lane = Workspaces.laneKey(url(), "main", "x86_64");
+
+    // the blob as it is, then converted: kept files are not taken for converted ones
+    Path first = workspaces.checkout(mirrorDir, plain.name(), 1, url(), lane, lines::add);
+    workspaces.release(first);
+    Path second = workspaces.checkout(mirrorDir, converted.name(), 2, url(), lane, lines::add);
+    assertThat(second.resolve("notes.txt")).hasContent("one\r\ntwo");
+    assertThat(tree(second))
+        .isEqualTo(tree(workspaces.checkout(mirrorDir, converted.name(), 3, url(), lines::add)));
+    workspaces.release(second);
+
+    // converted, then the blob as it is: a file written converted is never stamped as the blob
+    Path third = workspaces.checkout(mirrorDir, converted.name(), 4, url(), lane, lines::add);
+    workspaces.release(third);
+    Path fourth = workspaces.checkout(mirrorDir, plainAgain.name(), 5, url(), lane, lines::add);
+    assertThat(lines).last().asString().contains("unchanged since the lane's last build");
+    assertThat(tree(fourth))
+        .isEqualTo(tree(workspaces.checkout(mirrorDir, plainAgain.name(), 6, url(), lines::add)));
+  }
+
+  @Test
   void anotherLaneNeverStartsFromThisLanesWorkspace() throws Exception {
     Path first =
         workspaces.checkout(
