@@ -1,6 +1,7 @@
 package dev.kiln.activities.fetch;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -67,17 +68,16 @@ final class SettledTree {
    * @return false when that did not happen within {@link #MAX_HAND_OVER_WAIT} or the wait was
    *     interrupted: the tree must then not be stamped
    */
-  boolean handOver(Path probe) throws IOException {
+  boolean handOver(Path probe) {
     long deadline = System.nanoTime() + MAX_HAND_OVER_WAIT.toNanos();
     while (true) {
-      if (!Files.exists(probe, LinkOption.NOFOLLOW_LINKS)) {
-        Files.createFile(probe);
-      }
-      Files.setLastModifiedTime(probe, FileTime.from(Instant.now()));
-      FileTime changed =
-          (FileTime) Files.getAttribute(probe, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
-      if (nanos(changed) > settledNanos) {
-        return true;
+      try {
+        if (touchedLater(probe)) {
+          return true;
+        }
+      } catch (IOException e) {
+        log.warn("cannot touch {}: not stamping: {}", probe, e.toString());
+        return false;
       }
       if (System.nanoTime() > deadline) {
         log.warn("file times stayed behind the clock for {}: not stamping", MAX_HAND_OVER_WAIT);
@@ -90,6 +90,18 @@ final class SettledTree {
         return false;
       }
     }
+  }
+
+  private boolean touchedLater(Path probe) throws IOException {
+    try {
+      Files.createFile(probe);
+    } catch (FileAlreadyExistsException another) {
+      // made before, or by a fetch beside this one: touching it is all the same
+    }
+    Files.setLastModifiedTime(probe, FileTime.from(Instant.now()));
+    FileTime changed =
+        (FileTime) Files.getAttribute(probe, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+    return nanos(changed) > settledNanos;
   }
 
   /**

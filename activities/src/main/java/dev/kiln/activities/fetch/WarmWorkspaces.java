@@ -139,6 +139,14 @@ final class WarmWorkspaces {
     return true;
   }
 
+  /**
+   * A file touched to see where the file system's clock stands ({@link SettledTree#handOver}): on
+   * the workspaces' file system, as kept trees are renamed into place, and in no listing of them.
+   */
+  Path clockProbe() {
+    return root.resolve(".clock-probe");
+  }
+
   /** Forgets a workspace that is being removed instead of kept. */
   void forget(Path workspace) {
     lanes.remove(workspace.toAbsolutePath().normalize());

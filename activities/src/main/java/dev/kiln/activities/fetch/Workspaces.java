@@ -52,9 +52,6 @@ public final class Workspaces {
   private static final int MAX_ATTEMPT_DIRS = 10_000;
   private static final Pattern WORKSPACE_NAME = Pattern.compile("(\\d{1,18})-\\d+");
 
-  /** A file under {@code work/} touched to see where the file system's clock stands. */
-  private static final String CLOCK_PROBE = ".clock-probe";
-
   private final Path runsRoot;
   private final WarmWorkspaces warm;
   private WorkingTreeSync.FreshModes freshModes;
@@ -137,7 +134,7 @@ public final class Workspaces {
           }
         }
       }
-      if (settled != null && !settled.handOver(runsRoot.resolveSibling(CLOCK_PROBE))) {
+      if (settled != null && !settled.handOver(warm.clockProbe())) {
         settled = null;
       }
       if (laneKey != null) {
