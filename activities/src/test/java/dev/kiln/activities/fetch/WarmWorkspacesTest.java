@@ -122,9 +122,7 @@ class WarmWorkspacesTest {
   @Test
   void aSyncReadsOnlyTheFilesTouchedSinceTheLanesLastSync() throws Exception {
     String lane = Workspaces.laneKey(url(), "main", "x86_64");
-    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
-    workspaces.release(cold);
-    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    Path second = secondBuildOfTheLane(lane, after);
     workspaces.release(second);
     assertThat(stampsOf(lane)).exists();
 
@@ -142,9 +140,7 @@ class WarmWorkspacesTest {
   @Test
   void aFileChangedBehindItsSizeAndTimeIsStillWrittenAgain() throws Exception {
     String lane = Workspaces.laneKey(url(), "main", "x86_64");
-    Path cold = workspaces.checkout(mirrorDir, before.name(), 1, url(), lane, lines::add);
-    workspaces.release(cold);
-    Path second = workspaces.checkout(mirrorDir, before.name(), 2, url(), lane, lines::add);
+    Path second = secondBuildOfTheLane(lane, before);
     Path readme = second.resolve("README.md");
     FileTime settled = Files.getLastModifiedTime(readme);
     Files.writeString(readme, "HELLO\n"); // same size
@@ -170,9 +166,7 @@ class WarmWorkspacesTest {
   @Test
   void unreadableStampsOnlyMeanEveryFileIsRead() throws Exception {
     String lane = Workspaces.laneKey(url(), "main", "x86_64");
-    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
-    workspaces.release(cold);
-    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    Path second = secondBuildOfTheLane(lane, after);
     Files.writeString(second.resolve("README.md"), "HELLO\n");
     workspaces.release(second);
     Files.writeString(stampsOf(lane), "not stamps");
@@ -188,9 +182,7 @@ class WarmWorkspacesTest {
   @Test
   void stampsFromAnotherWorkerProcessAreNotTrusted() throws Exception {
     String lane = Workspaces.laneKey(url(), "main", "x86_64");
-    Path cold = workspaces.checkout(mirrorDir, after.name(), 1, url(), lane, lines::add);
-    workspaces.release(cold);
-    Path second = workspaces.checkout(mirrorDir, after.name(), 2, url(), lane, lines::add);
+    Path second = secondBuildOfTheLane(lane, after);
     workspaces.release(second);
 
     Workspaces restarted = new Workspaces(tmp.resolve("home"), 2);
@@ -270,6 +262,13 @@ class WarmWorkspacesTest {
     }
 
     assertThat(kept()).containsExactlyInAnyOrder("lane-1", "lane-2");
+  }
+
+  /** The workspace of a lane's second build of {@code commit}: its sync read every file. */
+  private Path secondBuildOfTheLane(String lane, RevCommit commit) throws IOException {
+    Path first = workspaces.checkout(mirrorDir, commit.name(), 1, url(), lane, lines::add);
+    workspaces.release(first);
+    return workspaces.checkout(mirrorDir, commit.name(), 2, url(), lane, lines::add);
   }
 
   /** What a build does to its workspace that a fresh checkout would not have. */
