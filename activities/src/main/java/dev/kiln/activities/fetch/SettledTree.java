@@ -23,14 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tracked regular files of a workspace that {@link WorkingTreeSync} found holding the commit's
- * blobs, each with its inode, and the moment the sync was done. At the run's end, {@link #stamp}
- * keeps those still untouched as {@link TreeStamps} for the lane's next sync.
+ * blobs (hashed, or known by their stamps), each with its inode, and the moment the sync settled
+ * them. At the run's end, {@link #stamp} keeps those still untouched as {@link TreeStamps} for the
+ * lane's next sync.
  *
  * <p>A file is untouched when it has the same inode and a status-change time no later than the
- * moment the sync was done. That holds only if every later change gets a later time: file times
- * come from the kernel's coarse clock, which runs up to a tick behind the one read here, so {@link
- * #handOver} lets the build start only once a file touched then gets a later time; and the wall
- * clock must not have been set back meanwhile, which {@link #stamp} checks.
+ * moment the sync settled it. That holds only if every later change gets a later time, which needs
+ * three things. File times come from the kernel's coarse clock, which runs up to a tick behind the
+ * one read here: the tree is stamped only if {@link #awaitLaterFileTimes} saw a file touched after
+ * the sync get a later time before the build started. The wall clock must not have been set back in
+ * between: {@link #stamp} stamps nothing after a net step back. And no process of the build may
+ * outlive it, which the sandbox's pid namespace ensures. Times of a local file system are assumed;
+ * a network file system's come from its server's clock.
  */
 final class SettledTree {
 
@@ -39,10 +43,10 @@ final class SettledTree {
   /** Far longer than any coarse clock tick (10 ms at most): past it, something is wrong. */
   static final Duration MAX_HAND_OVER_WAIT = Duration.ofSeconds(1);
 
-  /** A tracked regular file: the blob it holds and its inode at the end of the sync. */
-  record Placed(ObjectId blob, long inode) {}
+  /** A tracked regular file the sync found holding its blob, and its inode. */
+  record Verified(ObjectId blob, long inode) {}
 
-  private final Map<String, Placed> files;
+  private final Map<String, Verified> files;
   private final Set<String> directories;
   private final long settledNanos;
   private final long wallAheadOfMonotonic;
@@ -50,25 +54,38 @@ final class SettledTree {
   /**
    * @param files by path relative to the work tree, with forward slashes
    * @param directories every directory holding one of them, relative the same way
-   * @param settled read after the last file was written or touched
+   * @param settled read right after the last file was touched
+   * @param wallAheadOfMonotonic {@link #wallAheadOfMonotonic()} read beside {@code settled}
    */
-  SettledTree(Map<String, Placed> files, Set<String> directories, Instant settled) {
+  SettledTree(
+      Map<String, Verified> files,
+      Set<String> directories,
+      Instant settled,
+      long wallAheadOfMonotonic) {
     this.files = files;
     this.directories = directories;
     // +1 µs: the clock may be read at a coarser grain than file times are kept
     this.settledNanos = nanos(settled) + TimeUnit.MICROSECONDS.toNanos(1);
-    this.wallAheadOfMonotonic = wallAheadOfMonotonic();
+    this.wallAheadOfMonotonic = wallAheadOfMonotonic;
   }
 
   /**
-   * Returns once a file touched now gets a later status-change time than the sync's, touching
-   * {@code probe} (on the workspace's file system) until it does: from then on, any change to the
-   * tree shows.
+   * Touches {@code probe} (on the workspace's file system) until it gets a later status-change time
+   * than the sync's: from then on, any change to the tree shows. Called before the tree is handed
+   * to the build.
    *
-   * @return false when that did not happen within {@link #MAX_HAND_OVER_WAIT} or the wait was
-   *     interrupted: the tree must then not be stamped
+   * @return whether it did: false when that did not happen within {@link #MAX_HAND_OVER_WAIT}, the
+   *     probe could not be touched or the wait was interrupted; the tree must then not be stamped
    */
-  boolean handOver(Path probe) {
+  boolean awaitLaterFileTimes(Path probe) {
+    try {
+      Files.createFile(probe);
+    } catch (FileAlreadyExistsException made) {
+      // by an earlier fetch, or one beside this one: touching it is all the same
+    } catch (IOException e) {
+      log.warn("cannot make {}: not stamping: {}", probe, e.toString());
+      return false;
+    }
     long deadline = System.nanoTime() + MAX_HAND_OVER_WAIT.toNanos();
     while (true) {
       try {
@@ -79,7 +96,7 @@ final class SettledTree {
         log.warn("cannot touch {}: not stamping: {}", probe, e.toString());
         return false;
       }
-      if (System.nanoTime() > deadline) {
+      if (System.nanoTime() - deadline > 0) {
         log.warn("file times stayed behind the clock for {}: not stamping", MAX_HAND_OVER_WAIT);
         return false;
       }
@@ -93,11 +110,6 @@ final class SettledTree {
   }
 
   private boolean touchedLater(Path probe) throws IOException {
-    try {
-      Files.createFile(probe);
-    } catch (FileAlreadyExistsException another) {
-      // made before, or by a fetch beside this one: touching it is all the same
-    }
     Files.setLastModifiedTime(probe, FileTime.from(Instant.now()));
     FileTime changed =
         (FileTime) Files.getAttribute(probe, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
@@ -109,6 +121,7 @@ final class SettledTree {
    * following a symbolic link the build may have put in place of a directory.
    */
   TreeStamps stamp(Path root) throws IOException {
+    // a net step back only: one back and forth again goes unseen
     if (wallAheadOfMonotonic() < wallAheadOfMonotonic - TimeUnit.MILLISECONDS.toNanos(1)) {
       log.info("the clock was set back since {} was synced: not stamping", root);
       return TreeStamps.none();
@@ -129,9 +142,9 @@ final class SettledTree {
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
               throws IOException {
             String path = WorkingTreeSync.relative(root, file);
-            Placed placed = files.get(path);
-            if (placed != null && attributes.isRegularFile()) {
-              stampIfUntouched(file, path, placed, stamps);
+            Verified verified = files.get(path);
+            if (verified != null && attributes.isRegularFile()) {
+              stampIfUntouched(file, path, verified, stamps);
             }
             return FileVisitResult.CONTINUE;
           }
@@ -145,7 +158,7 @@ final class SettledTree {
   }
 
   private void stampIfUntouched(
-      Path file, String path, Placed placed, Map<String, TreeStamps.Stamp> stamps)
+      Path file, String path, Verified verified, Map<String, TreeStamps.Stamp> stamps)
       throws IOException {
     Map<String, Object> status;
     try {
@@ -157,9 +170,11 @@ final class SettledTree {
     }
     long inode = (Long) status.get("ino");
     long ctime = nanos((FileTime) status.get("ctime"));
-    if ((Boolean) status.get("isRegularFile") && inode == placed.inode() && ctime <= settledNanos) {
+    if ((Boolean) status.get("isRegularFile")
+        && inode == verified.inode()
+        && ctime <= settledNanos) {
       stamps.put(
-          path, new TreeStamps.Stamp(placed.blob(), inode, (Long) status.get("size"), ctime));
+          path, new TreeStamps.Stamp(verified.blob(), inode, (Long) status.get("size"), ctime));
     }
   }
 
@@ -172,7 +187,7 @@ final class SettledTree {
   }
 
   /** Grows when the wall clock is set forward, shrinks when it is set back. */
-  private static long wallAheadOfMonotonic() {
+  static long wallAheadOfMonotonic() {
     return nanos(Instant.now()) - System.nanoTime();
   }
 }

@@ -25,13 +25,13 @@ import org.eclipse.jgit.lib.ObjectId;
  * each: its inode, size and status-change time ({@code ctime}). The lane's next sync takes a file
  * whose status is still the stamped one as holding the stamped blob without reading it: any write,
  * truncation, {@code chmod}, {@code touch}, link or rename gives a file a later {@code ctime}, and
- * no unprivileged process can set it back.
+ * no unprivileged process can set it back ({@link SettledTree} says what else that takes).
  *
- * <p>The stamps live beside the kept tree, not in it, so the build that used the tree cannot write
- * them; they name the tree's directory by its inode, so they never describe another tree; and they
- * carry a MAC under a key that only this worker process holds, so that neither a build run without
- * the sandbox nor a previous life of the worker (whose file times a crash may have lost) can make
- * them vouch for a file.
+ * <p>The stamps live beside the kept tree, not in it, where a sandboxed build cannot write them;
+ * they name the tree's directory by its inode, so that stamps left beside another directory go
+ * unused; and they carry a MAC under a key drawn by this worker process at its start, so that a
+ * previous life of the worker (whose file times a crash may have lost) cannot make them vouch for a
+ * file, nor a build run without the sandbox by writing the file alone.
  */
 final class TreeStamps {
 

@@ -39,6 +39,9 @@ final class WarmWorkspaces {
   private final Path root;
   private final int capacity;
 
+  /** False once stamping failed for want of a file-system clock ({@link #stampable}). */
+  private volatile boolean stampsWork = true;
+
   /** Signs the stamps this process writes: it trusts no others ({@link TreeStamps}). */
   private final byte[] stampsKey = new byte[32];
 
@@ -140,11 +143,21 @@ final class WarmWorkspaces {
   }
 
   /**
-   * A file touched to see where the file system's clock stands ({@link SettledTree#handOver}): on
-   * the workspaces' file system, as kept trees are renamed into place, and in no listing of them.
+   * Whether {@code settled} may be stamped at its run's end ({@link
+   * SettledTree#awaitLaterFileTimes}), asked before the tree goes to the build. The probe lies on
+   * the workspaces' file system, as kept trees are renamed into place from here, in no listing of
+   * them. A file system whose times stay behind the clock for long (whole seconds) would make every
+   * fetch wait: after one such wait, no tree is stamped again.
    */
-  Path clockProbe() {
-    return root.resolve(".clock-probe");
+  boolean stampable(SettledTree settled) {
+    if (!stampsWork) {
+      return false;
+    }
+    boolean later = settled.awaitLaterFileTimes(root.resolve(".clock-probe"));
+    if (!later && !Thread.currentThread().isInterrupted()) {
+      stampsWork = false;
+    }
+    return later;
   }
 
   /** Forgets a workspace that is being removed instead of kept. */

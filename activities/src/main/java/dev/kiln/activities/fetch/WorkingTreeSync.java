@@ -117,7 +117,7 @@ final class WorkingTreeSync {
     Map<String, Tracked> wanted = trackedFiles(commit);
     Set<String> wantedDirs = parentDirectories(wanted.keySet());
     List<DirCacheEntry> kept = new ArrayList<>();
-    Map<String, SettledTree.Placed> placed = new HashMap<>();
+    Map<String, SettledTree.Verified> placed = new HashMap<>();
     int[] removed = {0};
     int[] unread = {0};
     Files.walkFileTree(
@@ -154,7 +154,7 @@ final class WorkingTreeSync {
             if (match.same()) {
               kept.add(tracked.entry(path));
               if (match.inode() >= 0) {
-                placed.put(path, new SettledTree.Placed(tracked.blob(), match.inode()));
+                placed.put(path, new SettledTree.Verified(tracked.blob(), match.inode()));
               }
               unread[0] += match.unread() ? 1 : 0;
             } else {
@@ -169,13 +169,17 @@ final class WorkingTreeSync {
     checkout.setFailOnConflict(true);
     checkout.checkout();
     int written = wanted.size() - kept.size();
-    Instant settled = settle(wanted);
+    Settled settled = settle(wanted);
     return new Outcome(
         kept.size(),
         unread[0],
         written,
         removed[0],
-        new SettledTree(placed, parentDirectories(placed.keySet()), settled));
+        new SettledTree(
+            placed,
+            parentDirectories(placed.keySet()),
+            settled.at(),
+            settled.wallAheadOfMonotonic()));
   }
 
   /**
@@ -218,14 +222,18 @@ final class WorkingTreeSync {
         FileMode mode = walk.getFileMode(0);
         if (mode != FileMode.GITLINK) {
           // a submodule's directory is left to the checkout, which makes it empty
-          EolStreamType eol = walk.getCheckoutEolStreamType(0);
-          boolean converted =
-              (eol != null && eol != EolStreamType.DIRECT) || walk.getSmudgeCommand(0) != null;
+          boolean converted = mode != FileMode.SYMLINK && convertedOnCheckout(walk);
           files.put(walk.getPathString(), new Tracked(mode, walk.getObjectId(0), converted));
         }
       }
     }
     return files;
+  }
+
+  /** Whether the checkout writes the walk's file other than as its blob. */
+  private static boolean convertedOnCheckout(TreeWalk walk) throws IOException {
+    EolStreamType eol = walk.getCheckoutEolStreamType(0);
+    return (eol != null && eol != EolStreamType.DIRECT) || walk.getSmudgeCommand(0) != null;
   }
 
   /** Every directory above {@code paths}, the root aside. */
@@ -283,6 +291,7 @@ final class WorkingTreeSync {
   }
 
   private static int permissionBits(Set<PosixFilePermission> permissions) {
+    // the enum lists owner, group, others, each read, write, execute: 0400 down to 0001
     int bits = 0;
     for (PosixFilePermission permission : permissions) {
       bits |= 0400 >> permission.ordinal();
@@ -323,7 +332,7 @@ final class WorkingTreeSync {
    *
    * @return when the last file was touched
    */
-  private Instant settle(Map<String, Tracked> wanted) throws IOException {
+  private Settled settle(Map<String, Tracked> wanted) throws IOException {
     FileTime now = FileTime.from(Instant.now());
     for (Map.Entry<String, Tracked> file : wanted.entrySet()) {
       Path path = root.resolve(file.getKey());
@@ -331,7 +340,7 @@ final class WorkingTreeSync {
         Files.setLastModifiedTime(path, now);
       }
     }
-    Instant settled = Instant.now();
+    Settled settled = new Settled(Instant.now(), SettledTree.wallAheadOfMonotonic());
     DirCache index = repo.lockDirCache();
     try {
       for (int i = 0; i < index.getEntryCount(); i++) {
@@ -347,6 +356,9 @@ final class WorkingTreeSync {
     }
     return settled;
   }
+
+  /** When the files were settled, by the wall clock and against the monotonic one. */
+  private record Settled(Instant at, long wallAheadOfMonotonic) {}
 
   /** A path as git writes it: relative to the root, with forward slashes. */
   private String relative(Path path) {

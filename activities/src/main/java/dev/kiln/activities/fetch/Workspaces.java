@@ -134,7 +134,7 @@ public final class Workspaces {
           }
         }
       }
-      if (settled != null && !settled.handOver(warm.clockProbe())) {
+      if (settled != null && !warm.stampable(settled)) {
         settled = null;
       }
       if (laneKey != null) {
