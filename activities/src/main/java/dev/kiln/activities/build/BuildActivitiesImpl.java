@@ -37,6 +37,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +65,9 @@ public class BuildActivitiesImpl implements BuildActivities {
   private static final Duration LOG_DRAIN = Duration.ofMinutes(2);
 
   private static final Duration LOG_DRAIN_SLICE = Duration.ofSeconds(1);
+
+  /** How long a gate's end waits for the api to answer its start ({@link #tookIt}). */
+  private static final Duration GATE_START_ANSWER = Duration.ofSeconds(5);
 
   /**
    * How often a running command's activity heartbeats (a cancel stops it as soon as it is heard).
@@ -186,9 +193,34 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   @Override
   public GateResult gate(GateRequest request) {
+    RunAttempt attempt = attempt(request.run());
+    CompletableFuture<Boolean> startRecorded =
+        request.reportsStart()
+            ? stepReports.gateStarted(attempt, request.gate().name())
+            : CompletableFuture.completedFuture(false);
+    GateResult result = runGate(request, attempt);
+    return result.withStartRecorded(tookIt(startRecorded));
+  }
+
+  /**
+   * Whether the ledger took the gate's start from this host. Asked at the gate's end, when the
+   * report has long been answered; waits a little for a slow api rather than have the workflow send
+   * it again.
+   */
+  private static boolean tookIt(CompletableFuture<Boolean> report) {
+    try {
+      return report.get(GATE_START_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
+  }
+
+  private GateResult runGate(GateRequest request, RunAttempt attempt) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     long runId = request.run().runId();
-    RunAttempt attempt = attempt(request.run());
     GateSpec gate = request.gate();
     Path workspace = Path.of(request.workspace());
     String runKey = runKey(context);

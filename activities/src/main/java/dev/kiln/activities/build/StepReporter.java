@@ -4,6 +4,7 @@ import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where a command's isolation and usage are told: the api's run view ({@link StepReports}), or
@@ -33,6 +34,16 @@ public interface StepReporter {
    * #awaitSent}).
    */
   default void usage(RunAttempt attempt, String step, int command, StepUsage usage) {}
+
+  /**
+   * That a gate is running, for the ledger (the workflow's {@code gate-start-by-host} version).
+   * Returns at once, before the report has arrived.
+   *
+   * @return completes with whether the ledger took it
+   */
+  default CompletableFuture<Boolean> gateStarted(RunAttempt attempt, String gate) {
+    return CompletableFuture.completedFuture(false);
+  }
 
   /**
    * Waits up to {@code timeout} until every report made so far has been answered (or given up on),

@@ -5,6 +5,8 @@ import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.api.StaleAttemptException;
 import dev.kiln.activities.process.sandbox.ResourceLimits;
 import dev.kiln.activities.process.sandbox.StepUsage;
+import dev.kiln.workflows.activities.GateStatus;
+import dev.kiln.workflows.internal.InternalBodies.GateChange;
 import dev.kiln.workflows.internal.InternalBodies.Limits;
 import dev.kiln.workflows.internal.InternalBodies.SandboxReport;
 import dev.kiln.workflows.internal.InternalBodies.UsageReport;
@@ -12,6 +14,7 @@ import dev.kiln.workflows.internal.InternalPaths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,6 +115,18 @@ class StepReports implements StepReporter {
   public void usage(RunAttempt attempt, String step, int command, StepUsage usage) {
     UsageReport report = new UsageReport(step, command, usage.peakMemoryBytes(), usage.cpuMillis());
     sender.execute(() -> send(attempt, "usage", InternalPaths.usage(attempt.runId()), report));
+  }
+
+  /**
+   * Goes before the gate's first command's reports. Fenced like the others: a superseded attempt's
+   * gate is not reported running.
+   */
+  @Override
+  public CompletableFuture<Boolean> gateStarted(RunAttempt attempt, String gate) {
+    GateChange running = new GateChange(GateStatus.RUNNING.wireName(), null, null);
+    return CompletableFuture.supplyAsync(
+        () -> send(attempt, "gate's start", InternalPaths.gate(attempt.runId(), gate), running),
+        sender);
   }
 
   /** Reports go one after another: once a no-op queued now has run, every earlier one has. */

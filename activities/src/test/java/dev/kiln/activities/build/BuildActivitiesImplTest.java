@@ -261,6 +261,40 @@ class BuildActivitiesImplTest {
   }
 
   @Test
+  void aGateAskedToReportItsStartTellsTheApiBeforeItsCommandsReports() {
+    GateSpec gate = new GateSpec("unit", "true", List.of(), 60, true);
+
+    GateResult result =
+        activities.gate(
+            new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000, true));
+
+    assertThat(result.passed()).isTrue();
+    assertThat(result.startRecorded()).isTrue();
+    assertThat(api.reports.get("unit"))
+        .singleElement()
+        .satisfies(body -> assertThat(body.path("status").asText()).isEqualTo("running"));
+    assertThat(api.paths)
+        .containsSubsequence("/internal/runs/5/gates/unit", "/internal/runs/5/sandbox");
+  }
+
+  @Test
+  void aGateStartTheApiDidNotTakeIsLeftToTheWorkflowAndAGateNotAskedIsNotReported() {
+    GateSpec gate = new GateSpec("unit", "true", List.of(), 60, true);
+    api.gateReportsToFail.set(1);
+
+    GateResult refused =
+        activities.gate(
+            new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000, true));
+    GateResult notAsked =
+        activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 5_000_000));
+
+    assertThat(refused.passed()).isTrue();
+    assertThat(refused.startRecorded()).isFalse();
+    assertThat(notAsked.startRecorded()).isFalse();
+    assertThat(api.reports.get("unit")).isNull();
+  }
+
+  @Test
   void cargoTestOutputIsReadAsTheGateRunsAndItsTestsGoToTheApiInParts() {
     StringBuilder lines = new StringBuilder("echo 'running 1201 tests'\n");
     for (int i = 0; i < 1200; i++) {

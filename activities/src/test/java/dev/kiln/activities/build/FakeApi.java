@@ -52,6 +52,12 @@ final class FakeApi implements AutoCloseable {
   /** Sandbox reports still to be answered 503, as an api restarting would. */
   final AtomicInteger sandboxReportsToFail = new AtomicInteger();
 
+  /** Every request's path, in the order they arrived. */
+  final java.util.List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Gate reports still to be answered 503. */
+  final AtomicInteger gateReportsToFail = new AtomicInteger();
+
   /** Requests that arrived after the first stale write was refused. */
   final AtomicInteger requestsAfterStale = new AtomicInteger();
 
@@ -63,13 +69,17 @@ final class FakeApi implements AutoCloseable {
         "/internal/",
         exchange -> {
           String path = exchange.getRequestURI().getPath();
+          paths.add(path);
           byte[] body = exchange.getRequestBody().readAllBytes();
           if (path.endsWith("/logs")) {
             awaitRelease(logsHeld);
           } else if (path.endsWith("/usage")) {
             awaitRelease(usageHeld);
           }
-          if (path.endsWith("/sandbox") && sandboxReportsToFail.getAndDecrement() > 0) {
+          boolean failing =
+              path.endsWith("/sandbox") && sandboxReportsToFail.getAndDecrement() > 0
+                  || path.contains("/gates/") && gateReportsToFail.getAndDecrement() > 0;
+          if (failing) {
             exchange.sendResponseHeaders(503, -1);
             exchange.close();
             return;

@@ -9,6 +9,7 @@ import dev.kiln.api.web.ApiException;
 import dev.kiln.api.web.RunIds;
 import dev.kiln.workflows.Phase;
 import dev.kiln.workflows.WorkerLabels;
+import dev.kiln.workflows.activities.GateStatus;
 import dev.kiln.workflows.activities.TestCounts;
 import dev.kiln.workflows.internal.AttemptFencing;
 import dev.kiln.workflows.internal.InternalBodies.Finish;
@@ -99,7 +100,15 @@ class InternalRunsController {
 
   @PostMapping(path = InternalPaths.GATE, consumes = MediaType.APPLICATION_JSON_VALUE)
   @ResponseStatus(HttpStatus.NO_CONTENT)
-  void gate(@PathVariable String id, @PathVariable String name, @RequestBody GateChange body) {
+  void gate(
+      @PathVariable String id,
+      @PathVariable String name,
+      @RequestHeader(name = AttemptFencing.ATTEMPT_HEADER, required = false) Integer attempt,
+      @RequestBody GateChange body) {
+    long runId = RunIds.parse(id);
+    String gate = InternalInput.name("gate name", name);
+    GateStatus status = InternalInput.gateStatus(body.status());
+    String summary = InternalInput.text(body.summary(), InternalInput.MAX_SUMMARY);
     TestCounts tests =
         body.tests() == null
             ? null
@@ -107,12 +116,15 @@ class InternalRunsController {
                 InternalInput.count("tests.total", body.tests().total()),
                 InternalInput.count("tests.failed", body.tests().failed()),
                 InternalInput.count("tests.skipped", body.tests().skipped()));
-    ledger.gateChanged(
-        RunIds.parse(id),
-        InternalInput.name("gate name", name),
-        InternalInput.gateStatus(body.status()),
-        InternalInput.text(body.summary(), InternalInput.MAX_SUMMARY),
-        tests);
+    // with an attempt: the build host that starts a gate; without: the workflow
+    fence.guarded(
+        runId,
+        attempt,
+        "gate",
+        () -> {
+          ledger.gateChanged(runId, gate, status, summary, tests);
+          return null;
+        });
   }
 
   @PostMapping(path = InternalPaths.FINISH, consumes = MediaType.APPLICATION_JSON_VALUE)

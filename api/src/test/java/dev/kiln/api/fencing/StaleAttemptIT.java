@@ -83,6 +83,7 @@ class StaleAttemptIT {
     double before = staleWrites("logs");
     stale.put("logs", logs(id, 1, chunk(11, "first attempt, line 2")));
     stale.put("phase", post(id, "/phase", "{\"phase\": \"fetching\"}", 1));
+    stale.put("gate", post(id, "/gates/unit", "{\"status\": \"running\"}", 1));
     stale.put("sandbox", post(id, "/sandbox", "{\"sandbox\": \"none\"}", 1));
     stale.put(
         "usage",

@@ -153,6 +153,15 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
    */
   static final String CANCEL_PUSHED_CHANGE = "cancel-pushed";
 
+  /**
+   * Version of a gate's {@code running} report: 1 has the build host tell the ledger itself as it
+   * starts the gate ({@link GateRequest#reportsStart}), which spares the report's activity task and
+   * the workflow task that follows it; the workflow reports it, before the result, only when the
+   * host says the ledger did not take it. Histories recorded before it report it from the workflow
+   * when the gate is scheduled.
+   */
+  static final String GATE_START_BY_HOST_CHANGE = "gate-start-by-host";
+
   private final LedgerActivities ledger = LedgerReports.stub();
 
   private LedgerReports reports;
@@ -402,6 +411,9 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       BuildActivities host, RunContext run, FetchResult fetched, boolean unwaited) {
     GateOutcomes outcomes = new GateOutcomes();
     List<GateSpec> gates = fetched.plan().gates();
+    boolean hostReportsStart =
+        unwaited
+            && Workflow.getVersion(GATE_START_BY_HOST_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     for (int index = 0; index < gates.size(); index++) {
       GateSpec spec = gates.get(index);
       boolean last = index == gates.size() - 1;
@@ -411,14 +423,21 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       }
       gate = spec.name();
       Workflow.setCurrentDetails(details());
-      reports.gate(
-          run.runId(), new GateUpdate(spec.name(), GateStatus.RUNNING, null, null), !unwaited);
+      GateUpdate running = new GateUpdate(spec.name(), GateStatus.RUNNING, null, null);
+      if (!hostReportsStart) {
+        reports.gate(run.runId(), running, !unwaited);
+      }
       GateResult result;
       try {
         result =
             host.gate(
                 new GateRequest(
-                    run, fetched.workspace(), spec, fetched.plan().env(), nextLogBase()));
+                    run,
+                    fetched.workspace(),
+                    spec,
+                    fetched.plan().env(),
+                    nextLogBase(),
+                    hostReportsStart));
       } catch (ActivityFailure failure) {
         RunOutcome failed = asBuildFailure(failure);
         // a failed required gate ends the run: its report goes with the terminal write
@@ -436,6 +455,9 @@ public class RebuildWorkflowImpl implements RebuildWorkflow {
       GateStatus status = result.passed() ? GateStatus.PASSED : GateStatus.FAILED;
       outcomes.record(spec, result);
       boolean anotherRuns = !last && outcomes.shouldRun(gates.get(index + 1));
+      if (hostReportsStart && !result.startRecorded()) {
+        reports.gate(run.runId(), running, !(unwaited && anotherRuns));
+      }
       reports.gate(
           run.runId(),
           new GateUpdate(spec.name(), status, result.summary(), result.tests()),
