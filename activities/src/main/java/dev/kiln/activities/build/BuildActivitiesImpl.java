@@ -38,9 +38,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,9 +62,6 @@ public class BuildActivitiesImpl implements BuildActivities {
   private static final Duration LOG_DRAIN = Duration.ofMinutes(2);
 
   private static final Duration LOG_DRAIN_SLICE = Duration.ofSeconds(1);
-
-  /** How long a gate's end waits for the api to answer its start ({@link #tookIt}). */
-  private static final Duration GATE_START_ANSWER = Duration.ofSeconds(5);
 
   /**
    * How often a running command's activity heartbeats (a cancel stops it as soon as it is heard).
@@ -203,19 +197,13 @@ public class BuildActivitiesImpl implements BuildActivities {
   }
 
   /**
-   * Whether the ledger took the gate's start from this host. Asked at the gate's end, when the
-   * report has long been answered; waits a little for a slow api rather than have the workflow send
-   * it again.
+   * Whether the ledger took the gate's start from this host. Asked at the gate's end, once the
+   * step's reports have drained ({@link #drainToApi}, which heartbeats meanwhile): not waited for
+   * here, where no heartbeat goes out. A report still unanswered counts as not taken, and the
+   * workflow sends it again (a second {@code running} changes nothing at the ledger).
    */
   private static boolean tookIt(CompletableFuture<Boolean> report) {
-    try {
-      return report.get(GATE_START_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      return false;
-    }
+    return report.isDone() && !report.isCompletedExceptionally() && report.join();
   }
 
   private GateResult runGate(GateRequest request, RunAttempt attempt) {
