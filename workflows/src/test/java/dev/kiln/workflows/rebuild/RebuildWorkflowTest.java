@@ -150,20 +150,11 @@ class RebuildWorkflowTest {
             .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
             .map(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
             .toList();
-    // the results of the first two gates, which another gate follows, go as activities (made in
-    // the task that schedules the next gate); the last one's with the terminal write
-    assertThat(scheduled)
-        .containsExactly(
-            "Fetch",
-            "Compile",
-            "Resolved",
-            "Stage",
-            "Gate",
-            "Gate",
-            "GateChanged",
-            "Gate",
-            "GateChanged",
-            "Cleanup");
+    assertThat(scheduled.subList(0, 4)).containsExactly("Fetch", "Compile", "Resolved", "Stage");
+    // the results of the first two gates, which another gate follows, go as activities (in
+    // whichever task the report thread sends them); the last one's with the terminal write
+    assertThat(scheduled.subList(4, scheduled.size()))
+        .containsExactlyInAnyOrder("Gate", "Gate", "Gate", "GateChanged", "GateChanged", "Cleanup");
   }
 
   @Test
