@@ -12,8 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +75,13 @@ class TemporalDevServerIT {
           .containsAllEntriesOf(SearchAttributeRegistration.kilnAttributes());
       assertThat(server.uiUrl()).contains("http://localhost:" + uiPort);
       assertThat(httpStatus(server.uiUrl().orElseThrow())).isEqualTo(200);
+      Map<String, String> ours = System.getenv();
+      int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+      assertThat(environment(server.pid()))
+          .as("the server's Go runtime (TemporalDevServer.goRuntime)")
+          .contains(
+              "GOGC=" + ours.getOrDefault("GOGC", "400"),
+              "GOMAXPROCS=" + ours.getOrDefault("GOMAXPROCS", Integer.toString(halfTheCores)));
     } finally {
       server.close();
     }
@@ -200,6 +211,13 @@ class TemporalDevServerIT {
   }
 
   /** The server process, and anything it started, are gone, and its ports are free again. */
+  /** A process's environment, as the kernel shows it ({@code NAME=value} each). */
+  private static List<String> environment(long pid) throws IOException {
+    String environ =
+        Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.UTF_8);
+    return List.of(environ.split("\0"));
+  }
+
   private void assertGone(long pid) {
     assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(ProcessHandle.current().descendants())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,19 @@ class TemporalDevServerTest {
   void readsTheTransferQueueAsOftenAsTasksComeNotTwentyTimesASecond() {
     assertThat(TemporalDevServer.command(options))
         .containsSequence("--dynamic-config-value", "history.transferProcessorMaxPollRPS=1000");
+  }
+
+  @Test
+  void collectsGoGarbageLessOftenAndLeavesHalfTheCoresToTheBuilds() {
+    assertThat(TemporalDevServer.goRuntime(Map.of("PATH", "/usr/bin"), 2))
+        .isEqualTo(Map.of("GOGC", "400", "GOMAXPROCS", "1"));
+    assertThat(TemporalDevServer.goRuntime(Map.of(), 16)).containsEntry("GOMAXPROCS", "8");
+    assertThat(TemporalDevServer.goRuntime(Map.of(), 1)).containsEntry("GOMAXPROCS", "1");
+  }
+
+  @Test
+  void keepsTheGoRuntimeSettingsTheUserChose() {
+    assertThat(TemporalDevServer.goRuntime(Map.of("GOGC", "100", "GOMAXPROCS", "4"), 2)).isEmpty();
   }
 
   @Test
