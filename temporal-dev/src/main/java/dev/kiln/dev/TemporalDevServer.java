@@ -170,9 +170,9 @@ final class TemporalDevServer implements TemporalService {
    * #GO_GC_PERCENT}), and Go code on at most half the machine's cores ({@code GOMAXPROCS}, all of
    * them by default). The dev server shares the machine with the builds, and wakes for a moment at
    * each of a run's tasks: with a processor idle, the Go scheduler spins looking for more work
-   * after each wake-up, on a core a compiler could use. Both together took the server's CPU during
-   * a zlib build from about 175 to 150 ms (bench/build-overhead.sh), the dispatch unchanged. A
-   * value the user set is kept.
+   * after each wake-up, on a core a compiler could use. Both together took about 25 ms off the
+   * server's CPU during a zlib build (docs/operations.md), the dispatch unchanged. A value the user
+   * set is kept.
    */
   static Map<String, String> goRuntime(Map<String, String> inherited, int cores) {
     Map<String, String> added = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kiln.e2e.HostProcesses;
 import dev.kiln.workflows.KilnSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
@@ -12,11 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -77,7 +75,7 @@ class TemporalDevServerIT {
       assertThat(httpStatus(server.uiUrl().orElseThrow())).isEqualTo(200);
       Map<String, String> ours = System.getenv();
       int halfTheCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-      assertThat(environment(server.pid()))
+      assertThat(HostProcesses.environment(server.pid()))
           .as("the server's Go runtime (TemporalDevServer.goRuntime)")
           .contains(
               "GOGC=" + ours.getOrDefault("GOGC", "400"),
@@ -211,13 +209,6 @@ class TemporalDevServerIT {
   }
 
   /** The server process, and anything it started, are gone, and its ports are free again. */
-  /** A process's environment, as the kernel shows it ({@code NAME=value} each). */
-  private static List<String> environment(long pid) throws IOException {
-    String environ =
-        Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.UTF_8);
-    return List.of(environ.split("\0"));
-  }
-
   private void assertGone(long pid) {
     assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
     assertThat(ProcessHandle.current().descendants())

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Processes as the host sees them, read from /proc directly. */
-final class HostProcesses {
+public final class HostProcesses {
 
   private HostProcesses() {}
 
@@ -25,8 +25,13 @@ final class HostProcesses {
 
   /** Whether process {@code pid}'s environment holds {@code text}. */
   static boolean environmentContains(long pid, String text) throws IOException {
+    return String.join("\0", environment(pid)).contains(text);
+  }
+
+  /** Process {@code pid}'s environment as the kernel shows it: {@code NAME=value} each. */
+  public static List<String> environment(long pid) throws IOException {
     byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-    return new String(environ, StandardCharsets.ISO_8859_1).contains(text);
+    return List.of(new String(environ, StandardCharsets.ISO_8859_1).split("\0"));
   }
 
   /** Whether any live process of process group {@code pgid} remains, read from /proc. */
