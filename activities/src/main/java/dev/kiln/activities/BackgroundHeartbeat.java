@@ -36,8 +36,12 @@ public final class BackgroundHeartbeat implements AutoCloseable {
   private BackgroundHeartbeat(
       ActivityExecutionContext context, Duration every, RunAttempt attempt) {
     this.attempt = attempt;
+    // The first beat once the attempt's quiet start is over (QuietStart): most fetches and
+    // cleanups end before it, and send Temporal no heartbeat at all.
+    long first = Math.max(every.toMillis(), QuietStart.LENGTH.toMillis());
     this.task =
-        TIMER.scheduleAtFixedRate(() -> beat(context), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        TIMER.scheduleAtFixedRate(
+            () -> beat(context), first, every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public static BackgroundHeartbeat start(ActivityExecutionContext context) {

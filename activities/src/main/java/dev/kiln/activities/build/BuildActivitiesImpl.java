@@ -2,6 +2,7 @@ package dev.kiln.activities.build;
 
 import dev.kiln.activities.BackgroundHeartbeat;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.QuietStart;
 import dev.kiln.activities.RunAttempt;
 import dev.kiln.activities.api.ApiRejectedException;
 import dev.kiln.activities.api.KilnApiClient;
@@ -111,6 +112,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   @Override
   public void compile(CompileRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
+    QuietStart quiet = new QuietStart();
     long runId = request.run().runId();
     RunAttempt attempt = attempt(request.run());
     MDC.put("run_id", String.valueOf(runId));
@@ -132,6 +134,7 @@ public class BuildActivitiesImpl implements BuildActivities {
         CommandRunner.Outcome outcome =
             run(
                 context,
+                quiet,
                 attempt,
                 stepLog,
                 request.run(),
@@ -155,6 +158,7 @@ public class BuildActivitiesImpl implements BuildActivities {
   @Override
   public StageResult stage(StageRequest request) {
     ActivityExecutionContext context = Activity.getExecutionContext();
+    QuietStart quiet = new QuietStart();
     long runId = request.run().runId();
     RunAttempt attempt = attempt(request.run());
     String runKey = runKey(context);
@@ -167,7 +171,7 @@ public class BuildActivitiesImpl implements BuildActivities {
               Path.of(request.workspace()),
               request.plan().artifacts(),
               stepLog,
-              heartbeat(context, attempt)));
+              heartbeat(context, quiet, attempt)));
     } catch (ApiRejectedException e) {
       if (e.isRetryable() || e.isStaleAttempt()) {
         throw e;
@@ -208,6 +212,7 @@ public class BuildActivitiesImpl implements BuildActivities {
 
   private GateResult runGate(GateRequest request, RunAttempt attempt) {
     ActivityExecutionContext context = Activity.getExecutionContext();
+    QuietStart quiet = new QuietStart();
     long runId = request.run().runId();
     GateSpec gate = request.gate();
     Path workspace = Path.of(request.workspace());
@@ -224,6 +229,7 @@ public class BuildActivitiesImpl implements BuildActivities {
       CommandRunner.Outcome outcome =
           run(
               context,
+              quiet,
               attempt,
               stepLog,
               request.run(),
@@ -314,6 +320,7 @@ public class BuildActivitiesImpl implements BuildActivities {
    */
   private CommandRunner.Outcome run(
       ActivityExecutionContext context,
+      QuietStart quiet,
       RunAttempt attempt,
       StepLog stepLog,
       RunContext run,
@@ -327,7 +334,7 @@ public class BuildActivitiesImpl implements BuildActivities {
               workspace,
               command,
               stepLog,
-              commandHeartbeat(context, attempt, stops, runKey(context)));
+              commandHeartbeat(context, quiet, attempt, stops, runKey(context)));
       // A cancel that stopped the command between two heartbeats ends the activity as a
       // heartbeat's would have; a command that ended on its own keeps its result.
       if (outcome.exit().cancelReason() == CancelReason.WORKFLOW_CANCELLED) {
@@ -412,8 +419,12 @@ public class BuildActivitiesImpl implements BuildActivities {
    * the throttled heartbeats from a thread of its own, and the next beat is up to a tick later.
    */
   private static CommandRunner.Heartbeat commandHeartbeat(
-      ActivityExecutionContext context, RunAttempt attempt, CommandStops stops, String runKey) {
-    Runnable tick = heartbeat(context, attempt);
+      ActivityExecutionContext context,
+      QuietStart quiet,
+      RunAttempt attempt,
+      CommandStops stops,
+      String runKey) {
+    Runnable tick = heartbeat(context, quiet, attempt);
     return new CommandRunner.Heartbeat() {
       @Override
       public void beat(Consumer<CancelReason> cancel) {
@@ -453,9 +464,16 @@ public class BuildActivitiesImpl implements BuildActivities {
     };
   }
 
-  /** Heartbeats; one that says Temporal has moved on without this activity supersedes it. */
-  private static Runnable heartbeat(ActivityExecutionContext context, RunAttempt attempt) {
+  /**
+   * Heartbeats once the attempt's quiet start is over; one that says Temporal has moved on without
+   * this activity supersedes it.
+   */
+  private static Runnable heartbeat(
+      ActivityExecutionContext context, QuietStart quiet, RunAttempt attempt) {
     return () -> {
+      if (!quiet.over()) {
+        return;
+      }
       try {
         context.heartbeat(null);
       } catch (ActivityCompletionException e) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.QuietStart;
 import dev.kiln.activities.api.ApiChunkTransport;
 import dev.kiln.activities.api.KilnApiClient;
 import dev.kiln.activities.capacity.BuildSlots;
@@ -411,6 +412,33 @@ class BuildActivitiesImplTest {
 
     assertThat(result.passed()).isTrue();
     assertThat(result.tests()).isNull();
+  }
+
+  @Test
+  void aGateSendsTemporalNoHeartbeatInItsQuietStart() {
+    List<Long> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(Object.class, details -> heartbeats.add(System.nanoTime()));
+    // long enough for the command's heartbeat to tick (every 250 ms), short enough to end quiet
+    GateSpec gate = new GateSpec("lint", "sleep 0.4", List.of(), 60, false);
+    long started = System.nanoTime();
+
+    activities.gate(new GateRequest(RUN, workspace.toString(), gate, Map.of(), 4_000_000));
+
+    assertThat(heartbeats)
+        .allSatisfy(at -> assertThat(at - started).isGreaterThan(QuietStart.LENGTH.toNanos()));
+  }
+
+  @Test
+  void aCompileHeartbeatsOnceItsQuietStartIsOver() {
+    List<Long> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(Object.class, details -> heartbeats.add(System.nanoTime()));
+    long started = System.nanoTime();
+
+    activities.compile(compile(new CommandStep("sleep 1.5", 600)));
+
+    assertThat(heartbeats)
+        .isNotEmpty()
+        .allSatisfy(at -> assertThat(at - started).isGreaterThan(QuietStart.LENGTH.toNanos()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kiln.activities.BuildHost;
+import dev.kiln.activities.QuietStart;
 import dev.kiln.activities.capacity.BuildSlots;
 import dev.kiln.activities.logs.LogUploader;
 import dev.kiln.activities.logs.StepLogs;
@@ -88,6 +89,19 @@ class FetchActivitiesImplTest {
     assertThat(Path.of(result.workspace()).resolve("Makefile")).exists();
     assertThat(result.plan().origin()).containsIgnoringCase("make");
     await().until(() -> text().contains("plan: "));
+  }
+
+  @Test
+  void aFetchSendsTemporalNoHeartbeatInItsQuietStart() throws Exception {
+    String repo = repository("Makefile", "all:\n\techo ok\n");
+    List<Long> heartbeats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(Object.class, details -> heartbeats.add(System.nanoTime()));
+    long started = System.nanoTime();
+
+    activities.fetch(new FetchRequest(9, repo, "main", "x86_64", 1_000_000, 1));
+
+    assertThat(heartbeats)
+        .allSatisfy(at -> assertThat(at - started).isGreaterThan(QuietStart.LENGTH.toNanos()));
   }
 
   @Test
