@@ -34,32 +34,41 @@ public final class BackgroundHeartbeat implements AutoCloseable {
   private volatile boolean workerShuttingDown;
 
   private BackgroundHeartbeat(
-      ActivityExecutionContext context, Duration every, RunAttempt attempt) {
+      ActivityExecutionContext context, Duration every, RunAttempt attempt, QuietStart quiet) {
     this.attempt = attempt;
-    // The first beat once the attempt's quiet start is over (QuietStart): most fetches and
-    // cleanups end before it, and send Temporal no heartbeat at all.
-    long first = Math.max(every.toMillis(), QuietStart.LENGTH.toMillis());
+    // The first beat as the attempt's quiet start ends, at once when it is over: most fetches and
+    // cleanups end before it and send Temporal no heartbeat at all, while work that starts late
+    // in an attempt (storing a gate's test results) beats at once, as before.
     this.task =
         TIMER.scheduleAtFixedRate(
-            () -> beat(context), first, every.toMillis(), TimeUnit.MILLISECONDS);
+            () -> beat(context),
+            quiet.remaining().toMillis(),
+            every.toMillis(),
+            TimeUnit.MILLISECONDS);
   }
 
+  /** Heartbeats every second for an attempt that starts now. */
   public static BackgroundHeartbeat start(ActivityExecutionContext context) {
-    return new BackgroundHeartbeat(context, EVERY, null);
+    return new BackgroundHeartbeat(context, EVERY, null, new QuietStart());
   }
 
   /**
-   * Heartbeats every second for work of {@code attempt}, which is superseded when a heartbeat says
-   * Temporal has moved on without the activity ({@link RunAttempt#supersedeIfStale}).
+   * Heartbeats every second for work of {@code attempt}, once the attempt's {@code quiet} start is
+   * over; the attempt is superseded when a heartbeat says Temporal has moved on without the
+   * activity ({@link RunAttempt#supersedeIfStale}).
    */
-  public static BackgroundHeartbeat start(ActivityExecutionContext context, RunAttempt attempt) {
-    return new BackgroundHeartbeat(context, EVERY, attempt);
+  public static BackgroundHeartbeat start(
+      ActivityExecutionContext context, RunAttempt attempt, QuietStart quiet) {
+    return new BackgroundHeartbeat(context, EVERY, attempt, quiet);
   }
 
-  /** As {@link #start(ActivityExecutionContext, RunAttempt)}, every {@code every}. */
+  /**
+   * As {@link #start(ActivityExecutionContext, RunAttempt, QuietStart)} for an attempt that starts
+   * now, every {@code every}.
+   */
   public static BackgroundHeartbeat start(
       ActivityExecutionContext context, Duration every, RunAttempt attempt) {
-    return new BackgroundHeartbeat(context, every, attempt);
+    return new BackgroundHeartbeat(context, every, attempt, new QuietStart());
   }
 
   /** Whether Temporal answered a heartbeat with "cancelled" (or "no longer exists"). */

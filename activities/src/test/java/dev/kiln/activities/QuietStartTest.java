@@ -20,6 +20,17 @@ class QuietStartTest {
   }
 
   @Test
+  void saysHowLongRemainsAndZeroOnceOver() {
+    AtomicLong now = new AtomicLong();
+    QuietStart quiet = new QuietStart(now::get);
+
+    now.addAndGet(200_000_000);
+    assertThat(quiet.remaining()).isEqualTo(QuietStart.LENGTH.minusMillis(200));
+    now.addAndGet(QuietStart.LENGTH.toNanos());
+    assertThat(quiet.remaining()).isZero();
+  }
+
+  @Test
   void isOverAcrossTheWrapOfTheNanosecondClock() {
     AtomicLong now = new AtomicLong(Long.MAX_VALUE - 10);
     QuietStart quiet = new QuietStart(now::get);

@@ -67,9 +67,9 @@ final class DevPostgres implements AutoCloseable {
           "max_connections", "100");
 
   /**
-   * How often the supervisor looks whether the postmaster still runs. A dead postmaster is
-   * restarted within a second; the api answers 503 meanwhile, as it does during the restart itself.
-   * Five looks a second took about 5 ms of the stack's CPU during a 3 s build.
+   * How often the supervisor looks whether the postmaster still runs. A dead postmaster is found
+   * within a second and restarted (after the backoff and its crash recovery); the api answers 503
+   * meanwhile. Five looks a second took about 5 ms of the stack's CPU during a 3 s build.
    */
   private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
 

@@ -73,9 +73,9 @@ class WorkerRegistrar implements SmartLifecycle {
    * half the heartbeat calls of 250 ms (when the heartbeat carried every cancel), each about 5 ms
    * of the Temporal server's and this JVM's CPU, while a Temporal server back within about three
    * seconds still hears from the host before the 5 s heartbeat timeout (once a second would leave
-   * it about two, less than the dev server's restart may take). No activity heartbeats in its first
-   * 500 ms ({@code QuietStart}), which leaves the server's deadline where a heartbeat at the start
-   * would have put it until this throttle would have let the second one go.
+   * it about two, less than the dev server's restart may take). A build step's activity sends none
+   * in its first 500 ms ({@code QuietStart}): no longer than this throttle, so the longest stretch
+   * without a heartbeat, counted from the activity's start, is still the throttle's.
    */
   static final Duration HOST_HEARTBEAT_THROTTLE = Duration.ofMillis(500);
 

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 class HeartbeatSettingsTest {
 
   /**
-   * Without a heartbeat at an activity's start, the server's heartbeat deadline is the one a
-   * heartbeat at the start would have set until the throttle would have let the second one go; a
-   * longer quiet start would shorten the time a restarting Temporal server has to come back.
+   * With a quiet start no longer than the throttle, the longest stretch without a heartbeat,
+   * counted from an activity's start, is the throttle's; a longer one would shorten the time a
+   * restarting Temporal server has to come back before the heartbeat timeout.
    */
   @Test
   void anActivitysQuietStartIsNoLongerThanTheHostQueuesHeartbeatThrottle() {

@@ -3,6 +3,7 @@ package dev.kiln.workflows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 
 /** The version of Kiln this process runs, as the build wrote it; workers report it to the api. */
 public final class KilnVersion {
@@ -33,6 +34,8 @@ public final class KilnVersion {
       return version.startsWith("@") ? "unknown" : version;
     } catch (IOException e) {
       // read in a class initializer, where throwing would break every later use of the class
+      LoggerFactory.getLogger(KilnVersion.class)
+          .warn("could not read {}: {}", RESOURCE, e.toString());
       return "unknown";
     }
   }

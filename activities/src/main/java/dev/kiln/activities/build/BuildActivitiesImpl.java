@@ -164,7 +164,7 @@ public class BuildActivitiesImpl implements BuildActivities {
     String runKey = runKey(context);
     slots.enter(runKey);
     try (StepLog stepLog = open(context, attempt, request.logSeqBase());
-        BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, attempt)) {
+        BackgroundHeartbeat heartbeat = BackgroundHeartbeat.start(context, attempt, quiet)) {
       return new StageResult(
           stager.stage(
               attempt,
@@ -237,7 +237,7 @@ public class BuildActivitiesImpl implements BuildActivities {
               CommandRunner.Command.gate(gate, request.env(), gateSecrets));
       TestReport report = StepVerdicts.tests(workspace, gate, outcome, gateSecrets.mask(), stepLog);
       StepVerdicts.logTests(report, stepLog);
-      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context, attempt)) {
+      try (BackgroundHeartbeat sending = BackgroundHeartbeat.start(context, attempt, quiet)) {
         // Thousands of tests take a few requests; the activity must not look stuck meanwhile.
         storeTestResults(attempt, gate, report, stepLog);
       }
